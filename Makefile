@@ -1,0 +1,94 @@
+# Relais — developer entry points. `make demo` and `make test` are the two commands of the README.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.11: a pyenv interpreter when there is one, else Debian's.
+PYTHON ?= $(shell for p in $$HOME/.pyenv/versions/3.11.*/bin/python3.11 /usr/bin/python3.11 /usr/local/bin/python3.11; do [ -x "$$p" ] && { echo "$$p"; break; }; done)
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+APT_BROWSER := apt-get install -y --no-install-recommends chromium libatomic1 fonts-liberation
+
+export UV_PYTHON_DOWNLOADS := never
+# The registry's certificate may be signed by a CA that only the OS store knows.
+export UV_SYSTEM_CERTS := 1
+export UV_NO_PROGRESS := 1
+
+.PHONY: help demo test quality install install-dev serve bench vendor clean
+
+help:
+	@echo "make demo     - installe, crée la base SQLite de démonstration et lance le serveur"
+	@echo "make test     - installe les outils de test et lance toute la suite (navigateur compris)"
+	@echo "make quality  - ruff (lint + format) et migrations manquantes"
+	@echo "make bench    - mesures de performance, écrites dans docs/performance.md"
+
+$(UV):
+	@test -n "$(PYTHON)" || { echo "Python 3.11 introuvable : apt-get install python3 python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(BIN)/python: | $(UV)
+	$(UV) venv -q --allow-existing --python $(PYTHON) $(VENV)
+
+$(VENV)/.main: requirements/main.txt pyproject.toml | $(BIN)/python
+	$(UV) pip install -q --python $(BIN)/python -r requirements/main.txt
+	$(UV) pip install -q --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(UV) pip install -q --python $(BIN)/python -r requirements/dev.txt
+	$(UV) pip install -q --python $(BIN)/python --no-deps -e .
+	@touch $@ $(VENV)/.main
+
+install: $(VENV)/.main
+install-dev: $(VENV)/.dev
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm introuvable : apt-get install -y nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The demo: SQLite under var/, the seed's data, one login per role, then the server.
+demo: export DJANGO_SETTINGS_MODULE = config.settings.dev
+demo: install
+	@mkdir -p var
+	$(BIN)/relais migrate --noinput -v 0
+	$(BIN)/relais demo
+	$(BIN)/relais runserver 127.0.0.1:8000
+
+serve: export DJANGO_SETTINGS_MODULE = config.settings.dev
+serve: install
+	$(BIN)/relais runserver 127.0.0.1:8000
+
+# The whole suite. Browser tests need Debian's Chromium; in CI its absence is a failure.
+test: install-dev node_modules/.installed
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Chromium est absent : les tests navigateur ne peuvent pas tourner."; \
+	  echo "Installez-le avec : sudo $(APT_BROWSER)"; \
+	  if [ "$$CI" = "true" ]; then exit 1; fi; \
+	fi
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+quality: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/relais makemigrations --check --dry-run
+
+bench: export DJANGO_SETTINGS_MODULE = config.settings.test
+bench: install-dev
+	$(BIN)/python -m bench
+
+# Regenerate the locked requirements after editing pyproject.toml.
+lock: | $(UV)
+	$(UV) pip compile -q pyproject.toml --generate-hashes --universal --python-version 3.11 -o requirements/main.txt
+	$(UV) pip compile -q pyproject.toml --group dev --generate-hashes --universal --python-version 3.11 -o requirements/dev.txt
+
+# Copy the front-end files we serve from npm into static/ (committed).
+vendor: node_modules/.installed
+	cp node_modules/htmx.org/dist/htmx.min.js relais/core/static/relais/vendor/htmx.min.js
+
+clean:
+	rm -rf $(VENV) $(TOOLS) node_modules var/static

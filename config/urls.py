@@ -1,0 +1,17 @@
+"""Root URL configuration: each domain app mounts its own ``urls`` module."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("relais.core.urls")),
+    path("compte/", include("relais.accounts.urls")),
+    path("lieux/", include("relais.places.urls")),
+    path("equipe/", include("relais.team.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "relais.core.views.bad_request"
+handler403 = "relais.core.views.permission_denied"
+handler404 = "relais.core.views.page_not_found"
+handler500 = "relais.core.views.server_error"

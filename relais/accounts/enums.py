@@ -1,0 +1,14 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinateur du Département"
+    ADVISOR = "advisor", "Conseiller numérique"
+    PARTNER_STAFF = "partner_staff", "Agent d'une structure partenaire"
+    COMMITTEE_MEMBER = "committee_member", "Membre du comité technique"
+    ADMINISTRATOR = "administrator", "Administrateur"
+
+
+# Roles that reach residents' personal data or can change the programme: a password alone is not
+# enough for them (see docs/decisions/0003-two-factor-policy.md).
+ROLES_REQUIRING_TWO_FACTOR = frozenset({Role.COORDINATOR, Role.ADVISOR, Role.ADMINISTRATOR})

@@ -1,0 +1,64 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, UserChangeForm
+
+from .models import User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's login form, labelled for an e-mail address and with French messages."""
+
+    username = forms.EmailField(
+        label="Adresse e-mail",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": (
+            "Adresse e-mail ou mot de passe incorrect. Après plusieurs échecs, le compte est "
+            "bloqué temporairement."
+        ),
+        "inactive": "Ce compte est désactivé. Contactez l'équipe de coordination.",
+    }
+
+
+class TokenForm(forms.Form):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    token = forms.CharField(
+        label="Code de vérification",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+        help_text="Les 6 chiffres affichés par votre application, ou un code de secours.",
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].strip().replace(" ", "").lower()
+
+
+class TotpConfirmForm(forms.Form):
+    token = forms.RegexField(
+        label="Code à 6 chiffres",
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        error_messages={"invalid": "Saisissez les 6 chiffres affichés par l'application."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class AdminUserCreationForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role", "organisation")
+
+
+class AdminUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"

@@ -1,0 +1,16 @@
+"""Who may do what with accounts."""
+
+from .enums import Role
+
+
+def can_manage_users(user) -> bool:
+    return user.is_authenticated and user.role in {Role.ADMINISTRATOR, Role.COORDINATOR}
+
+
+def can_reset_two_factor(user, target) -> bool:
+    """Coordinators can help an advisor who lost their phone; only administrators help peers."""
+    if not user.is_authenticated or user.pk == target.pk:
+        return False
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    return user.role == Role.COORDINATOR and target.role != Role.ADMINISTRATOR

@@ -1,0 +1,112 @@
+"""Account writes: creating staff accounts and managing their second factor."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import User
+
+TOTP_DEVICE_NAME = "Application d'authentification"
+RECOVERY_DEVICE_NAME = "Codes de secours"
+RECOVERY_CODE_COUNT = 10
+# Unambiguous alphabet: no 0/O, 1/l/I, so a code read off paper is typed right the first time.
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    organisation=None,
+    password: str | None = None,
+    is_superuser: bool = False,
+) -> User:
+    """Create a staff account; without a password the account can only be activated by reset."""
+    user = User(
+        email=email.strip().lower(),
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        organisation=organisation,
+        is_superuser=is_superuser,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """Return the user's pending (unconfirmed) TOTP device, creating it on first call.
+
+    Reusing the pending device keeps the QR code stable when the enrolment page is reloaded.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        device.full_clean()
+        device.save()
+    return device
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    confirmed: bool
+    recovery_codes: list[str]
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, user: User, token: str) -> EnrolmentResult:
+    """Confirm the pending TOTP device with a code from the app and issue recovery codes.
+
+    Any previously confirmed device is replaced: one authenticator per account keeps support
+    simple ("which phone did you enrol?").
+    """
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token.strip().replace(" ", "")):
+        return EnrolmentResult(confirmed=False, recovery_codes=[])
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return EnrolmentResult(confirmed=True, recovery_codes=recovery_codes_regenerate(user=user))
+
+
+def _new_recovery_code() -> str:
+    raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    """Replace the user's recovery codes with a fresh set; each code works once."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+def recovery_codes_remaining(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User) -> None:
+    """Remove every second factor of a user (lost phone); they enrol again at next login."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def has_confirmed_device(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

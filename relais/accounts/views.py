@@ -1,0 +1,171 @@
+"""Login, second factor (enrolment, verification, recovery codes), account page."""
+
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+
+from . import services
+from .forms import EmailAuthenticationForm, TokenForm, TotpConfirmForm
+
+RECOVERY_CODES_SESSION_KEY = "relais_new_recovery_codes"
+
+
+def _next_url(request, default="core:home") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(default)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def otp_verify(request):
+    """Second step of login: a TOTP code or a single-use recovery code."""
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            if device.persistent_id.startswith("otp_static"):
+                remaining = services.recovery_codes_remaining(user=request.user)
+                messages.warning(
+                    request,
+                    f"Vous avez utilisé un code de secours ; il vous en reste {remaining}. "
+                    "Générez-en de nouveaux depuis « Mon compte » si besoin.",
+                )
+            return redirect(_next_url(request))
+        form.add_error(
+            "token",
+            "Code incorrect ou expiré. Vérifiez l'heure de votre téléphone et réessayez.",
+        )
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _qr_svg(data: str) -> str:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    svg = image.to_string(encoding="unicode")
+    return svg[svg.index("<svg") :]
+
+
+@login_required
+def otp_setup(request):
+    """Enrolment: scan the QR code, type a code to prove it works, receive recovery codes."""
+    if request.user.is_verified():
+        messages.info(request, "Votre double authentification est déjà active.")
+        return redirect("accounts:account")
+    device = services.totp_enrolment_start(user=request.user)
+    form = TotpConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.totp_enrolment_confirm(
+            user=request.user, token=form.cleaned_data["token"]
+        )
+        if result.confirmed:
+            device.refresh_from_db()
+            otp_login(request, device)
+            request.session[RECOVERY_CODES_SESSION_KEY] = result.recovery_codes
+            messages.success(request, "Double authentification activée.")
+            query = urlencode({"next": _next_url(request)})
+            return redirect(f"{reverse('accounts:recovery_codes')}?{query}")
+        form.add_error("token", "Ce code ne correspond pas. Attendez le code suivant et réessayez.")
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr_svg": mark_safe(_qr_svg(device.config_url)),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "next": _next_url(request),
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+@login_required
+def recovery_codes(request):
+    """Shows freshly generated recovery codes once; they are never displayed again."""
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    if not codes:
+        messages.info(request, "Ces codes ne s'affichent qu'une fois. Générez-en de nouveaux.")
+        return redirect("accounts:account")
+    return render(
+        request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)}
+    )
+
+
+@login_required
+@require_POST
+def recovery_codes_regenerate(request):
+    request.session[RECOVERY_CODES_SESSION_KEY] = services.recovery_codes_regenerate(
+        user=request.user
+    )
+    messages.success(
+        request, "De nouveaux codes de secours ont été générés ; les anciens ne fonctionnent plus."
+    )
+    return redirect("accounts:recovery_codes")
+
+
+@login_required
+def account(request):
+    context = {
+        "has_device": services.has_confirmed_device(request.user),
+        "recovery_remaining": services.recovery_codes_remaining(user=request.user),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):
+        messages.success(self.request, "Votre mot de passe a été modifié.")
+        return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+def lockout(request, original_response=None, credentials=None):
+    """django-axes lockout page (AXES_LOCKOUT_CALLABLE), in French, with HTTP 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/lockout.html", {"cooloff_minutes": minutes}, status=429)

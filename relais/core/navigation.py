@@ -1,0 +1,43 @@
+"""The main navigation, by role. One place decides which sections a role sees."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from relais.accounts.enums import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
+ALL_STAFF = frozenset(Role.values)
+DEPARTMENT_STAFF = frozenset({Role.COORDINATOR, Role.ADVISOR, Role.ADMINISTRATOR})
+
+NAV_ITEMS = (
+    NavItem("Tableau de bord", "core:home", ALL_STAFF),
+    NavItem("Lieux", "places:list", ALL_STAFF),
+    NavItem("Équipe", "team:list", DEPARTMENT_STAFF),
+    NavItem(
+        "Structures",
+        "core:organisation_list",
+        frozenset({Role.COORDINATOR, Role.ADMINISTRATOR, Role.COMMITTEE_MEMBER}),
+    ),
+)
+
+
+def nav_for(user, current_path: str) -> list[dict]:
+    """Navigation entries for a user, with the current one flagged for aria-current."""
+    if not user.is_authenticated or (user.requires_two_factor and not user.is_verified()):
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if user.role not in item.roles:
+            continue
+        url = reverse(item.url_name)
+        current = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "current": current})
+    return items

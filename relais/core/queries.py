@@ -1,0 +1,90 @@
+"""Read models for the home dashboards, one function per role."""
+
+from django.db.models import Count, Q
+
+from relais.accounts.enums import Role
+from relais.accounts.models import User
+from relais.places.models import Place
+from relais.team.enums import AdvisorKind
+from relais.team.models import Advisor
+
+from .models import Organisation
+
+
+def _places_with_missing_requirements(places) -> list[Place]:
+    return [p for p in places if p.missing_requirements]
+
+
+def coordinator_dashboard() -> dict:
+    """Programme overview: partners, places, team composition, places to bring up to standard."""
+    places = list(Place.objects.active().select_related("commune", "partner"))
+    team = Advisor.objects.active().aggregate(
+        total=Count("pk"),
+        ambassadors=Count("pk", filter=Q(kind=AdvisorKind.AMBASSADOR)),
+        cnfs=Count("pk", filter=Q(kind=AdvisorKind.CNFS)),
+    )
+    return {
+        "partner_count": Organisation.objects.partners().count(),
+        "place_count": len(places),
+        "team": team,
+        "places_to_check": _places_with_missing_requirements(places),
+    }
+
+
+def advisor_dashboard(user) -> dict:
+    """The adviser's own profile; permanences join here when planning exists."""
+    advisor = Advisor.objects.with_user().filter(user=user).first()
+    return {"advisor": advisor}
+
+
+def partner_dashboard(user) -> dict:
+    """The partner's places and whether each meets the convention's requirements."""
+    places = list(
+        Place.objects.visible_to(user).active().select_related("commune").order_by("name")
+    )
+    return {"organisation": user.organisation, "places": places}
+
+
+def committee_dashboard() -> dict:
+    return {
+        "partner_count": Organisation.objects.partners().count(),
+        "place_count": Place.objects.active().count(),
+        "advisor_count": Advisor.objects.active().count(),
+    }
+
+
+def administrator_dashboard() -> dict:
+    """Accounts per role, and the accounts that still have to enrol a second factor."""
+    counts = dict(
+        User.objects.filter(is_active=True)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+    pending = (
+        User.objects.filter(
+            is_active=True, role__in=[Role.COORDINATOR, Role.ADVISOR, Role.ADMINISTRATOR]
+        )
+        .exclude(totpdevice__confirmed=True)
+        .order_by("last_name", "first_name")
+    )
+    return {
+        "role_counts": [(label, counts.get(value, 0)) for value, label in Role.choices],
+        "pending_two_factor": list(pending[:50]),
+        "pending_two_factor_count": pending.count(),
+    }
+
+
+def dashboard_for(user) -> tuple[str, dict]:
+    """Template and context of the home dashboard for a user's role."""
+    match user.role:
+        case Role.COORDINATOR:
+            return "core/dashboards/coordinator.html", coordinator_dashboard()
+        case Role.ADVISOR:
+            return "core/dashboards/advisor.html", advisor_dashboard(user)
+        case Role.PARTNER_STAFF:
+            return "core/dashboards/partner.html", partner_dashboard(user)
+        case Role.COMMITTEE_MEMBER:
+            return "core/dashboards/committee.html", committee_dashboard()
+        case _:
+            return "core/dashboards/administrator.html", administrator_dashboard()

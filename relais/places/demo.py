@@ -1,0 +1,86 @@
+"""Demo data, part 3: the places of the seed.
+
+The eight places of the convention's table (Art. 1.2) and Baillestavy, which the deliberation's
+table lists but the convention does not. The equipment flags are illustrative: the seed says
+what a place must offer, not what each one has.
+"""
+
+from relais.core.demo import DemoContext
+
+from .enums import PlaceKind
+from .models import Place
+
+FULLY_EQUIPPED = {
+    "is_public_and_accessible": True,
+    "room_capacity": 8,
+    "has_internet_and_wifi": True,
+    "has_confidential_office": True,
+    "has_computer": True,
+    "has_printer_scanner": True,
+    "has_photocopier": True,
+    "has_phone": True,
+}
+
+PLACES = [
+    # (slug, name, kind, commune, equipment overrides)
+    ("mediatheque-prades", "Médiathèque de Prades", PlaceKind.MEDIA_LIBRARY, "Prades", {}),
+    ("mediatheque-vinca", "Médiathèque de Vinça", PlaceKind.MEDIA_LIBRARY, "Vinça", {}),
+    (
+        "mediatheque-marquixanes",
+        "Médiathèque de Marquixanes",
+        PlaceKind.MEDIA_LIBRARY,
+        "Marquixanes",
+        {"room_capacity": 6},
+    ),
+    ("bibliotheque-catllar", "Bibliothèque de Catllar", PlaceKind.LIBRARY, "Catllar", {}),
+    (
+        "bibliotheque-sahorre",
+        "Bibliothèque de Sahorre",
+        PlaceKind.LIBRARY,
+        "Sahorre",
+        {"room_capacity": 6, "has_photocopier": False},
+    ),
+    ("bibliotheque-ria-sirach", "Bibliothèque de Ria-Sirach", PlaceKind.LIBRARY, "Ria-Sirach", {}),
+    (
+        "commune-los-masos",
+        "Commune de Los Masos",
+        PlaceKind.TOWN_HALL,
+        "Los Masos",
+        {"has_confidential_office": False},
+    ),
+    (
+        "commune-villefranche-de-conflent",
+        "Commune de Villefranche-de-Conflent",
+        PlaceKind.TOWN_HALL,
+        "Villefranche-de-Conflent",
+        {},
+    ),
+    (
+        "commune-baillestavy",
+        "Commune de Baillestavy",
+        PlaceKind.TOWN_HALL,
+        "Baillestavy",
+        {"room_capacity": None, "has_printer_scanner": False, "has_photocopier": False},
+    ),
+]
+
+
+def load(ctx: DemoContext) -> None:
+    places = {}
+    for slug, name, kind, commune, overrides in PLACES:
+        values = {
+            "name": name,
+            "kind": kind,
+            "partner": ctx.objects["partner"],
+            "commune": ctx.commune(commune),
+            "postal_code": ctx.commune(commune).postal_code,
+            **FULLY_EQUIPPED,
+            **overrides,
+        }
+        place = Place.objects.filter(slug=slug).first() or Place(slug=slug)
+        for attr, value in values.items():
+            setattr(place, attr, value)
+        place.full_clean()
+        place.save()
+        places[slug] = place
+    ctx.objects["places"] = places
