@@ -1,7 +1,13 @@
 """Root URL configuration: each domain app mounts its own ``urls`` module."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+
+# One login for the whole site: the admin's own form would bypass the second factor page.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Relais — administration technique"
+admin.site.site_title = "Relais"
 
 urlpatterns = [
     path("", include("relais.core.urls")),

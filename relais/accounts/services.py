@@ -1,9 +1,11 @@
 """Account writes: creating staff accounts and managing their second factor."""
 
+import math
 import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -106,6 +108,35 @@ def two_factor_reset(*, user: User) -> None:
     """Remove every second factor of a user (lost phone); they enrol again at next login."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+
+
+def second_factor_match(*, user: User, token: str):
+    """The confirmed device that accepts ``token``, or None.
+
+    Six digits are checked against the authenticator only, anything else against the recovery
+    codes only, so a recovery code never counts as a failed TOTP attempt (and vice versa).
+    """
+    token = token.strip().replace(" ", "").lower()
+    model = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+    for device in model.objects.filter(user=user, confirmed=True):
+        if device.verify_token(token):
+            return device
+    return None
+
+
+def throttle_wait_seconds(*, user: User) -> int:
+    """Seconds before the user's devices accept another code (0 when not throttled).
+
+    django-otp doubles the wait after each wrong code; telling the user to wait beats
+    reporting a correct code typed too early as "incorrect".
+    """
+    now = timezone.now()
+    wait = 0
+    for device in (*TOTPDevice.objects.filter(user=user), *StaticDevice.objects.filter(user=user)):
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            wait = max(wait, math.ceil((details["locked_until"] - now).total_seconds()))
+    return wait
 
 
 def has_confirmed_device(user: User) -> bool:

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from . import services
 from .forms import EmailAuthenticationForm, TokenForm, TotpConfirmForm
@@ -48,11 +48,11 @@ def otp_verify(request):
     if request.user.is_verified():
         return redirect(_next_url(request))
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
+    if request.method == "POST" and form.is_valid() and not _throttled(request.user, form):
+        device = services.second_factor_match(user=request.user, token=form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            if device.persistent_id.startswith("otp_static"):
+            if isinstance(device, StaticDevice):
                 remaining = services.recovery_codes_remaining(user=request.user)
                 messages.warning(
                     request,
@@ -65,6 +65,17 @@ def otp_verify(request):
             "Code incorrect ou expiré. Vérifiez l'heure de votre téléphone et réessayez.",
         )
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _throttled(user, form) -> bool:
+    wait = services.throttle_wait_seconds(user=user)
+    if wait:
+        form.add_error(
+            "token",
+            f"Trop de codes erronés : patientez {wait} seconde{'s' if wait > 1 else ''} "
+            "avant de réessayer.",
+        )
+    return bool(wait)
 
 
 def _qr_svg(data: str) -> str:
@@ -81,7 +92,7 @@ def otp_setup(request):
         return redirect("accounts:account")
     device = services.totp_enrolment_start(user=request.user)
     form = TotpConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _throttled(request.user, form):
         result = services.totp_enrolment_confirm(
             user=request.user, token=form.cleaned_data["token"]
         )

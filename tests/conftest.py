@@ -1,0 +1,128 @@
+"""Persona fixtures: one verified client per role, plus an outsider (another partner's staff)."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from relais.accounts.enums import Role
+
+from .factories import (
+    AdvisorFactory,
+    CommuneFactory,
+    DepartmentFactory,
+    OrganisationFactory,
+    PlaceFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
+from .helpers import login_verified
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures
+# there are safe because each test owns its database connection.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="Département des Pyrénées-Orientales")
+
+
+@pytest.fixture
+def partner(db):
+    return OrganisationFactory(name="Médiathèques Conflent Canigó (test)")
+
+
+@pytest.fixture
+def other_partner(db):
+    return OrganisationFactory(name="Autre structure (test)")
+
+
+@pytest.fixture
+def place(partner):
+    return PlaceFactory(partner=partner, commune=CommuneFactory(name="Prades"))
+
+
+@pytest.fixture
+def other_place(other_partner):
+    return PlaceFactory(partner=other_partner, commune=CommuneFactory(name="Céret"))
+
+
+def _persona(role, **extra):
+    user = UserFactory(role=role, **extra)
+    device = TOTPDeviceFactory(user=user) if user.requires_two_factor else None
+    return user, device
+
+
+@pytest.fixture
+def coordinator(department):
+    return _persona(Role.COORDINATOR, organisation=department)[0]
+
+
+@pytest.fixture
+def advisor_user(db):
+    advisor = AdvisorFactory()
+    TOTPDeviceFactory(user=advisor.user)
+    return advisor.user
+
+
+@pytest.fixture
+def partner_staff(partner):
+    return _persona(Role.PARTNER_STAFF, organisation=partner)[0]
+
+
+@pytest.fixture
+def outsider(other_partner):
+    """Staff of another partner: authenticated, but no business with our partner's places."""
+    return _persona(Role.PARTNER_STAFF, organisation=other_partner)[0]
+
+
+@pytest.fixture
+def committee_member(db):
+    return _persona(Role.COMMITTEE_MEMBER)[0]
+
+
+@pytest.fixture
+def administrator(department):
+    return _persona(Role.ADMINISTRATOR, organisation=department, is_superuser=True)[0]
+
+
+def _client_for(user) -> Client:
+    device = user.totpdevice_set.filter(confirmed=True).first()
+    return login_verified(Client(), user, device)
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: a test client logged in with both factors."""
+    return _client_for
+
+
+@pytest.fixture
+def coordinator_client(coordinator):
+    return _client_for(coordinator)
+
+
+@pytest.fixture
+def advisor_client(advisor_user):
+    return _client_for(advisor_user)
+
+
+@pytest.fixture
+def partner_client(partner_staff):
+    return _client_for(partner_staff)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def committee_client(committee_member):
+    return _client_for(committee_member)
+
+
+@pytest.fixture
+def administrator_client(administrator):
+    return _client_for(administrator)

@@ -1,0 +1,132 @@
+"""Project-wide guarantees: migrations, templates, headings, access control, deploy checks."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.template import Context, Template
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .helpers import count_tags
+
+# URL names an anonymous visitor may open.
+PUBLIC_URL_NAMES = {
+    "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "core:health",
+    "accounts:logout",  # POST only; logging out an anonymous visitor is harmless
+}
+DUMMY_KWARGS = {"int": 999999, "slug": "inexistant", "str": "inexistant", "path": "x"}
+
+
+def _iter_patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            full_ns = f"{namespace}:{ns}".strip(":") if ns else namespace
+            yield from _iter_patterns(pattern, prefix + str(pattern.pattern), full_ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, pattern
+
+
+def _reverse_with_dummies(name, pattern):
+    converters = pattern.pattern.converters
+    kwargs = {}
+    for key, converter in converters.items():
+        kind = type(converter).__name__.replace("Converter", "").lower()
+        kwargs[key] = DUMMY_KWARGS.get(kind, "x")
+    return reverse(name, kwargs=kwargs)
+
+
+def _project_urls():
+    for name, pattern in _iter_patterns():
+        if name.startswith("admin:") and name != "admin:index":
+            continue  # Django's own admin: its index stands for all of it
+        yield name, _reverse_with_dummies(name, pattern)
+
+
+def test_no_pending_migrations(db):
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_undefined_template_variable_fails_the_test():
+    with pytest.raises(pytest.fail.Exception):
+        Template("{{ variable_qui_n_existe_pas }}").render(Context({}))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "url"), list(_project_urls()))
+def test_every_non_public_url_sends_anonymous_visitors_to_login(client, name, url):
+    response = client.get(url)
+    if name in PUBLIC_URL_NAMES:
+        assert response.status_code in {200, 302, 405}
+        if response.status_code == 302:
+            assert reverse("accounts:login") not in response["Location"]
+        return
+    # Follow at most two hops (the admin first sends to its own login, which sends to ours).
+    for _ in range(2):
+        assert response.status_code == 302, f"{url} answered {response.status_code}"
+        if response["Location"].startswith(reverse("accounts:login")):
+            break
+        response = client.get(response["Location"])
+    assert response["Location"].startswith(reverse("accounts:login") + "?next=")
+
+
+PERSONA_CLIENTS = [
+    "coordinator_client",
+    "advisor_client",
+    "partner_client",
+    "committee_client",
+    "administrator_client",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONA_CLIENTS)
+def test_every_page_has_exactly_one_h1(request, persona, place, other_place):
+    client = request.getfixturevalue(persona)
+    urls = [url for name, url in _project_urls() if not name.startswith("admin:")]
+    urls += [place.get_absolute_url(), other_place.get_absolute_url(), "/page-inexistante/"]
+    checked = 0
+    for url in urls:
+        response = client.get(url)
+        if response.status_code in {301, 302, 405} or response["Content-Type"].startswith(
+            "application/json"
+        ):
+            continue
+        html = response.content.decode()
+        assert count_tags(html, "h1") == 1, f"{url} ({response.status_code}) for {persona}"
+        checked += 1
+    assert checked >= 8
+
+
+def test_check_deploy_with_production_variables_prints_no_warning(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "SECRET_KEY": "k" * 20 + "9f$Zq!2@xLm#4pVr&8sTw^1yBn*6cDe%0hGj(3uKo)5iQa_7" * 2,
+        "ALLOWED_HOSTS": "relais.exemple.fr",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "EMAIL_URL": "smtp+tls://relais:secret@smtp.exemple.fr:587",
+    }
+    for leaked in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(leaked, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "relais", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
