@@ -1,5 +1,7 @@
 """Helpers shared by the tests: TOTP codes, verified logins, HTML inspection."""
 
+import html
+import re
 import time
 from html.parser import HTMLParser
 
@@ -43,3 +45,9 @@ def count_tags(html: str, tag: str) -> int:
     parser = _TagCounter(tag)
     parser.feed(html)
     return parser.count
+
+
+def page_text(response) -> str:
+    """The visible text of a response: tags dropped, entities decoded, spaces collapsed."""
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(text))

@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ValidationError
 
-# La Poste's SIREN: its establishments' SIRET numbers do not satisfy the Luhn check; INSEE
-# validates them by the sum of their digits being a multiple of 5 instead.
+# La Poste's SIREN: many of its establishments' SIRET numbers fail the Luhn check; INSEE
+# accepts them when the sum of their digits is a multiple of 5.
 LA_POSTE_SIREN = "356000000"
 
 
@@ -31,10 +31,9 @@ def validate_siret(value: str) -> None:
         raise ValidationError(
             "Le SIRET doit comporter exactement 14 chiffres.", code="siret_format"
         )
-    if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_SIREN + "00000":
+    valid = _luhn_ok(siret)
+    if not valid and siret.startswith(LA_POSTE_SIREN):
         valid = sum(int(c) for c in siret) % 5 == 0
-    else:
-        valid = _luhn_ok(siret)
     if not valid:
         raise ValidationError(
             "Ce SIRET n'est pas valide (la clé de contrôle ne correspond pas).",
