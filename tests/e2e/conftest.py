@@ -1,0 +1,93 @@
+"""Browser tests: Playwright driving Debian's Chromium, with axe-core for accessibility.
+
+Never ``playwright install``: the browser is the system's /usr/bin/chromium. When it is
+missing, the tests are skipped locally with the apt command to run, and fail under CI=true.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+APT_COMMAND = "apt-get install -y --no-install-recommends chromium libatomic1 fonts-liberation"
+# WCAG 2.1 A and AA plus axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def _missing_tools() -> list[str]:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"Chromium absent ({CHROMIUM}) : {APT_COMMAND}")
+    if not AXE_JS.exists():
+        missing.append(f"axe-core absent ({AXE_JS}) : npm ci")
+    return missing
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    missing = _missing_tools()
+    for item in items:
+        if here not in Path(item.fspath).parents:
+            continue
+        item.add_marker(pytest.mark.e2e)
+        if missing and os.environ.get("CI") != "true":
+            item.add_marker(pytest.mark.skip(reason=" ; ".join(missing)))
+
+
+@pytest.fixture(autouse=True)
+def _require_browser_tools():
+    missing = _missing_tools()
+    if missing:  # only reached under CI=true: never skip silently there
+        pytest.fail("Tests navigateur impossibles : " + " ; ".join(missing))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def console_errors(page):
+    """Console errors of the page (a CSP violation shows up here)."""
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
+
+
+@pytest.fixture
+def assert_accessible(page):
+    """Run axe-core on the current page and fail with a readable list of violations."""
+    source = AXE_JS.read_text(encoding="utf-8")
+
+    def check(label: str) -> None:
+        # Evaluated through the DevTools protocol, so the page's CSP does not block it.
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(f"() => {{ {source}\n }}")
+        result = page.evaluate(
+            "async (tags) => await window.axe.run(document, "
+            "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            AXE_TAGS,
+        )
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+            for v in result["violations"]
+        ]
+        assert violations == [], f"axe sur « {label} » :\n" + "\n".join(violations)
+
+    return check
