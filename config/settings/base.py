@@ -12,11 +12,14 @@ import environ
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# A source checkout keeps its state beside manage.py; an installed package (pip install .)
+# keeps it in the directory the `relais` command runs from.
+PROJECT_DIR = BASE_DIR if (BASE_DIR / "manage.py").exists() else Path.cwd()
 env = environ.Env()
-# A `.env` file next to manage.py is read when present, so a server can keep its variables there.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A `.env` file there is read when present, so a server can keep its variables in it.
+environ.Env.read_env(PROJECT_DIR / ".env", overwrite=False)
 
-VAR_DIR = Path(env.str("RELAIS_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR = Path(env.str("RELAIS_VAR_DIR", default=str(PROJECT_DIR / "var")))
 
 # --- Core -------------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)

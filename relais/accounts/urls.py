@@ -16,6 +16,11 @@ urlpatterns = [
         name="recovery_codes_regenerate",
     ),
     path("", views.account, name="account"),
+    path(
+        "<int:pk>/reinitialiser-double-authentification/",
+        views.two_factor_reset,
+        name="two_factor_reset",
+    ),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/oubli/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

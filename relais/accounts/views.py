@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -17,8 +18,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import services
+from . import perms, services
 from .forms import EmailAuthenticationForm, TokenForm, TotpConfirmForm
+from .models import User
 
 RECOVERY_CODES_SESSION_KEY = "relais_new_recovery_codes"
 
@@ -180,3 +182,19 @@ def lockout(request, original_response=None, credentials=None):
     """django-axes lockout page (AXES_LOCKOUT_CALLABLE), in French, with HTTP 429."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/lockout.html", {"cooloff_minutes": minutes}, status=429)
+
+
+@login_required
+@require_POST
+def two_factor_reset(request, pk: int):
+    """A coordinator or administrator removes a colleague's second factor (lost phone)."""
+    target = get_object_or_404(User, pk=pk)
+    if not perms.can_reset_two_factor(request.user, target):
+        raise PermissionDenied
+    services.two_factor_reset(user=target)
+    messages.success(
+        request,
+        f"La double authentification de {target.get_full_name()} a été réinitialisée : "
+        "cette personne l'activera de nouveau à sa prochaine connexion.",
+    )
+    return redirect(_next_url(request, default="team:list"))

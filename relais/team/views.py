@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import render
 
+from relais.accounts.enums import Role
+
 from . import perms
 from .enums import AdvisorKind
 from .models import Advisor
@@ -23,5 +25,11 @@ def advisor_list(request):
     return render(
         request,
         "team/advisor_list.html",
-        {"advisors": advisors, "kind": kind, "counts": counts},
+        {
+            "advisors": advisors,
+            "kind": kind,
+            "counts": counts,
+            # Every adviser is a valid target for a coordinator or an administrator.
+            "can_reset_two_factor": request.user.role in {Role.COORDINATOR, Role.ADMINISTRATOR},
+        },
     )

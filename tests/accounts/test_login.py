@@ -209,3 +209,21 @@ def test_two_factor_reset_sends_user_back_to_enrolment(client):
     assert services.recovery_codes_remaining(user=device.user) == 0
     _login(client, device.user.email)
     assert client.get(HOME)["Location"].startswith(SETUP)
+
+
+def test_coordinator_resets_an_advisors_lost_phone(coordinator_client, advisor_user):
+    team = reverse("team:list")
+    assert "Réinitialiser (téléphone perdu)" in coordinator_client.get(team).content.decode()
+    response = coordinator_client.post(
+        reverse("accounts:two_factor_reset", args=[advisor_user.pk]), {"next": team}
+    )
+    assert response["Location"] == team
+    assert not services.has_confirmed_device(advisor_user)
+
+
+def test_advisor_cannot_reset_a_colleagues_second_factor(advisor_client, coordinator):
+    assert services.has_confirmed_device(coordinator)
+    response = advisor_client.post(reverse("accounts:two_factor_reset", args=[coordinator.pk]))
+    assert response.status_code == 403
+    assert services.has_confirmed_device(coordinator)
+    assert "Réinitialiser" not in advisor_client.get(reverse("team:list")).content.decode()

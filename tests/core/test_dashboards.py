@@ -84,3 +84,11 @@ def test_security_headers(client):
     response = client.get(reverse("accounts:login"))
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_server_error_page_needs_no_database_or_context(rf):
+    from relais.core.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Une erreur est survenue" in response.content.decode()
