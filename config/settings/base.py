@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "relais.accounts",
     "relais.places",
     "relais.team",
+    "relais.agreements",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,483 @@
+"""The contract layer: deliberations, agreements, parties, signatories, commitments, amendments.
+
+Names of elected officials and signatories are public information (published deliberations and
+signed agreements), kept with the documents they belong to.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from relais.core.models import TimeStampedModel
+
+from . import lifecycle
+from .enums import (
+    Attendance,
+    CommitmentFrequency,
+    CommitmentUnit,
+    Modality,
+    PartyRole,
+    TerminationKind,
+)
+
+# Weekly equivalents of each frequency: a fortnightly half-day is half a half-day a week.
+WEEKLY_FACTOR = {
+    CommitmentFrequency.WEEKLY: Decimal("1"),
+    CommitmentFrequency.FORTNIGHTLY: Decimal("0.5"),
+    CommitmentFrequency.MONTHLY: Decimal("12") / Decimal("52"),
+}
+
+
+class Deliberation(TimeStampedModel):
+    """A council's decision, with its attendance and vote figures (e.g. n° 37-24)."""
+
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        verbose_name="collectivité",
+        on_delete=models.PROTECT,
+        related_name="deliberations",
+    )
+    council = models.CharField("assemblée", max_length=200, help_text="Ex. : Conseil communautaire")
+    session_date = models.DateField("date de la séance")
+    convocation_date = models.DateField("date de la convocation", null=True, blank=True)
+    order_number = models.CharField("n° d'ordre", max_length=30)
+    actes_classification = models.CharField("classification @ctes", max_length=120, blank=True)
+    subject = models.CharField("objet", max_length=300)
+    president = models.CharField("président de séance", max_length=150)
+    secretary = models.CharField("secrétaire de séance", max_length=150, blank=True)
+    members_in_office = models.PositiveSmallIntegerField("conseillers en exercice")
+    present_count = models.PositiveSmallIntegerField("présents")
+    voters = models.PositiveSmallIntegerField("votants")
+    votes_for = models.PositiveSmallIntegerField("pour")
+    votes_against = models.PositiveSmallIntegerField("contre", default=0)
+    abstentions = models.PositiveSmallIntegerField("abstentions", default=0)
+    decision_text = models.TextField("texte de la décision", blank=True)
+    certified_on = models.DateField("certifiée conforme le", null=True, blank=True)
+    certified_by = models.CharField("certifiée par", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "délibération"
+        verbose_name_plural = "délibérations"
+        ordering = ["-session_date", "order_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "order_number"], name="deliberation_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Délibération n° {self.order_number} du {self.session_date:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:deliberation_detail", kwargs={"pk": self.pk})
+
+
+class DeliberationMember(models.Model):
+    """A member in office and what they did at the session (present, proxy, excused…)."""
+
+    deliberation = models.ForeignKey(Deliberation, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField("nom", max_length=150)
+    attendance = models.CharField("présence", max_length=10, choices=Attendance.choices)
+    proxy_holder = models.CharField(
+        "procuration donnée à",
+        max_length=150,
+        blank=True,
+        help_text="Nom du membre présent qui vote pour l'absent.",
+    )
+    not_voting = models.BooleanField(
+        "ne prend pas part au vote",
+        default=False,
+        help_text="Membre présent (ou représenté) qui ne participe pas au vote.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "membre"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliberation", "name"], name="deliberation_member_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliberationScheduleRow(models.Model):
+    """One line of the table of places voted in a deliberation (to compare with the agreement)."""
+
+    deliberation = models.ForeignKey(
+        Deliberation, on_delete=models.CASCADE, related_name="schedule_rows"
+    )
+    label = models.CharField("lieu (tel qu'écrit)", max_length=200)
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    count = models.PositiveSmallIntegerField("nombre", validators=[MinValueValidator(1)])
+    unit = models.CharField("unité", max_length=10, choices=CommitmentUnit.choices)
+    frequency = models.CharField("fréquence", max_length=12, choices=CommitmentFrequency.choices)
+    modality = models.CharField("modalité", max_length=10, choices=Modality.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AgreementQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("partner", "department").prefetch_related("signatories")
+
+
+class Agreement(TimeStampedModel):
+    """A convention between the Département and a partner (Art. 1–8 of the seed)."""
+
+    title = models.CharField("intitulé", max_length=300)
+    reference = models.CharField("référence interne", max_length=60, blank=True)
+    department = models.ForeignKey(
+        "core.Organisation",
+        verbose_name="Département",
+        on_delete=models.PROTECT,
+        related_name="department_agreements",
+    )
+    partner = models.ForeignKey(
+        "core.Organisation",
+        verbose_name="bénéficiaire",
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    predecessor = models.OneToOneField(
+        "self",
+        verbose_name="convention précédente",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successor",
+    )
+    signed_at = models.CharField("fait à", max_length=100, blank=True)
+    original_copies = models.PositiveSmallIntegerField("exemplaires originaux", default=2)
+
+    # Art. 6 — duration and renewal.
+    duration_months = models.PositiveSmallIntegerField(
+        "durée (mois)", default=12, validators=[MinValueValidator(1)]
+    )
+    tacit_renewal = models.BooleanField("reconduction tacite", default=True)
+    opposition_notice_months = models.PositiveSmallIntegerField(
+        "préavis d'opposition (mois)", default=2
+    )
+    hard_end_date = models.DateField("prend fin au plus tard le", null=True, blank=True)
+    # Art. 7 — termination notices, in calendar days.
+    notice_days = models.PositiveSmallIntegerField("délai de résiliation (jours)", default=30)
+    # Art. 1.2 — hours counted for a day and a half-day.
+    day_hours = models.DecimalField(
+        "heures d'une journée", max_digits=4, decimal_places=2, default=Decimal("7")
+    )
+    half_day_hours = models.DecimalField(
+        "heures d'une demi-journée", max_digits=4, decimal_places=2, default=Decimal("3.5")
+    )
+    communication_mention = models.TextField(
+        "mention obligatoire (art. 5)",
+        blank=True,
+        help_text="Mention que le bénéficiaire fait figurer sur ses supports de communication.",
+    )
+    jurisdiction = models.CharField("tribunal compétent", max_length=200, blank=True)
+
+    # Recorded events.
+    sent_for_signature_on = models.DateField("envoyée à la signature le", null=True, blank=True)
+    opposed_on = models.DateField("opposition à la reconduction le", null=True, blank=True)
+    opposed_by = models.CharField(
+        "opposition exprimée par", max_length=12, choices=PartyRole.choices, blank=True
+    )
+    termination_kind = models.CharField(
+        "résiliation", max_length=15, choices=TerminationKind.choices, blank=True
+    )
+    termination_initiated_by = models.CharField(
+        "résiliation à l'initiative de", max_length=12, choices=PartyRole.choices, blank=True
+    )
+    notice_sent_on = models.DateField("mise en demeure envoyée le", null=True, blank=True)
+    notice_received_on = models.DateField("mise en demeure reçue le", null=True, blank=True)
+    remedied_on = models.DateField("manquement réparé le", null=True, blank=True)
+    notified_on = models.DateField("notification reçue le", null=True, blank=True)
+    dissolved_on = models.DateField("dissolution le", null=True, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "convention"
+        verbose_name_plural = "conventions"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.partner}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:detail", kwargs={"pk": self.pk})
+
+    def terms(self) -> lifecycle.Terms:
+        signatures = tuple(s.signed_on for s in self.signatories.all())
+        return lifecycle.Terms(
+            signature_dates=signatures,
+            sent_for_signature_on=self.sent_for_signature_on,
+            duration_months=self.duration_months,
+            tacit_renewal=self.tacit_renewal,
+            opposition_notice_months=self.opposition_notice_months,
+            hard_end=self.hard_end_date,
+            notice_days=self.notice_days,
+            opposed_on=self.opposed_on,
+            termination_kind=self.termination_kind,
+            notice_received_on=self.notice_received_on,
+            remedied_on=self.remedied_on,
+            notified_on=self.notified_on,
+            dissolved_on=self.dissolved_on,
+        )
+
+    def timeline(self, today: date | None = None) -> lifecycle.Timeline:
+        return lifecycle.compute_timeline(self.terms(), today or timezone.localdate())
+
+    @property
+    def status(self) -> str:
+        return self.timeline().status
+
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft can be edited; once sent for signature, changes go through amendments."""
+        return self.timeline().status == "draft"
+
+    def hours_for(self, unit: str) -> Decimal:
+        return self.day_hours if unit == CommitmentUnit.DAY else self.half_day_hours
+
+    def clean(self) -> None:
+        errors = {}
+        if self.department_id and not self.department.is_department:
+            errors["department"] = "Cette structure n'est pas un Département."
+        if self.partner_id and self.partner.is_department:
+            errors["partner"] = "Le bénéficiaire ne peut pas être un Département."
+        if self.half_day_hours and self.day_hours and self.half_day_hours > self.day_hours:
+            errors["half_day_hours"] = "Une demi-journée ne peut pas durer plus qu'une journée."
+        if (
+            self.notice_received_on
+            and self.notice_sent_on
+            and (self.notice_received_on < self.notice_sent_on)
+        ):
+            errors["notice_received_on"] = "La réception ne peut pas précéder l'envoi."
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgreementParty(models.Model):
+    """A party as the agreement names it: representative, address, authorising deliberation.
+
+    Snapshotted from the organisation so that the document keeps what was signed. A blank
+    deliberation number or date (as in the seed's partner clause) is a to-do item.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField("partie", max_length=12, choices=PartyRole.choices)
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    representative_name = models.CharField("représentée par", max_length=150, blank=True)
+    representative_title = models.CharField("en qualité de", max_length=150, blank=True)
+    address = models.CharField("domiciliée", max_length=250, blank=True)
+    deliberation = models.ForeignKey(
+        Deliberation,
+        verbose_name="délibération enregistrée",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authorised_parties",
+    )
+    deliberation_body = models.CharField(
+        "assemblée qui autorise",
+        max_length=150,
+        blank=True,
+        help_text="Ex. : Conseil Départemental",
+    )
+    deliberation_number = models.CharField("n° de délibération", max_length=30, blank=True)
+    deliberation_date = models.DateField("date de délibération", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "partie"
+        ordering = ["role"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "role"], name="agreement_party_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} : {self.organisation}"
+
+    @property
+    def blanks(self) -> list[str]:
+        """What the document leaves blank and somebody has to fill in."""
+        missing = []
+        if not self.representative_name:
+            missing.append("représentant")
+        if not self.deliberation_number:
+            missing.append("numéro de la délibération qui autorise la signature")
+        if not self.deliberation_date:
+            missing.append("date de la délibération qui autorise la signature")
+        return missing
+
+
+class Signatory(models.Model):
+    """A person who signs the agreement (presidents, and here the mayors of host communes)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    name = models.CharField("nom", max_length=150)
+    title = models.CharField(
+        "qualité", max_length=200, help_text="Ex. : Le Maire de la Commune de Prades"
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "core.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_on = models.DateField("signée le", null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "signataire"
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.name}"
+
+
+class Annex(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="annexes")
+    number = models.PositiveSmallIntegerField("n°")
+    title = models.CharField("intitulé", max_length=200)
+    description = models.TextField("contenu", blank=True)
+    file = models.FileField("fichier", upload_to="annexes/", blank=True)
+
+    class Meta:
+        verbose_name = "annexe"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="annex_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Annexe {self.number} — {self.title}"
+
+
+class Amendment(TimeStampedModel):
+    """An avenant (Art. 8.2): dated, signed by each party, effective from a date."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveSmallIntegerField("n°")
+    subject = models.CharField("objet", max_length=300)
+    dated_on = models.DateField("daté du")
+    effective_from = models.DateField("prend effet le")
+    department_signed_on = models.DateField("signé par le Département le", null=True, blank=True)
+    partner_signed_on = models.DateField("signé par le bénéficiaire le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "avenant"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="amendment_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Avenant n° {self.number} — {self.subject}"
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.department_signed_on and self.partner_signed_on)
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def valid_on(self, day: date):
+        """Commitments in effect on ``day``: the original ones and those of signed amendments.
+
+        A commitment introduced by an amendment counts from the amendment's effective date
+        once both parties signed it; one replaced by a signed amendment stops counting then.
+        Unsigned amendments change nothing.
+        """
+        signed = Q(
+            introduced_by__department_signed_on__isnull=False,
+            introduced_by__partner_signed_on__isnull=False,
+        )
+        introduced = Q(introduced_by__isnull=True) | (
+            signed & Q(introduced_by__effective_from__lte=day)
+        )
+        ended = Q(
+            ended_by__isnull=False,
+            ended_by__department_signed_on__isnull=False,
+            ended_by__partner_signed_on__isnull=False,
+            ended_by__effective_from__lte=day,
+        )
+        return self.filter(introduced).exclude(ended)
+
+
+class Commitment(models.Model):
+    """A line of the Art. 1.2 table: "2 journées / par semaine / présentiel" at a place."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="commitments")
+    place = models.ForeignKey(
+        "places.Place", verbose_name="lieu", on_delete=models.PROTECT, related_name="commitments"
+    )
+    count = models.PositiveSmallIntegerField("nombre", validators=[MinValueValidator(1)])
+    unit = models.CharField("unité", max_length=10, choices=CommitmentUnit.choices)
+    frequency = models.CharField(
+        "fréquence",
+        max_length=12,
+        choices=CommitmentFrequency.choices,
+        default=CommitmentFrequency.WEEKLY,
+    )
+    modality = models.CharField(
+        "modalité", max_length=10, choices=Modality.choices, default=Modality.ON_SITE
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    introduced_by = models.ForeignKey(
+        Amendment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="introduced_commitments",
+    )
+    ended_by = models.ForeignKey(
+        Amendment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ended_commitments",
+    )
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "engagement"
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.place} : {self.label}"
+
+    @property
+    def label(self) -> str:
+        unit = self.get_unit_display() + ("s" if self.count > 1 else "")
+        return f"{self.count} {unit} {self.get_frequency_display().lower()}"
+
+    @property
+    def half_days(self) -> int:
+        return self.count * (2 if self.unit == CommitmentUnit.DAY else 1)
+
+    @property
+    def weekly_half_days(self) -> Decimal:
+        return self.half_days * WEEKLY_FACTOR[self.frequency]
+
+    @property
+    def weekly_hours(self) -> Decimal:
+        hours = self.count * self.agreement.hours_for(self.unit)
+        return hours * WEEKLY_FACTOR[self.frequency]
