@@ -14,6 +14,7 @@ urlpatterns = [
     path("compte/", include("relais.accounts.urls")),
     path("lieux/", include("relais.places.urls")),
     path("equipe/", include("relais.team.urls")),
+    path("conventions/", include("relais.agreements.urls")),
     path("admin/", admin.site.urls),
 ]
 

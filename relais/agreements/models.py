@@ -481,3 +481,26 @@ class Commitment(models.Model):
     def weekly_hours(self) -> Decimal:
         hours = self.count * self.agreement.hours_for(self.unit)
         return hours * WEEKLY_FACTOR[self.frequency]
+
+
+class AlertLog(models.Model):
+    """One deadline alert e-mailed to one recipient, so a re-run never sends it twice."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField("type d'alerte", max_length=40)
+    due_on = models.DateField("échéance")
+    recipient = models.EmailField("destinataire")
+    sent_at = models.DateTimeField("envoyée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "alerte envoyée"
+        verbose_name_plural = "alertes envoyées"
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "due_on", "recipient"], name="alert_sent_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_on:%d/%m/%Y} → {self.recipient}"
