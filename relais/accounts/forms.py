@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, UserChangeForm
 
 from .models import User
@@ -62,3 +63,28 @@ class AdminUserChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+def axes_username(request, credentials) -> str:
+    """django-axes key for the login: the e-mail as the login matches it, case-insensitively.
+
+    Without it, "A@x.fr" and "a@x.fr" would be counted apart and a lockout sidestepped.
+    """
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return raw.strip().lower()
+
+
+def client_ip(request) -> str | None:
+    """The client's address for django-axes, trusting exactly AXES_PROXY_COUNT proxies.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For,
+    so the client is the N-th entry from the right; anything further left was written by the
+    client itself and cannot be trusted. Without a proxy (N = 0), REMOTE_ADDR is the client.
+    """
+    trusted = settings.RELAIS_TRUSTED_PROXY_COUNT
+    forwarded = [
+        a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+    ]
+    if trusted and forwarded:
+        return forwarded[-min(trusted, len(forwarded))]
+    return request.META.get("REMOTE_ADDR")

@@ -89,9 +89,8 @@ def _qr_svg(data: str) -> str:
 @login_required
 def otp_setup(request):
     """Enrolment: scan the QR code, type a code to prove it works, receive recovery codes."""
-    if request.user.is_verified():
-        messages.info(request, "Votre double authentification est déjà active.")
-        return redirect("accounts:account")
+    # A verified user may come here to replace their authenticator (new phone).
+    replacing = request.user.is_verified()
     device = services.totp_enrolment_start(user=request.user)
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not _throttled(request.user, form):
@@ -112,6 +111,7 @@ def otp_setup(request):
         "qr_svg": mark_safe(_qr_svg(device.config_url)),
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "next": _next_url(request),
+        "replacing": replacing,
     }
     return render(request, "accounts/otp_setup.html", context)
 

@@ -131,11 +131,16 @@ def compute_timeline(terms: Terms, today: date) -> Timeline:
         ends.append((termination_end, termination_reason))
     end_date, end_reason = min(ends) if ends else (None, "")
 
-    horizon = end_date or add_months(today, 24)
+    # Anniversaries up to the end, or (open-ended) up to the first one after today.
     anniversaries = []
     k = 1
-    while (candidate := anniversary(start, terms.duration_months, k)) <= horizon:
+    while True:
+        candidate = anniversary(start, terms.duration_months, k)
+        if end_date is not None and candidate > end_date:
+            break
         anniversaries.append(candidate)
+        if end_date is None and candidate > today:
+            break
         k += 1
 
     if today < start:

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import render
 
-from relais.accounts.enums import Role
+from relais.accounts.perms import can_reset_two_factor
 
 from . import perms
 from .enums import AdvisorKind
@@ -29,7 +29,6 @@ def advisor_list(request):
             "advisors": advisors,
             "kind": kind,
             "counts": counts,
-            # Every adviser is a valid target for a coordinator or an administrator.
-            "can_reset_two_factor": request.user.role in {Role.COORDINATOR, Role.ADMINISTRATOR},
+            "can_reset_two_factor": can_reset_two_factor(request.user, None),
         },
     )

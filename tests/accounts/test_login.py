@@ -227,3 +227,55 @@ def test_advisor_cannot_reset_a_colleagues_second_factor(advisor_client, coordin
     assert response.status_code == 403
     assert services.has_confirmed_device(coordinator)
     assert "Réinitialiser" not in advisor_client.get(reverse("team:list")).content.decode()
+
+
+def test_lockout_cannot_be_sidestepped_by_changing_the_case(client, settings):
+    user = UserFactory(role=Role.COMMITTEE_MEMBER, email="paul@exemple.test")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "paul@exemple.test", "mauvais")
+    response = _login(client, "PAUL@Exemple.test")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert user.pk  # the account itself is untouched
+
+
+def test_lockout_is_per_client_address_behind_the_proxy(client, settings):
+    user = UserFactory(role=Role.COMMITTEE_MEMBER)
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": user.email, "password": "mauvais"}, **attacker)
+    assert (
+        client.post(
+            LOGIN, {"username": user.email, "password": TEST_PASSWORD}, **attacker
+        ).status_code
+        == 429
+    )
+    # The real user, from another address behind the same proxy, still gets in.
+    other = Client(HTTP_X_FORWARDED_FOR="198.51.100.20")
+    response = other.post(LOGIN, {"username": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_client_ip_trusts_only_the_configured_proxies(rf, settings):
+    from relais.accounts.forms import client_ip
+
+    settings.RELAIS_TRUSTED_PROXY_COUNT = 1
+    spoofed = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20", REMOTE_ADDR="127.0.0.1")
+    assert client_ip(spoofed) == "198.51.100.20"
+    assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
+    settings.RELAIS_TRUSTED_PROXY_COUNT = 0
+    assert client_ip(spoofed) == "127.0.0.1"
+
+
+def test_verified_user_replaces_their_authenticator(client_for, coordinator):
+    old = coordinator.totpdevice_set.get()
+    client = client_for(coordinator)
+    page = client.get(SETUP)
+    assert "Changer d'application d'authentification" in page.content.decode()
+    new = TOTPDevice.objects.get(user=coordinator, confirmed=False)
+    response = client.post(SETUP, {"token": totp_code(new), "next": HOME})
+    assert response.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=coordinator).values_list("pk", flat=True)) == [
+        new.pk
+    ]
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()

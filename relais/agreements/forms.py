@@ -1,0 +1,114 @@
+"""Agreement forms. Validation that involves several objects lives in the services."""
+
+from django import forms
+
+from relais.core.models import Organisation
+from relais.places.models import Place
+
+from .enums import CommitmentFrequency, CommitmentUnit, Modality, PartyRole, TerminationKind
+from .models import Agreement
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "partner",
+            "reference",
+            "signed_at",
+            "original_copies",
+            "duration_months",
+            "tacit_renewal",
+            "opposition_notice_months",
+            "hard_end_date",
+            "notice_days",
+            "day_hours",
+            "half_day_hours",
+            "communication_mention",
+            "jurisdiction",
+        ]
+        widgets = {"hard_end_date": DateInput(), "title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Organisation.objects.partners()
+
+
+class CommitmentForm(forms.Form):
+    place = forms.ModelChoiceField(label="Lieu", queryset=Place.objects.none())
+    count = forms.IntegerField(label="Nombre", min_value=1, max_value=14)
+    unit = forms.ChoiceField(label="Unité", choices=CommitmentUnit.choices)
+    frequency = forms.ChoiceField(label="Fréquence", choices=CommitmentFrequency.choices)
+    modality = forms.ChoiceField(label="Modalités", choices=Modality.choices)
+
+    def __init__(self, *args, partner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        places = Place.objects.active().select_related("commune")
+        if partner is not None:
+            places = places.filter(partner=partner)
+        self.fields["place"].queryset = places
+
+
+class SignatoryForm(forms.Form):
+    title = forms.CharField(
+        label="Qualité", max_length=200, help_text="Ex. : Le Maire de la Commune de Prades"
+    )
+    name = forms.CharField(label="Nom", max_length=150)
+
+
+class DateForm(forms.Form):
+    on = forms.DateField(label="Date", widget=DateInput())
+
+
+class OppositionForm(DateForm):
+    by = forms.ChoiceField(label="Partie qui s'oppose", choices=PartyRole.choices)
+
+
+class TerminationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Motif", choices=TerminationKind.choices, widget=forms.RadioSelect
+    )
+    initiated_by = forms.ChoiceField(label="À l'initiative de", choices=PartyRole.choices)
+    notice_sent_on = forms.DateField(
+        label="Mise en demeure envoyée le (faute)", required=False, widget=DateInput()
+    )
+    notice_received_on = forms.DateField(
+        label="Mise en demeure reçue le (faute)", required=False, widget=DateInput()
+    )
+    notified_on = forms.DateField(
+        label="Notification reçue le (force majeure)", required=False, widget=DateInput()
+    )
+    dissolved_on = forms.DateField(label="Date de dissolution", required=False, widget=DateInput())
+
+
+class AmendmentForm(forms.Form):
+    subject = forms.CharField(label="Objet de l'avenant", max_length=300)
+    dated_on = forms.DateField(label="Daté du", widget=DateInput())
+    effective_from = forms.DateField(label="Prend effet le", widget=DateInput())
+
+
+class AmendmentLineForm(CommitmentForm):
+    """A line of the new table; leave the place empty to drop a line."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("place") and not data.get("count"):
+            self.add_error("count", "Indiquez le nombre de journées ou de demi-journées.")
+        return data
+
+
+class AmendmentSignForm(DateForm):
+    party = forms.ChoiceField(label="Partie signataire", choices=PartyRole.choices)

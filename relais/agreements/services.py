@@ -1,0 +1,391 @@
+"""Agreement writes: drafts, signatures, opposition, termination, amendments, successors.
+
+The rules of Art. 6–8: only a draft is edited directly; once sent for signature, the text is
+fixed and any change to the commitments goes through a signed amendment (Art. 8.2).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from relais.core.models import Organisation
+
+from .enums import AgreementStatus, PartyRole, TerminationKind
+from .models import Agreement, AgreementParty, Amendment, Annex, Commitment, Signatory
+from .queries import commitments_valid_on
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _require_status(agreement: Agreement, *allowed: str, message: str) -> None:
+    if agreement.timeline().status not in allowed:
+        raise ValidationError(message)
+
+
+def _not_in_future(day: date, label: str) -> None:
+    if day > _today():
+        raise ValidationError(f"La date de {label} ne peut pas être dans le futur.")
+
+
+@transaction.atomic
+def agreement_create_draft(
+    *, department: Organisation, partner: Organisation, title: str, **fields
+) -> Agreement:
+    """Create a draft agreement with its two parties, snapshotted from the organisations."""
+    agreement = Agreement(department=department, partner=partner, title=title, **fields)
+    agreement.full_clean()
+    agreement.save()
+    for role, organisation in ((PartyRole.DEPARTMENT, department), (PartyRole.PARTNER, partner)):
+        party = AgreementParty(
+            agreement=agreement,
+            role=role,
+            organisation=organisation,
+            representative_name=organisation.representative_name,
+            representative_title=organisation.representative_title,
+            address=organisation.postal_address,
+        )
+        party.full_clean()
+        party.save()
+    return agreement
+
+
+def agreement_update_draft(*, agreement: Agreement, **fields) -> Agreement:
+    """Change a draft's clauses; refused once the agreement left the draft stage."""
+    _require_status(
+        agreement,
+        AgreementStatus.DRAFT,
+        message="Cette convention n'est plus un brouillon : préparez un avenant pour la modifier.",
+    )
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+def commitment_add(
+    *, agreement: Agreement, place, count: int, unit: str, frequency: str, modality: str
+) -> Commitment:
+    """Add a line to a draft's Art. 1.2 table."""
+    _require_status(
+        agreement,
+        AgreementStatus.DRAFT,
+        message="Les engagements d'une convention signée ne changent que par avenant.",
+    )
+    commitment = Commitment(
+        agreement=agreement,
+        place=place,
+        count=count,
+        unit=unit,
+        frequency=frequency,
+        modality=modality,
+        position=agreement.commitments.count(),
+    )
+    commitment.full_clean()
+    commitment.save()
+    return commitment
+
+
+def commitment_remove(*, commitment: Commitment) -> None:
+    _require_status(
+        commitment.agreement,
+        AgreementStatus.DRAFT,
+        message="Les engagements d'une convention signée ne changent que par avenant.",
+    )
+    commitment.delete()
+
+
+def signatory_add(
+    *, agreement: Agreement, name: str, title: str, organisation=None, commune=None
+) -> Signatory:
+    """Add a signatory to a draft (the presidents, and e.g. the mayors of host communes)."""
+    _require_status(
+        agreement,
+        AgreementStatus.DRAFT,
+        message="La liste des signataires est figée une fois la convention envoyée.",
+    )
+    signatory = Signatory(
+        agreement=agreement,
+        name=name,
+        title=title,
+        organisation=organisation,
+        commune=commune,
+        position=agreement.signatories.count(),
+    )
+    signatory.full_clean()
+    signatory.save()
+    return signatory
+
+
+def agreement_send_for_signature(*, agreement: Agreement, on: date) -> Agreement:
+    """Freeze the draft and circulate it: from now on it can only be signed or amended."""
+    _require_status(
+        agreement,
+        AgreementStatus.DRAFT,
+        message="Cette convention a déjà été envoyée à la signature.",
+    )
+    errors = []
+    if not agreement.signatories.exists():
+        errors.append("Ajoutez au moins les signataires des deux parties.")
+    if not agreement.commitments.exists():
+        errors.append("Ajoutez au moins un engagement (tableau de l'article 1.2).")
+    if errors:
+        raise ValidationError(errors)
+    _not_in_future(on, "l'envoi")
+    agreement.sent_for_signature_on = on
+    agreement.full_clean()
+    agreement.save(update_fields=["sent_for_signature_on", "updated_at"])
+    return agreement
+
+
+def signature_record(*, signatory: Signatory, signed_on: date) -> Signatory:
+    """Record a signature; the agreement enters into force with the last one (Art. 6)."""
+    agreement = signatory.agreement
+    if agreement.sent_for_signature_on is None:
+        raise ValidationError("Envoyez d'abord la convention à la signature.")
+    _not_in_future(signed_on, "signature")
+    if signed_on < agreement.sent_for_signature_on:
+        raise ValidationError("Une signature ne peut pas précéder l'envoi à la signature.")
+    signatory.signed_on = signed_on
+    signatory.full_clean()
+    signatory.save(update_fields=["signed_on"])
+    return signatory
+
+
+def agreement_record_opposition(*, agreement: Agreement, by: str, on: date) -> Agreement:
+    """A party opposes the tacit renewal; it takes effect at the first anniversary in time."""
+    _require_status(
+        agreement,
+        AgreementStatus.IN_FORCE,
+        message="Seule une convention en vigueur peut faire l'objet d'une opposition.",
+    )
+    if not agreement.tacit_renewal:
+        raise ValidationError("Cette convention n'est pas reconduite tacitement.")
+    if by not in PartyRole.values:
+        raise ValidationError("Indiquez la partie qui s'oppose à la reconduction.")
+    _not_in_future(on, "l'opposition")
+    agreement.opposed_on, agreement.opposed_by = on, by
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_record_termination(
+    *,
+    agreement: Agreement,
+    kind: str,
+    initiated_by: str,
+    notice_sent_on: date | None = None,
+    notice_received_on: date | None = None,
+    notified_on: date | None = None,
+    dissolved_on: date | None = None,
+) -> Agreement:
+    """Record a termination under Art. 7 with the dates its effect is computed from."""
+    _require_status(
+        agreement,
+        AgreementStatus.IN_FORCE,
+        message="Seule une convention en vigueur peut être résiliée.",
+    )
+    required = {
+        TerminationKind.FAULT: (notice_received_on, "la date de réception de la mise en demeure"),
+        TerminationKind.FORCE_MAJEURE: (notified_on, "la date de notification"),
+        TerminationKind.DISSOLUTION: (dissolved_on, "la date de dissolution"),
+    }
+    if kind not in required:
+        raise ValidationError("Type de résiliation inconnu.")
+    value, label = required[kind]
+    if value is None:
+        raise ValidationError(f"Indiquez {label}.")
+    for day, what in ((notice_sent_on, "l'envoi"), (value, "l'événement")):
+        if day:
+            _not_in_future(day, what)
+    agreement.termination_kind = kind
+    agreement.termination_initiated_by = initiated_by
+    agreement.notice_sent_on = notice_sent_on
+    agreement.notice_received_on = notice_received_on
+    agreement.notified_on = notified_on
+    agreement.dissolved_on = dissolved_on
+    agreement.remedied_on = None
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+def agreement_record_remedy(*, agreement: Agreement, on: date) -> Agreement:
+    """The defaulting party remedied the breach within the notice: no termination."""
+    if agreement.termination_kind != TerminationKind.FAULT or not agreement.notice_received_on:
+        raise ValidationError("Aucune mise en demeure n'est en cours.")
+    if on < agreement.notice_received_on:
+        raise ValidationError("La régularisation ne peut pas précéder la mise en demeure.")
+    _not_in_future(on, "régularisation")
+    agreement.remedied_on = on
+    agreement.save(update_fields=["remedied_on", "updated_at"])
+    return agreement
+
+
+@dataclass(frozen=True)
+class CommitmentSpec:
+    place: object
+    count: int
+    unit: str
+    frequency: str
+    modality: str
+
+
+@transaction.atomic
+def amendment_prepare(
+    *,
+    agreement: Agreement,
+    subject: str,
+    dated_on: date,
+    effective_from: date,
+    commitments: list[CommitmentSpec],
+) -> Amendment:
+    """Prepare an avenant that replaces the Art. 1.2 table from ``effective_from``.
+
+    The new table is stored at once, linked to the amendment, and the lines it replaces are
+    marked; nothing changes for readers until both parties have signed (see ``valid_on``).
+    """
+    _require_status(
+        agreement,
+        AgreementStatus.IN_FORCE,
+        message="Un avenant ne se prépare que pour une convention en vigueur.",
+    )
+    if (
+        agreement.amendments.filter(department_signed_on__isnull=True).exists()
+        or agreement.amendments.filter(partner_signed_on__isnull=True).exists()
+    ):
+        raise ValidationError("Un avenant attend déjà ses signatures : signez-le ou retirez-le.")
+    timeline = agreement.timeline()
+    if effective_from < timeline.start or (
+        timeline.end_date and effective_from > timeline.end_date
+    ):
+        raise ValidationError("La date d'effet doit tomber pendant la période de validité.")
+    if not commitments:
+        raise ValidationError("Un avenant doit indiquer le nouveau tableau des engagements.")
+    amendment = Amendment(
+        agreement=agreement,
+        number=agreement.amendments.count() + 1,
+        subject=subject,
+        dated_on=dated_on,
+        effective_from=effective_from,
+    )
+    amendment.full_clean()
+    amendment.save()
+    for commitment in commitments_valid_on(agreement, effective_from):
+        commitment.ended_by = amendment
+        commitment.save(update_fields=["ended_by"])
+    for position, spec in enumerate(commitments):
+        line = Commitment(
+            agreement=agreement,
+            place=spec.place,
+            count=spec.count,
+            unit=spec.unit,
+            frequency=spec.frequency,
+            modality=spec.modality,
+            position=position,
+            introduced_by=amendment,
+        )
+        line.full_clean()
+        line.save()
+    return amendment
+
+
+def amendment_sign(*, amendment: Amendment, party: str, on: date) -> Amendment:
+    """Record one party's signature of an amendment; it applies once both have signed."""
+    _not_in_future(on, "signature")
+    if on < amendment.dated_on:
+        raise ValidationError("Un avenant ne peut pas être signé avant sa date.")
+    field = {
+        PartyRole.DEPARTMENT: "department_signed_on",
+        PartyRole.PARTNER: "partner_signed_on",
+    }.get(party)
+    if field is None:
+        raise ValidationError("Partie inconnue.")
+    setattr(amendment, field, on)
+    amendment.full_clean()
+    amendment.save(update_fields=[field, "updated_at"])
+    return amendment
+
+
+@transaction.atomic
+def amendment_withdraw(*, amendment: Amendment) -> None:
+    """Drop an amendment that is not fully signed, restoring the lines it would replace."""
+    if amendment.is_signed:
+        raise ValidationError("Un avenant signé par les deux parties ne peut plus être retiré.")
+    amendment.ended_commitments.update(ended_by=None)
+    amendment.delete()
+
+
+@transaction.atomic
+def agreement_start_successor(*, agreement: Agreement, title: str | None = None) -> Agreement:
+    """Start the next agreement as a draft copy: parties, signatories, current commitments.
+
+    Dates, signatures and the authorising deliberations are not copied: the successor needs
+    its own.
+    """
+    if hasattr(agreement, "successor"):
+        raise ValidationError("Une convention suivante existe déjà.")
+    timeline = agreement.timeline()
+    reference_day = min(timeline.end_date or _today(), _today())
+    successor = Agreement(
+        title=title or agreement.title,
+        department=agreement.department,
+        partner=agreement.partner,
+        predecessor=agreement,
+        signed_at=agreement.signed_at,
+        original_copies=agreement.original_copies,
+        duration_months=agreement.duration_months,
+        tacit_renewal=agreement.tacit_renewal,
+        opposition_notice_months=agreement.opposition_notice_months,
+        notice_days=agreement.notice_days,
+        day_hours=agreement.day_hours,
+        half_day_hours=agreement.half_day_hours,
+        communication_mention=agreement.communication_mention,
+        jurisdiction=agreement.jurisdiction,
+    )
+    successor.full_clean()
+    successor.save()
+    for party in agreement.parties.all():
+        AgreementParty.objects.create(
+            agreement=successor,
+            role=party.role,
+            organisation=party.organisation,
+            representative_name=party.representative_name,
+            representative_title=party.representative_title,
+            address=party.address,
+            deliberation_body=party.deliberation_body,
+        )
+    for signatory in agreement.signatories.all():
+        Signatory.objects.create(
+            agreement=successor,
+            name=signatory.name,
+            title=signatory.title,
+            organisation=signatory.organisation,
+            commune=signatory.commune,
+            position=signatory.position,
+        )
+    for position, line in enumerate(commitments_valid_on(agreement, reference_day)):
+        Commitment.objects.create(
+            agreement=successor,
+            place=line.place,
+            count=line.count,
+            unit=line.unit,
+            frequency=line.frequency,
+            modality=line.modality,
+            position=position,
+        )
+    for annex in agreement.annexes.all():
+        Annex.objects.create(
+            agreement=successor,
+            number=annex.number,
+            title=annex.title,
+            description=annex.description,
+        )
+    return successor

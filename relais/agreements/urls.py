@@ -1,0 +1,41 @@
+from django.urls import path
+
+from . import views, views_manage
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("", views.agreement_list, name="list"),
+    path("<int:pk>/", views.agreement_detail, name="detail"),
+    path("deliberations/<int:pk>/", views.deliberation_detail, name="deliberation_detail"),
+    path("nouvelle/", views_manage.agreement_create, name="create"),
+    path("<int:pk>/modifier/", views_manage.agreement_edit, name="edit"),
+    path("<int:pk>/engagements/ajouter/", views_manage.commitment_add, name="commitment_add"),
+    path(
+        "<int:pk>/engagements/<int:commitment_pk>/retirer/",
+        views_manage.commitment_remove,
+        name="commitment_remove",
+    ),
+    path("<int:pk>/signataires/ajouter/", views_manage.signatory_add, name="signatory_add"),
+    path("<int:pk>/envoyer/", views_manage.send_for_signature, name="send_for_signature"),
+    path(
+        "<int:pk>/signataires/<int:signatory_pk>/signature/",
+        views_manage.signature_record,
+        name="signature_record",
+    ),
+    path("<int:pk>/opposition/", views_manage.opposition_record, name="opposition"),
+    path("<int:pk>/resiliation/", views_manage.termination_record, name="termination"),
+    path("<int:pk>/regularisation/", views_manage.remedy_record, name="remedy"),
+    path("<int:pk>/avenants/preparer/", views_manage.amendment_prepare, name="amendment_prepare"),
+    path(
+        "<int:pk>/avenants/<int:amendment_pk>/signer/",
+        views_manage.amendment_sign,
+        name="amendment_sign",
+    ),
+    path(
+        "<int:pk>/avenants/<int:amendment_pk>/retirer/",
+        views_manage.amendment_withdraw,
+        name="amendment_withdraw",
+    ),
+    path("<int:pk>/convention-suivante/", views_manage.successor_start, name="successor"),
+]

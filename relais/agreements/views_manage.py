@@ -1,0 +1,403 @@
+"""Coordinator actions on agreements: drafts, signatures, Art. 6–8 events, amendments."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import formset_factory
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from relais.core.models import Organisation
+
+from . import perms, queries, services
+from .enums import AgreementStatus
+from .forms import (
+    AgreementForm,
+    AmendmentForm,
+    AmendmentLineForm,
+    AmendmentSignForm,
+    CommitmentForm,
+    DateForm,
+    OppositionForm,
+    SignatoryForm,
+    TerminationForm,
+)
+from .models import Agreement, Amendment, Commitment, Signatory
+
+
+def manager_required(view):
+    """Login, then coordinator or administrator; the agreement (if any) is loaded once."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, pk=None, **kwargs):
+        if not perms.can_manage_agreement(request.user):
+            raise PermissionDenied
+        if pk is not None:
+            kwargs["agreement"] = get_object_or_404(Agreement, pk=pk)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _attempt(request, form, action, success: str) -> bool:
+    """Run a service; its French ValidationError goes on the form and nothing is saved."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _action_page(request, agreement, form, title, submit, intro=""):
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "page_title": title,
+        "submit_label": submit,
+        "intro": intro,
+    }
+    return render(request, "agreements/action_form.html", context)
+
+
+@manager_required
+def agreement_create(request):
+    department = Organisation.objects.departments().first()
+    if department is None:
+        messages.error(request, "Enregistrez d'abord le Département (administration).")
+        return redirect("agreements:list")
+    form = AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        partner = data.pop("partner")
+        title = data.pop("title")
+        created = {}
+        if _attempt(
+            request,
+            form,
+            lambda: created.setdefault(
+                "agreement",
+                services.agreement_create_draft(
+                    department=department, partner=partner, title=title, **data
+                ),
+            ),
+            "Brouillon de convention créé.",
+        ):
+            return redirect(created["agreement"])
+    return _action_page(request, None, form, "Nouvelle convention", "Créer le brouillon")
+
+
+@manager_required
+def agreement_edit(request, agreement):
+    if agreement.timeline().status != AgreementStatus.DRAFT:
+        messages.info(
+            request,
+            "Cette convention n'est plus un brouillon : ses engagements "
+            "ne changent que par avenant (art. 8.2).",
+        )
+        return redirect("agreements:amendment_prepare", pk=agreement.pk)
+    form = AgreementForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        # The form already applied the values to the instance; the service re-validates.
+        if _attempt(
+            request,
+            form,
+            lambda: services.agreement_update_draft(agreement=agreement, **data),
+            "Convention enregistrée.",
+        ):
+            return redirect(agreement)
+    return _action_page(request, agreement, form, "Modifier le brouillon", "Enregistrer")
+
+
+@manager_required
+def commitment_add(request, agreement):
+    form = CommitmentForm(request.POST or None, partner=agreement.partner)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.commitment_add(agreement=agreement, **form.cleaned_data),
+            "Engagement ajouté.",
+        )
+    ):
+        return redirect(agreement)
+    return _action_page(
+        request,
+        agreement,
+        form,
+        "Ajouter un engagement",
+        "Ajouter",
+        "Une ligne du tableau de l'article 1.2 : lieu, durée, fréquence.",
+    )
+
+
+@manager_required
+@require_POST
+def commitment_remove(request, agreement, commitment_pk: int):
+    commitment = get_object_or_404(Commitment, pk=commitment_pk, agreement=agreement)
+    try:
+        services.commitment_remove(commitment=commitment)
+        messages.success(request, "Engagement retiré.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(agreement)
+
+
+@manager_required
+def signatory_add(request, agreement):
+    form = SignatoryForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.signatory_add(agreement=agreement, **form.cleaned_data),
+            "Signataire ajouté.",
+        )
+    ):
+        return redirect(agreement)
+    return _action_page(request, agreement, form, "Ajouter un signataire", "Ajouter")
+
+
+@manager_required
+def send_for_signature(request, agreement):
+    form = DateForm(request.POST or None, initial={"on": timezone.localdate()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.agreement_send_for_signature(
+                agreement=agreement, on=form.cleaned_data["on"]
+            ),
+            "Convention envoyée à la signature : le texte est figé.",
+        )
+    ):
+        return redirect(agreement)
+    return _action_page(
+        request,
+        agreement,
+        form,
+        "Envoyer à la signature",
+        "Envoyer",
+        "Après l'envoi, le texte n'est plus modifiable ; seules les dates de "
+        "signature sont enregistrées.",
+    )
+
+
+@manager_required
+def signature_record(request, agreement, signatory_pk: int):
+    signatory = get_object_or_404(Signatory, pk=signatory_pk, agreement=agreement)
+    form = DateForm(request.POST or None, initial={"on": timezone.localdate()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.signature_record(
+                signatory=signatory, signed_on=form.cleaned_data["on"]
+            ),
+            f"Signature de {signatory.name} enregistrée.",
+        )
+    ):
+        return redirect(agreement)
+    return _action_page(
+        request,
+        agreement,
+        form,
+        f"Signature de {signatory.name}",
+        "Enregistrer la signature",
+        signatory.title,
+    )
+
+
+@manager_required
+def opposition_record(request, agreement):
+    form = OppositionForm(request.POST or None, initial={"on": timezone.localdate()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.agreement_record_opposition(agreement=agreement, **form.cleaned_data),
+            "Opposition enregistrée.",
+        )
+    ):
+        return redirect(agreement)
+    timeline = agreement.timeline()
+    intro = ""
+    if timeline.opposition_deadline:
+        intro = (
+            f"Pour empêcher la reconduction du {timeline.next_anniversary:%d/%m/%Y}, "
+            f"l'opposition doit être exprimée au plus tard le "
+            f"{timeline.opposition_deadline:%d/%m/%Y}."
+        )
+    return _action_page(
+        request,
+        agreement,
+        form,
+        "Opposition à la reconduction tacite",
+        "Enregistrer l'opposition",
+        intro,
+    )
+
+
+@manager_required
+def termination_record(request, agreement):
+    form = TerminationForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.agreement_record_termination(agreement=agreement, **form.cleaned_data),
+            "Résiliation enregistrée.",
+        )
+    ):
+        return redirect(agreement)
+    return _action_page(
+        request,
+        agreement,
+        form,
+        "Résiliation (art. 7)",
+        "Enregistrer la résiliation",
+        f"Pour faute : effet {agreement.notice_days} jours après réception de la mise en "
+        f"demeure restée infructueuse. Force majeure : {agreement.notice_days} jours après "
+        "notification. Dissolution du bénéficiaire : immédiate.",
+    )
+
+
+@manager_required
+def remedy_record(request, agreement):
+    form = DateForm(request.POST or None, initial={"on": timezone.localdate()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.agreement_record_remedy(
+                agreement=agreement, on=form.cleaned_data["on"]
+            ),
+            "Régularisation enregistrée : la résiliation pour faute n'a pas lieu.",
+        )
+    ):
+        return redirect(agreement)
+    return _action_page(request, agreement, form, "Manquement réparé", "Enregistrer")
+
+
+AmendmentLineFormSet = formset_factory(AmendmentLineForm, extra=2)
+
+
+@manager_required
+def amendment_prepare(request, agreement):
+    """The new Art. 1.2 table, prefilled with the current one."""
+    today = timezone.localdate()
+    current = queries.commitments_valid_on(agreement, today)
+    initial = [
+        {
+            "place": c.place_id,
+            "count": c.count,
+            "unit": c.unit,
+            "frequency": c.frequency,
+            "modality": c.modality,
+        }
+        for c in current
+    ]
+    form = AmendmentForm(request.POST or None, initial={"dated_on": today, "effective_from": today})
+    formset = AmendmentLineFormSet(
+        request.POST or None,
+        initial=initial,
+        prefix="lignes",
+        form_kwargs={"partner": agreement.partner},
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        lines = [
+            services.CommitmentSpec(
+                **{
+                    k: f.cleaned_data[k]
+                    for k in ("place", "count", "unit", "frequency", "modality")
+                }
+            )
+            for f in formset.forms
+            if f.cleaned_data.get("place")
+        ]
+        if _attempt(
+            request,
+            form,
+            lambda: services.amendment_prepare(
+                agreement=agreement, commitments=lines, **form.cleaned_data
+            ),
+            "Avenant préparé : il s'appliquera une fois signé par les deux parties.",
+        ):
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/amendment_form.html",
+        {"agreement": agreement, "form": form, "formset": formset},
+    )
+
+
+@manager_required
+def amendment_sign(request, agreement, amendment_pk: int):
+    amendment = get_object_or_404(Amendment, pk=amendment_pk, agreement=agreement)
+    form = AmendmentSignForm(request.POST or None, initial={"on": timezone.localdate()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.amendment_sign(
+                amendment=amendment, party=form.cleaned_data["party"], on=form.cleaned_data["on"]
+            ),
+            "Signature de l'avenant enregistrée.",
+        )
+    ):
+        return redirect(agreement)
+    return _action_page(
+        request,
+        agreement,
+        form,
+        f"Signer l'avenant n° {amendment.number}",
+        "Enregistrer la signature",
+        amendment.subject,
+    )
+
+
+@manager_required
+@require_POST
+def amendment_withdraw(request, agreement, amendment_pk: int):
+    amendment = get_object_or_404(Amendment, pk=amendment_pk, agreement=agreement)
+    try:
+        services.amendment_withdraw(amendment=amendment)
+        messages.success(request, "Avenant retiré.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(agreement)
+
+
+@manager_required
+@require_POST
+def successor_start(request, agreement):
+    try:
+        successor = services.agreement_start_successor(agreement=agreement)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(agreement)
+    messages.success(request, "Convention suivante créée en brouillon, à partir de celle-ci.")
+    return redirect(successor)

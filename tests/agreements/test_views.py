@@ -1,0 +1,111 @@
+"""Agreement pages and coordinator actions, through the views."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from relais.agreements.enums import AgreementStatus
+from relais.agreements.models import Agreement
+
+from ..helpers import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_and_detail_for_a_coordinator(coordinator_client, signed_agreement):
+    page = page_text(coordinator_client.get(reverse("agreements:list")))
+    assert "Conventions de partenariat" in page and "Terminée le 22 juin 2026" in page
+    detail = page_text(coordinator_client.get(signed_agreement.get_absolute_url()))
+    assert "En vigueur depuis 20 mars 2024" in detail
+    assert "Dernier jour en vigueur 22 juin 2026" in detail
+    assert "Préparer la convention suivante" in detail
+    assert "Le Bénéficiaire : numéro de la délibération" in detail  # to-do from the blank
+
+
+def test_partner_staff_see_only_their_agreements(partner_client, outsider_client, signed_agreement):
+    assert partner_client.get(signed_agreement.get_absolute_url()).status_code == 200
+    assert outsider_client.get(signed_agreement.get_absolute_url()).status_code == 403
+    assert signed_agreement.title not in page_text(outsider_client.get(reverse("agreements:list")))
+    # Read-only for partners: no action buttons, and actions are refused.
+    assert "Préparer un avenant" not in page_text(
+        partner_client.get(signed_agreement.get_absolute_url())
+    )
+    response = partner_client.post(reverse("agreements:successor", args=[signed_agreement.pk]))
+    assert response.status_code == 403
+
+
+def test_advisor_cannot_list_agreements(advisor_client):
+    assert advisor_client.get(reverse("agreements:list")).status_code == 403
+
+
+def test_create_a_draft_then_add_lines(coordinator_client, department, partner, place):
+    response = coordinator_client.post(
+        reverse("agreements:create"),
+        {
+            "title": "Convention 2026 – 2029",
+            "partner": partner.pk,
+            "signed_at": "Perpignan",
+            "original_copies": 2,
+            "duration_months": 12,
+            "tacit_renewal": "on",
+            "opposition_notice_months": 2,
+            "hard_end_date": "2029-06-30",
+            "notice_days": 30,
+            "day_hours": "7",
+            "half_day_hours": "3.5",
+        },
+    )
+    agreement = Agreement.objects.get(title="Convention 2026 – 2029")
+    assert response["Location"] == agreement.get_absolute_url()
+    response = coordinator_client.post(
+        reverse("agreements:commitment_add", args=[agreement.pk]),
+        {
+            "place": place.pk,
+            "count": 2,
+            "unit": "half_day",
+            "frequency": "weekly",
+            "modality": "on_site",
+        },
+    )
+    assert response.status_code == 302
+    assert agreement.commitments.count() == 1
+
+
+def test_bad_input_gives_french_errors_and_changes_nothing(coordinator_client, draft_agreement):
+    url = reverse("agreements:send_for_signature", args=[draft_agreement.pk])
+    response = coordinator_client.post(url, {"on": "2099-01-01"})
+    assert "ne peut pas être dans le futur" in page_text(response)
+    draft_agreement.refresh_from_db()
+    assert draft_agreement.sent_for_signature_on is None
+    response = coordinator_client.post(url, {"on": "pas une date"})
+    assert "Saisissez une date valide" in page_text(response)
+
+
+def test_editing_an_agreement_in_force_offers_an_amendment(coordinator_client, draft_agreement):
+    draft_agreement.hard_end_date = None
+    draft_agreement.save()
+    coordinator_client.post(
+        reverse("agreements:send_for_signature", args=[draft_agreement.pk]), {"on": "2026-09-01"}
+    )
+    for s in draft_agreement.signatories.all():
+        coordinator_client.post(
+            reverse("agreements:signature_record", args=[draft_agreement.pk, s.pk]),
+            {"on": "2026-09-10"},
+        )
+    assert draft_agreement.timeline().status == AgreementStatus.IN_FORCE
+    response = coordinator_client.get(reverse("agreements:edit", args=[draft_agreement.pk]))
+    assert response["Location"] == reverse(
+        "agreements:amendment_prepare", args=[draft_agreement.pk]
+    )
+    page = coordinator_client.get(response["Location"])
+    assert page.status_code == 200
+    formset = page.context["formset"]
+    assert formset.total_form_count() == 8 + 2  # the current table, plus two empty lines
+
+
+def test_successor_draft_from_an_ended_agreement(coordinator_client, signed_agreement):
+    response = coordinator_client.post(reverse("agreements:successor", args=[signed_agreement.pk]))
+    successor = signed_agreement.successor
+    assert response["Location"] == successor.get_absolute_url()
+    assert successor.timeline(date(2026, 11, 26)).status == AgreementStatus.DRAFT
