@@ -2,7 +2,9 @@
 
 The eight places of the convention's table (Art. 1.2) and Baillestavy, which the deliberation's
 table lists but the convention does not. The equipment flags are illustrative: the seed says
-what a place must offer, not what each one has.
+what a place must offer, not what each one has. So are the opening hours (OpenStreetMap
+syntax): plausible hours for a small library or town hall, not the real ones. Coordinates are
+the commune's centroid (no place has been geocoded).
 """
 
 from relais.core.demo import DemoContext
@@ -19,6 +21,19 @@ FULLY_EQUIPPED = {
     "has_printer_scanner": True,
     "has_photocopier": True,
     "has_phone": True,
+}
+
+# Illustrative opening hours, OpenStreetMap syntax (see the module docstring).
+OPENING_HOURS = {
+    "mediatheque-prades": "Tu,Th,Fr 14:00-18:00; We,Sa 09:30-12:30,14:00-18:00; PH off",
+    "mediatheque-vinca": "Tu 16:00-18:30; We 10:00-12:00,14:00-18:00; Sa 10:00-12:00; PH off",
+    "mediatheque-marquixanes": "We 14:00-18:00; Fr 16:00-18:00; Sa 10:00-12:00; PH off",
+    "bibliotheque-catllar": "Tu,Th 16:30-18:30; We 14:00-17:00; PH off",
+    "bibliotheque-sahorre": "We 14:00-17:00; Sa 10:00-12:00; PH off",
+    "bibliotheque-ria-sirach": "Mo,Th 16:00-18:00; We 09:30-12:00,14:00-17:30; PH off",
+    "commune-los-masos": "Mo-Fr 08:30-12:00,13:30-17:00; PH off",
+    "commune-villefranche-de-conflent": "Mo-Fr 09:00-12:00,14:00-17:00; PH off",
+    "commune-baillestavy": "Tu,Fr 09:00-12:00; PH off",
 }
 
 PLACES = [
@@ -67,13 +82,17 @@ PLACES = [
 
 def load(ctx: DemoContext) -> None:
     places = {}
-    for slug, name, kind, commune, overrides in PLACES:
+    for slug, name, kind, commune_name, overrides in PLACES:
+        commune = ctx.commune(commune_name)
         values = {
             "name": name,
             "kind": kind,
             "partner": ctx.objects["partner"],
-            "commune": ctx.commune(commune),
-            "postal_code": ctx.commune(commune).postal_code,
+            "commune": commune,
+            "postal_code": commune.postal_code,
+            "latitude": commune.latitude,
+            "longitude": commune.longitude,
+            "opening_hours": OPENING_HOURS[slug],
             **FULLY_EQUIPPED,
             **overrides,
         }

@@ -1,5 +1,10 @@
 """Places where advisers hold permanences and workshops (``lieux d'intervention``)."""
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -8,6 +13,8 @@ from relais.core.models import TimeStampedModel
 from relais.core.validators import validate_postal_code
 
 from .enums import PlaceKind
+from .hours import EXAMPLE as OPENING_HOURS_EXAMPLE
+from .hours import opening_hours_in_french, validate_opening_hours
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -47,8 +54,48 @@ class Place(TimeStampedModel):
     postal_code = models.CharField(
         "code postal", max_length=5, blank=True, validators=[validate_postal_code]
     )
+    latitude = models.DecimalField(
+        "latitude",
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="WGS84, en degrés décimaux. Vide : centre de la commune.",
+    )
+    longitude = models.DecimalField(
+        "longitude",
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text="WGS84, en degrés décimaux. Vide : centre de la commune.",
+    )
     phone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("e-mail", blank=True)
+    website = models.URLField("site web", blank=True)
+    opening_hours = models.CharField(
+        "horaires d'ouverture",
+        max_length=255,
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text=(
+            "Syntaxe OpenStreetMap (opening_hours), ex. « "
+            + OPENING_HOURS_EXAMPLE
+            + "; Sa 09:00-12:00; PH off »."
+        ),
+    )
+    description = models.TextField(
+        "présentation",
+        blank=True,
+        help_text="Ce que le lieu propose, publié dans les données ouvertes.",
+    )
+    accessibility_notes = models.TextField(
+        "informations d'accessibilité",
+        blank=True,
+        help_text="Accès PMR, stationnement, étage, boucle magnétique…",
+    )
     is_active = models.BooleanField("actif", default=True)
 
     # Art. 1.2 requirements.
@@ -81,10 +128,29 @@ class Place(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("places:detail", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                "Renseignez la latitude et la longitude, ou aucune des deux "
+                "(le centre de la commune est alors utilisé)."
+            )
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name)[:80]
         super().save(*args, **kwargs)
+
+    @property
+    def opening_hours_fr(self) -> list[str] | None:
+        """The opening hours read in French, or ``None`` if too complex to render simply."""
+        return opening_hours_in_french(self.opening_hours)
+
+    @property
+    def coordinates(self) -> tuple[Decimal, Decimal]:
+        """(latitude, longitude): the place's own, else its commune's centroid."""
+        if self.latitude is not None and self.longitude is not None:
+            return self.latitude, self.longitude
+        return self.commune.latitude, self.commune.longitude
 
     @property
     def missing_requirements(self) -> list[str]:
@@ -104,3 +170,50 @@ class Place(TimeStampedModel):
         ]
         missing.extend(label for field, label in flags if not getattr(self, field))
         return missing
+
+
+def _readable(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return str(value)
+
+
+class PlaceChange(models.Model):
+    """One recorded change of a place: who, when, and a list of ``{field, label, old, new}``.
+
+    ``old`` and ``new`` are the values as a person reads them (``oui``/``non``, a choice's label,
+    the name of a related object), so the history stays readable after the model evolves.
+    """
+
+    place = models.ForeignKey(
+        Place, verbose_name="lieu", on_delete=models.CASCADE, related_name="changes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField("modifié le", auto_now_add=True, db_index=True)
+    changes = models.JSONField("modifications", default=list)
+
+    class Meta:
+        verbose_name = "modification d'un lieu"
+        verbose_name_plural = "modifications des lieux"
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        labels = ", ".join(change["label"] for change in self.changes)
+        return f"{self.place} · {self.changed_at:%d/%m/%Y %H:%M} · {labels}"
+
+    @property
+    def readable_changes(self) -> list[dict]:
+        """The changes with values as French text: ``oui``/``non``, ``—`` for empty."""
+        return [
+            {**change, "old": _readable(change["old"]), "new": _readable(change["new"])}
+            for change in self.changes
+        ]

@@ -2,6 +2,8 @@
 
 from relais.accounts.enums import Role
 
+DEPARTMENT_MANAGERS = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
+
 
 def can_view_place(user, place) -> bool:
     if not user.is_authenticated:
@@ -12,4 +14,16 @@ def can_view_place(user, place) -> bool:
 
 
 def can_change_place(user, place) -> bool:
-    return user.is_authenticated and user.role in {Role.COORDINATOR, Role.ADMINISTRATOR}
+    """Coordinators and administrators: any place; partner staff: their structure's places."""
+    if not user.is_authenticated:
+        return False
+    if user.role in DEPARTMENT_MANAGERS:
+        return True
+    if user.is_partner_staff:
+        return user.organisation_id is not None and place.partner_id == user.organisation_id
+    return False
+
+
+def can_change_place_coordinates(user, place) -> bool:
+    """Coordinates feed the travel estimates and the open data: Département staff only."""
+    return user.is_authenticated and user.role in DEPARTMENT_MANAGERS

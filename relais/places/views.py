@@ -1,9 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
-from . import perms
+from . import opendata, perms
+from .forms import PlaceForm
 from .models import Place
+from .services import place_update
+
+HISTORY_LENGTH = 20
 
 
 @login_required
@@ -21,4 +28,60 @@ def place_detail(request, slug: str):
     place = get_object_or_404(Place.objects.select_related("commune", "partner"), slug=slug)
     if not perms.can_view_place(request.user, place):
         raise PermissionDenied
-    return render(request, "places/place_detail.html", {"place": place})
+    history = place.changes.select_related("user")[:HISTORY_LENGTH]
+    return render(
+        request,
+        "places/place_detail.html",
+        {
+            "place": place,
+            "history": history,
+            "can_change": perms.can_change_place(request.user, place),
+        },
+    )
+
+
+@login_required
+def place_edit(request, slug: str):
+    place = get_object_or_404(Place.objects.select_related("commune", "partner"), slug=slug)
+    if not perms.can_change_place(request.user, place):
+        raise PermissionDenied
+    form_kwargs = {
+        # The form writes to its instance while validating: give it a copy, not ``place``.
+        "instance": Place.objects.get(pk=place.pk),
+        "can_edit_coordinates": perms.can_change_place_coordinates(request.user, place),
+    }
+    if request.method == "POST":
+        form = PlaceForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                place_update(place=place, user=request.user, data=form.cleaned_data)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                if form.has_changed():
+                    messages.success(request, "Les modifications du lieu sont enregistrées.")
+                else:
+                    messages.info(request, "Aucune modification à enregistrer.")
+                return redirect(place)
+    else:
+        form = PlaceForm(**form_kwargs)
+    return render(request, "places/place_form.html", {"place": place, "form": form})
+
+
+@require_GET
+def opendata_json(request):
+    """Public: the active places in the « Lieux de médiation numérique » standard, as JSON."""
+    response = JsonResponse(opendata.json_payload(), json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def opendata_csv(request):
+    """Public: the same data as the standard's CSV file."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="lieux-mediation-numerique.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    opendata.write_csv(opendata.opendata_rows(), response)
+    return response
