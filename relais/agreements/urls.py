@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_manage
+from . import views, views_deadlines, views_documents, views_manage
 
 app_name = "agreements"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.agreement_list, name="list"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("deliberations/<int:pk>/", views.deliberation_detail, name="deliberation_detail"),
+    path("<int:pk>/pdf/", views_documents.agreement_pdf, name="pdf"),
+    path("deliberations/<int:pk>/pdf/", views_documents.deliberation_pdf, name="deliberation_pdf"),
+    path("echeances/", views_deadlines.deadlines, name="deadlines"),
     path("nouvelle/", views_manage.agreement_create, name="create"),
     path("<int:pk>/modifier/", views_manage.agreement_edit, name="edit"),
     path("<int:pk>/engagements/ajouter/", views_manage.commitment_add, name="commitment_add"),

@@ -26,6 +26,13 @@ NAV_ITEMS = (
         "core:organisation_list",
         frozenset({Role.COORDINATOR, Role.ADMINISTRATOR, Role.COMMITTEE_MEMBER}),
     ),
+    NavItem(
+        "Conventions",
+        "agreements:list",
+        frozenset(
+            {Role.COORDINATOR, Role.ADMINISTRATOR, Role.COMMITTEE_MEMBER, Role.PARTNER_STAFF}
+        ),
+    ),
 )
 
 

@@ -1,6 +1,7 @@
 """Read models for the home dashboards, one function per role."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from relais.accounts.enums import Role
 from relais.accounts.models import User
@@ -23,11 +24,15 @@ def coordinator_dashboard() -> dict:
         ambassadors=Count("pk", filter=Q(kind=AdvisorKind.AMBASSADOR)),
         cnfs=Count("pk", filter=Q(kind=AdvisorKind.CNFS)),
     )
+    # Imported here: the agreements app imports core models, so a module import would cycle.
+    from relais.agreements.deadlines import upcoming_deadlines
+
     return {
         "partner_count": Organisation.objects.partners().count(),
         "place_count": len(places),
         "team": team,
         "places_to_check": _places_with_missing_requirements(places),
+        "agreement_deadlines": upcoming_deadlines(timezone.localdate())[:8],
     }
 
 
