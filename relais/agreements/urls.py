@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_deadlines, views_documents, views_manage
+from . import views, views_deadlines, views_documents, views_import, views_manage
 
 app_name = "agreements"
 
@@ -41,4 +41,6 @@ urlpatterns = [
         name="amendment_withdraw",
     ),
     path("<int:pk>/convention-suivante/", views_manage.successor_start, name="successor"),
+    path("importer/", views_import.import_form, name="import"),
+    path("importer/confirmer/", views_import.import_confirm, name="import_confirm"),
 ]
