@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from . import perms, queries
+from .importing import agreement_discrepancies
 from .enums import EndReason
 from .models import Agreement, Deliberation
 
@@ -35,6 +36,7 @@ def agreement_detail(request, pk: int):
         "timeline": timeline,
         "end_reason_label": EndReason(timeline.end_reason).label if timeline.end_reason else "",
         "todos": queries.agreement_todos(agreement, timeline),
+        "discrepancies": agreement_discrepancies(agreement),
         "parties": agreement.parties.select_related("organisation", "deliberation"),
         "signatories": agreement.signatories.all(),
         "commitments": commitments,

@@ -55,8 +55,10 @@ from relais.places.models import Place
 from ..factories import OrganisationFactory, PlaceFactory
 from ..helpers import count_tags, page_text
 
+# The seed document ships with the package: the demo imports it too.
+SEED_PATH = resources.files("relais.agreements").joinpath("data/seed-conflent-canigo-2024.txt")
 FIXTURES = Path(__file__).parent / "fixtures"
-SEED = (FIXTURES / "seed.txt").read_text(encoding="utf-8")
+SEED = SEED_PATH.read_text(encoding="utf-8")
 H, D = CommitmentUnit.HALF_DAY, CommitmentUnit.DAY
 # The convention's Art. 1.2 table: commune, count, unit (all weekly, on site).
 CONVENTION_TABLE = [

@@ -111,3 +111,31 @@ def test_demo_totp_prints_current_codes(capsys):
     device = User.objects.get(email="coordination@demo.relais.test").totpdevice_set.get()
     assert "coordination@demo.relais.test" in out
     assert totp_code(device) in out or "valable encore" in out
+
+
+def test_demo_imports_the_seed_deliberation_and_agreement(capsys):
+    from datetime import date
+
+    from relais.agreements.importing import agreement_discrepancies
+    from relais.agreements.models import Agreement, Deliberation
+
+    call_command("demo", "--force")
+    deliberation = Deliberation.objects.get(order_number="37-24")
+    assert (
+        deliberation.members_in_office,
+        deliberation.present_count,
+        deliberation.voters,
+        deliberation.votes_for,
+    ) == (71, 51, 55, 55)
+    assert deliberation.members.filter(attendance="proxy").count() == 4
+    seed = Agreement.objects.get(successor__isnull=False)
+    assert seed.signatories.count() == 10
+    timeline = seed.timeline(date(2026, 11, 26))
+    assert (timeline.status, timeline.end_date) == ("ended", date(2026, 6, 22))
+    assert agreement_discrepancies(seed) == [
+        "Commune de Baillestavy (1 demi-journée par semaine) figure dans la délibération "
+        "mais pas dans la convention."
+    ]
+    successor = seed.successor
+    assert successor.timeline(date(2026, 11, 26)).status == "in_force"
+    assert successor.commitments.count() == 8

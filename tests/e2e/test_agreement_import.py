@@ -2,7 +2,6 @@
 
 import re
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +14,11 @@ from ..helpers import totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SEED = (Path(__file__).parents[1] / "agreements" / "fixtures" / "seed.txt").read_text("utf-8")
+SEED = (
+    resources.files("relais.agreements")
+    .joinpath("data/seed-conflent-canigo-2024.txt")
+    .read_text("utf-8")
+)
 
 
 def _log_in_coordinator(page, base_url):
