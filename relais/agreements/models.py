@@ -44,6 +44,13 @@ class Deliberation(TimeStampedModel):
         related_name="deliberations",
     )
     council = models.CharField("assemblée", max_length=200, help_text="Ex. : Conseil communautaire")
+    authority = models.CharField(
+        "collectivité qui délibère",
+        max_length=200,
+        blank=True,
+        help_text="Telle que la nomme l'extrait, ex. : Communauté de Communes Conflent Canigó "
+        "(vide : la structure enregistrée).",
+    )
     session_date = models.DateField("date de la séance")
     convocation_date = models.DateField("date de la convocation", null=True, blank=True)
     order_number = models.CharField("n° d'ordre", max_length=30)
@@ -76,6 +83,10 @@ class Deliberation(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:deliberation_detail", kwargs={"pk": self.pk})
+
+    @property
+    def authority_name(self) -> str:
+        return self.authority or self.organisation.name
 
 
 class DeliberationMember(models.Model):

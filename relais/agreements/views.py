@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from . import perms, queries
-from .importing import agreement_discrepancies
 from .enums import EndReason
+from .importing import agreement_discrepancies
 from .models import Agreement, Deliberation
 
 

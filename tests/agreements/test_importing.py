@@ -880,3 +880,15 @@ def test_partner_staff_cannot_import(partner_client):
     assert partner_client.post(reverse("agreements:import"), {"text": SEED}).status_code == 403
     response = partner_client.post(reverse("agreements:import_confirm"), {"digest": "x"})
     assert response.status_code == 403
+
+
+def test_deliberating_body_keeps_its_accents_from_the_partner_name(communes, department):
+    from relais.agreements.importing import analyse_text
+
+    partner = OrganisationFactory(
+        name="Réseau intercommunal des médiathèques de la Communauté de Communes Conflent Canigó"
+    )
+    result = analyse_text(SEED, department_code="66")
+    agreement = agreement_import(result=result, department=department, partner=partner)
+    deliberation = agreement.parties.get(role="partner").deliberation
+    assert deliberation.authority_name == "Communauté de Communes Conflent Canigó"

@@ -23,7 +23,7 @@ from ..models import (
 from . import patterns
 from .matching import match_result, organisation_kind_for
 from .results import ImportResult, MatchStatus, ParsedDeliberation, ParsedParty, ParsedRow
-from .text import name_key
+from .text import fold, name_key, sentence_case, squash
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +123,22 @@ def _deliberation_place(row: ParsedRow, created: list[Place]) -> Place | None:
     return None
 
 
+def _authority_name(written: str, organisation: Organisation) -> str:
+    """The deliberating body's name, properly accented when the organisation's name holds it.
+
+    Extracts are typed in capitals without accents ("COMMUNAUTE DE COMMUNES CONFLENT CANIGÓ");
+    the partner's registered name usually contains the same words with their accents
+    ("Réseau … de la Communauté de Communes Conflent Canigó"): take them from there.
+    """
+    if not written:
+        return ""
+    needle, haystack = fold(squash(written)), fold(organisation.name)
+    start = haystack.find(needle)
+    if start >= 0:
+        return organisation.name[start : start + len(needle)]
+    return sentence_case(written)
+
+
 def _deliberation_upsert(
     parsed: ParsedDeliberation,
     organisation: Organisation,
@@ -150,6 +166,7 @@ def _deliberation_upsert(
         "certified_by",
     ):
         setattr(deliberation, attr, getattr(parsed, attr))
+    deliberation.authority = _authority_name(parsed.organisation_name, organisation)
     deliberation.votes_against = parsed.votes_against or 0
     deliberation.abstentions = parsed.abstentions or 0
     deliberation.full_clean()
