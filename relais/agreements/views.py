@@ -9,6 +9,7 @@ from . import perms, queries
 from .enums import EndReason
 from .importing import agreement_discrepancies
 from .models import Agreement, Deliberation
+from .validation import problems_of
 
 
 @login_required
@@ -61,5 +62,6 @@ def deliberation_detail(request, pk: int):
         "proxies": [m for m in members if m.attendance == "proxy"],
         "excused": [m for m in members if m.attendance == "excused"],
         "rows": deliberation.schedule_rows.select_related("place"),
+        "problems": problems_of(deliberation),
     }
     return render(request, "agreements/deliberation_detail.html", context)

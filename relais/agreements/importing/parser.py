@@ -7,6 +7,7 @@ places and communes is :mod:`.matching`'s job.
 import re
 
 from ..enums import Attendance
+from ..validation import Member, deliberation_problems
 from . import patterns
 from .compare import compare_tables
 from .results import (
@@ -234,28 +235,20 @@ def _check_deliberation(d: ParsedDeliberation, result: ImportResult) -> None:
     for name, label in REQUIRED_DELIBERATION_FIELDS.items():
         if getattr(d, name) in (None, ""):
             result.errors.append(f"Délibération : {label} introuvable.")
-    # The figures announced in the header must agree with the lists of names.
-    present, proxies = len(d.present), len(d.proxies)
-    if d.present_count is not None and d.members and present != d.present_count:
-        result.warnings.append(
-            f"Délibération : {d.present_count} présents annoncés, {present} noms trouvés."
+    # The figures must obey the rules of a deliberation; a document that breaks them is
+    # refused rather than imported with figures nobody can trust.
+    result.errors.extend(
+        f"Délibération : {problem}"
+        for problem in deliberation_problems(
+            members_in_office=d.members_in_office,
+            present_count=d.present_count,
+            voters=d.voters,
+            votes_for=d.votes_for,
+            votes_against=d.votes_against,
+            abstentions=d.abstentions,
+            members=[Member(m.name, m.attendance, m.proxy_holder) for m in d.members],
         )
-    if d.voters is not None and d.members and present + proxies != d.voters:
-        result.warnings.append(
-            f"Délibération : {d.voters} votants annoncés, mais {present} présents "
-            f"et {proxies} procurations."
-        )
-    if d.voters is not None and d.votes_for is not None:
-        cast = d.votes_for + (d.votes_against or 0) + (d.abstentions or 0)
-        if cast != d.voters:
-            result.warnings.append(
-                f"Délibération : {cast} voix (pour, contre, abstentions) pour {d.voters} votants."
-            )
-    if d.members_in_office is not None and d.members and len(d.members) != d.members_in_office:
-        result.warnings.append(
-            f"Délibération : {d.members_in_office} conseillers en exercice, "
-            f"{len(d.members)} noms trouvés (présents, procurations, excusés, absents)."
-        )
+    )
 
 
 # --- Convention ----------------------------------------------------------------------------------
