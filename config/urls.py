@@ -15,6 +15,12 @@ urlpatterns = [
     path("lieux/", include("relais.places.urls")),
     path("equipe/", include("relais.team.urls")),
     path("conventions/", include("relais.agreements.urls")),
+    path("planning/", include("relais.planning.urls")),
+    path("ateliers/", include("relais.workshops.urls")),
+    path("inscriptions/", include("relais.bookings.urls")),
+    path("confidentialite/", include("relais.privacy.urls")),
+    path("activites/", include("relais.activities.urls")),
+    path("beneficiaires/", include("relais.beneficiaries.urls")),
     path("admin/", admin.site.urls),
 ]
 

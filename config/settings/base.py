@@ -46,6 +46,12 @@ INSTALLED_APPS = [
     "relais.places",
     "relais.team",
     "relais.agreements",
+    "relais.planning",
+    "relais.privacy",
+    "relais.workshops",
+    "relais.bookings",
+    "relais.beneficiaries",
+    "relais.activities",
 ]
 
 MIDDLEWARE = [
@@ -216,3 +222,8 @@ RELAIS_DEPARTMENT_NAME = env.str(
 RELAIS_DEPARTMENT_CODE = env.str("RELAIS_DEPARTMENT_CODE", default="66")
 # Public address of the site, used in e-mails (password reset, confirmations).
 RELAIS_SITE_URL = env.str("RELAIS_SITE_URL", default="http://127.0.0.1:8000")
+# Workshop reminders go out this many hours before a session (relais send-reminders).
+RELAIS_REMINDER_HOURS = env.int("RELAIS_REMINDER_HOURS", default=48)
+# SMS provider: dotted path of a class with send(to, text). The default sends nothing and only
+# logs (see relais/bookings/sms.py); set a real provider's class in production.
+RELAIS_SMS_BACKEND = env.str("RELAIS_SMS_BACKEND", default="relais.bookings.sms.LoggingSmsBackend")

@@ -144,7 +144,9 @@ def deadlines_for(agreement: Agreement, today: date, horizon_days: int = 120) ->
             urgent_if_undated=True,
         )
 
-    for party in agreement.parties.all():
+    # An ended agreement's blanks no longer matter: only its successor's do.
+    parties = [] if status == AgreementStatus.ENDED else agreement.parties.all()
+    for party in parties:
         if party.blanks:
             add(
                 Kind.PARTY_BLANKS,

@@ -4,6 +4,7 @@ Names of elected officials and signatories are public information (published del
 signed agreements), kept with the documents they belong to.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -25,6 +26,9 @@ from .enums import (
     PartyRole,
     TerminationKind,
 )
+
+# "2023 – 2026 (Vague 2)" at the end of a convention's title.
+PERIOD_IN_TITLE = re.compile(r"\d{4}\s*[–-]\s*\d{4}(?:\s*\([^)]*\))?\s*$")
 
 # Weekly equivalents of each frequency: a fortnightly half-day is half a half-day a week.
 WEEKLY_FACTOR = {
@@ -232,6 +236,14 @@ class Agreement(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", kwargs={"pk": self.pk})
+
+    @property
+    def short_label(self) -> str:
+        """What tells two agreements of one partner apart in a list: its reference or period."""
+        if self.reference:
+            return self.reference
+        period = PERIOD_IN_TITLE.search(self.title)
+        return f"Convention {period.group(0)}" if period else self.title[:60]
 
     def terms(self) -> lifecycle.Terms:
         signatures = tuple(s.signed_on for s in self.signatories.all())

@@ -21,6 +21,11 @@ NAV_ITEMS = (
     NavItem("Tableau de bord", "core:home", ALL_STAFF),
     NavItem("Lieux", "places:list", ALL_STAFF),
     NavItem("Équipe", "team:list", DEPARTMENT_STAFF),
+    NavItem("Planning", "planning:slot_list", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
+    NavItem("Ma semaine", "planning:my_week", frozenset({Role.ADVISOR})),
+    NavItem("Fermetures", "planning:closure_list", frozenset({Role.PARTNER_STAFF})),
+    # Partner staff read their places' programme (seat counts only, no names).
+    NavItem("Ateliers", "workshops:session_list", DEPARTMENT_STAFF | {Role.PARTNER_STAFF}),
     NavItem(
         "Structures",
         "core:organisation_list",
@@ -33,6 +38,10 @@ NAV_ITEMS = (
             {Role.COORDINATOR, Role.ADMINISTRATOR, Role.COMMITTEE_MEMBER, Role.PARTNER_STAFF}
         ),
     ),
+    # Named data (professional secrecy, art. 2): advisers only; aggregates go to statistics.
+    NavItem("Activités", "activities:list", frozenset({Role.ADVISOR})),
+    NavItem("Bénéficiaires", "beneficiaries:list", frozenset({Role.ADVISOR})),
+    NavItem("Confidentialité", "privacy:index", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
 )
 
 

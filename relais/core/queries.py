@@ -26,8 +26,11 @@ def coordinator_dashboard() -> dict:
     )
     # Imported here: the agreements app imports core models, so a module import would cycle.
     from relais.agreements.deadlines import upcoming_deadlines
+    from relais.planning.coverage import coverage_table, monday_of
 
+    this_week = monday_of(timezone.localdate())
     return {
+        "coverage_shortfalls": coverage_table(this_week, weeks=2).shortfalls,
         "partner_count": Organisation.objects.partners().count(),
         "place_count": len(places),
         "team": team,
@@ -37,9 +40,12 @@ def coordinator_dashboard() -> dict:
 
 
 def advisor_dashboard(user) -> dict:
-    """The adviser's own profile; permanences join here when planning exists."""
+    """The adviser's own profile and their next permanences (from the planning)."""
+    from relais.planning.queries import advisor_week
+
     advisor = Advisor.objects.with_user().filter(user=user).first()
-    return {"advisor": advisor}
+    upcoming = advisor_week(advisor, timezone.localdate(), days=7)[:5] if advisor else []
+    return {"advisor": advisor, "upcoming": upcoming}
 
 
 def partner_dashboard(user) -> dict:

@@ -4,14 +4,17 @@ The surnames are words of the trade, so nobody mistakes a demo adviser for a rea
 """
 
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
 
 from relais.accounts.demo import ensure_demo_user
 from relais.accounts.enums import Role
 from relais.core.demo import DemoContext
 
-from .enums import AdvisorKind
-from .models import Advisor
+from .enums import AdvisorKind, LeaveKind, SkillKind, TrainingStatus
+from .models import Advisor, Leave, Skill
 
 TEAM_START = date(2023, 6, 1)  # "le Département recrute, dès le début de juin 2023"
 CNFS_END = date(2026, 5, 31)  # 3-year project contracts
@@ -49,6 +52,78 @@ CNFS = [
 ]
 
 
+# Work profiles (illustrative). Ambassadors follow the certifying training of the preamble:
+# the first cohort certified at the end of June 2024, a few still in training.
+CERTIFIED_ON = date(2024, 6, 28)
+CNFS_CERTIFIED_ON = date(2024, 3, 15)
+IN_TRAINING = {"Routeur", "Curseur", "Onglet", "Écran"}
+PART_TIME = {
+    # last name: (weekly hours, working days 0 = Monday)
+    "Tablette": (Decimal("28"), [0, 2, 3, 4]),
+    "Icône": (Decimal("24.5"), [0, 1, 3]),
+}
+SKILLS = [
+    ("Catalan", SkillKind.LANGUAGE),
+    ("Espagnol", SkillKind.LANGUAGE),
+    ("Anglais", SkillKind.LANGUAGE),
+    ("Langue des signes française", SkillKind.LANGUAGE),
+    ("Aidants Connect", SkillKind.HABILITATION),
+]
+ADVISOR_SKILLS = {
+    "Pixel": ["Catalan", "Aidants Connect"],
+    "Tablette": ["Espagnol", "Aidants Connect"],
+    "Onglet": ["Anglais"],
+    "Octet": ["Catalan", "Espagnol"],
+    "Clavier": ["Langue des signes française", "Aidants Connect"],
+    "Wifi": ["Aidants Connect"],
+}
+# Leave relative to today, so that the demo always shows it (the note identifies the row).
+# Sarah Tablette holds permanences at Vinça and Ria-Sirach: they become unstaffed next week.
+LEAVE = [
+    # (last name, kind, first day offset from next Monday, last day offset, halves, note)
+    ("Tablette", LeaveKind.PAID, 0, 4, ("am", "pm"), "Congés d'automne (démo)"),
+    ("Clavier", LeaveKind.TRAINING, 14, 14, ("am", "pm"), "Formation Aidants Connect (démo)"),
+    ("Modem", LeaveKind.OTHER, 9, 9, ("pm", "pm"), "Rendez-vous administratif (démo)"),
+]
+
+
+def _profile(advisor: Advisor) -> None:
+    last_name = advisor.user.last_name
+    if advisor.kind == AdvisorKind.CNFS:
+        advisor.training_status, advisor.training_date = (
+            TrainingStatus.CERTIFIED,
+            CNFS_CERTIFIED_ON,
+        )
+    elif last_name in IN_TRAINING:
+        advisor.training_status, advisor.training_date = TrainingStatus.IN_PROGRESS, None
+    else:
+        advisor.training_status, advisor.training_date = TrainingStatus.CERTIFIED, CERTIFIED_ON
+    advisor.weekly_hours, advisor.working_days = PART_TIME.get(
+        last_name, (Decimal("35"), [0, 1, 2, 3, 4])
+    )
+
+
+def _skills_and_leave(advisors: list[Advisor]) -> None:
+    skills = {}
+    for name, kind in SKILLS:
+        skills[name], _ = Skill.objects.update_or_create(name=name, defaults={"kind": kind})
+    by_name = {a.user.last_name: a for a in advisors}
+    for last_name, names in ADVISOR_SKILLS.items():
+        by_name[last_name].skills.set([skills[n] for n in names])
+    today = timezone.localdate()
+    next_monday = today + timedelta(days=7 - today.weekday())
+    for last_name, kind, first, last, (start_half, end_half), note in LEAVE:
+        leave = Leave.objects.filter(advisor=by_name[last_name], note=note).first() or Leave(
+            advisor=by_name[last_name], note=note
+        )
+        leave.kind = kind
+        leave.start_date = next_monday + timedelta(days=first)
+        leave.end_date = next_monday + timedelta(days=last)
+        leave.start_half, leave.end_half = start_half, end_half
+        leave.full_clean()
+        leave.save()
+
+
 def _local_part(first_name: str, last_name: str) -> str:
 
     raw = f"{first_name}.{last_name}".lower()
@@ -74,7 +149,9 @@ def load(ctx: DemoContext) -> None:
         advisor.home_commune = ctx.commune(commune)
         advisor.contract_start = TEAM_START
         advisor.contract_end = CNFS_END if kind == AdvisorKind.CNFS else None
+        _profile(advisor)
         advisor.full_clean()
         advisor.save()
         advisors.append(advisor)
+    _skills_and_leave(advisors)
     ctx.objects["advisors"] = advisors

@@ -1,6 +1,12 @@
-"""Who may see the team. Partner staff and the committee see aggregates only."""
+"""Who may see the team. Partner staff and the committee see aggregates only.
+
+Leave is shown only to coordinators and administrators, and to the adviser concerned: its kind
+(sick leave) is sensitive.
+"""
 
 from relais.accounts.enums import Role
+
+MANAGERS = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
 
 
 def can_view_team(user) -> bool:
@@ -9,3 +15,24 @@ def can_view_team(user) -> bool:
         Role.ADVISOR,
         Role.ADMINISTRATOR,
     }
+
+
+def can_change_advisor(user, advisor) -> bool:
+    return user.is_authenticated and user.role in MANAGERS
+
+
+def can_manage_leave(user) -> bool:
+    """Record, change or delete anybody's leave: the coordination."""
+    return user.is_authenticated and user.role in MANAGERS
+
+
+def can_view_leave_of(user, advisor) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role in MANAGERS:
+        return True
+    return user.is_advisor and advisor is not None and advisor.user_id == user.pk
+
+
+def can_view_leave_list(user) -> bool:
+    return user.is_authenticated and (user.role in MANAGERS or user.is_advisor)

@@ -1,20 +1,32 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from relais.accounts.perms import can_reset_two_factor
 
-from . import perms
+from . import perms, queries, services
 from .enums import AdvisorKind
-from .models import Advisor
+from .forms import AdvisorProfileForm, LeaveForm
+from .models import Advisor, Leave
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 @login_required
 def advisor_list(request):
     if not perms.can_view_team(request.user):
         raise PermissionDenied
-    advisors = Advisor.objects.active().with_user()
+    advisors = queries.advisors_for_list()
     kind = request.GET.get("statut", "")
     if kind in AdvisorKind.values:
         advisors = advisors.filter(kind=kind)
@@ -30,5 +42,112 @@ def advisor_list(request):
             "kind": kind,
             "counts": counts,
             "can_reset_two_factor": can_reset_two_factor(request.user, None),
+            "can_manage_leave": perms.can_manage_leave(request.user),
         },
     )
+
+
+@login_required
+def advisor_detail(request, pk: int):
+    if not perms.can_view_team(request.user):
+        raise PermissionDenied
+    advisor = get_object_or_404(Advisor.objects.with_user().prefetch_related("skills"), pk=pk)
+    can_view_leave = perms.can_view_leave_of(request.user, advisor)
+    return render(
+        request,
+        "team/advisor_detail.html",
+        {
+            "advisor": advisor,
+            "leaves": queries.leave_for_list(advisor=advisor) if can_view_leave else None,
+            "can_change": perms.can_change_advisor(request.user, advisor),
+            "can_manage_leave": perms.can_manage_leave(request.user),
+        },
+    )
+
+
+@login_required
+def advisor_edit(request, pk: int):
+    advisor = get_object_or_404(Advisor.objects.with_user(), pk=pk)
+    if not perms.can_change_advisor(request.user, advisor):
+        raise PermissionDenied
+    # The form writes to its instance while validating: give it a copy.
+    form = AdvisorProfileForm(request.POST or None, instance=Advisor.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        skills = data.pop("skills")
+        try:
+            services.advisor_update_profile(advisor=advisor, skills=skills, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Le profil du conseiller est enregistré.")
+            return redirect("team:detail", pk=advisor.pk)
+    return render(request, "team/advisor_form.html", {"advisor": advisor, "form": form})
+
+
+@login_required
+def leave_list(request):
+    """Coordinators: everybody's current and future leave; an adviser: their own."""
+    if not perms.can_view_leave_list(request.user):
+        raise PermissionDenied
+    own = None
+    if not perms.can_manage_leave(request.user):
+        own = queries.advisor_for_user(request.user)
+        if own is None:
+            raise PermissionDenied
+    return render(
+        request,
+        "team/leave_list.html",
+        {
+            "leaves": queries.leave_for_list(advisor=own),
+            "own": own,
+            "can_manage_leave": perms.can_manage_leave(request.user),
+        },
+    )
+
+
+@login_required
+def leave_create(request):
+    if not perms.can_manage_leave(request.user):
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("conseiller", "").isdigit():
+        initial["advisor"] = int(request.GET["conseiller"])
+    form = LeaveForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leave = services.leave_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Absence enregistrée : {leave}.")
+            return redirect("team:leave_list")
+    return render(request, "team/leave_form.html", {"form": form, "leave": None})
+
+
+@login_required
+def leave_edit(request, pk: int):
+    if not perms.can_manage_leave(request.user):
+        raise PermissionDenied
+    leave = get_object_or_404(Leave.objects.select_related("advisor__user"), pk=pk)
+    form = LeaveForm(request.POST or None, instance=Leave.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave_update(leave=leave, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "L'absence est modifiée.")
+            return redirect("team:leave_list")
+    return render(request, "team/leave_form.html", {"form": form, "leave": leave})
+
+
+@login_required
+@require_POST
+def leave_delete(request, pk: int):
+    if not perms.can_manage_leave(request.user):
+        raise PermissionDenied
+    leave = get_object_or_404(Leave, pk=pk)
+    services.leave_delete(leave=leave)
+    messages.success(request, "L'absence est supprimée.")
+    return redirect(reverse("team:leave_list"))

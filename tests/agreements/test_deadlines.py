@@ -132,7 +132,9 @@ def test_deadlines_page_for_coordinators(coordinator_client, administrator_clien
     assert count_tags(response.content.decode(), "h1") == 1
     text = page_text(response)
     assert "Échéances des conventions" in text
-    assert "À compléter pour Médiathèques Conflent Canigó (test)" in text
+    assert "Terminée le 22 juin 2026" in text
+    # An ended agreement's blanks no longer call for action.
+    assert "À compléter pour" not in text
     assert signed.get_absolute_url() in response.content.decode()
     assert administrator_client.get(reverse("agreements:deadlines")).status_code == 200
 

@@ -109,3 +109,9 @@ def test_successor_draft_from_an_ended_agreement(coordinator_client, signed_agre
     successor = signed_agreement.successor
     assert response["Location"] == successor.get_absolute_url()
     assert successor.timeline(date(2026, 11, 26)).status == AgreementStatus.DRAFT
+
+
+def test_short_label_tells_agreements_apart(signed_agreement):
+    assert signed_agreement.short_label == "Convention 2023 – 2026 (Vague 2)"
+    signed_agreement.reference = "CONV-2024-07"
+    assert signed_agreement.short_label == "CONV-2024-07"

@@ -1,0 +1,27 @@
+"""Technical admin for activities: no private notes, no link to a person (art. 2 secrecy)."""
+
+from django.contrib import admin
+
+from .models import Activity
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "advisor", "place", "duration_minutes", "participants_count"]
+    list_filter = ["kind", "location_kind", "place"]
+    date_hierarchy = "date"
+    exclude = ["private_notes", "beneficiary"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("private_notes")
+            .select_related("advisor__user", "place")
+        )
+
+    def has_add_permission(self, request):
+        return False  # activities are recorded by advisers, through the services
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,260 @@
+"""Activity entry forms, built for a phone: big toggles, radios with defaults, one submit.
+
+Saving goes through ``services.activity_record`` / ``activity_update``, never ``form.save()``.
+"""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from relais.beneficiaries.models import Beneficiary
+from relais.places.models import Place
+
+from .enums import (
+    BREAKDOWNS,
+    DEFAULT_DURATION,
+    DURATION_CHOICES,
+    MAX_DURATION_MINUTES,
+    AgeBracket,
+    Autonomy,
+    Equipment,
+    Gender,
+    Level,
+    LocationKind,
+    Referral,
+    SocialStatus,
+    Theme,
+    ThemeGroup,
+    count_field,
+    duration_label,
+    theme_group,
+)
+from .models import BREAKDOWN_NAMES
+
+OTHER_DURATION = "other"
+DEFAULT_AUTONOMY = Autonomy.GUIDED  # the most frequent case at the seed's permanences
+
+
+class ActivityForm(forms.Form):
+    """Fields common to both kinds; ``IndividualActivityForm`` and ``CollectiveActivityForm``."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    themes = forms.MultipleChoiceField(
+        label="Thématiques",
+        choices=Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins une thématique."},
+    )
+    duration = forms.ChoiceField(
+        label="Durée",
+        choices=[(str(m), duration_label(m)) for m in DURATION_CHOICES]
+        + [(OTHER_DURATION, "Autre")],
+        widget=forms.RadioSelect,
+        initial=str(DEFAULT_DURATION),
+    )
+    custom_duration = forms.IntegerField(
+        label="Autre durée (minutes)",
+        required=False,
+        min_value=1,
+        max_value=MAX_DURATION_MINUTES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text="Seulement si vous avez choisi « Autre ».",
+    )
+    location_kind = forms.ChoiceField(
+        label="Où",
+        choices=LocationKind.choices,
+        widget=forms.RadioSelect,
+        initial=LocationKind.PLACE,
+    )
+    place = forms.ModelChoiceField(
+        label="Lieu d'activité",
+        queryset=Place.objects.active().order_by("name"),
+        required=False,
+        empty_label="— Choisir —",
+    )
+    equipment = forms.MultipleChoiceField(
+        label="Matériel utilisé",
+        choices=Equipment.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    private_notes = forms.CharField(
+        label="Notes privées",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Visibles par vous seul ; jamais exportées ni partagées.",
+    )
+
+    def __init__(self, *args, require_key: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.require_key = require_key
+        self.fields["idempotency_key"].required = False
+
+    def clean_idempotency_key(self):
+        # A hidden field cannot show an error; a client that lost it still records its activity
+        # (without the double-post protection, which only its own retry could have used).
+        key = self.cleaned_data.get("idempotency_key")
+        return key or (uuid.uuid4() if self.require_key else None)
+
+    def theme_groups(self) -> list[tuple[str, list]]:
+        """The theme checkboxes split into the Coop's two groups, each one a fieldset."""
+        boxes = list(self["themes"])
+        return [
+            (group.label, [b for b in boxes if theme_group(b.data["value"]) == group])
+            for group in ThemeGroup
+        ]
+
+    def clean(self):
+        data = super().clean()
+        duration = data.get("duration")
+        if duration == OTHER_DURATION:
+            if not data.get("custom_duration"):
+                self.add_error("custom_duration", "Indiquez la durée en minutes.")
+            data["duration_minutes"] = data.get("custom_duration")
+        elif duration:
+            data["duration_minutes"] = int(duration)
+        if data.get("location_kind") == LocationKind.PLACE and not data.get("place"):
+            self.add_error("place", "Choisissez le lieu d'activité.")
+        if Equipment.NONE in data.get("equipment", []) and len(data["equipment"]) > 1:
+            self.add_error("equipment", "« Pas de matériel » exclut les autres matériels.")
+        if data.get("date") and data["date"] > timezone.localdate():
+            self.add_error("date", "La date ne peut pas être dans le futur.")
+        return data
+
+    @staticmethod
+    def initial_from(activity) -> dict:
+        minutes = activity.duration_minutes
+        preset = minutes in DURATION_CHOICES
+        return {
+            "date": activity.date,
+            "themes": list(activity.themes.values_list("theme", flat=True)),
+            "duration": str(minutes) if preset else OTHER_DURATION,
+            "custom_duration": None if preset else minutes,
+            "location_kind": activity.location_kind,
+            "place": activity.place,
+            "equipment": activity.equipment,
+            "private_notes": activity.private_notes,
+        }
+
+
+class IndividualActivityForm(ActivityForm):
+    beneficiary = forms.ModelChoiceField(
+        label="Personne accompagnée",
+        queryset=Beneficiary.objects.order_by("last_name", "first_name", "pk"),
+        required=False,
+        empty_label="Personne anonyme",
+        help_text="Laissez « Personne anonyme » si la personne ne souhaite pas être enregistrée.",
+    )
+    autonomy = forms.ChoiceField(
+        label="Autonomie de la personne",
+        choices=Autonomy.choices,
+        widget=forms.RadioSelect,
+        initial=DEFAULT_AUTONOMY,
+    )
+    referral = forms.ChoiceField(
+        label="Orientation vers",
+        choices=[("", "Pas d'orientation"), *Referral.choices],
+        required=False,
+    )
+    gender = forms.ChoiceField(
+        label="Genre",
+        choices=Gender.choices,
+        widget=forms.RadioSelect,
+        initial=Gender.UNKNOWN,
+        required=False,
+    )
+    age_bracket = forms.ChoiceField(
+        label="Tranche d'âge",
+        choices=AgeBracket.choices,
+        initial=AgeBracket.UNKNOWN,
+        required=False,
+    )
+    social_status = forms.ChoiceField(
+        label="Statut",
+        choices=SocialStatus.choices,
+        widget=forms.RadioSelect,
+        initial=SocialStatus.UNKNOWN,
+        required=False,
+    )
+
+    @staticmethod
+    def initial_from(activity) -> dict:
+        return {
+            **ActivityForm.initial_from(activity),
+            "beneficiary": activity.beneficiary,
+            "autonomy": activity.autonomy or DEFAULT_AUTONOMY,
+            "referral": activity.referral,
+            "gender": activity.single_value("gender"),
+            "age_bracket": activity.single_value("age"),
+            "social_status": activity.single_value("status"),
+        }
+
+
+def _count_input(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
+    )
+
+
+class CollectiveActivityForm(ActivityForm):
+    title = forms.CharField(label="Titre de l'atelier", max_length=200)
+    level = forms.ChoiceField(
+        label="Niveau", choices=[("", "Non précisé"), *Level.choices], required=False
+    )
+    participants_count = forms.IntegerField(
+        label="Nombre de participants",
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration"].initial = "120"
+        for prefix, vocabulary in BREAKDOWNS.items():
+            for value, label in vocabulary.choices:
+                self.fields[count_field(prefix, value)] = _count_input(label)
+
+    def breakdown_groups(self) -> list[tuple[str, str, list]]:
+        """(prefix, legend, bound fields) for each breakdown fieldset."""
+        legends = {"gender": "Genre", "age": "Tranches d'âge", "status": "Statuts"}
+        return [
+            (prefix, legends[prefix], [self[count_field(prefix, v)] for v in vocabulary.values])
+            for prefix, vocabulary in BREAKDOWNS.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        total = data.get("participants_count")
+        if total is None:
+            return data
+        for prefix, vocabulary in BREAKDOWNS.items():
+            names = [count_field(prefix, v) for v in vocabulary.values]
+            given = sum(data.get(name) or 0 for name in names)
+            if given and given != total:
+                self.add_error(
+                    None,
+                    f"La répartition par {BREAKDOWN_NAMES[prefix]} compte {given} personne(s) "
+                    f"pour {total} participant(s) : corrigez-la ou laissez-la vide.",
+                )
+        return data
+
+    @staticmethod
+    def initial_from(activity) -> dict:
+        initial = {
+            **ActivityForm.initial_from(activity),
+            "title": activity.title,
+            "level": activity.level,
+            "participants_count": activity.participants_count,
+        }
+        for prefix, vocabulary in BREAKDOWNS.items():
+            for value in vocabulary.values:
+                name = count_field(prefix, value)
+                initial[name] = getattr(activity, name) or None
+        return initial

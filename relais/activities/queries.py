@@ -1,0 +1,76 @@
+"""Reads for the activity pages."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from relais.places.models import Place
+
+from .models import Activity, ActivityTheme
+
+
+def activities_for_list(advisor):
+    """The adviser's own activities, latest first, with what the list shows."""
+    return (
+        Activity.objects.of_advisor(advisor)
+        .select_related("place", "beneficiary")
+        .prefetch_related(Prefetch("themes", queryset=ActivityTheme.objects.order_by("pk")))
+        .defer("private_notes")
+    )
+
+
+def activity_for_detail(pk: int):
+    """One activity with its place, adviser and themes, or ``None``."""
+    return (
+        Activity.objects.select_related("place", "beneficiary", "advisor__user")
+        .prefetch_related("themes")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def planned_place(advisor, day, now=None):
+    """The place of the adviser's permanence on ``day`` (planning app), or ``None``.
+
+    The permanence under way at ``now`` wins, else the day's first one the adviser attends.
+    Imported lazily: the activities app works without the planning app installed.
+    """
+    try:
+        from relais.planning.occurrences import occurrences_between
+    except ImportError:
+        return None
+    now = now or timezone.now()
+    attended = [
+        occurrence
+        for occurrence in occurrences_between(day, day, advisors=[advisor])
+        if occurrence.is_held and advisor in occurrence.advisors_present
+    ]
+    for occurrence in attended:
+        if occurrence.start <= now <= occurrence.end:
+            return occurrence.place
+    return attended[0].place if attended else None
+
+
+def most_recent_place(advisor):
+    """The place of the adviser's latest activity at a place, or ``None``."""
+    activity = (
+        Activity.objects.of_advisor(advisor)
+        .filter(place__isnull=False)
+        .select_related("place")
+        .only("place", "date", "created_at")
+        .first()
+    )
+    return activity.place if activity else None
+
+
+def default_place(advisor, day, requested: str = ""):
+    """The place the entry form starts with: ``?place=`` (slug or id), planning, habit."""
+    if requested:
+        places = Place.objects.active()
+        place = (
+            places.filter(pk=int(requested)).first()
+            if requested.isdigit()
+            else places.filter(slug=requested).first()
+        )
+        if place is not None:
+            return place
+    return planned_place(advisor, day) or most_recent_place(advisor)

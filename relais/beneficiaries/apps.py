@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BeneficiariesConfig(AppConfig):
+    name = "relais.beneficiaries"
+    label = "beneficiaries"
+    verbose_name = "Personnes accompagnées"

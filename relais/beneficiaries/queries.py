@@ -1,0 +1,67 @@
+"""Reads about beneficiaries (named data: callers check ``perms`` first)."""
+
+from django.db.models import Count, Q
+
+from .models import Beneficiary
+from .normalise import name_key, normalise_email, normalise_phone
+
+
+def beneficiaries_for_list(search: str = ""):
+    """Everybody the team follows, searched by name, phone or e-mail, most recent first."""
+    return (
+        Beneficiary.objects.search(search)
+        .select_related("commune")
+        .annotate(activity_count=Count("activities"))
+        .order_by("-last_activity_on", "last_name", "first_name", "pk")
+    )
+
+
+def beneficiary_duplicates(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    birth_year: int | None = None,
+    phone: str = "",
+    email: str = "",
+    exclude_pk: int | None = None,
+) -> list[Beneficiary]:
+    """Records that are probably the same person.
+
+    Same normalised names and birth year (first and last name swapped too: paper forms mix
+    them up), or same phone number, or same e-mail address.
+    """
+    query = Q()
+    if (first_name or last_name) and birth_year:
+        keys = {name_key(last_name, first_name), name_key(first_name, last_name)}
+        query |= Q(name_key__in=keys, birth_year=birth_year)
+    phone = normalise_phone(phone)
+    if phone:
+        query |= Q(phone=phone)
+    email = normalise_email(email)
+    if email:
+        query |= Q(email=email)
+    if not query:
+        return []
+    candidates = Beneficiary.objects.filter(query).select_related("commune")
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return list(candidates.order_by("pk")[:20])
+
+
+def duplicates_of(beneficiary: Beneficiary) -> list[Beneficiary]:
+    return beneficiary_duplicates(
+        first_name=beneficiary.first_name,
+        last_name=beneficiary.last_name,
+        birth_year=beneficiary.birth_year,
+        phone=beneficiary.phone,
+        email=beneficiary.email,
+        exclude_pk=beneficiary.pk,
+    )
+
+
+def recent_activities_of(beneficiary: Beneficiary, limit: int = 30):
+    return (
+        beneficiary.activities.select_related("place", "advisor__user")
+        .prefetch_related("themes")
+        .defer("private_notes")[:limit]
+    )

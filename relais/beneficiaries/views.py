@@ -1,0 +1,195 @@
+"""Beneficiary pages: advisers only (professional secrecy, see ``perms``)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import importing, perms, queries, services
+from .forms import CONSENT_TEXT_VERSION, BeneficiaryForm, ImportUploadForm, MergeForm
+from .importing import COLUMNS
+from .models import Beneficiary
+
+PAGE_SIZE = 30
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _get(request, pk: int) -> Beneficiary:
+    _require(perms.can_view_beneficiaries(request.user))
+    beneficiary = get_object_or_404(Beneficiary.objects.select_related("commune"), pk=pk)
+    _require(perms.can_view_beneficiary(request.user, beneficiary))
+    return beneficiary
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _consent(form, data: dict) -> dict:
+    if form.cleaned_data.get("consent") and not form.instance.consent_given_on:
+        data["consent_given_on"] = timezone.localdate()
+        data["consent_text_version"] = CONSENT_TEXT_VERSION
+    return data
+
+
+@login_required
+def beneficiary_list(request):
+    _require(perms.can_view_beneficiaries(request.user))
+    search = request.GET.get("q", "").strip()
+    page = Paginator(queries.beneficiaries_for_list(search), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "beneficiaries/beneficiary_list.html", {"page": page, "q": search})
+
+
+@login_required
+def beneficiary_create(request):
+    _require(perms.can_view_beneficiaries(request.user))
+    duplicates = []
+    if request.method == "POST":
+        form = BeneficiaryForm(request.POST)
+        if form.is_valid():
+            data = _consent(form, form.data_for_service())
+            duplicates = queries.beneficiary_duplicates(
+                **{k: data[k] for k in ("first_name", "last_name", "birth_year", "phone", "email")}
+            )
+            if duplicates and not form.cleaned_data["confirm_not_duplicate"]:
+                form.add_error(
+                    None,
+                    "Cette personne a peut-être déjà une fiche : vérifiez la liste ci-dessous.",
+                )
+            else:
+                try:
+                    beneficiary = services.beneficiary_create(data=data, created_by=request.user)
+                except ValidationError as error:
+                    _apply_errors(form, error)
+                else:
+                    messages.success(request, "La fiche est créée.")
+                    return redirect(beneficiary)
+    else:
+        form = BeneficiaryForm()
+    return render(
+        request,
+        "beneficiaries/beneficiary_form.html",
+        {"form": form, "duplicates": duplicates, "title": "Nouvelle personne accompagnée"},
+    )
+
+
+@login_required
+def beneficiary_detail(request, pk: int):
+    beneficiary = _get(request, pk)
+    return render(
+        request,
+        "beneficiaries/beneficiary_detail.html",
+        {
+            "beneficiary": beneficiary,
+            "activities": queries.recent_activities_of(beneficiary),
+            "duplicates": queries.duplicates_of(beneficiary),
+        },
+    )
+
+
+@login_required
+def beneficiary_edit(request, pk: int):
+    beneficiary = _get(request, pk)
+    _require(perms.can_change_beneficiary(request.user, beneficiary))
+    if request.method == "POST":
+        form = BeneficiaryForm(request.POST, instance=beneficiary)
+        if form.is_valid():
+            try:
+                services.beneficiary_update(
+                    beneficiary=beneficiary, data=_consent(form, form.data_for_service())
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, "La fiche est modifiée.")
+                return redirect(beneficiary)
+    else:
+        form = BeneficiaryForm(instance=beneficiary)
+    return render(
+        request,
+        "beneficiaries/beneficiary_form.html",
+        {"form": form, "duplicates": [], "title": f"Modifier {beneficiary.display_name}"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def beneficiary_delete_view(request, pk: int):
+    beneficiary = _get(request, pk)
+    _require(perms.can_delete_beneficiary(request.user, beneficiary))
+    if request.method == "POST":
+        count = services.beneficiary_delete(beneficiary=beneficiary)
+        messages.success(
+            request,
+            f"La fiche est supprimée ; {count} activité{'s' if count > 1 else ''} "
+            "conservée(s) de façon anonyme.",
+        )
+        return redirect("beneficiaries:list")
+    return render(request, "beneficiaries/beneficiary_delete.html", {"beneficiary": beneficiary})
+
+
+@login_required
+def beneficiary_merge_view(request, pk: int):
+    keep = _get(request, pk)
+    _require(perms.can_change_beneficiary(request.user, keep))
+    form = MergeForm(request.POST or None, keep=keep, initial={"remove": request.GET.get("avec")})
+    if request.method == "POST" and form.is_valid():
+        remove = form.cleaned_data["remove"]
+        _require(perms.can_delete_beneficiary(request.user, remove))
+        services.beneficiary_merge(keep=keep, remove=remove)
+        messages.success(request, "Les deux fiches sont fusionnées.")
+        return redirect(keep)
+    return render(
+        request,
+        "beneficiaries/beneficiary_merge.html",
+        {"beneficiary": keep, "form": form, "duplicates": queries.duplicates_of(keep)},
+    )
+
+
+@login_required
+def beneficiary_import(request):
+    """Upload → preview (line-numbered errors) → confirm; all lines or none are imported."""
+    _require(perms.can_import_beneficiaries(request.user))
+    preview, token, error = None, "", ""
+    form = ImportUploadForm()
+    if request.method == "POST" and "rows" in request.POST:
+        try:
+            rows = importing.unsign_rows(request.POST["rows"])
+        except signing.BadSignature:
+            error = "L'aperçu a expiré ou a été modifié : importez le fichier à nouveau."
+        else:
+            try:
+                created = services.beneficiaries_import(rows=rows, created_by=request.user)
+            except ValidationError as exc:
+                error = " ".join(exc.messages) + " Aucune ligne n'a été importée."
+            else:
+                messages.success(request, f"{len(created)} personne(s) importée(s).")
+                return redirect("beneficiaries:list")
+    elif request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            preview = importing.read_workbook(form.cleaned_data["file"])
+            if preview.ok:
+                token = importing.sign_rows(preview.rows)
+    return render(
+        request,
+        "beneficiaries/beneficiary_import.html",
+        {
+            "form": form,
+            "preview": preview,
+            "token": token,
+            "error": error,
+            "columns": [label for _, label in COLUMNS.values()],
+        },
+    )

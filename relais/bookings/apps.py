@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BookingsConfig(AppConfig):
+    name = "relais.bookings"
+    label = "bookings"
+    verbose_name = "Inscriptions et messages"

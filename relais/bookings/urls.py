@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "bookings"
+
+urlpatterns = [
+    # Public pages (no login): register, the consent texts, the secret link of a registration.
+    path("seances/<int:pk>/", views.register, name="register"),
+    path("information/v<int:version>/", views.consent_page, name="consent"),
+    # Staff pages.
+    path("gestion/seances/<int:pk>/", views.roster, name="roster"),
+    path("gestion/seances/<int:pk>/ajouter/", views.staff_register, name="staff_register"),
+    path("gestion/seances/<int:pk>/presences/", views.attendance, name="attendance"),
+    path("gestion/seances/<int:pk>/annuler/", views.session_cancel_view, name="session_cancel"),
+    path(
+        "gestion/inscriptions/<int:pk>/annuler/",
+        views.registration_cancel_staff,
+        name="registration_cancel",
+    ),
+    # Last, being the most general: str, not uuid, so that a malformed id gets the same 404 as
+    # a wrong token.
+    path("<str:public_id>/<str:token>/", views.manage, name="manage"),
+]

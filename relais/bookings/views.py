@@ -1,0 +1,277 @@
+"""Public registration and its secret link (no account); staff roster, attendance, cancellations."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from relais.workshops.forms import SessionCancelForm
+from relais.workshops.models import WorkshopSession
+from relais.workshops.queries import seats_left
+
+from . import perms, queries
+from .consent import consent_text
+from .enums import RegistrationSource, RegistrationStatus
+from .forms import AttendanceForm, RegistrationForm, StaffRegistrationForm
+from .models import TOKEN_PURPOSE, Registration
+from .services import (
+    attendance_mark,
+    next_sessions,
+    registration_cancel,
+    registration_create,
+    session_cancel,
+)
+from .tokens import check_token
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _session_for_public(pk: int) -> WorkshopSession:
+    session = get_object_or_404(
+        WorkshopSession.objects.select_related("topic", "place__commune"), pk=pk
+    )
+    if not session.topic.is_published:
+        raise Http404
+    return session
+
+
+# --- Public ---------------------------------------------------------------------------------------
+
+
+@never_cache
+def register(request, pk: int):
+    """Public: register to a session (a seat, or the waiting list when it is full)."""
+    session = _session_for_public(pk)
+    if not session.is_open:
+        return render(
+            request,
+            "bookings/closed.html",
+            {"session": session, "next_sessions": next_sessions(session)},
+        )
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = registration_create(
+                session=session,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+                email=data["email"],
+                consent=data["consent"],
+                consent_version=data["consent_version"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect(registration.get_manage_url() + "?nouvelle=1")
+    left = seats_left(session)
+    return render(
+        request,
+        "bookings/register.html",
+        {"session": session, "form": form, "seats_left": left, "is_full": left == 0},
+    )
+
+
+def _registration_from_link(public_id, token: str) -> Registration:
+    # The same 404 for a malformed or unknown id and a wrong token: the link reveals nothing.
+    try:
+        public_id = uuid.UUID(public_id)
+    except ValueError:
+        raise Http404 from None
+    if not check_token(TOKEN_PURPOSE, public_id, token):
+        raise Http404
+    return get_object_or_404(
+        Registration.objects.select_related("session__topic", "session__place__commune"),
+        public_id=public_id,
+        anonymised_at__isnull=True,
+    )
+
+
+@never_cache
+def manage(request, public_id, token: str):
+    """Public, by the secret link: see one's registration and cancel it (POST only, so that a
+    mail client opening the link cannot cancel anything)."""
+    registration = _registration_from_link(public_id, token)
+    if request.method == "POST":
+        try:
+            registration_cancel(registration=registration)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, "Votre inscription est annulée. Merci de nous avoir prévenus."
+            )
+        return redirect(registration.get_manage_url())
+    session = registration.session
+    waiting_rank = None
+    if registration.status == RegistrationStatus.WAITING:
+        waiting_ids = list(session.registrations.waiting().values_list("pk", flat=True))
+        waiting_rank = waiting_ids.index(registration.pk) + 1
+    response = render(
+        request,
+        "bookings/manage.html",
+        {
+            "registration": registration,
+            "session": session,
+            "just_registered": request.GET.get("nouvelle") == "1",
+            "waiting_rank": waiting_rank,
+            "can_cancel": registration.is_active and session.is_open,
+            "next_sessions": next_sessions(session) if session.is_cancelled else [],
+        },
+    )
+    # The address is a secret: the site-wide "same-origin" referrer policy keeps it from other
+    # sites. Not "no-referrer": browsers would then send "Origin: null" and fail the CSRF check.
+    return response
+
+
+# --- Staff ----------------------------------------------------------------------------------------
+
+
+def _staff_session(request, pk: int, check) -> WorkshopSession:
+    session = get_object_or_404(
+        WorkshopSession.objects.select_related("topic", "place__commune"), pk=pk
+    )
+    if not check(request.user, session):
+        raise PermissionDenied
+    return session
+
+
+@login_required
+def roster(request, pk: int):
+    """The people registered to a session, the waiting list, attendance and actions."""
+    session = _staff_session(request, pk, perms.can_view_registrations)
+    roster = queries.session_roster(session)
+    return render(
+        request,
+        "bookings/roster.html",
+        {
+            "session": session,
+            "roster": roster,
+            "counts": queries.session_attendance_counts(session),
+            "seats_left": seats_left(session),
+            "advisors": session.advisors.with_user(),
+            "attendance_form": AttendanceForm(registrations=roster["confirmed"])
+            if session.starts_at <= timezone.now() and not session.is_cancelled
+            else None,
+            "can_cancel_session": perms.can_cancel_session(request.user, session)
+            and session.is_open,
+        },
+    )
+
+
+@login_required
+def staff_register(request, pk: int):
+    session = _staff_session(request, pk, perms.can_register_someone)
+    if not session.is_open:
+        messages.error(request, "Les inscriptions à cette séance sont closes.")
+        return redirect(session)
+    form = StaffRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = registration_create(
+                session=session,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+                email=data["email"],
+                consent=data["consent"],
+                consent_version=data["consent_version"],
+                source=RegistrationSource.STAFF,
+                registered_by=request.user,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if registration.status == RegistrationStatus.CONFIRMED:
+                messages.success(request, f"{registration} est inscrit(e) à la séance.")
+            else:
+                messages.warning(
+                    request, f"Séance complète : {registration} est sur la liste d'attente."
+                )
+            return redirect(session)
+    return render(
+        request,
+        "bookings/staff_register.html",
+        {"session": session, "form": form, "seats_left": seats_left(session)},
+    )
+
+
+@login_required
+@require_POST
+def attendance(request, pk: int):
+    session = _staff_session(request, pk, perms.can_mark_attendance)
+    form = AttendanceForm(request.POST, registrations=list(session.registrations.confirmed()))
+    if form.is_valid():
+        try:
+            attendance_mark(session=session, marks=form.marks())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Les présences sont enregistrées.")
+    else:
+        messages.error(request, "Certaines valeurs de présence sont invalides.")
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def registration_cancel_staff(request, pk: int):
+    registration = get_object_or_404(Registration.objects.select_related("session"), pk=pk)
+    if not perms.can_view_registrations(request.user, registration.session):
+        raise PermissionDenied
+    try:
+        registration_cancel(registration=registration)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"L'inscription de {registration} est annulée.")
+    return redirect(registration.session)
+
+
+@login_required
+def session_cancel_view(request, pk: int):
+    session = _staff_session(request, pk, perms.can_cancel_session)
+    if not session.is_open and not session.is_cancelled:
+        messages.error(request, "Seule une séance à venir peut être annulée.")
+        return redirect(session)
+    form = SessionCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_cancel(session=session, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "La séance est annulée ; les personnes inscrites et en attente sont prévenues.",
+            )
+            return redirect(session)
+    counts = queries.session_attendance_counts(session)
+    return render(
+        request,
+        "bookings/session_cancel.html",
+        {"session": session, "form": form, "counts": counts},
+    )
+
+
+def consent_page(request, version: int):
+    """Public: a version of the information text, as people accepted it."""
+    try:
+        text = consent_text(version)
+    except KeyError:
+        raise Http404 from None
+    return render(request, "bookings/consent.html", {"version": version, "text": text})

@@ -1,0 +1,146 @@
+"""Coverage of the agreements' commitments, per place and ISO week, in half-days.
+
+- **committed**: the Art. 1.2 lines valid on the week's Monday
+  (``Commitment.objects.valid_on(monday)``) of the agreements in force that Monday; a day is
+  two half-days; fortnightly counts 0.5 a week and monthly 12/52 (``weekly_half_days``).
+- **planned**: the week's occurrences that will be held (status « prévue »: not cancelled,
+  not unstaffed). Each occurrence counts :func:`half_days_for_hours` of its length: one
+  half-day per full block of 3.5 h (the agreements' default half-day, ``half_day_hours``),
+  plus one more when the remainder reaches 3 h. So 3 h to 6 h 29 count one half-day,
+  6 h 30 to 9 h 59 two; a window under 3 h counts none (too short to be a half-day of
+  permanence under Art. 1.2). A morning and an afternoon entered as two slots count one
+  each.
+- **held**: from activity reports, through :func:`held_half_days` — ``None`` until the
+  activities app exists (nothing is invented meanwhile).
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .enums import OccurrenceStatus
+from .occurrences import occurrences_between
+
+HALF_DAY_BLOCK_HOURS = 3.5
+MINIMUM_HALF_DAY_HOURS = 3.0
+
+
+def half_days_for_hours(hours: float) -> int:
+    """Half-days a permanence of ``hours`` counts for (rule in the module docstring)."""
+    blocks = math.floor(hours / HALF_DAY_BLOCK_HOURS + 1e-9)
+    remainder = hours - blocks * HALF_DAY_BLOCK_HOURS
+    return blocks + (1 if remainder >= MINIMUM_HALF_DAY_HOURS - 1e-9 else 0)
+
+
+def held_half_days(place, week: date) -> Decimal | None:
+    """Half-days actually held at ``place`` in the ISO week starting ``week`` (a Monday).
+
+    Hook for the activities app (activity reports, « comptes-rendus d'activité »): it will
+    count the half-days with at least one recorded activity. Until then: None (unknown).
+    """
+    return None
+
+
+@dataclass
+class CoverageCell:
+    place: object
+    week: date  # the Monday
+    committed: Decimal = Decimal(0)
+    planned: int = 0
+    held: Decimal | None = None
+
+    @property
+    def shortfall(self) -> Decimal:
+        """Half-days committed but not planned (0 when covered)."""
+        return max(self.committed - self.planned, Decimal(0))
+
+    @property
+    def is_short(self) -> bool:
+        return self.shortfall > 0
+
+    @property
+    def iso_week(self) -> str:
+        year, number, _ = self.week.isocalendar()
+        return f"{year}-S{number:02d}"
+
+
+@dataclass
+class CoverageRow:
+    place: object
+    cells: list[CoverageCell] = field(default_factory=list)
+
+
+@dataclass
+class CoverageTable:
+    weeks: list[date]
+    rows: list[CoverageRow]
+
+    @property
+    def shortfalls(self) -> list[CoverageCell]:
+        return [cell for row in self.rows for cell in row.cells if cell.is_short]
+
+    @property
+    def cells(self) -> list[CoverageCell]:
+        return [cell for row in self.rows for cell in row.cells]
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _committed_by_place(weeks: list[date]) -> dict[tuple[int, date], Decimal]:
+    from relais.agreements.models import Agreement, Commitment
+
+    committed = defaultdict(Decimal)
+    agreements = Agreement.objects.filter(commitments__isnull=False).distinct()
+    for agreement in agreements.prefetch_related("signatories"):
+        for monday in weeks:
+            if not agreement.timeline(monday).is_in_force:
+                continue
+            lines = Commitment.objects.filter(agreement=agreement).valid_on(monday)
+            for commitment in lines:
+                committed[(commitment.place_id, monday)] += commitment.weekly_half_days
+    return committed
+
+
+def committed_half_days(place, week: date) -> Decimal:
+    """Half-days owed to ``place`` in the week starting ``week`` (see the module docstring)."""
+    return _committed_by_place([week]).get((place.pk, week), Decimal(0))
+
+
+def coverage_table(first_week: date, weeks: int = 4, places=None) -> CoverageTable:
+    """Committed, planned and held half-days for ``weeks`` ISO weeks from ``first_week``.
+
+    Rows: the places with something committed or planned in the period (or ``places``).
+    """
+    from relais.places.models import Place
+
+    mondays = [monday_of(first_week) + timedelta(weeks=i) for i in range(weeks)]
+    committed = _committed_by_place(mondays)
+    occurrences = occurrences_between(mondays[0], mondays[-1] + timedelta(days=6), places=places)
+    planned = defaultdict(int)
+    for occurrence in occurrences:
+        if occurrence.status == OccurrenceStatus.PLANNED:
+            planned[(occurrence.place.pk, monday_of(occurrence.date))] += half_days_for_hours(
+                occurrence.duration_hours
+            )
+    if places is None:
+        place_ids = {pid for pid, _ in committed} | {pid for pid, _ in planned}
+        places = Place.objects.filter(pk__in=place_ids)
+    rows = []
+    for place in places.select_related("commune").order_by("name"):
+        row = CoverageRow(place)
+        for monday in mondays:
+            row.cells.append(
+                CoverageCell(
+                    place=place,
+                    week=monday,
+                    committed=committed.get((place.pk, monday), Decimal(0)),
+                    planned=planned.get((place.pk, monday), 0),
+                    held=held_half_days(place, monday),
+                )
+            )
+        rows.append(row)
+    return CoverageTable(weeks=mondays, rows=rows)

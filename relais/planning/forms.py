@@ -1,0 +1,95 @@
+"""Planning forms. Saving goes through ``services``; the model's clean() checks the dates."""
+
+from django import forms
+
+from relais.places.models import Place
+from relais.team.models import Advisor
+
+from .models import Closure, Slot
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class AdvisorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.get_full_name()} ({obj.home_commune.name})"
+
+
+def _advisors():
+    return Advisor.objects.active().with_user().order_by("user__last_name", "user__first_name")
+
+
+class SlotForm(forms.ModelForm):
+    advisors = AdvisorChoiceField(
+        label="Conseillers",
+        queryset=Advisor.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Un ou plusieurs conseillers tiennent la permanence.",
+    )
+
+    class Meta:
+        model = Slot
+        fields = [
+            "place",
+            "weekday",
+            "start_time",
+            "end_time",
+            "recurrence",
+            "anchor_date",
+            "month_week",
+            "valid_from",
+            "valid_until",
+            "advisors",
+            "respect_school_holidays",
+            "note",
+        ]
+        widgets = {
+            "start_time": TIME,
+            "end_time": TIME,
+            "anchor_date": DATE,
+            "valid_from": DATE,
+            "valid_until": DATE,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = Place.objects.active().select_related("commune")
+        self.fields["advisors"].queryset = _advisors()
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["place", "start_date", "end_date", "reason"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def __init__(self, *args, places=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = places if places is not None else Place.objects.none()
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="Motif de l'annulation", max_length=200)
+
+
+class ReplaceForm(forms.Form):
+    advisors = AdvisorChoiceField(
+        label="Conseillers qui tiennent la permanence ce jour-là",
+        queryset=Advisor.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(label="Motif", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisors"].queryset = _advisors()
+
+
+class PeriodForm(forms.Form):
+    """The period of the checks and coverage pages (GET)."""
+
+    du = forms.DateField(label="Semaine du", required=False, widget=DATE)
+    semaines = forms.IntegerField(
+        label="Nombre de semaines", min_value=1, max_value=26, required=False
+    )

@@ -1,0 +1,76 @@
+"""Which agreement periods cover a place: slots must lie inside one (Art. 6 of the convention).
+
+A place is covered by an agreement that has a commitment there (Art. 1.2 table). The period is
+the agreement's timeline: from its start (last signature) to its ``end_date`` (last day in
+force), open-ended when the agreement has no end yet (tacit renewal, no hard end). Unsigned
+agreements have no period and cover nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class AgreementPeriod:
+    agreement: object
+    start: date
+    end: date | None
+
+    def contains(self, start: date, end: date | None) -> bool:
+        if start < self.start:
+            return False
+        if self.end is None:
+            return True
+        return end is not None and end <= self.end and start <= self.end
+
+    @property
+    def display(self) -> str:
+        if self.end is None:
+            return f"« {self.agreement.title} », en vigueur depuis le {self.start:%d/%m/%Y}"
+        return f"« {self.agreement.title} », du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
+
+
+def agreement_periods(place, today: date | None = None) -> list[AgreementPeriod]:
+    """The signed agreements with a commitment at ``place``, with their periods, oldest first."""
+    from relais.agreements.models import Agreement
+
+    today = today or timezone.localdate()
+    agreements = (
+        Agreement.objects.filter(commitments__place=place)
+        .distinct()
+        .prefetch_related("signatories")
+    )
+    periods = []
+    for agreement in agreements:
+        timeline = agreement.timeline(today)
+        if timeline.start is not None:
+            periods.append(AgreementPeriod(agreement, timeline.start, timeline.end_date))
+    return sorted(periods, key=lambda p: p.start)
+
+
+def covering_period(place, start: date, end: date | None) -> AgreementPeriod | None:
+    return next((p for p in agreement_periods(place) if p.contains(start, end)), None)
+
+
+def agreement_period_problem(place, start: date, end: date | None) -> str | None:
+    """A French explanation when ``start``…``end`` is not inside an agreement period, else None."""
+    periods = agreement_periods(place)
+    if any(p.contains(start, end) for p in periods):
+        return None
+    if not periods:
+        return (
+            f"Aucune convention signée ne couvre « {place} » : enregistrez la convention, "
+            "ses engagements (art. 1.2) et ses signatures avant de planifier une permanence."
+        )
+    listed = " ; ".join(p.display for p in periods)
+    if end is None and all(p.end is not None for p in periods):
+        return (
+            "Indiquez une date de fin : la permanence doit s'arrêter avec la convention qui "
+            f"couvre ce lieu ({listed})."
+        )
+    return (
+        "Les dates de la permanence doivent être comprises dans la période d'une convention "
+        f"signée couvrant « {place} » ({listed})."
+    )

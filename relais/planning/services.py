@@ -1,0 +1,127 @@
+"""Planning writes: slots, closures, one-off exceptions, the adviser's last visit."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .enums import ExceptionKind
+from .models import Closure, OccurrenceException, Slot, WeekVisit
+
+
+def commitment_for(place, day: date):
+    """The commitment at ``place`` valid on ``day`` in an agreement in force, if any."""
+    from relais.agreements.models import Commitment
+
+    for commitment in (
+        Commitment.objects.filter(place=place).valid_on(day).select_related("agreement")
+    ):
+        timeline = commitment.agreement.timeline(day)
+        if timeline.is_in_force:
+            return commitment
+    return None
+
+
+def _require_advisors(advisors) -> list:
+    advisors = list(advisors)
+    if not advisors:
+        raise ValidationError({"advisors": "Choisissez au moins un conseiller."})
+    return advisors
+
+
+@transaction.atomic
+def slot_create(*, place, advisors, created_by=None, commitment=None, **fields) -> Slot:
+    """Create a recurring permanence; linked to the commitment it fulfils when one is found."""
+    advisors = _require_advisors(advisors)
+    slot = Slot(place=place, created_by=created_by, **fields)
+    slot.commitment = commitment or commitment_for(place, slot.valid_from)
+    slot.full_clean()
+    slot.save()
+    slot.advisors.set(advisors)
+    return slot
+
+
+@transaction.atomic
+def slot_update(*, slot: Slot, advisors=None, **fields) -> Slot:
+    """Change a permanence; always saved, so advisers see it among their changes."""
+    for name, value in fields.items():
+        setattr(slot, name, value)
+    if slot.commitment_id is None:
+        slot.commitment = commitment_for(slot.place, slot.valid_from)
+    slot.full_clean()
+    slot.save()
+    if advisors is not None:
+        slot.advisors.set(_require_advisors(advisors))
+    return slot
+
+
+def slot_delete(*, slot: Slot) -> None:
+    slot.delete()
+
+
+def closure_create(*, place, start_date, end_date, reason, created_by=None) -> Closure:
+    closure = Closure(
+        place=place, start_date=start_date, end_date=end_date, reason=reason, created_by=created_by
+    )
+    closure.full_clean()
+    closure.save()
+    return closure
+
+
+def closure_update(*, closure: Closure, **fields) -> Closure:
+    for name, value in fields.items():
+        setattr(closure, name, value)
+    closure.full_clean()
+    closure.save()
+    return closure
+
+
+def closure_delete(*, closure: Closure) -> None:
+    closure.delete()
+
+
+@transaction.atomic
+def occurrence_cancel(*, slot: Slot, day: date, reason: str, created_by=None):
+    """Cancel one dated occurrence (replaces any earlier exception for that date)."""
+    OccurrenceException.objects.filter(slot=slot, date=day).delete()
+    exception = OccurrenceException(
+        slot=slot,
+        date=day,
+        kind=ExceptionKind.CANCELLATION,
+        reason=reason,
+        created_by=created_by,
+    )
+    exception.full_clean()
+    exception.save()
+    return exception
+
+
+@transaction.atomic
+def occurrence_replace(*, slot: Slot, day: date, advisors, reason: str = "", created_by=None):
+    """Have other advisers hold one dated occurrence."""
+    advisors = _require_advisors(advisors)
+    OccurrenceException.objects.filter(slot=slot, date=day).delete()
+    exception = OccurrenceException(
+        slot=slot,
+        date=day,
+        kind=ExceptionKind.REPLACEMENT,
+        reason=reason,
+        created_by=created_by,
+    )
+    exception.full_clean()
+    exception.save()
+    exception.replacement_advisors.set(advisors)
+    return exception
+
+
+def occurrence_restore(*, slot: Slot, day: date) -> None:
+    """Back to the slot's usual advisers for that date."""
+    OccurrenceException.objects.filter(slot=slot, date=day).delete()
+
+
+def week_visit_record(*, advisor, at: datetime) -> datetime | None:
+    """Store this visit of « Ma semaine »; returns the previous one (None the first time)."""
+    visit = WeekVisit.objects.filter(advisor=advisor).first()
+    previous = visit.visited_at if visit else None
+    WeekVisit.objects.update_or_create(advisor=advisor, defaults={"visited_at": at})
+    return previous

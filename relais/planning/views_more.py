@@ -1,0 +1,125 @@
+"""Planning pages: coverage (with exports) and exceptional closures."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from relais.places.models import Place
+
+from . import exports, perms, queries, services
+from .coverage import coverage_table
+from .forms import ClosureForm
+from .models import Closure
+from .views import add_errors, period_from
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _coverage(request):
+    if not perms.can_view_planning(request.user):
+        raise PermissionDenied
+    form, start, weeks = period_from(request, default_weeks=4)
+    return form, coverage_table(start, weeks)
+
+
+@login_required
+def coverage(request):
+    form, table = _coverage(request)
+    return render(
+        request,
+        "planning/coverage.html",
+        {"form": form, "table": table, "query": request.GET.urlencode()},
+    )
+
+
+def _filename(table, extension: str) -> str:
+    return f"couverture-{table.weeks[0]:%Y-%m-%d}-{len(table.weeks)}-semaines.{extension}"
+
+
+@login_required
+def coverage_xlsx(request):
+    _, table = _coverage(request)
+    response = HttpResponse(exports.to_xlsx(table), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(table, "xlsx")}"'
+    return response
+
+
+@login_required
+def coverage_csv(request):
+    _, table = _coverage(request)
+    delimiter = ";" if request.GET.get("separateur") == "point-virgule" else ","
+    response = HttpResponse(
+        exports.to_csv(table, delimiter=delimiter), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(table, "csv")}"'
+    return response
+
+
+def _manageable_places(user):
+    places = Place.objects.active().select_related("commune").order_by("name")
+    if perms.can_manage_planning(user):
+        return places
+    return places.filter(partner_id=user.organisation_id)
+
+
+@login_required
+def closure_list(request):
+    if not perms.can_view_closures(request.user):
+        raise PermissionDenied
+    closures = queries.closures_visible_to(request.user, since=timezone.localdate())
+    return render(request, "planning/closure_list.html", {"closures": closures})
+
+
+@login_required
+def closure_create(request):
+    if not perms.can_view_closures(request.user):
+        raise PermissionDenied
+    places = _manageable_places(request.user)
+    form = ClosureForm(request.POST or None, places=places)
+    if request.method == "POST" and form.is_valid():
+        if not perms.can_manage_closure(request.user, form.cleaned_data["place"]):
+            raise PermissionDenied
+        try:
+            services.closure_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "La fermeture est enregistrée.")
+            return redirect("planning:closure_list")
+    return render(request, "planning/closure_form.html", {"form": form, "closure": None})
+
+
+@login_required
+def closure_edit(request, pk: int):
+    closure = get_object_or_404(Closure.objects.select_related("place"), pk=pk)
+    if not perms.can_manage_closure(request.user, closure.place):
+        raise PermissionDenied
+    form = ClosureForm(
+        request.POST or None,
+        instance=Closure.objects.get(pk=pk),
+        places=_manageable_places(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.closure_update(closure=closure, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "La fermeture est modifiée.")
+            return redirect("planning:closure_list")
+    return render(request, "planning/closure_form.html", {"form": form, "closure": closure})
+
+
+@login_required
+@require_POST
+def closure_delete(request, pk: int):
+    closure = get_object_or_404(Closure.objects.select_related("place"), pk=pk)
+    if not perms.can_manage_closure(request.user, closure.place):
+        raise PermissionDenied
+    services.closure_delete(closure=closure)
+    messages.success(request, "La fermeture est supprimée.")
+    return redirect("planning:closure_list")

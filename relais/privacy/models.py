@@ -1,0 +1,101 @@
+"""The journal (append-only, hash-chained), its verifications, and the purge runs.
+
+None of these tables holds personal data: the journal names people by account id and role,
+subjects by type and id, and purge runs only count rows.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+from .enums import JournalAction
+
+GENESIS_HASH = "0" * 64
+
+
+class JournalAppendOnlyError(Exception):
+    """Raised before the database does: a journal entry is never changed nor deleted."""
+
+
+class JournalEntry(models.Model):
+    """One action under mandate, personal-data access, purge or rights request.
+
+    Append-only: written by ``journal.journal_append`` only, and the database refuses UPDATE
+    and DELETE on this table (triggers of migration 0002). ``hash`` is the SHA-256 of the
+    canonical JSON of the content and ``previous_hash``, so ``relais verify-journal`` detects an
+    edited, deleted or reordered entry even when someone bypassed the triggers.
+    """
+
+    sequence = models.PositiveBigIntegerField("n°", unique=True)
+    timestamp = models.DateTimeField("horodatage", default=timezone.now)
+    # Plain ids, no foreign key: the journal must outlive and never cascade from what it names.
+    actor_id = models.PositiveBigIntegerField("compte de l'auteur", null=True, blank=True)
+    actor_role = models.CharField("rôle de l'auteur", max_length=30)
+    action = models.CharField("action", max_length=30, choices=JournalAction.choices)
+    subject_type = models.CharField("type de l'objet", max_length=100, blank=True)
+    subject_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)
+    details = models.JSONField("détails", default=dict, blank=True)
+    previous_hash = models.CharField("empreinte précédente", max_length=64)
+    hash = models.CharField("empreinte", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "entrées du journal"
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"n° {self.sequence} · {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise JournalAppendOnlyError("Une entrée du journal ne peut pas être modifiée.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalAppendOnlyError("Une entrée du journal ne peut pas être supprimée.")
+
+
+class JournalVerification(models.Model):
+    """The outcome of one ``relais verify-journal``: an anchor for the next verification.
+
+    A hash chain alone cannot tell that its last entries were deleted; each verification
+    remembers the last (sequence, hash) it saw, and the next one checks it is still there.
+    """
+
+    verified_at = models.DateTimeField("vérifié le", default=timezone.now)
+    ok = models.BooleanField("intègre")
+    entry_count = models.PositiveBigIntegerField("entrées")
+    last_sequence = models.PositiveBigIntegerField("dernier n°", null=True, blank=True)
+    last_hash = models.CharField("dernière empreinte", max_length=64, blank=True)
+    message = models.TextField("résultat")
+
+    class Meta:
+        verbose_name = "vérification du journal"
+        verbose_name_plural = "vérifications du journal"
+        ordering = ["-verified_at", "-pk"]
+        get_latest_by = "verified_at"
+
+    def __str__(self) -> str:
+        return f"{self.verified_at:%d/%m/%Y %H:%M} · {'intègre' if self.ok else 'altéré'}"
+
+
+class PurgeRun(models.Model):
+    """One run of ``relais purge``: how many rows of each category were destroyed or anonymised."""
+
+    started_at = models.DateTimeField("commencée le", default=timezone.now)
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+    run_for = models.DateField("date de référence")
+    counts = models.JSONField("nombre par catégorie", default=dict, blank=True)
+    total = models.PositiveIntegerField("total", default=0)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "purge"
+        verbose_name_plural = "purges"
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Purge du {self.run_for:%d/%m/%Y} ({self.total})"
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

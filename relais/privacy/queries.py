@@ -1,0 +1,117 @@
+"""Read models of the privacy pages: the record of processing (GDPR Art. 30), purge status."""
+
+from django.apps import apps
+from django.conf import settings
+from django.utils import timezone
+
+from relais.accounts.enums import ROLES_REQUIRING_TWO_FACTOR, Role
+from relais.core.models import Organisation
+
+from .models import JournalVerification, PurgeRun
+from .registry import RetentionRule, registry
+
+
+def _model_label(label: str) -> str:
+    try:
+        return str(apps.get_model(label)._meta.verbose_name_plural)
+    except LookupError:
+        return label
+
+
+def _rule_row(rule: RetentionRule) -> dict:
+    meta = rule.model_class._meta
+    return {
+        "category": rule.category,
+        "label": rule.label,
+        "model": rule.model,
+        "model_label": str(meta.verbose_name_plural),
+        "data": rule.field_labels(),
+        "kept": [
+            {"field": str(meta.get_field(name).verbose_name), "why": why}
+            for name, why in rule.kept.items()
+        ],
+        "data_subjects": rule.data_subjects,
+        "purpose": rule.purpose,
+        "legal_basis": rule.legal_basis,
+        "term": rule.term_label,
+        "start_event": rule.start_event,
+        "action": rule.action_label,
+        "recipients": rule.recipients,
+        "statistics": rule.statistics,
+    }
+
+
+def _unique(values) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _security_measures() -> list[str]:
+    """Measures read from the settings and the code, so the record follows them."""
+    two_factor = ", ".join(
+        str(Role(role).label).lower() for role in Role.values if role in ROLES_REQUIRING_TWO_FACTOR
+    )
+    min_length = next(
+        (
+            v.get("OPTIONS", {}).get("min_length")
+            for v in settings.AUTH_PASSWORD_VALIDATORS
+            if v["NAME"].endswith("MinimumLengthValidator")
+        ),
+        8,
+    )
+    cooloff = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    hours = settings.SESSION_COOKIE_AGE // 3600
+    return [
+        f"Double authentification (application TOTP et codes de secours) obligatoire pour les "
+        f"rôles : {two_factor}.",
+        f"Mots de passe d'au moins {min_length} caractères, stockés sous forme d'empreinte.",
+        f"Verrouillage d'un couple e-mail / adresse IP après {settings.AXES_FAILURE_LIMIT} "
+        f"échecs de connexion, pendant {cooloff} minutes.",
+        f"Sessions limitées à {hours} heures et closes à la fermeture du navigateur.",
+        "Accès aux données selon le rôle ; les conseillers sont soumis au secret professionnel "
+        "(convention, article 2).",
+        "Chiffrement des échanges (HTTPS imposé, HSTS), cookies sécurisés, politique de sécurité "
+        "du contenu (CSP) sans script tiers.",
+        "Journal des actions sous mandat et des consultations de données personnelles : ajout "
+        "seul, refus des modifications par la base de données, chaînage SHA-256 vérifié chaque "
+        "jour.",
+        "Purge quotidienne des données arrivées au terme de leur durée de conservation, "
+        "consignée au journal.",
+    ]
+
+
+def processing_record() -> dict:
+    """The record of processing activities, built from the retention table (never by hand)."""
+    department = Organisation.objects.departments().order_by("pk").first()
+    processings: dict[str, list[RetentionRule]] = {}
+    for rule in registry.rules():
+        processings.setdefault(rule.processing, []).append(rule)
+    return {
+        "controller_name": settings.RELAIS_DEPARTMENT_NAME,
+        "controller": department,
+        "dpo_contact": getattr(settings, "RELAIS_DPO_CONTACT", ""),
+        "processings": [
+            {
+                "name": name,
+                "purposes": _unique(rule.purpose for rule in rules),
+                "legal_bases": _unique(rule.legal_basis for rule in rules),
+                "data_subjects": _unique(rule.data_subjects for rule in rules),
+                "recipients": _unique(rule.recipients for rule in rules),
+                "rules": [_rule_row(rule) for rule in rules],
+            }
+            for name, rules in processings.items()
+        ],
+        "no_personal_data": [
+            {"model": _model_label(label), "reason": reason}
+            for label, reason in sorted(registry.no_personal_data.items())
+        ],
+        "security_measures": _security_measures(),
+        "generated_at": timezone.localtime(),
+    }
+
+
+def purge_status(limit: int = 30) -> dict:
+    return {
+        "runs": list(PurgeRun.objects.all()[:limit]),
+        "verification": JournalVerification.objects.order_by("-verified_at", "-pk").first(),
+        "categories": [(rule.category, rule.label) for rule in registry.rules()],
+    }

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkshopsConfig(AppConfig):
+    name = "relais.workshops"
+    label = "workshops"
+    verbose_name = "Ateliers"

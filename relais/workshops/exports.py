@@ -1,0 +1,118 @@
+"""The programme of workshops (« annexe 2 » of the agreement) as PDF (WeasyPrint) and XLSX.
+
+Like the agreements' documents, the PDF only reads local resources (file and data URLs).
+"""
+
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+PDF_CSS = Path(__file__).resolve().parent / "templates" / "workshops" / "pdf" / "programme.css"
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+HEADERS = [
+    "Lieu",
+    "Commune",
+    "Date",
+    "Début",
+    "Fin",
+    "Atelier",
+    "Niveau",
+    "Animé par",
+    "Places",
+    "Inscrits",
+    "Statut",
+]
+
+
+def _row(session) -> list:
+    start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    return [
+        session.place.name,
+        session.place.commune.name,
+        start.date(),
+        start.strftime("%H:%M"),
+        end.strftime("%H:%M"),
+        session.topic.title,
+        session.topic.get_level_display(),
+        ", ".join(str(a) for a in session.advisors.all()),
+        session.capacity,
+        session.capacity - session.seats_left,
+        session.get_status_display(),
+    ]
+
+
+def programme_rows(sessions) -> list[dict]:
+    rows = []
+    for session in sessions:
+        start = timezone.localtime(session.starts_at)
+        rows.append(
+            {
+                "session": session,
+                "weekday": WEEKDAYS[start.weekday()],
+                "cells": _row(session),
+            }
+        )
+    return rows
+
+
+def programme_title(place, first: date, last: date) -> str:
+    where = place.name if place else "tous les lieux"
+    return f"Programmation des ateliers — {where} — du {first:%d/%m/%Y} au {last:%d/%m/%Y}"
+
+
+def programme_filename(place, first: date, last: date, extension: str) -> str:
+    where = place.slug if place else "tous-les-lieux"
+    return slugify(f"programme-ateliers-{where}-{first:%Y%m%d}-{last:%Y%m%d}") + f".{extension}"
+
+
+def render_programme_pdf(sessions, *, place, first: date, last: date) -> bytes:
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string(
+        "workshops/pdf/programme.html",
+        {
+            "title": programme_title(place, first, last),
+            "place": place,
+            "rows": programme_rows(sessions),
+            "department_name": settings.RELAIS_DEPARTMENT_NAME,
+            "generated_on": timezone.localdate(),
+        },
+    )
+    fetcher = URLFetcher(allowed_protocols={"file", "data"})
+    stylesheet = CSS(filename=str(PDF_CSS), url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher, base_url=str(PDF_CSS.parent)).write_pdf(
+        stylesheets=[stylesheet]
+    )
+
+
+def render_programme_xlsx(sessions, *, place, first: date, last: date) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Annexe 2"
+    sheet.append([programme_title(place, first, last)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([f"{settings.RELAIS_DEPARTMENT_NAME} — état au {timezone.localdate():%d/%m/%Y}"])
+    sheet.append([])
+    sheet.append(HEADERS)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in programme_rows(sessions):
+        sheet.append(row["cells"])
+        sheet.cell(row=sheet.max_row, column=3).number_format = "DD/MM/YYYY"
+    widths = [30, 20, 12, 8, 8, 45, 14, 30, 8, 8, 12]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A5"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

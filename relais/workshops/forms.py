@@ -1,0 +1,167 @@
+"""Catalogue, session and programme forms. Saving goes through ``services``, never form.save()."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from relais.places.models import Place
+from relais.team.models import Advisor
+
+from .enums import theme_choices
+from .models import THEME_CODE, WorkshopTopic
+from .services import MAX_SERIES_LENGTH
+
+TOPIC_FIELDS = [
+    "title",
+    "slug",
+    "description",
+    "themes",
+    "level",
+    "duration_minutes",
+    "capacity",
+    "prerequisites",
+    "equipment",
+    "status",
+]
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = WorkshopTopic
+        fields = TOPIC_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "prerequisites": forms.Textarea(attrs={"rows": 3}),
+            "equipment": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"slug": "Laissez vide : il est calculé à partir du titre."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        choices = theme_choices()
+        if choices is not None:
+            self.fields["themes"] = forms.MultipleChoiceField(
+                label="Thématiques", choices=choices, required=False
+            )
+        else:
+            # Until the Coop themes exist in the activities app: codes separated by commas.
+            self.fields["themes"] = forms.CharField(
+                label="Thématiques",
+                required=False,
+                help_text="Codes séparés par des virgules, ex. : demarches-en-ligne, "
+                "securite-numerique.",
+            )
+            if self.instance.pk and not self.is_bound:
+                self.initial["themes"] = ", ".join(self.instance.themes)
+
+    def clean_themes(self):
+        value = self.cleaned_data["themes"]
+        if isinstance(value, list):
+            return value
+        codes = [code.strip().lower() for code in value.split(",") if code.strip()]
+        bad = [code for code in codes if not THEME_CODE.match(code)]
+        if bad:
+            raise forms.ValidationError(
+                "Codes de thématique invalides (minuscules, chiffres, tirets) : " + ", ".join(bad)
+            )
+        return codes
+
+    def _post_clean(self):
+        # Validation of the whole instance happens in the service (topic_create/topic_update).
+        pass
+
+
+class SessionForm(forms.Form):
+    """One session, or a weekly series of them (``occurrences`` > 1)."""
+
+    topic = forms.ModelChoiceField(label="Atelier", queryset=WorkshopTopic.objects.none())
+    place = forms.ModelChoiceField(label="Lieu", queryset=Place.objects.none())
+    day = forms.DateField(
+        label="Date (première séance)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    duration_minutes = forms.IntegerField(
+        label="Durée (minutes)",
+        min_value=15,
+        max_value=480,
+        required=False,
+        help_text="Vide : la durée prévue au catalogue.",
+    )
+    capacity = forms.IntegerField(
+        label="Nombre de places",
+        min_value=1,
+        required=False,
+        help_text="Vide : celui du catalogue, dans la limite de la salle du lieu.",
+    )
+    advisors = forms.ModelMultipleChoiceField(
+        label="Animé par",
+        queryset=Advisor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    occurrences = forms.IntegerField(
+        label="Nombre de semaines",
+        min_value=1,
+        max_value=MAX_SERIES_LENGTH,
+        initial=1,
+        help_text="Plus de 1 : une séance chaque semaine au même horaire (les jours fériés "
+        "sont sautés).",
+    )
+
+    def __init__(self, *args, edit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = WorkshopTopic.objects.exclude(status="retired")
+        self.fields["place"].queryset = Place.objects.active().select_related("commune")
+        self.fields["advisors"].queryset = Advisor.objects.active().with_user()
+        if edit:
+            del self.fields["occurrences"]
+            self.fields["day"].label = "Date"
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("La date est passée.")
+        if day > timezone.localdate() + timedelta(days=2 * 366):
+            raise forms.ValidationError("La date est à plus de deux ans.")
+        return day
+
+
+class SessionCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif (communiqué aux personnes inscrites)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        required=False,
+    )
+
+
+EXPORT_FORMATS = [("pdf", "PDF"), ("xlsx", "Tableur (XLSX)")]
+
+
+class ProgrammeForm(forms.Form):
+    place = forms.ModelChoiceField(
+        label="Lieu", queryset=Place.objects.none(), required=False, empty_label="Tous les lieux"
+    )
+    first = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(label="Format", choices=EXPORT_FORMATS, initial="pdf")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = Place.objects.visible_to(user).order_by("name")
+        if user.is_partner_staff:
+            self.fields["place"].empty_label = "Tous les lieux de ma structure"
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last:
+            if last < first:
+                raise forms.ValidationError("La fin de la période précède son début.")
+            if (last - first).days > 400:
+                raise forms.ValidationError("La période est limitée à un an environ.")
+        return data

@@ -1,0 +1,266 @@
+"""Public catalogue and iCal feeds (no login); catalogue and programme management (staff)."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from relais.places.models import Place
+
+from . import exports, perms, queries
+from .forms import ProgrammeForm, SessionForm, TopicForm
+from .ics import calendar_bytes
+from .models import WorkshopSession, WorkshopTopic
+from .services import (
+    local_datetime,
+    session_create,
+    session_series_create,
+    session_update,
+    topic_create,
+    topic_update,
+)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Public ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def catalogue(request):
+    """Public: the published workshops and their next sessions, optionally for one place."""
+    places = (
+        Place.objects.active()
+        .filter(workshop_sessions__in=WorkshopSession.objects.open_for_registration())
+        .distinct()
+        .order_by("name")
+    )
+    place = None
+    slug = request.GET.get("lieu", "")
+    if slug:
+        place = next((p for p in places if p.slug == slug), None)
+    return render(
+        request,
+        "workshops/catalogue.html",
+        {"topics": queries.published_catalogue(place), "places": places, "place": place},
+    )
+
+
+@require_GET
+def topic_detail(request, slug: str):
+    """Public: one published workshop, with its open sessions."""
+    topic = get_object_or_404(WorkshopTopic.objects.published(), slug=slug)
+    return render(
+        request,
+        "workshops/topic_detail.html",
+        {"topic": topic, "sessions": queries.topic_sessions(topic)},
+    )
+
+
+@require_GET
+def place_ics(request, slug: str):
+    """Public: the iCal feed of a place's workshops, for calendar subscriptions."""
+    place = get_object_or_404(Place.objects.active(), slug=slug)
+    content = calendar_bytes(
+        queries.place_feed_sessions(place), name=f"Ateliers numériques — {place.name}"
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="ateliers-{place.slug}.ics"'
+    return response
+
+
+# --- Staff: catalogue -----------------------------------------------------------------------------
+
+
+@login_required
+def topic_list(request):
+    if not perms.can_view_topics(request.user):
+        raise PermissionDenied
+    topics = WorkshopTopic.objects.order_by("status", "title")
+    return render(
+        request,
+        "workshops/topic_list.html",
+        {"topics": topics, "can_manage": perms.can_manage_topics(request.user)},
+    )
+
+
+def _topic_form_view(request, topic: WorkshopTopic | None):
+    if not perms.can_manage_topics(request.user):
+        raise PermissionDenied
+    form = TopicForm(request.POST or None, instance=topic)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if topic is None:
+                topic = topic_create(**data)
+                messages.success(request, f"L'atelier « {topic.title} » est créé.")
+            else:
+                topic = topic_update(topic=topic, **data)
+                messages.success(request, f"L'atelier « {topic.title} » est enregistré.")
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("workshops:topic_list")
+    return render(request, "workshops/topic_form.html", {"form": form, "topic": topic})
+
+
+@login_required
+def topic_new(request):
+    return _topic_form_view(request, None)
+
+
+@login_required
+def topic_edit(request, pk: int):
+    return _topic_form_view(request, get_object_or_404(WorkshopTopic, pk=pk))
+
+
+# --- Staff: sessions ------------------------------------------------------------------------------
+
+
+@login_required
+def session_list(request):
+    if not perms.can_view_sessions(request.user):
+        raise PermissionDenied
+    places = Place.objects.visible_to(request.user).active().order_by("name")
+    place = places.filter(slug=request.GET.get("lieu", "")).first()
+    sessions = queries.staff_sessions(request.user, place=place)
+    return render(
+        request,
+        "workshops/session_list.html",
+        {
+            "sessions": sessions,
+            "places": places,
+            "place": place,
+            "can_manage": perms.can_manage_sessions(request.user),
+            "can_see_people": not request.user.is_partner_staff,
+        },
+    )
+
+
+@login_required
+def session_new(request):
+    if not perms.can_manage_sessions(request.user):
+        raise PermissionDenied
+    initial = {"occurrences": 1}
+    topic = WorkshopTopic.objects.filter(pk=request.GET.get("atelier") or 0).first()
+    if topic:
+        initial["topic"] = topic
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common = {
+            "topic": data["topic"],
+            "place": data["place"],
+            "duration_minutes": data["duration_minutes"],
+            "capacity": data["capacity"],
+            "advisors": data["advisors"],
+        }
+        try:
+            if data["occurrences"] == 1:
+                session_create(starts_at=local_datetime(data["day"], data["start_time"]), **common)
+                messages.success(request, "La séance est programmée.")
+            else:
+                result = session_series_create(
+                    first_day=data["day"],
+                    start_time=data["start_time"],
+                    occurrences=data["occurrences"],
+                    **common,
+                )
+                text = f"{len(result.sessions)} séance(s) programmée(s)."
+                if result.skipped:
+                    text += f" Jours fériés sautés : {result.skipped_text}."
+                messages.success(request, text)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(f"{reverse('workshops:session_list')}?lieu={data['place'].slug}")
+    return render(request, "workshops/session_form.html", {"form": form, "session": None})
+
+
+@login_required
+def session_edit(request, pk: int):
+    session = get_object_or_404(WorkshopSession.objects.select_related("topic", "place"), pk=pk)
+    if not perms.can_manage_sessions(request.user):
+        raise PermissionDenied
+    if session.is_cancelled:
+        messages.error(request, "Cette séance est annulée : elle ne peut plus être modifiée.")
+        return redirect(session)
+    start = timezone.localtime(session.starts_at)
+    initial = {
+        "topic": session.topic,
+        "place": session.place,
+        "day": start.date(),
+        "start_time": start.time(),
+        "duration_minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
+        "capacity": session.capacity,
+        "advisors": list(session.advisors.all()),
+    }
+    form = SessionForm(request.POST or None, initial=initial, edit=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts_at = local_datetime(data["day"], data["start_time"])
+        duration = data["duration_minutes"] or data["topic"].duration_minutes
+        try:
+            session_update(
+                session=session,
+                topic=data["topic"],
+                place=data["place"],
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=duration),
+                capacity=data["capacity"] or session.capacity,
+                advisors=data["advisors"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "La séance est enregistrée.")
+            return redirect(session)
+    return render(request, "workshops/session_form.html", {"form": form, "session": session})
+
+
+# --- Staff: programme export (annexe 2) -----------------------------------------------------------
+
+
+@login_required
+def programme(request):
+    if not perms.can_export_programme(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if "first" in request.GET:
+        form = ProgrammeForm(request.GET, user=request.user)
+    else:
+        form = ProgrammeForm(
+            initial={"first": today, "last": today + timedelta(days=90), "format": "pdf"},
+            user=request.user,
+        )
+    if form.is_bound and form.is_valid():
+        place = form.cleaned_data["place"]
+        if place is not None and not perms.can_export_programme(request.user, place):
+            raise PermissionDenied
+        places = [place] if place else Place.objects.visible_to(request.user)
+        first, last = form.cleaned_data["first"], form.cleaned_data["last"]
+        sessions = queries.programme(places=places, first=first, last=last)
+        if form.cleaned_data["format"] == "xlsx":
+            content = exports.render_programme_xlsx(sessions, place=place, first=first, last=last)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            extension, disposition = "xlsx", "attachment"
+        else:
+            content = exports.render_programme_pdf(sessions, place=place, first=first, last=last)
+            content_type, extension, disposition = "application/pdf", "pdf", "inline"
+        response = HttpResponse(content, content_type=content_type)
+        filename = exports.programme_filename(place, first, last, extension)
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+        return response
+    return render(request, "workshops/programme.html", {"form": form})

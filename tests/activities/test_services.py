@@ -1,0 +1,180 @@
+"""Recording activities: validation, database constraints, idempotency."""
+
+import threading
+import uuid
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from relais.activities.models import Activity, ActivityTheme
+from relais.activities.services import activity_record, activity_update
+
+from ..beneficiaries.factories import BeneficiaryFactory
+from .factories import record_collective, record_individual
+
+pytestmark = pytest.mark.django_db
+
+
+def test_individual_activity_copies_the_beneficiary_profile(advisor, place):
+    person = BeneficiaryFactory(birth_year=1958, gender="female", social_status="retired")
+    activity = record_individual(advisor, place=place, beneficiary=person, date=date(2025, 3, 1))
+    assert activity.participants_count == 1
+    assert (activity.gender_female, activity.age_60_69, activity.status_retired) == (1, 1, 1)
+    assert list(activity.themes.values_list("theme", flat=True)) == ["email"]
+    person.refresh_from_db()
+    assert person.last_activity_on == date(2025, 3, 1)
+
+
+def test_anonymous_individual_activity_counts_one_unknown_person(advisor, place):
+    activity = record_individual(advisor, place=place)
+    assert activity.beneficiary is None
+    assert (activity.gender_unknown, activity.age_unknown, activity.status_unknown) == (1, 1, 1)
+
+
+def test_collective_breakdown_defaults_to_unknown_and_must_sum(advisor, place):
+    activity = record_collective(
+        advisor, place=place, participants=7, gender_female=4, gender_male=3
+    )
+    assert (activity.gender_female, activity.gender_male, activity.age_unknown) == (4, 3, 7)
+    with pytest.raises(ValidationError, match="répartition par genre compte 5"):
+        record_collective(advisor, place=place, participants=7, gender_female=5)
+
+
+def test_themes_are_required(advisor, place):
+    with pytest.raises(ValidationError) as error:
+        record_individual(advisor, place=place, themes=())
+    assert "themes" in error.value.message_dict
+    assert not Activity.objects.exists()
+
+
+def test_database_refuses_kind_specific_nonsense(advisor, place):
+    activity = record_individual(advisor, place=place)
+    for change in (
+        {"title": "Pas pour un individuel"},
+        {"participants_count": 2, "gender_unknown": 2, "age_unknown": 2, "status_unknown": 2},
+        {"gender_female": 1},  # breakdown no longer sums to 1
+        {"location_kind": "place", "place": None},
+        {"equipment_none": True, "equipment_phone": True},
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Activity.objects.filter(pk=activity.pk).update(**change)
+    collective = record_collective(advisor, place=place)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Activity.objects.filter(pk=collective.pk).update(title="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ActivityTheme.objects.create(activity=activity, theme="email")
+
+
+def test_same_key_twice_records_one_activity(advisor, place):
+    key = uuid.uuid4()
+    data = {
+        "date": date(2025, 3, 3),
+        "duration_minutes": 45,
+        "location_kind": "place",
+        "place": place,
+        "themes": ["email"],
+        "autonomy": "guided",
+    }
+    first, created = activity_record(
+        advisor=advisor, kind="individual", data=data, idempotency_key=key
+    )
+    again, created_again = activity_record(
+        advisor=advisor, kind="individual", data=data, idempotency_key=str(key)
+    )
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
+    assert Activity.objects.count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite's in-memory test database locks tables across threads; runs on PostgreSQL "
+    "(CI). The race itself is covered on every database by the next test.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posts_with_the_same_key_record_one_activity(advisor_user, place):
+    """Two requests racing past the « already recorded? » check: the unique key settles it."""
+    advisor = advisor_user.advisor
+    key = uuid.uuid4()
+    data = {
+        "date": date(2025, 3, 3),
+        "duration_minutes": 45,
+        "location_kind": "place",
+        "place": place,
+        "themes": ["email"],
+        "autonomy": "guided",
+    }
+    results, barrier = [], threading.Barrier(2)
+
+    def post():
+        try:
+            barrier.wait()
+            results.append(
+                activity_record(advisor=advisor, kind="individual", data=data, idempotency_key=key)
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Activity.objects.count() == 1
+    assert sorted(created for _, created in results) == [False, True]
+    assert {activity.pk for activity, _ in results} == {Activity.objects.get().pk}
+
+
+def test_race_lost_at_insert_returns_the_winner(advisor, place, monkeypatch):
+    """The IntegrityError path: the row appeared between our check and our insert."""
+    key = uuid.uuid4()
+    winner = record_individual(advisor, place=place)
+    Activity.objects.filter(pk=winner.pk).update(idempotency_key=key)
+    real_filter = Activity.objects.filter
+    calls = {"n": 0}
+
+    def first_check_misses(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return Activity.objects.none()
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Activity.objects, "filter", first_check_misses)
+    data = {
+        "date": date(2025, 3, 3),
+        "duration_minutes": 45,
+        "location_kind": "place",
+        "place": place,
+        "themes": ["email"],
+        "autonomy": "guided",
+    }
+    activity, created = activity_record(
+        advisor=advisor, kind="individual", data=data, idempotency_key=key
+    )
+    assert (activity.pk, created) == (winner.pk, False)
+    assert Activity.objects.count() == 1
+
+
+def test_update_replaces_themes_and_moves_last_activity_dates(advisor, place):
+    first, second = BeneficiaryFactory(), BeneficiaryFactory()
+    activity = record_individual(advisor, place=place, beneficiary=first, date=date(2025, 2, 1))
+    activity_update(
+        activity=activity,
+        data={
+            "date": date(2025, 2, 2),
+            "duration_minutes": 60,
+            "location_kind": "remote",
+            "place": place,
+            "themes": ["health", "social_health"],
+            "beneficiary": second,
+            "autonomy": "autonomous",
+        },
+    )
+    activity.refresh_from_db()
+    assert activity.place is None  # only kept for activities at a place
+    assert sorted(activity.themes.values_list("theme", flat=True)) == ["health", "social_health"]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.last_activity_on, second.last_activity_on) == (None, date(2025, 2, 2))
