@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS := 1
 export UV_NO_PROGRESS := 1
 
-.PHONY: help demo test quality install install-dev serve bench vendor clean
+.PHONY: help demo test quality install install-dev serve bench bench-planner bench-stats vendor clean lock
 
 help:
 	@echo "make demo     - installe, crée la base SQLite de démonstration et lance le serveur"
@@ -80,6 +80,16 @@ quality: install-dev
 bench: export DJANGO_SETTINGS_MODULE = config.settings.test
 bench: install-dev
 	$(BIN)/python -m bench
+
+# The planner on the demo and on a département-scale instance (about a minute).
+bench-planner: export DJANGO_SETTINGS_MODULE = config.settings.test
+bench-planner: install-dev
+	$(BIN)/python -m bench.planner
+
+# Statistics at 1 M and 10 M activities: needs PostgreSQL (DATABASE_URL) and takes long.
+bench-stats: export DJANGO_SETTINGS_MODULE = config.settings.test
+bench-stats: install-dev
+	$(BIN)/python -m bench.stats
 
 # Regenerate the locked requirements after editing pyproject.toml.
 lock: | $(UV)

@@ -17,7 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "docs" / "performance.md"
+sys.path.insert(0, str(ROOT))
+from bench.report import write_section  # noqa: E402
+
 REQUESTS_PER_PAGE = 40
 
 # Targets (see docs/performance.md): a page in a mountain library on a slow link must come
@@ -140,17 +142,16 @@ def main() -> int:
         ),
     ]
     lines = [
-        "# Performance",
+        "## Pages and demo data (`make bench`)",
         "",
-        "Written by `make bench` (`python -m bench`); do not edit by hand. Benchmarks run on a",
-        "throw-away database filled by `relais demo`; each page is requested "
+        "On a throw-away database filled by `relais demo`; each page is requested "
         f"{REQUESTS_PER_PAGE} times after a warm-up, through Django's test client (no network).",
         "",
         f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
         f"{platform.python_version()}, database {engine}",
         "",
-        "## Targets",
+        "### Targets",
         "",
         "| measure | measured | target | met |",
         "|---|---|---|---|",
@@ -159,7 +160,7 @@ def main() -> int:
             for name, value, target, ok in checks
         ],
         "",
-        "## Setup",
+        "### Setup",
         "",
         "| step | time |",
         "|---|---|",
@@ -167,7 +168,7 @@ def main() -> int:
         f"| `relais demo` (first run) | {demo_s:.2f} s |",
         f"| `relais demo` (re-run, idempotent) | {rerun_s:.2f} s |",
         "",
-        "## Pages",
+        "### Pages",
         "",
         "| role | page | median | p95 | queries |",
         "|---|---|---|---|---|",
@@ -177,7 +178,7 @@ def main() -> int:
         ],
         "",
     ]
-    REPORT.write_text("\n".join(lines), encoding="utf-8")
+    write_section("pages", "\n".join(lines))
     print("\n".join(lines))
     return 0 if all(ok for *_, ok in checks) else 1
 
