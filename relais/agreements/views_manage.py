@@ -116,27 +116,32 @@ def agreement_edit(request, agreement):
     return _action_page(request, agreement, form, "Modifier le brouillon", "Enregistrer")
 
 
-@manager_required
-def commitment_add(request, agreement):
-    form = CommitmentForm(request.POST or None, partner=agreement.partner)
+def _handle(request, agreement, form, action, *, success, title, submit, intro=""):
+    """The shape of every one-form action: a valid POST runs ``action(cleaned_data)``."""
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.commitment_add(agreement=agreement, **form.cleaned_data),
-            "Engagement ajouté.",
-        )
+        and _attempt(request, form, lambda: action(form.cleaned_data), success)
     ):
         return redirect(agreement)
-    return _action_page(
+    return _action_page(request, agreement, form, title, submit, intro)
+
+
+def _today_form(request, form_class=DateForm):
+    return form_class(request.POST or None, initial={"on": timezone.localdate()})
+
+
+@manager_required
+def commitment_add(request, agreement):
+    return _handle(
         request,
         agreement,
-        form,
-        "Ajouter un engagement",
-        "Ajouter",
-        "Une ligne du tableau de l'article 1.2 : lieu, durée, fréquence.",
+        CommitmentForm(request.POST or None, partner=agreement.partner),
+        lambda data: services.commitment_add(agreement=agreement, **data),
+        success="Engagement ajouté.",
+        title="Ajouter un engagement",
+        submit="Ajouter",
+        intro="Une ligne du tableau de l'article 1.2 : lieu, durée, fréquence.",
     )
 
 
@@ -154,89 +159,49 @@ def commitment_remove(request, agreement, commitment_pk: int):
 
 @manager_required
 def signatory_add(request, agreement):
-    form = SignatoryForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.signatory_add(agreement=agreement, **form.cleaned_data),
-            "Signataire ajouté.",
-        )
-    ):
-        return redirect(agreement)
-    return _action_page(request, agreement, form, "Ajouter un signataire", "Ajouter")
+    return _handle(
+        request,
+        agreement,
+        SignatoryForm(request.POST or None),
+        lambda data: services.signatory_add(agreement=agreement, **data),
+        success="Signataire ajouté.",
+        title="Ajouter un signataire",
+        submit="Ajouter",
+    )
 
 
 @manager_required
 def send_for_signature(request, agreement):
-    form = DateForm(request.POST or None, initial={"on": timezone.localdate()})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.agreement_send_for_signature(
-                agreement=agreement, on=form.cleaned_data["on"]
-            ),
-            "Convention envoyée à la signature : le texte est figé.",
-        )
-    ):
-        return redirect(agreement)
-    return _action_page(
+    return _handle(
         request,
         agreement,
-        form,
-        "Envoyer à la signature",
-        "Envoyer",
-        "Après l'envoi, le texte n'est plus modifiable ; seules les dates de "
-        "signature sont enregistrées.",
+        _today_form(request),
+        lambda data: services.agreement_send_for_signature(agreement=agreement, on=data["on"]),
+        success="Convention envoyée à la signature : le texte est figé.",
+        title="Envoyer à la signature",
+        submit="Envoyer",
+        intro="Après l'envoi, le texte n'est plus modifiable ; seules les dates de signature "
+        "sont enregistrées.",
     )
 
 
 @manager_required
 def signature_record(request, agreement, signatory_pk: int):
     signatory = get_object_or_404(Signatory, pk=signatory_pk, agreement=agreement)
-    form = DateForm(request.POST or None, initial={"on": timezone.localdate()})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.signature_record(
-                signatory=signatory, signed_on=form.cleaned_data["on"]
-            ),
-            f"Signature de {signatory.name} enregistrée.",
-        )
-    ):
-        return redirect(agreement)
-    return _action_page(
+    return _handle(
         request,
         agreement,
-        form,
-        f"Signature de {signatory.name}",
-        "Enregistrer la signature",
-        signatory.title,
+        _today_form(request),
+        lambda data: services.signature_record(signatory=signatory, signed_on=data["on"]),
+        success=f"Signature de {signatory.name} enregistrée.",
+        title=f"Signature de {signatory.name}",
+        submit="Enregistrer la signature",
+        intro=signatory.title,
     )
 
 
 @manager_required
 def opposition_record(request, agreement):
-    form = OppositionForm(request.POST or None, initial={"on": timezone.localdate()})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.agreement_record_opposition(agreement=agreement, **form.cleaned_data),
-            "Opposition enregistrée.",
-        )
-    ):
-        return redirect(agreement)
     timeline = agreement.timeline()
     intro = ""
     if timeline.opposition_deadline:
@@ -245,37 +210,29 @@ def opposition_record(request, agreement):
             f"l'opposition doit être exprimée au plus tard le "
             f"{timeline.opposition_deadline:%d/%m/%Y}."
         )
-    return _action_page(
+    return _handle(
         request,
         agreement,
-        form,
-        "Opposition à la reconduction tacite",
-        "Enregistrer l'opposition",
-        intro,
+        _today_form(request, OppositionForm),
+        lambda data: services.agreement_record_opposition(agreement=agreement, **data),
+        success="Opposition enregistrée.",
+        title="Opposition à la reconduction tacite",
+        submit="Enregistrer l'opposition",
+        intro=intro,
     )
 
 
 @manager_required
 def termination_record(request, agreement):
-    form = TerminationForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.agreement_record_termination(agreement=agreement, **form.cleaned_data),
-            "Résiliation enregistrée.",
-        )
-    ):
-        return redirect(agreement)
-    return _action_page(
+    return _handle(
         request,
         agreement,
-        form,
-        "Résiliation (art. 7)",
-        "Enregistrer la résiliation",
-        f"Pour faute : effet {agreement.notice_days} jours après réception de la mise en "
+        TerminationForm(request.POST or None),
+        lambda data: services.agreement_record_termination(agreement=agreement, **data),
+        success="Résiliation enregistrée.",
+        title="Résiliation (art. 7)",
+        submit="Enregistrer la résiliation",
+        intro=f"Pour faute : effet {agreement.notice_days} jours après réception de la mise en "
         f"demeure restée infructueuse. Force majeure : {agreement.notice_days} jours après "
         "notification. Dissolution du bénéficiaire : immédiate.",
     )
@@ -283,21 +240,15 @@ def termination_record(request, agreement):
 
 @manager_required
 def remedy_record(request, agreement):
-    form = DateForm(request.POST or None, initial={"on": timezone.localdate()})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.agreement_record_remedy(
-                agreement=agreement, on=form.cleaned_data["on"]
-            ),
-            "Régularisation enregistrée : la résiliation pour faute n'a pas lieu.",
-        )
-    ):
-        return redirect(agreement)
-    return _action_page(request, agreement, form, "Manquement réparé", "Enregistrer")
+    return _handle(
+        request,
+        agreement,
+        _today_form(request),
+        lambda data: services.agreement_record_remedy(agreement=agreement, on=data["on"]),
+        success="Régularisation enregistrée : la résiliation pour faute n'a pas lieu.",
+        title="Manquement réparé",
+        submit="Enregistrer",
+    )
 
 
 AmendmentLineFormSet = formset_factory(AmendmentLineForm, extra=2)
@@ -355,27 +306,17 @@ def amendment_prepare(request, agreement):
 @manager_required
 def amendment_sign(request, agreement, amendment_pk: int):
     amendment = get_object_or_404(Amendment, pk=amendment_pk, agreement=agreement)
-    form = AmendmentSignForm(request.POST or None, initial={"on": timezone.localdate()})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.amendment_sign(
-                amendment=amendment, party=form.cleaned_data["party"], on=form.cleaned_data["on"]
-            ),
-            "Signature de l'avenant enregistrée.",
-        )
-    ):
-        return redirect(agreement)
-    return _action_page(
+    return _handle(
         request,
         agreement,
-        form,
-        f"Signer l'avenant n° {amendment.number}",
-        "Enregistrer la signature",
-        amendment.subject,
+        _today_form(request, AmendmentSignForm),
+        lambda data: services.amendment_sign(
+            amendment=amendment, party=data["party"], on=data["on"]
+        ),
+        success="Signature de l'avenant enregistrée.",
+        title=f"Signer l'avenant n° {amendment.number}",
+        submit="Enregistrer la signature",
+        intro=amendment.subject,
     )
 
 

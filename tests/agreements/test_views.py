@@ -115,3 +115,77 @@ def test_short_label_tells_agreements_apart(signed_agreement):
     assert signed_agreement.short_label == "Convention 2023 – 2026 (Vague 2)"
     signed_agreement.reference = "CONV-2024-07"
     assert signed_agreement.short_label == "CONV-2024-07"
+
+
+def _in_force(client, agreement):
+    agreement.hard_end_date = None
+    agreement.save()
+    client.post(reverse("agreements:send_for_signature", args=[agreement.pk]), {"on": "2026-09-01"})
+    for s in agreement.signatories.all():
+        client.post(
+            reverse("agreements:signature_record", args=[agreement.pk, s.pk]), {"on": "2026-09-10"}
+        )
+    assert agreement.timeline().status == AgreementStatus.IN_FORCE
+    return agreement
+
+
+def test_amendment_through_the_pages(coordinator_client, draft_agreement):
+    from relais.agreements.queries import commitment_totals, commitments_valid_on
+
+    agreement = _in_force(coordinator_client, draft_agreement)
+    url = reverse("agreements:amendment_prepare", args=[agreement.pk])
+    formset = coordinator_client.get(url).context["formset"]
+    data = {
+        "subject": "Une demi-journée de plus à Vinça",
+        "dated_on": "2026-10-01",
+        "effective_from": "2026-10-05",
+        "lignes-TOTAL_FORMS": formset.total_form_count(),
+        "lignes-INITIAL_FORMS": formset.initial_form_count(),
+        "lignes-MIN_NUM_FORMS": 0,
+        "lignes-MAX_NUM_FORMS": 1000,
+    }
+    for i, form in enumerate(formset.forms):
+        for name in ("place", "count", "unit", "frequency", "modality"):
+            value = form.initial.get(name, "")
+            if (
+                name == "count"
+                and form.initial.get("place")
+                and "Vinça" in str(form.fields["place"].queryset.get(pk=form.initial["place"]))
+            ):
+                value = 2
+            data[f"lignes-{i}-{name}"] = value
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 302, page_text(response)
+    amendment = agreement.amendments.get()
+    for party in ("department", "partner"):
+        coordinator_client.post(
+            reverse("agreements:amendment_sign", args=[agreement.pk, amendment.pk]),
+            {"party": party, "on": "2026-10-02"},
+        )
+    amendment.refresh_from_db()
+    assert amendment.is_signed
+    after = commitment_totals(commitments_valid_on(agreement, date(2026, 10, 5)))
+    assert after.half_days_per_week == 14
+
+
+def test_termination_and_opposition_through_the_pages(coordinator_client, draft_agreement):
+    agreement = _in_force(coordinator_client, draft_agreement)
+    response = coordinator_client.post(
+        reverse("agreements:termination", args=[agreement.pk]),
+        {"kind": "fault", "initiated_by": "department"},
+    )
+    assert "Indiquez la date de réception de la mise en demeure" in page_text(response)
+    response = coordinator_client.post(
+        reverse("agreements:termination", args=[agreement.pk]),
+        {
+            "kind": "fault",
+            "initiated_by": "department",
+            "notice_sent_on": "2026-11-02",
+            "notice_received_on": "2026-11-04",
+        },
+    )
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.timeline(date(2026, 11, 26)).pending_termination_on == date(2026, 12, 4)
+    page = page_text(coordinator_client.get(agreement.get_absolute_url()))
+    assert "Résiliation effective le 4 décembre 2026" in page
