@@ -10,10 +10,9 @@ agreements' demo). When no signed agreement covers a place for that period, its 
 skipped with a message on stderr rather than weakening the validation.
 
 Advisers live near the places: Léa Pixel (Prades), Sarah Tablette (Vinça, part time, off on
-Tuesdays), Théo Onglet (Ille-sur-Têt) and Nathan Octet (Font-Romeu, for Sahorre). Catllar's
-only 3-hour public opening is on Wednesday afternoon, so its second half-day and
-Ria-Sirach's are held partly outside opening hours: the checks page shows it, as it should.
-Sarah's leave next week (team demo) leaves Vinça and Ria-Sirach unstaffed.
+Tuesdays), Théo Onglet (Ille-sur-Têt) and Nathan Octet (Font-Romeu, for Sahorre). Every slot
+lies within the place's (illustrative) opening hours. Sarah's leave next week (team demo)
+leaves Vinça and Ria-Sirach unstaffed, with replacement candidates proposed.
 """
 
 import sys

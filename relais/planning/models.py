@@ -249,3 +249,48 @@ class WeekVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.advisor} · {self.visited_at:%d/%m/%Y %H:%M}"
+
+
+class PlanRun(TimeStampedModel):
+    """One run of the planner (« Calculer un planning »): its request, progress and result.
+
+    The solve runs in a background thread of the web worker that received the request; the
+    row is how the progress page (polled by any worker) follows it. ``result`` is
+    :meth:`relais.planning.planner.PlanResult.to_dict` plus the names of the places and
+    advisers it mentions, so the page reads as it did when computed.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        RUNNING = "running", "Calcul en cours"
+        DONE = "done", "Terminé"
+        FAILED = "failed", "Échec"
+
+    week_start = models.DateField("semaine du")
+    status = models.CharField("état", max_length=10, choices=Status.choices, default="pending")
+    time_limit = models.PositiveSmallIntegerField("durée de calcul maximale (s)", default=10)
+    outside_hours = models.BooleanField("hors horaires d'ouverture si nécessaire", default=False)
+    pins = models.JSONField("choix imposés", default=list, blank=True)
+    progress = models.CharField("avancement", max_length=300, blank=True)
+    result = models.JSONField("résultat", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="lancé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "calcul de planning"
+        verbose_name_plural = "calculs de planning"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Planning de la semaine du {self.week_start:%d/%m/%Y} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

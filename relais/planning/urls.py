@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_more
+from . import views, views_more, views_planner
 
 app_name = "planning"
 
@@ -20,4 +20,9 @@ urlpatterns = [
     path("fermetures/<int:pk>/modifier/", views_more.closure_edit, name="closure_edit"),
     path("fermetures/<int:pk>/supprimer/", views_more.closure_delete, name="closure_delete"),
     path("ma-semaine/", views.my_week, name="my_week"),
+    path("planificateur/", views_planner.planner_page, name="planner"),
+    path("planificateur/calculer/", views_planner.planner_run, name="planner_run"),
+    path("planificateur/<int:pk>/", views_planner.planner_detail, name="planner_detail"),
+    path("planificateur/<int:pk>/etat/", views_planner.planner_status, name="planner_status"),
+    path("planificateur/<int:pk>/appliquer/", views_planner.planner_apply, name="planner_apply"),
 ]

@@ -6,10 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from relais.core.demo import DemoContext
-from relais.core.models import Organisation
 from relais.places.models import Place
-from relais.planning import demo
 from relais.planning.checks import planning_findings
 from relais.planning.coverage import coverage_table
 from relais.planning.enums import OccurrenceStatus
@@ -17,27 +14,17 @@ from relais.planning.models import Closure, Slot
 from relais.planning.occurrences import occurrences_between
 from relais.team.models import Leave
 
-from .conftest import SEED_TABLE, make_agreement
+from .conftest import SEED_TABLE
 
 pytestmark = pytest.mark.django_db
 QUIET_WEEK = date(2026, 10, 5)  # no public or school holiday
 
 
 @pytest.fixture
-def demo_with_agreement(capsys):
+def demo_with_agreement():
+    """The whole demo: the agreements' demo signs the 2026–2029 successor the slots fit in."""
     call_command("demo", "--force")
-    assert "aucune convention signée ne couvre" in capsys.readouterr().err or Slot.objects.exists()
-    places = {name: Place.objects.get(commune__name=name) for name, *_ in SEED_TABLE}
-    if not Slot.objects.exists():  # the agreements' demo does not create the successor yet
-        make_agreement(
-            Organisation.objects.get(kind="department"),
-            Organisation.objects.get(kind="epci"),
-            places,
-            signed_on=date(2026, 8, 3),
-            hard_end=date(2027, 6, 30),
-        )
-    demo.load(DemoContext(department_code="66"))
-    return places
+    return {name: Place.objects.get(commune__name=name) for name, *_ in SEED_TABLE}
 
 
 def test_demo_plans_every_commitment(demo_with_agreement):
@@ -52,10 +39,9 @@ def test_demo_plans_every_commitment(demo_with_agreement):
     assert slot.commitment is not None
 
 
-def test_demo_week_has_no_error_only_opening_hours_warnings(demo_with_agreement):
+def test_demo_week_passes_every_check(demo_with_agreement):
     findings = planning_findings(QUIET_WEEK, QUIET_WEEK + timedelta(days=6))
-    assert {f.code for f in findings} == {"opening_hours"}
-    assert len(findings) == 2
+    assert findings == []
 
 
 def test_demo_leave_next_week_leaves_occurrences_unstaffed(demo_with_agreement):
@@ -71,5 +57,16 @@ def test_demo_leave_next_week_leaves_occurrences_unstaffed(demo_with_agreement):
 def test_demo_is_idempotent(demo_with_agreement):
     counts = (Slot.objects.count(), Closure.objects.count(), Leave.objects.count())
     call_command("demo", "--force")
-    demo.load(DemoContext(department_code="66"))
     assert (Slot.objects.count(), Closure.objects.count(), Leave.objects.count()) == counts
+
+
+def test_planner_meets_every_demo_commitment_within_opening_hours(demo_with_agreement):
+    from relais.planning import planner
+    from relais.planning.planner_db import problem_from_database
+
+    problem = problem_from_database(QUIET_WEEK)
+    assert sum(place.demand for place in problem.places) == 13
+    result = planner.solve(problem, time_limit_s=10)
+    assert result.is_plan, result.explanations
+    assert result.shortfalls == {} or not any(result.shortfalls.values())
+    assert len(result.assignments) == 13

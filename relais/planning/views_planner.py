@@ -1,0 +1,100 @@
+"""The planner page (« Planificateur »): run a solve, follow its progress, pin, apply."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import perms, planner, planner_db
+from .models import PlanRun
+
+TIME_LIMITS = (5, 10, 30, 60)
+
+
+def _require_manager(user) -> None:
+    if not perms.can_manage_planning(user):
+        raise PermissionDenied
+
+
+def _context(run: PlanRun | None) -> dict:
+    context = {"run": run, "time_limits": TIME_LIMITS, "next_monday": planner_db.next_monday()}
+    if run and run.result:
+        result = run.result
+        context.update(
+            grid=planner_db.week_grid(result),
+            loads=planner_db.advisor_loads(result),
+            status_label=planner.STATUS_LABELS[result["status"]],
+            is_plan=result["status"] in (planner.OPTIMAL, planner.FEASIBLE),
+            pinned={
+                f"{p['advisor_id']}-{p['place_id']}-{p['weekday']}-{p['half']}" for p in run.pins
+            },
+            gap_percent=(result["gap"] or 0) * 100 if result.get("gap") is not None else None,
+        )
+    return context
+
+
+@login_required
+def planner_page(request):
+    _require_manager(request.user)
+    run = PlanRun.objects.filter(created_by=request.user).first()
+    return render(request, "planning/planner.html", _context(run))
+
+
+@login_required
+@require_POST
+def planner_run(request):
+    _require_manager(request.user)
+    try:
+        week = planner_db.parse_week(request.POST.get("semaine"))
+        limit = int(request.POST.get("duree", 10))
+    except ValueError:
+        messages.error(request, "Semaine ou durée invalide.")
+        return redirect("planning:planner")
+    run = planner_db.plan_run_start(
+        week_start=week,
+        user=request.user,
+        pins=planner_db.parse_pins(request.POST.getlist("choix")),
+        outside_hours=request.POST.get("hors_horaires") == "1",
+        time_limit=limit if limit in TIME_LIMITS else 10,
+    )
+    return redirect("planning:planner_detail", pk=run.pk)
+
+
+@login_required
+def planner_detail(request, pk: int):
+    _require_manager(request.user)
+    run = get_object_or_404(PlanRun, pk=pk)
+    return render(request, "planning/planner.html", _context(run))
+
+
+@login_required
+def planner_status(request, pk: int):
+    """Polled by htmx every second while the run is not finished."""
+    _require_manager(request.user)
+    run = get_object_or_404(PlanRun, pk=pk)
+    response = render(request, "planning/planner_status.html", {"run": run})
+    if run.is_finished:
+        # Reload the whole page to show the result (htmx follows HX-Refresh).
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def planner_apply(request, pk: int):
+    _require_manager(request.user)
+    run = get_object_or_404(PlanRun, pk=pk)
+    if not run.result or run.result["status"] not in (planner.OPTIMAL, planner.FEASIBLE):
+        messages.error(request, "Ce calcul n'a pas produit de planning à appliquer.")
+        return redirect("planning:planner_detail", pk=run.pk)
+    if request.POST.get("confirmation") != "1":
+        messages.error(request, "Cochez la case de confirmation pour créer les permanences.")
+        return redirect("planning:planner_detail", pk=run.pk)
+    created, skipped = planner_db.plan_apply(
+        result=run.result, valid_from=run.week_start, user=request.user
+    )
+    messages.success(request, f"{len(created)} permanence(s) créée(s).")
+    for message in skipped[:10]:
+        messages.warning(request, message)
+    return redirect("planning:slot_list")

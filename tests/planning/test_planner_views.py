@@ -1,0 +1,119 @@
+"""The planner with the database: problem building, `relais plan`, the coordinators' page."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from relais.planning import planner, planner_db
+from relais.planning.models import PlanRun, Slot
+
+from ..helpers import count_tags
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(current_agreement, advisor_at):
+    """Four advisers around the seed's places, under an agreement in force (13 half-days)."""
+    return [advisor_at(name) for name in ("Prades", "Vinça", "Catllar", "Sahorre")]
+
+
+@pytest.fixture(autouse=True)
+def _sync(settings):
+    settings.RELAIS_PLANNER_SYNC = True
+
+
+def test_problem_from_database_reads_the_commitments_in_force(team):
+    problem = planner_db.problem_from_database(planner_db.next_monday())
+    assert problem.total_demand == 13
+    assert {p.name: p.demand for p in problem.places}["Lieu de Prades"] == 4
+    assert len(problem.advisors) == 4
+    assert all(a.capacity == 10 for a in problem.advisors)
+
+
+def test_plan_command_json_meets_every_commitment(team):
+    out = StringIO()
+    call_command("plan", "--json", "--time-limit", "5", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["status"] == planner.OPTIMAL
+    assert len(data["assignments"]) == 13
+    assert {a["place"] for a in data["assignments"]} >= {"Lieu de Prades", "Lieu de Catllar"}
+    assert data["explanations"] == []
+
+
+def test_plan_command_text_and_infeasible_exit_code(current_agreement, advisor_at):
+    advisor_at("Prades")  # one adviser, 10 half-days, for 13 committed
+    out = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("plan", "--time-limit", "5", stdout=out, stderr=StringIO())
+    assert exit_info.value.code == 1
+    text = out.getvalue()
+    assert "impossible" in text
+    assert "Les engagements demandent 13 demi-journées par semaine" in text
+
+
+def test_coordinator_page_renders_with_one_h1(coordinator_client):
+    response = coordinator_client.get(reverse("planning:planner"))
+    assert response.status_code == 200
+    assert count_tags(response.content.decode(), "h1") == 1
+    assert "Calculer un planning" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["advisor_client", "partner_client", "committee_client"])
+def test_others_get_403(request, persona):
+    client = request.getfixturevalue(persona)
+    assert client.get(reverse("planning:planner")).status_code == 403
+    assert client.post(reverse("planning:planner_run")).status_code == 403
+
+
+def test_run_shows_the_grid_then_pins_and_apply(coordinator_client, team):
+    response = coordinator_client.post(reverse("planning:planner_run"), {"duree": "5"}, follow=True)
+    assert response.status_code == 200
+    run = PlanRun.objects.get()
+    assert run.status == PlanRun.Status.DONE
+    assert run.result["status"] == planner.OPTIMAL
+    html = response.content.decode()
+    assert count_tags(html, "h1") == 1
+    assert "Lieu de Prades" in html and "Recalculer avec ces choix" in html
+
+    status = coordinator_client.get(reverse("planning:planner_status", args=[run.pk]))
+    assert status["HX-Refresh"] == "true"
+
+    # Pin one adviser somewhere far from home and solve again: the pin holds.
+    far = next(a for a in team if a.home_commune.name == "Sahorre")
+    place_id = run.result["assignments"][0]["place_id"]
+    pin = f"{far.pk}-{place_id}-0-am"
+    coordinator_client.post(
+        reverse("planning:planner_run"), {"duree": "5", "choix": [pin]}, follow=True
+    )
+    second = PlanRun.objects.first()
+    assert second.pins == [{"advisor_id": far.pk, "place_id": place_id, "weekday": 0, "half": "am"}]
+    assert {
+        "advisor_id": far.pk,
+        "place_id": place_id,
+        "weekday": 0,
+        "half": "am",
+    } in [
+        {k: a[k] for k in ("advisor_id", "place_id", "weekday", "half")}
+        for a in second.result["assignments"]
+    ]
+
+    # Applying needs the confirmation box; then it creates the 13 weekly slots, once.
+    url = reverse("planning:planner_apply", args=[second.pk])
+    coordinator_client.post(url)
+    assert not Slot.objects.exists()
+    coordinator_client.post(url, {"confirmation": "1"})
+    assert Slot.objects.count() == 13
+    coordinator_client.post(url, {"confirmation": "1"})
+    assert Slot.objects.count() == 13
+
+
+def test_infeasible_run_names_the_places(coordinator_client, current_agreement, advisor_at):
+    advisor_at("Prades")
+    response = coordinator_client.post(reverse("planning:planner_run"), {"duree": "5"}, follow=True)
+    html = response.content.decode()
+    assert "Engagements qui ne peuvent pas être tenus" in html
+    assert "au plus possible" in html
