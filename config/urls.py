@@ -17,10 +17,20 @@ urlpatterns = [
     path("conventions/", include("relais.agreements.urls")),
     path("planning/", include("relais.planning.urls")),
     path("ateliers/", include("relais.workshops.urls")),
-    path("inscriptions/", include("relais.bookings.urls")),
+    # /inscriptions/ (workshop registrations) and /rendez-vous/ (appointments).
+    path("", include("relais.bookings.urls")),
     path("confidentialite/", include("relais.privacy.urls")),
     path("activites/", include("relais.activities.urls")),
     path("beneficiaires/", include("relais.beneficiaries.urls")),
+    path("statistiques/", include("relais.reporting.urls")),
+    path("mandats/", include("relais.mandates.urls")),
+    # Public pages of the places (/permanences/…) and advisers' calendar feeds (/agenda/…).
+    path("", include("relais.public.urls")),
+    # Monthly partner reports (art. 3.4; views in relais.reporting, models in relais.committee).
+    path("comptes-rendus/", include("relais.reporting.monthly_urls")),
+    path("comite/", include("relais.committee.urls")),
+    # Read-only JSON API (bearer tokens, no session) and its token management page.
+    path("api/", include("relais.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

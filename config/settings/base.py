@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "relais.bookings",
     "relais.beneficiaries",
     "relais.activities",
+    "relais.committee",
+    "relais.api",
+    "relais.mandates",
+    "relais.public",
+    "relais.reporting",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +227,9 @@ RELAIS_DEPARTMENT_NAME = env.str(
 RELAIS_DEPARTMENT_CODE = env.str("RELAIS_DEPARTMENT_CODE", default="66")
 # Public address of the site, used in e-mails (password reset, confirmations).
 RELAIS_SITE_URL = env.str("RELAIS_SITE_URL", default="http://127.0.0.1:8000")
+# The Département's logo on the posters of places (art. 5): an absolute file path, or a path
+# among the static files. The default is a neutral placeholder.
+RELAIS_LOGO_PATH = env.str("RELAIS_LOGO_PATH", default="public/logo-departement.svg")
 # Workshop reminders go out this many hours before a session (relais send-reminders).
 RELAIS_REMINDER_HOURS = env.int("RELAIS_REMINDER_HOURS", default=48)
 # SMS provider: dotted path of a class with send(to, text). The default sends nothing and only

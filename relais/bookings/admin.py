@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Message, Registration
+from .models import Appointment, AppointmentType, Message, Registration
 
 
 @admin.register(Registration)
@@ -20,9 +20,38 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "channel", "status", "sent_at", "registration"]
+    list_display = [
+        "created_at",
+        "kind",
+        "channel",
+        "status",
+        "sent_at",
+        "registration",
+        "appointment",
+    ]
     list_filter = ["status", "channel", "kind"]
-    raw_id_fields = ["registration"]
+    raw_id_fields = ["registration", "appointment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AppointmentType)
+class AppointmentTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "duration_minutes", "is_active"]
+    list_filter = ["is_active"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    # Read-only: every change goes through the services (locks, messages).
+    list_display = ["__str__", "place", "advisor", "starts_at", "appointment_type", "status"]
+    list_filter = ["status", "appointment_type"]
+    search_fields = ["last_name", "email", "phone"]
+    raw_id_fields = ["place", "advisor", "slot", "booked_by"]
 
     def has_add_permission(self, request):
         return False

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from relais.core.models import TimeStampedModel
 
+from .appointments import Appointment, AppointmentType  # noqa: F401 - registers the models
 from .enums import (
     Attendance,
     MessageChannel,
@@ -135,10 +136,17 @@ class Message(models.Model):
     channel = models.CharField("canal", max_length=10, choices=MessageChannel.choices)
     recipient = models.CharField("destinataire", max_length=254, blank=True)
     kind = models.CharField("type", max_length=30, choices=MessageKind.choices)
-    # Appointments (planning) will add their own nullable key and unique constraint.
     registration = models.ForeignKey(
         Registration,
         verbose_name="inscription",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    appointment = models.ForeignKey(
+        "bookings.Appointment",
+        verbose_name="rendez-vous",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -161,6 +169,11 @@ class Message(models.Model):
                 fields=["registration", "kind", "channel"],
                 condition=models.Q(registration__isnull=False),
                 name="message_once_per_registration_kind_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["appointment", "kind", "channel"],
+                condition=models.Q(appointment__isnull=False),
+                name="message_once_per_appointment_kind_channel",
             ),
         ]
 

@@ -23,3 +23,22 @@ def can_mark_attendance(user, session) -> bool:
 
 def can_cancel_session(user, session) -> bool:
     return user.is_authenticated and user.role in SESSION_MANAGERS
+
+
+# --- Appointments ---------------------------------------------------------------------------------
+# Advisers, coordinators and administrators see the people booked and mark who came; the
+# coordinators (and administrators) keep the list of appointment types.
+
+
+def can_view_appointments(user) -> bool:
+    return user.is_authenticated and user.role in SESSION_MANAGERS
+
+
+def can_manage_appointment(user, appointment) -> bool:
+    return can_view_appointments(user)
+
+
+def can_manage_appointment_types(user) -> bool:
+    from relais.accounts.enums import Role
+
+    return user.is_authenticated and user.role in {Role.COORDINATOR, Role.ADMINISTRATOR}

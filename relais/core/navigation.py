@@ -23,9 +23,11 @@ NAV_ITEMS = (
     NavItem("Équipe", "team:list", DEPARTMENT_STAFF),
     NavItem("Planning", "planning:slot_list", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
     NavItem("Ma semaine", "planning:my_week", frozenset({Role.ADVISOR})),
+    NavItem("Mon agenda", "public:my_agenda", frozenset({Role.ADVISOR})),
     NavItem("Fermetures", "planning:closure_list", frozenset({Role.PARTNER_STAFF})),
     # Partner staff read their places' programme (seat counts only, no names).
     NavItem("Ateliers", "workshops:session_list", DEPARTMENT_STAFF | {Role.PARTNER_STAFF}),
+    NavItem("Rendez-vous", "bookings:appointment_places", DEPARTMENT_STAFF),
     NavItem(
         "Structures",
         "core:organisation_list",
@@ -41,6 +43,21 @@ NAV_ITEMS = (
     # Named data (professional secrecy, art. 2): advisers only; aggregates go to statistics.
     NavItem("Activités", "activities:list", frozenset({Role.ADVISOR})),
     NavItem("Bénéficiaires", "beneficiaries:list", frozenset({Role.ADVISOR})),
+    # Aggregates only (no names): every role; partner staff see their own places.
+    NavItem("Statistiques", "reporting:dashboard", ALL_STAFF),
+    NavItem("Mandats", "mandates:list", frozenset({Role.ADVISOR})),
+    NavItem("Mandats", "mandates:summary", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
+    NavItem(
+        "Comptes rendus",
+        "monthly:list",
+        frozenset({Role.COORDINATOR, Role.ADVISOR, Role.ADMINISTRATOR, Role.PARTNER_STAFF}),
+    ),
+    NavItem(
+        "Comité",
+        "committee:index",
+        frozenset({Role.COORDINATOR, Role.ADMINISTRATOR, Role.COMMITTEE_MEMBER}),
+    ),
+    NavItem("API", "api:token_list", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
     NavItem("Confidentialité", "privacy:index", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
 )
 

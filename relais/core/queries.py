@@ -36,7 +36,15 @@ def coordinator_dashboard() -> dict:
         "team": team,
         "places_to_check": _places_with_missing_requirements(places),
         "agreement_deadlines": upcoming_deadlines(timezone.localdate())[:8],
+        "committee_alert": _committee_alert(),
     }
+
+
+def _committee_alert():
+    """Art. 3.4: an alert when the committee has not met in the last 12 months."""
+    from relais.committee.queries import meeting_alert
+
+    return meeting_alert()
 
 
 def advisor_dashboard(user) -> dict:
@@ -58,6 +66,7 @@ def partner_dashboard(user) -> dict:
 
 def committee_dashboard() -> dict:
     return {
+        "committee_alert": _committee_alert(),
         "partner_count": Organisation.objects.partners().count(),
         "place_count": Place.objects.active().count(),
         "advisor_count": Advisor.objects.active().count(),

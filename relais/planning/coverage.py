@@ -37,10 +37,19 @@ def half_days_for_hours(hours: float) -> int:
 def held_half_days(place, week: date) -> Decimal | None:
     """Half-days actually held at ``place`` in the ISO week starting ``week`` (a Monday).
 
-    Hook for the activities app (activity reports, « comptes-rendus d'activité »): it will
-    count the half-days with at least one recorded activity. Until then: None (unknown).
+    From the activity reports (« comptes rendus d'activité »), individual and collective, of
+    the advisers at ``place`` that week. Activities carry a date and a duration but no time of
+    day, so per day: no activity → 0; recorded minutes up to 3 h 30 (one half-day block,
+    ``HALF_DAY_BLOCK_HOURS``) → 1 half-day; more → 2 (a day holds two half-days at most).
+    Activities at home or remote (no place) count nowhere. ``None`` (unknown) for a place
+    with no activity ever recorded, or without the reporting app. Implemented by
+    ``relais.reporting.coverage.held_half_days``.
     """
-    return None
+    try:
+        from relais.reporting.coverage import held_half_days as from_activities
+    except ImportError:
+        return None
+    return from_activities(place, week)
 
 
 @dataclass

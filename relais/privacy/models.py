@@ -99,3 +99,101 @@ class PurgeRun(models.Model):
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+# --- Data-subject rights (GDPR art. 15 to 21): the register of requests ----------------------
+
+
+class RightsKind(models.TextChoices):
+    ACCESS = "access", "Accès (copie des données)"
+    RECTIFICATION = "rectification", "Rectification"
+    ERASURE = "erasure", "Effacement"
+    OPPOSITION = "opposition", "Opposition au traitement"
+    PORTABILITY = "portability", "Portabilité (export lisible par machine)"
+
+
+class RightsChannel(models.TextChoices):
+    IN_PERSON = "in_person", "Sur place, auprès d'un conseiller"
+    MAIL = "mail", "Courrier"
+    EMAIL = "email", "Courriel"
+    PHONE = "phone", "Téléphone"
+
+
+class RightsStatus(models.TextChoices):
+    OPEN = "open", "En cours"
+    DONE = "done", "Traitée"
+    REFUSED = "refused", "Refusée (motivée)"
+
+
+class RightsRequest(models.Model):
+    """One request to exercise a data-subject right, with its one-month deadline (art. 12.3).
+
+    Personal data (who asked what): the register keeps the proof that a request was answered,
+    then is deleted 3 years after closing (see ``relais/privacy/rights.py``). The beneficiary may
+    be unknown (no record, or not identified yet): ``requester_label`` then says who asked.
+    """
+
+    beneficiary = models.ForeignKey(
+        "beneficiaries.Beneficiary",
+        verbose_name="personne concernée",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rights_requests",
+    )
+    requester_label = models.CharField(
+        "demandeur (sans fiche)",
+        max_length=150,
+        blank=True,
+        help_text="Seulement si la personne n'a pas de fiche ou n'est pas encore identifiée.",
+    )
+    kind = models.CharField("droit exercé", max_length=20, choices=RightsKind.choices)
+    channel = models.CharField("reçue par", max_length=20, choices=RightsChannel.choices)
+    received_on = models.DateField("reçue le")
+    due_on = models.DateField("réponse due le", editable=False)
+    status = models.CharField(
+        "état", max_length=10, choices=RightsStatus.choices, default=RightsStatus.OPEN
+    )
+    handled_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="traitée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_on = models.DateField("close le", null=True, blank=True)
+    outcome = models.TextField("réponse apportée", blank=True)
+    reminders_sent = models.JSONField("relances envoyées", default=list, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="enregistrée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("enregistrée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "demande d'exercice des droits"
+        verbose_name_plural = "demandes d'exercice des droits"
+        ordering = ["status", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("received_on")),
+                name="rights_request_due_after_receipt",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open", closed_on__isnull=True)
+                | (~models.Q(status="open") & models.Q(closed_on__isnull=False)),
+                name="rights_request_closed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Demande n° {self.pk} ({self.get_kind_display().lower()})"
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == RightsStatus.OPEN and today > self.due_on

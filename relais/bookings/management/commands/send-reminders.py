@@ -1,4 +1,5 @@
-"""``relais send-reminders``: remind people of their workshop, 48 hours before (run every 15 min).
+"""``relais send-reminders``: remind people of their workshop or appointment, 48 hours before
+(run every 15 min); appointments the planning no longer holds are cancelled first.
 
 Idempotent: each reminder exists at most once per registration and channel (a unique constraint
 on Message), so a re-run, or two runs overlapping, never send one twice. A reminder is recorded
@@ -11,6 +12,10 @@ from django.core.management.base import BaseCommand
 
 from relais.bookings.models import Message
 from relais.bookings.services import reminder_hours, reminders_due, reminders_send
+from relais.bookings.services_appointments import (
+    appointment_reminders_send,
+    schedule_changes_apply,
+)
 
 
 class Command(BaseCommand):
@@ -36,8 +41,16 @@ class Command(BaseCommand):
             )
             return
         report = reminders_send()
+        # Appointments: follow the planning first, so nobody is reminded of a cancelled one.
+        changes = schedule_changes_apply()
+        appointments = appointment_reminders_send()
         failed = Message.objects.filter(kind="reminder", status="failed").count()
         self.stdout.write(
             f"{report.queued} rappel(s) envoyé(s) ou tenté(s), {report.already} déjà envoyé(s)"
             f"{f' ; {failed} échec(s) au total, voir les messages' if failed else ''}."
+        )
+        self.stdout.write(
+            f"Rappels de rendez-vous envoyés ou tentés : {appointments.queued}, déjà envoyés : "
+            f"{appointments.already} ; rendez-vous annulés après un changement de planning : "
+            f"{changes.cancelled}."
         )

@@ -1,0 +1,351 @@
+"""The read-only JSON API (``/api/v1/``) and the token management page.
+
+Plain Django views returning ``JsonResponse`` (no Django REST framework: it is not in the
+stack, and three GET endpoints do not need it). Authentication: ``Authorization: Bearer
+<jeton>``; no session, no cookie, so no CSRF. Errors are JSON with a French ``detail``:
+401 without a valid token, 403 when the token lacks the endpoint's scope, 400 on a bad filter.
+"""
+
+import base64
+import binascii
+from datetime import date
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from relais.activities.enums import BREAKDOWNS, ActivityKind, Equipment, Theme
+from relais.activities.models import EQUIPMENT_FIELDS, Activity, ActivityTheme
+from relais.privacy.enums import JournalAction
+from relais.privacy.journal import journal_append
+from relais.reporting import stats
+
+from . import openapi, perms, services
+from .enums import Scope
+from .forms import ApiTokenForm
+from .models import ApiToken
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _error(status: int, detail: str, **headers) -> JsonResponse:
+    response = JsonResponse({"detail": detail}, status=status)
+    for key, value in headers.items():
+        response[key.replace("_", "-")] = value
+    return response
+
+
+def token_required(scope: str):
+    """Authenticate the bearer token and require ``scope`` (the token lands on request)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            kind, _, secret = header.partition(" ")
+            token = (
+                services.api_token_authenticate(secret.strip())
+                if kind.lower() == "bearer"
+                else None
+            )
+            if token is None:
+                return _error(
+                    401,
+                    "Authentification requise : jeton d'API absent, invalide ou révoqué "
+                    "(en-tête « Authorization: Bearer <jeton> »).",
+                    WWW_Authenticate='Bearer realm="relais"',
+                )
+            if not token.has_scope(scope):
+                return _error(403, f"Ce jeton n'a pas la portée « {scope} » requise.")
+            request.api_token = token
+            try:
+                return view(request, *args, **kwargs)
+            except BadRequest as error:
+                return _error(400, str(error))
+
+        return never_cache(require_GET(wrapped))
+
+    return decorator
+
+
+# --- Filters ---------------------------------------------------------------------------------
+
+
+def _ids(request, name: str) -> tuple[int, ...]:
+    values = [v for raw in request.GET.getlist(name) for v in raw.split(",") if v.strip()]
+    try:
+        return tuple(int(v) for v in values)
+    except ValueError as error:
+        raise BadRequest(f"Paramètre « {name} » : identifiants numériques attendus.") from error
+
+
+def _choice(request, name: str, choices) -> str:
+    value = request.GET.get(name, "")
+    if value and value not in choices:
+        raise BadRequest(f"Paramètre « {name} » : valeur inconnue « {value} ».")
+    return value
+
+
+def _month(value: str, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value + "-01" if len(value) == 7 else value)
+    except ValueError as error:
+        raise BadRequest(f"Paramètre « {name} » : date AAAA-MM ou AAAA-MM-JJ attendue.") from error
+
+
+def stats_filters(request) -> stats.StatsFilters:
+    """The dashboard's filters: period (months), partner, place, commune, theme, kind."""
+    start = _month(request.GET.get("start", ""), "start")
+    end = _month(request.GET.get("end", ""), "end")
+    filters = {
+        "partners": _ids(request, "partner"),
+        "places": _ids(request, "place"),
+        "communes": _ids(request, "commune"),
+        "theme": _choice(request, "theme", Theme.values),
+        "kind": _choice(request, "kind", ActivityKind.values),
+    }
+    if start is None and end is None:
+        return stats.StatsFilters.last_months(12, **filters)
+    default = stats.StatsFilters.last_months(12)
+    result = stats.StatsFilters(start=start or default.start, end=end or default.end, **filters)
+    if result.start > result.end:
+        raise BadRequest("La période commence après sa fin.")
+    return result
+
+
+# --- Endpoints -------------------------------------------------------------------------------
+
+
+@token_required(Scope.STATS_READ)
+def stats_view(request):
+    filters = stats_filters(request)
+    # The roll-up (refreshed every few minutes) once it exists; the activities before that.
+    source = "rollup" if stats.refreshed_at() is not None else "live"
+    result = stats.dashboard(filters, source=source)
+    totals = result.totals
+    return JsonResponse(
+        {
+            "period": {"start": filters.start.isoformat(), "end": filters.end.isoformat()},
+            "filters": {
+                "partner": list(filters.partners),
+                "place": list(filters.places),
+                "commune": list(filters.communes),
+                "theme": filters.theme,
+                "kind": filters.kind,
+            },
+            "source": source,
+            "refreshed_at": result.refreshed_at.isoformat() if result.refreshed_at else None,
+            "totals": {
+                "activities": totals.activities,
+                "individual": totals.individual,
+                "collective": totals.collective,
+                "accompaniments": totals.accompaniments,
+                "workshop_participants": totals.workshop_participants,
+                "minutes": totals.minutes,
+                "new_beneficiaries": totals.new_beneficiaries,
+                "returning_visits": totals.returning_visits,
+            },
+            "breakdowns": {
+                name: [
+                    {
+                        "key": row.key,
+                        "label": row.label,
+                        "activities": row.activities,
+                        "accompaniments": row.accompaniments,
+                    }
+                    for row in breakdown.rows
+                ]
+                for name, breakdown in result.breakdowns.items()
+            },
+            "series": [
+                {
+                    "month": point.month.isoformat()[:7],
+                    "activities": point.activities,
+                    "accompaniments": point.accompaniments,
+                }
+                for point in result.series
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def encode_cursor(activity_date: date, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{activity_date.isoformat()}|{pk}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[date, int]:
+    try:
+        day, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return date.fromisoformat(day), int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise BadRequest("Paramètre « cursor » invalide.") from error
+
+
+# Anonymous columns only (same principle as the exports): no beneficiary, no note, no adviser,
+# no workshop title (free text).
+ACTIVITY_FIELDS = [
+    "pk", "date", "kind", "duration_minutes", "location_kind", "place_id", "place__name",
+    "place__commune__name", "place__partner_id", "place__partner__name", "level", "autonomy",
+    "referral", "participants_count",
+    *[f"{prefix}_{value}" for prefix, vocab in BREAKDOWNS.items() for value in vocab.values],
+    *EQUIPMENT_FIELDS.values(),
+]  # fmt: skip
+
+
+def activity_row(row: dict, themes: list[str]) -> dict:
+    return {
+        "id": row["pk"],
+        "date": row["date"].isoformat(),
+        "kind": row["kind"],
+        "duration_minutes": row["duration_minutes"],
+        "location_kind": row["location_kind"],
+        "place": (
+            {
+                "id": row["place_id"],
+                "name": row["place__name"],
+                "commune": row["place__commune__name"],
+            }
+            if row["place_id"]
+            else None
+        ),
+        "partner": (
+            {"id": row["place__partner_id"], "name": row["place__partner__name"]}
+            if row["place__partner_id"]
+            else None
+        ),
+        "themes": themes,
+        "level": row["level"],
+        "autonomy": row["autonomy"],
+        "referral": row["referral"],
+        "participants_count": row["participants_count"],
+        "profiles": {
+            prefix: {value: row[f"{prefix}_{value}"] for value in vocab.values}
+            for prefix, vocab in BREAKDOWNS.items()
+        },
+        "equipment": [value for value in Equipment.values if row[EQUIPMENT_FIELDS[value]]],
+    }
+
+
+@token_required(Scope.ACTIVITIES_READ)
+def activities_view(request):
+    start = _month(request.GET.get("start", ""), "start")
+    end = _month(request.GET.get("end", ""), "end")
+    try:
+        limit = min(max(int(request.GET.get("limit", DEFAULT_PAGE_SIZE)), 1), MAX_PAGE_SIZE)
+    except ValueError as error:
+        raise BadRequest("Paramètre « limit » : nombre entier attendu.") from error
+    activities = Activity.objects.all()
+    if start:
+        activities = activities.filter(date__gte=start)
+    if end:
+        activities = activities.filter(date__lte=end)
+    partners, places = _ids(request, "partner"), _ids(request, "place")
+    if partners:
+        activities = activities.filter(place__partner_id__in=partners)
+    if places:
+        activities = activities.filter(place_id__in=places)
+    kind = _choice(request, "kind", ActivityKind.values)
+    if kind:
+        activities = activities.filter(kind=kind)
+    theme = _choice(request, "theme", Theme.values)
+    if theme:
+        activities = activities.filter(themes__theme=theme)
+    cursor = request.GET.get("cursor", "")
+    if cursor:
+        day, pk = decode_cursor(cursor)
+        activities = activities.filter(date__gt=day) | activities.filter(date=day, pk__gt=pk)
+    rows = list(activities.order_by("date", "pk").values(*ACTIVITY_FIELDS)[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    themes: dict[int, list[str]] = {}
+
+    for activity_id, value in (
+        ActivityTheme.objects.filter(activity_id__in=[r["pk"] for r in rows])
+        .order_by("pk")
+        .values_list("activity_id", "theme")
+    ):
+        themes.setdefault(activity_id, []).append(value)
+    token = request.api_token
+    journal_append(
+        actor=token.created_by if token.created_by.is_active else None,
+        action=JournalAction.PERSONAL_DATA_EXPORT,
+        subject=token,
+        details={
+            "what": "export API des activités anonymisées",
+            "view": "api:activities",
+            "rows": len(rows),
+            "query": request.GET.urlencode()[:200],
+        },
+    )
+    next_cursor = encode_cursor(rows[-1]["date"], rows[-1]["pk"]) if has_more else None
+    return JsonResponse(
+        {
+            "results": [activity_row(row, themes.get(row["pk"], [])) for row in rows],
+            "next_cursor": next_cursor,
+            "count": len(rows),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@never_cache
+@require_GET
+def openapi_view(request):
+    """The OpenAPI 3.1 description (public: it describes, it gives no data)."""
+    return JsonResponse(
+        openapi.openapi_document(server_url=request.build_absolute_uri("/api/v1")),
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# --- Token management ------------------------------------------------------------------------
+
+
+@login_required
+def token_list(request):
+    if not perms.can_manage_tokens(request.user):
+        raise PermissionDenied
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, secret = services.api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.select_related("created_by")
+    response = render(
+        request, "api/token_list.html", {"form": form, "tokens": tokens, "secret": secret}
+    )
+    if secret:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    if not perms.can_manage_tokens(request.user):
+        raise PermissionDenied
+    token = get_object_or_404(ApiToken, pk=pk)
+    services.api_token_revoke(user=request.user, token=token)
+    messages.success(request, f"Le jeton « {token.name} » est révoqué.")
+    return redirect("api:token_list")

@@ -1,0 +1,302 @@
+"""Appointments: the public booking pages of a place and the secret link (no account, no
+JavaScript needed), the staff list of a place's appointments, the coordinators' types."""
+
+import uuid
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from relais.places.models import Place
+
+from . import availability, perms
+from .appointments import APPOINTMENT_TOKEN_PURPOSE, Appointment, AppointmentType
+from .consent import appointment_consent_text
+from .enums import AppointmentCancelledBy, AppointmentStatus
+from .forms_appointments import AppointmentForm, AppointmentTypeForm
+from .services_appointments import (
+    MARKABLE,
+    SLOT_TAKEN,
+    appointment_cancel,
+    appointment_mark,
+    next_options,
+)
+from .services_appointments import appointment_book as book
+from .tokens import check_token
+from .views import _form_errors
+
+STAFF_PAST_DAYS = 14
+
+
+def _public_place(slug: str) -> Place:
+    return get_object_or_404(Place.objects.active().select_related("commune"), slug=slug)
+
+
+def _chosen_type(value) -> AppointmentType | None:
+    try:
+        return AppointmentType.objects.active().get(pk=int(value))
+    except (TypeError, ValueError, AppointmentType.DoesNotExist):
+        return None
+
+
+# --- Public ---------------------------------------------------------------------------------------
+
+
+@never_cache
+def appointment_book(request, place_slug: str):
+    """Public: choose the type of appointment, then a free time, grouped by day."""
+    place = _public_place(place_slug)
+    types = list(AppointmentType.objects.active())
+    chosen = _chosen_type(request.GET.get("type"))
+    if chosen is None and len(types) == 1:
+        chosen = types[0]
+    days = availability.by_day(availability.openings(place, chosen)) if chosen else []
+    return render(
+        request,
+        "bookings/appointment_book.html",
+        {"place": place, "types": types, "chosen": chosen, "days": days},
+    )
+
+
+@never_cache
+def appointment_form(request, place_slug: str):
+    """Public: the person's name and contact for the chosen time, then the booking."""
+    place = _public_place(place_slug)
+    params = request.POST if request.method == "POST" else request.GET
+    chosen = _chosen_type(params.get("type"))
+    starts_at = availability.parse_key(params.get("debut", ""))
+    if chosen is None or starts_at is None:
+        messages.error(request, "Choisissez d'abord un type de rendez-vous et un créneau.")
+        return redirect("bookings:appointment_book", place_slug=place.slug)
+    form = AppointmentForm(request.POST or None)
+    taken = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = book(
+                place=place,
+                appointment_type=chosen,
+                starts_at=starts_at,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+                email=data["email"],
+                consent=data["consent"],
+                consent_version=data["consent_version"],
+            )
+        except ValidationError as error:
+            taken = getattr(error, "code", None) == "taken"
+            _form_errors(form, error)
+        else:
+            return redirect(appointment.get_manage_url() + "?nouveau=1")
+    elif request.method == "GET":
+        day = timezone.localtime(starts_at).date()
+        available = any(
+            o.start == starts_at for o in availability.openings(place, chosen, start=day, end=day)
+        )
+        if not available:
+            form.add_error(None, SLOT_TAKEN)
+            taken = True
+    return render(
+        request,
+        "bookings/appointment_form.html",
+        {
+            "place": place,
+            "chosen": chosen,
+            "starts_at": timezone.localtime(starts_at),
+            "ends_at": timezone.localtime(starts_at + timedelta(minutes=chosen.duration_minutes)),
+            "debut": params.get("debut", ""),
+            "form": form,
+            "taken": taken,
+        },
+    )
+
+
+def _appointment_from_link(public_id: str, token: str) -> Appointment:
+    try:
+        uuid.UUID(public_id)
+    except ValueError:
+        raise Http404 from None
+    if not check_token(APPOINTMENT_TOKEN_PURPOSE, public_id, token):
+        raise Http404
+    appointment = get_object_or_404(Appointment.objects.with_related(), public_id=public_id)
+    if appointment.anonymised_at:
+        raise Http404
+    return appointment
+
+
+@never_cache
+def appointment_manage(request, public_id: str, token: str):
+    """Public, by the secret link: see the appointment and cancel it (POST only, so that a
+    mail client opening the link cannot cancel anything)."""
+    appointment = _appointment_from_link(public_id, token)
+    if request.method == "POST":
+        try:
+            appointment_cancel(appointment=appointment, by=AppointmentCancelledBy.RESIDENT)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Votre rendez-vous est annulé. Merci de nous avoir prévenus.")
+        return redirect(appointment.get_manage_url())
+    cancelled_by_schedule = (
+        appointment.status == AppointmentStatus.CANCELLED
+        and appointment.cancelled_by == AppointmentCancelledBy.SCHEDULE
+    )
+    return render(
+        request,
+        "bookings/appointment_manage.html",
+        {
+            "appointment": appointment,
+            "just_booked": request.GET.get("nouveau") == "1",
+            "can_cancel": appointment.is_booked and appointment.starts_at > timezone.now(),
+            "next_options": next_options(appointment) if cancelled_by_schedule else [],
+        },
+    )
+
+
+def appointment_consent(request, version: int):
+    """Public: a version of the information text accepted when booking an appointment."""
+    try:
+        text = appointment_consent_text(version)
+    except KeyError:
+        raise Http404 from None
+    return render(request, "bookings/appointment_consent.html", {"version": version, "text": text})
+
+
+# --- Staff ----------------------------------------------------------------------------------------
+
+
+def _require(check, *args) -> None:
+    if not check(*args):
+        raise PermissionDenied
+
+
+@login_required
+def appointment_places(request):
+    """Places with upcoming appointments, and every active place's public booking page."""
+    _require(perms.can_view_appointments, request.user)
+    now = timezone.now()
+    places = (
+        Place.objects.active()
+        .select_related("commune")
+        .annotate(
+            upcoming=Count(
+                "appointments",
+                filter=Q(
+                    appointments__status=AppointmentStatus.BOOKED,
+                    appointments__starts_at__gte=now,
+                ),
+            )
+        )
+        .order_by("name")
+    )
+    return render(
+        request,
+        "bookings/appointment_places.html",
+        {
+            "places": places,
+            "can_manage_types": perms.can_manage_appointment_types(request.user),
+        },
+    )
+
+
+@login_required
+def appointment_list(request, place_slug: str):
+    """A place's appointments: upcoming ones, and those of the last two weeks to mark."""
+    _require(perms.can_view_appointments, request.user)
+    place = get_object_or_404(Place.objects.select_related("commune"), slug=place_slug)
+    now = timezone.now()
+    appointments = (
+        Appointment.objects.with_related()
+        .filter(place=place, starts_at__gte=now - timedelta(days=STAFF_PAST_DAYS))
+        .order_by("starts_at", "pk")
+    )
+    upcoming = [a for a in appointments if a.starts_at >= now]
+    past = [a for a in appointments if a.starts_at < now]
+    return render(
+        request,
+        "bookings/appointment_list.html",
+        {
+            "place": place,
+            "upcoming": upcoming,
+            "past": past,
+            "statuses": [
+                (value, label)
+                for value, label in AppointmentStatus.choices
+                if value in (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW)
+            ],
+        },
+    )
+
+
+def _staff_appointment(request, pk: int) -> Appointment:
+    appointment = get_object_or_404(Appointment.objects.with_related(), pk=pk)
+    _require(perms.can_manage_appointment, request.user, appointment)
+    return appointment
+
+
+@login_required
+@require_POST
+def appointment_mark_view(request, pk: int):
+    appointment = _staff_appointment(request, pk)
+    status = request.POST.get("status", "")
+    if status not in MARKABLE:
+        messages.error(request, "Statut de rendez-vous inconnu.")
+    else:
+        try:
+            appointment_mark(appointment=appointment, status=status)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"Rendez-vous de {appointment} : {AppointmentStatus(status).label.lower()}.",
+            )
+    return redirect("bookings:appointment_list", place_slug=appointment.place.slug)
+
+
+@login_required
+@require_POST
+def appointment_cancel_staff(request, pk: int):
+    appointment = _staff_appointment(request, pk)
+    try:
+        appointment_cancel(appointment=appointment, by=AppointmentCancelledBy.STAFF)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Le rendez-vous de {appointment} est annulé.")
+    return redirect("bookings:appointment_list", place_slug=appointment.place.slug)
+
+
+@login_required
+def appointment_types(request):
+    """Coordinators: the types residents can book (name, description, duration)."""
+    _require(perms.can_manage_appointment_types, request.user)
+    return render(
+        request,
+        "bookings/appointment_types.html",
+        {"types": AppointmentType.objects.order_by("-is_active", "name")},
+    )
+
+
+@login_required
+def appointment_type_edit(request, pk: int | None = None):
+    _require(perms.can_manage_appointment_types, request.user)
+    instance = get_object_or_404(AppointmentType, pk=pk) if pk else None
+    form = AppointmentTypeForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        appointment_type = form.save(commit=False)
+        appointment_type.full_clean()
+        appointment_type.save()
+        messages.success(request, f"Type de rendez-vous « {appointment_type} » enregistré.")
+        return redirect("bookings:appointment_types")
+    return render(
+        request, "bookings/appointment_type_form.html", {"form": form, "instance": instance}
+    )

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import ActionItem, CommitteeMember, Meeting, MonthlyReport
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "category", "organisation", "left_on"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["date", "location"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "due_on", "status"]
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(admin.ModelAdmin):
+    """Read-only: the workflow and its lock go through relais.reporting.monthly_services."""
+
+    list_display = ["partner", "month", "version", "status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,26 @@
+from django.db import models
+
+
+class MemberCategory(models.TextChoices):
+    """Art. 3.4: who sits on the Comité Technique Départemental Inclusion Numérique."""
+
+    DEPARTMENT = "department", "Représentant du Département"
+    PARTNER = "partner", "Représentant d'une structure bénéficiaire"
+    OTHER_EMPLOYER = "other_employer", "Autre personne morale employant au moins 1 CnFS"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "En cours"
+    DONE = "done", "Réalisée"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SUBMITTED = "submitted", "Transmis à la structure"
+    VALIDATED = "validated", "Validé"
+    RETURNED = "returned", "Renvoyé pour correction"
+
+
+class ReminderKind(models.TextChoices):
+    NOT_SUBMITTED = "not_submitted", "Compte rendu non transmis"
+    NOT_VALIDATED = "not_validated", "Compte rendu non validé"

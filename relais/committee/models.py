@@ -1,0 +1,385 @@
+"""Art. 3.4 of the convention, « modalités de suivi »: the Comité Technique Départemental and the
+partners' monthly activity reports.
+
+* **Committee**: members (representatives of the Département, of the partners and of the other
+  legal persons employing at least one CnFS), meetings (agenda, attendees, minutes, decisions)
+  and their action items — the « axes de progrès » with an owner and a due date.
+* **Monthly report** (« compte rendu d'activité »): generated per partner and month from the
+  activities, submitted by an adviser, validated (or returned with a comment) by the partner's
+  staff, who « s'assure de la bonne fréquence des comptes-rendus et est responsable de la
+  fiabilité des informations transmises ». The figures are a JSON snapshot taken at submission,
+  so a validated report never changes when activities are edited later. A validated report is
+  locked: ``save()`` refuses to write it again, and a correction is a new version (the current
+  report of a month is its highest version). The logic lives in ``relais.reporting.monthly*``;
+  the models live here so that the statistics app (``relais.reporting``, written in parallel)
+  keeps its migrations to itself (decision recorded in docs/architecture.md).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from relais.core.models import TimeStampedModel
+
+from .enums import ActionStatus, MemberCategory, ReminderKind, ReportStatus
+
+
+class CommitteeMemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(left_on__isnull=True)
+
+
+class CommitteeMember(TimeStampedModel):
+    """A representative sitting on the committee, for the structure they represent.
+
+    Their name is kept while they sit and for the retention term after they leave (see this
+    app's privacy.py); minutes and reviews then show « membre anonymisé ».
+    """
+
+    category = models.CharField("collège", max_length=20, choices=MemberCategory.choices)
+    full_name = models.CharField("nom et prénom", max_length=150)
+    function = models.CharField("fonction", max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        verbose_name="structure représentée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_members",
+    )
+    other_organisation = models.CharField(
+        "autre structure",
+        max_length=200,
+        blank=True,
+        help_text="Personne morale employant un CnFS qui n'est pas une structure de Relais.",
+    )
+    email = models.EmailField("e-mail professionnel", blank=True)
+    joined_on = models.DateField("membre depuis", default=timezone.localdate)
+    left_on = models.DateField("membre jusqu'au", null=True, blank=True)
+
+    objects = CommitteeMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "membre du comité"
+        verbose_name_plural = "membres du comité"
+        ordering = ["category", "full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(other_organisation=""),
+                name="committee_member_represents_a_structure",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="committee_member_leaves_after_joining",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.structure_label})"
+
+    @property
+    def structure_label(self) -> str:
+        return str(self.organisation) if self.organisation_id else self.other_organisation
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.organisation_id and not self.other_organisation.strip():
+            errors["organisation"] = "Indiquez la structure représentée."
+        if (
+            self.organisation_id
+            and self.category == MemberCategory.DEPARTMENT
+            and not self.organisation.is_department
+        ):
+            errors["organisation"] = "Un représentant du Département représente le Département."
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            errors["left_on"] = "La fin du mandat doit suivre son début."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Meeting(TimeStampedModel):
+    """A meeting of the committee (at least once a year, Art. 3.4)."""
+
+    date = models.DateField("date")
+    location = models.CharField("lieu", max_length=200, blank=True)
+    agenda = models.TextField("ordre du jour")
+    attendees = models.ManyToManyField(
+        CommitteeMember, verbose_name="présents", blank=True, related_name="meetings"
+    )
+    minutes = models.TextField("compte rendu", blank=True)
+    decisions = models.TextField("décisions", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "réunion du comité"
+        verbose_name_plural = "réunions du comité"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Comité technique du {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("committee:meeting_detail", args=[self.pk])
+
+
+class ActionItem(TimeStampedModel):
+    """An « axe de progrès » decided in a meeting: what, who carries it, by when."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="réunion", on_delete=models.CASCADE, related_name="action_items"
+    )
+    title = models.CharField("action", max_length=300)
+    owner_member = models.ForeignKey(
+        CommitteeMember,
+        verbose_name="porteur (membre)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    owner_label = models.CharField(
+        "porteur (autre)",
+        max_length=200,
+        blank=True,
+        help_text="Une structure ou une fonction (« Département — coordination »), sans nom.",
+    )
+    partner = models.ForeignKey(
+        "core.Organisation",
+        verbose_name="structure concernée",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="committee_actions",
+        help_text="Vide : action départementale. Sert au bilan par structure.",
+    )
+    due_on = models.DateField("échéance")
+    status = models.CharField(
+        "état", max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    done_on = models.DateField("réalisée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "action (axe de progrès)"
+        verbose_name_plural = "actions (axes de progrès)"
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_member__isnull=False) | ~Q(owner_label=""),
+                name="action_item_has_owner",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ActionStatus.DONE) | Q(done_on__isnull=False),
+                name="action_item_done_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def owner_display(self) -> str:
+        return self.owner_member.full_name if self.owner_member_id else self.owner_label
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
+
+    def clean(self) -> None:
+        if not self.owner_member_id and not self.owner_label.strip():
+            raise ValidationError({"owner_label": "Indiquez le porteur de l'action."})
+        if self.status == ActionStatus.DONE and not self.done_on:
+            self.done_on = timezone.localdate()
+        if self.status == ActionStatus.OPEN:
+            self.done_on = None
+
+
+# --- Monthly activity reports -----------------------------------------------------------------
+
+
+class ReportLocked(ValidationError):
+    """Raised when something tries to change a validated monthly report."""
+
+
+class MonthlyReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Partner staff see their structure's reports only; Département staff see all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_partner_staff:
+            return self.filter(partner_id=user.organisation_id)
+        if user.role in {"coordinator", "advisor", "administrator"}:
+            return self
+        return self.none()
+
+    def current(self):
+        """The latest version of each (partner, month)."""
+        newer = MonthlyReport.objects.filter(
+            partner_id=models.OuterRef("partner_id"),
+            month=models.OuterRef("month"),
+            version__gt=models.OuterRef("version"),
+        )
+        return self.exclude(models.Exists(newer))
+
+
+class MonthlyReport(models.Model):
+    """One version of a partner's activity report for one month (see the module docstring)."""
+
+    partner = models.ForeignKey(
+        "core.Organisation",
+        verbose_name="structure",
+        on_delete=models.PROTECT,
+        related_name="monthly_reports",
+    )
+    month = models.DateField("mois", help_text="Premier jour du mois.")
+    version = models.PositiveSmallIntegerField("version", default=1)
+    status = models.CharField(
+        "état", max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    figures = models.JSONField("chiffres", default=dict, blank=True)
+    adviser_comment = models.TextField(
+        "commentaire du conseiller",
+        blank=True,
+        help_text="Faits marquants du mois, sans nommer de personne accompagnée.",
+    )
+    return_comment = models.TextField("motif du renvoi", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField("transmis le", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="transmis par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    validated_at = models.DateTimeField("validé le", null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="validé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField("renvoyé le", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="renvoyé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name="corrige la version",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+    )
+
+    objects = MonthlyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "compte rendu mensuel"
+        verbose_name_plural = "comptes rendus mensuels"
+        ordering = ["-month", "partner__name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "month", "version"], name="monthly_report_one_per_version"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="monthly_report_version"),
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="monthly_report_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.DRAFT) | Q(submitted_at__isnull=False),
+                name="monthly_report_submitted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.VALIDATED) | Q(validated_at__isnull=False),
+                name="monthly_report_validated_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReportStatus.RETURNED) | ~Q(return_comment=""),
+                name="monthly_report_returned_has_comment",
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "status"], name="monthly_report_month")]
+
+    def __str__(self) -> str:
+        return f"Compte rendu {self.month_label} — {self.partner} (v{self.version})"
+
+    def save(self, *args, **kwargs):
+        # The lock, below the services: a validated row is never written again.
+        if (
+            self.pk
+            and MonthlyReport.objects.filter(pk=self.pk, status=ReportStatus.VALIDATED).exists()
+        ):
+            raise ReportLocked(
+                "Ce compte rendu est validé : il ne peut plus être modifié. "
+                "Une correction se fait par une nouvelle version."
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("monthly:detail", args=[self.pk])
+
+    @property
+    def month_label(self) -> str:
+        from relais.reporting.monthly import month_label
+
+        return month_label(self.month)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReportStatus.VALIDATED
+
+    def clean(self) -> None:
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "Le mois est enregistré au premier jour du mois."})
+
+
+class MonthlyReportReminder(models.Model):
+    """One reminder e-mailed about one late report, so a re-run never sends it twice."""
+
+    partner = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name="structure"
+    )
+    month = models.DateField("mois")
+    kind = models.CharField("relance", max_length=20, choices=ReminderKind.choices)
+    version = models.PositiveSmallIntegerField("version", default=0)
+    recipient = models.EmailField("destinataire")
+    sent_at = models.DateTimeField("envoyée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "relance de compte rendu"
+        verbose_name_plural = "relances de comptes rendus"
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "month", "kind", "version", "recipient"],
+                name="monthly_reminder_sent_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.month:%m/%Y} → {self.recipient}"

@@ -1,0 +1,92 @@
+"""This app's lines in the retention table (read by relais.privacy; see its registry.py)."""
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q
+from django.utils import timezone
+
+from relais.privacy.enums import RetentionAction
+from relais.privacy.registry import (
+    PUBLIC_INTEREST,
+    RetentionRule,
+    declare_no_personal_data,
+    register,
+)
+
+from .models import CommitteeMember, MonthlyReportReminder
+
+ANONYMOUS_MEMBER = "Membre anonymisé"
+MEMBER_TERM_YEARS = 5
+REMINDER_TERM_MONTHS = 24
+
+
+def members_due(cutoff):
+    return CommitteeMember.objects.filter(left_on__lt=timezone.localdate(cutoff)).exclude(
+        Q(full_name__startswith=ANONYMOUS_MEMBER) & Q(email="")
+    )
+
+
+def reminders_due(cutoff):
+    return MonthlyReportReminder.objects.filter(sent_at__lt=cutoff)
+
+
+register(
+    RetentionRule(
+        category="committee_members",
+        model="committee.CommitteeMember",
+        fields=("full_name", "email"),
+        label="Membres du comité technique",
+        processing="Pilotage du dispositif (comité technique départemental, art. 3.4)",
+        data_subjects="Représentants du Département, des structures partenaires et des autres "
+        "employeurs de conseillers numériques",
+        purpose="Composer le comité, convoquer ses membres, tracer les présents et les porteurs "
+        "des axes de progrès dans les comptes rendus.",
+        legal_basis=PUBLIC_INTEREST,
+        term=relativedelta(years=MEMBER_TERM_YEARS),
+        term_label=f"{MEMBER_TERM_YEARS} ans",
+        start_event="Fin du mandat au comité",
+        due=members_due,
+        action=RetentionAction.ANONYMISE,
+        replacements={"full_name": lambda m: f"{ANONYMOUS_MEMBER} n° {m.pk}", "email": ""},
+        kept={
+            "function": "fonction exercée (qualité officielle), lisible dans les comptes rendus",
+            "other_organisation": "structure représentée (personne morale)",
+        },
+        recipients="Coordinateurs, membres du comité ; administrateurs",
+        statistics="Les réunions, présences et actions restent, rattachées au membre anonymisé.",
+    )
+)
+
+register(
+    RetentionRule(
+        category="monthly_report_reminders",
+        model="committee.MonthlyReportReminder",
+        fields=("recipient",),
+        label="Relances des comptes rendus mensuels",
+        processing="Suivi des comptes rendus d'activité des structures (art. 3.4)",
+        data_subjects="Conseillers et agents des structures partenaires destinataires",
+        purpose="Ne pas envoyer deux fois la même relance d'un compte rendu en retard.",
+        legal_basis=PUBLIC_INTEREST,
+        term=relativedelta(months=REMINDER_TERM_MONTHS),
+        term_label=f"{REMINDER_TERM_MONTHS} mois",
+        start_event="Envoi de la relance",
+        due=reminders_due,
+        action=RetentionAction.DELETE,
+    )
+)
+
+declare_no_personal_data(
+    "committee.MonthlyReport",
+    reason="Chiffres anonymes d'une structure pour un mois ; les commentaires portent sur "
+    "l'activité (le formulaire demande de ne nommer personne) ; les auteurs sont désignés par "
+    "leur compte.",
+)
+declare_no_personal_data(
+    "committee.ActionItem",
+    reason="Axe de progrès du comité ; le porteur est un membre (fiche anonymisable) ou une "
+    "structure ou fonction en texte libre, sans nom de personne.",
+)
+declare_no_personal_data(
+    "committee.Meeting",
+    reason="Réunion du comité (ordre du jour, compte rendu, décisions) ; les présents sont "
+    "des fiches de membres, anonymisées à leur terme.",
+)

@@ -1,0 +1,124 @@
+"""The annual review (« bilan de la mise en œuvre du dispositif », Art. 3.4), per partner or for
+the whole département, as an HTML page and an A4 PDF (WeasyPrint) built from the same data.
+
+Sources: key figures, themes, profiles and the monthly series from ``relais.reporting.stats``
+(computed live: a review is produced a few times a year and must match the activities exactly),
+charts from ``relais.reporting.charts``, permanences (coverage of the Art. 1.2 commitments),
+departmental workshops and attendance from ``relais.reporting.monthly.period_figures``, the
+monthly reports' status, and the committee's meetings and action items of the year.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from relais.reporting import charts, stats
+from relais.reporting.monthly import partner_places, period_figures
+
+from .enums import ReportStatus
+from .models import ActionItem, Meeting, MonthlyReport
+
+PDF_CSS = Path(__file__).resolve().parent / "templates" / "committee" / "pdf" / "review.css"
+
+
+@dataclass
+class Review:
+    year: int
+    partner: object | None
+    totals: object
+    figures: dict
+    themes: object
+    ages: object
+    series: list
+    charts: dict[str, str]  # name → SVG document
+    reports: dict
+    meetings: list
+    actions: list
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.partner) if self.partner else settings.RELAIS_DEPARTMENT_NAME
+
+    @property
+    def title(self) -> str:
+        return f"Bilan {self.year} — {self.scope_label}"
+
+
+def _report_status(year: int, partner) -> dict:
+    reports = MonthlyReport.objects.filter(month__year=year).current()
+    if partner is not None:
+        reports = reports.filter(partner=partner)
+    counts = {status: 0 for status in ReportStatus.values}
+    for status in reports.values_list("status", flat=True):
+        counts[status] += 1
+    return {"validated": counts[ReportStatus.VALIDATED], "total": sum(counts.values()), **counts}
+
+
+def annual_review(*, year: int, partner=None, today: date | None = None) -> Review:
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    filters = stats.StatsFilters(
+        start=first, end=last, partners=(partner.pk,) if partner is not None else ()
+    )
+    totals = stats.totals(filters, source="live")
+    themes = stats.breakdown(filters, "theme", source="live")
+    ages = stats.breakdown(filters, "age", source="live", result=totals)
+    series = stats.monthly_series(filters, months=12, source="live")
+    places = partner_places(partner) if partner is not None else None
+    figures = period_figures(places, first, last, today)
+    meetings = list(Meeting.objects.filter(date__year=year).order_by("date"))
+    actions = ActionItem.objects.filter(meeting__date__year=year).select_related(
+        "owner_member", "partner", "meeting"
+    )
+    if partner is not None:
+        actions = actions.filter(partner=partner)
+    coverage_rows = [(row["place"], int(row["held"])) for row in figures["permanences"]["places"]]
+    review_charts = {
+        "series": charts.series_chart(series, title=f"Activités et accompagnements en {year}"),
+        "themes": charts.breakdown_chart(themes),
+        "ages": charts.breakdown_chart(ages),
+    }
+    if coverage_rows:
+        review_charts["held"] = charts.bar_chart(
+            "Demi-journées de permanence tenues par lieu", coverage_rows, unit="demi-journées"
+        )
+    return Review(
+        year=year,
+        partner=partner,
+        totals=totals,
+        figures=figures,
+        themes=themes,
+        ages=ages,
+        series=series,
+        charts=review_charts,
+        reports=_report_status(year, partner),
+        meetings=meetings,
+        actions=list(actions.order_by("due_on", "pk")),
+    )
+
+
+def render_review_pdf(review: Review) -> bytes:
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string(
+        "committee/pdf/review.html",
+        {
+            "review": review,
+            "figures": review.figures,
+            # WeasyPrint draws inline SVG; the HTML page uses <img> (CSP, see charts.py).
+            "charts": {name: mark_safe(svg) for name, svg in review.charts.items()},
+            "department_name": settings.RELAIS_DEPARTMENT_NAME,
+            "generated_on": timezone.localdate(),
+        },
+    )
+    # Local resources only: generating the document never touches the network.
+    fetcher = URLFetcher(allowed_protocols={"file", "data"})
+    stylesheet = CSS(filename=str(PDF_CSS), url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher, base_url=str(PDF_CSS.parent)).write_pdf(
+        stylesheets=[stylesheet]
+    )

@@ -1,0 +1,33 @@
+"""Reads about mandates (named data: callers check ``perms`` first, except the counts)."""
+
+from django.db.models import Count
+from django.utils import timezone
+
+from .enums import Status
+from .models import Mandate
+
+
+def mandates_for_list(*, status: str = "", beneficiary=None):
+    mandates = Mandate.objects.select_related("beneficiary", "advisor__user")
+    if status:
+        mandates = mandates.with_status(status)
+    if beneficiary is not None:
+        mandates = mandates.filter(beneficiary=beneficiary)
+    return mandates.annotate(action_count=Count("actions"))[:200]
+
+
+def mandate_counts(now=None) -> dict:
+    """Counts by status and by mode: no name, for coordinators and administrators."""
+    now = now or timezone.now()
+    rows = [
+        {"status": status, "count": Mandate.objects.with_status(status, now).count()}
+        for status in Status
+    ]
+    return {"rows": rows, "total": sum(row["count"] for row in rows)}
+
+
+def beneficiary_mandate_counts(beneficiary) -> dict:
+    now = timezone.now()
+    mandates = list(beneficiary.mandates.all())
+    active = sum(1 for m in mandates if m.status_at(now) == Status.ACTIVE)
+    return {"total": len(mandates), "active": active}

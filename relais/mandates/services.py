@@ -1,0 +1,190 @@
+"""Writes to mandates: sign, act under, complete, revoke, attach the scan, destroy.
+
+Every write leaves an entry in the journal (``relais.privacy.journal``): action
+``mandate_action`` with the event, the procedure and the kind of action, the adviser as actor
+and the time; never a name nor free text (the journal outlives the mandate).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from relais.privacy.enums import JournalAction
+from relais.privacy.journal import journal_append
+
+from . import perms
+from .enums import Status
+from .models import Mandate, MandateAction
+from .scans import scan_check, scan_delete, scan_store
+from .texts import CURRENT_VERSION
+
+DATA_REQUEST_PROCEDURE = "Demande de communication de données personnelles"
+MANDATE_FIELDS = (
+    "binds",
+    "mode",
+    "identity_document_type",
+    "scope_families",
+    "named_procedures",
+    "covers_data_requests",
+    "duration",
+)
+
+
+def _journal(user, mandate: Mandate, event: str, **details) -> None:
+    journal_append(
+        actor=user,
+        action=JournalAction.MANDATE_ACTION,
+        subject=mandate,
+        details={"event": event, "beneficiary": mandate.beneficiary_id, **details},
+    )
+
+
+def _require_active(mandate: Mandate) -> None:
+    if mandate.status != Status.ACTIVE:
+        raise ValidationError(f"Ce mandat n'est plus actif ({mandate.status.label.lower()}).")
+
+
+def mandate_create(*, beneficiary, advisor, user, data: dict, now=None) -> Mandate:
+    """Record a mandate signed on site now: identity checked by ``user``, text version current.
+
+    ``advisor`` signs as mandataire; ``user`` is the account entering it (usually the same
+    person). Refused for a beneficiary who objected to the processing of their data.
+    """
+    from relais.privacy.rights import is_objecting
+
+    if is_objecting(beneficiary):
+        raise ValidationError(
+            "Cette personne s'est opposée au traitement de ses données : aucun nouveau mandat."
+        )
+    now = now or timezone.now()
+    unknown = set(data) - set(MANDATE_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown mandate fields: {sorted(unknown)}")
+    mandate = Mandate(
+        beneficiary=beneficiary,
+        advisor=advisor,
+        identity_verified_by=user,
+        identity_verified_at=now,
+        information_text_version=CURRENT_VERSION,
+        signed_at=now,
+        created_by=user,
+        **data,
+    )
+    mandate.expires_at = mandate.compute_expiry()
+    mandate.full_clean(exclude=["integrity_hash"])
+    with transaction.atomic():
+        mandate.save()
+        mandate.integrity_hash = mandate.compute_hash()  # covers the id: after the insert
+        mandate.save(update_fields=["integrity_hash"])
+        _journal(
+            user,
+            mandate,
+            "signed",
+            mode=mandate.mode,
+            binds=mandate.binds,
+            families=list(mandate.scope_families),
+            procedures=len(mandate.named_procedures),
+            data_requests=mandate.covers_data_requests,
+            duration=mandate.duration,
+            text_version=mandate.information_text_version,
+        )
+    return mandate
+
+
+def mandate_record_action(
+    *, mandate: Mandate, user, kind: str, family: str = "", procedure: str = ""
+) -> MandateAction:
+    if not perms.can_act_under(user, mandate):
+        raise PermissionDenied("Ce mandat a été donné au seul conseiller signataire.")
+    _require_active(mandate)
+    if family and family not in mandate.scope_families:
+        raise ValidationError({"family": "Cette famille de démarches n'est pas couverte."})
+    data_request = procedure == DATA_REQUEST_PROCEDURE and not family
+    if data_request and not mandate.covers_data_requests:
+        raise ValidationError(
+            {"kind": "Ce mandat ne couvre pas les demandes de communication de données."}
+        )
+    if procedure and not family and not data_request and procedure not in mandate.named_procedures:
+        raise ValidationError({"procedure": "Cette démarche n'est pas désignée par le mandat."})
+    if kind == "data_request" and not mandate.covers_data_requests:
+        raise ValidationError(
+            {"kind": "Ce mandat ne couvre pas les demandes de communication de données."}
+        )
+    action = MandateAction(
+        mandate=mandate,
+        family=family,
+        procedure=procedure or (mandate.get_family_label(family) if family else ""),
+        kind=kind,
+        advisor=user.advisor,
+    )
+    action.full_clean()
+    with transaction.atomic():
+        action.save()
+        named = procedure in mandate.named_procedures
+        _journal(
+            user,
+            mandate,
+            "action",
+            action=action.pk,
+            kind=kind,
+            family=family,
+            # A named procedure is free text: its rank in the mandate, not its wording.
+            procedure=(mandate.named_procedures.index(procedure) + 1) if named else 0,
+        )
+    return action
+
+
+def mandate_complete(*, mandate: Mandate, user, now=None) -> Mandate:
+    _require_active(mandate)
+    mandate.completed_at = now or timezone.now()
+    with transaction.atomic():
+        mandate.save(update_fields=["completed_at", "updated_at"])
+        _journal(user, mandate, "completed")
+    return mandate
+
+
+def mandate_revoke(*, mandate: Mandate, user, reason: str = "", now=None) -> Mandate:
+    """The beneficiary withdraws the mandate: effective at once, whatever its status."""
+    if mandate.revoked_at:
+        return mandate
+    if mandate.completed_at:
+        raise ValidationError("La démarche est déjà aboutie : le mandat a pris fin.")
+    mandate.revoked_at = now or timezone.now()
+    mandate.revocation_reason = reason.strip()[:200]
+    with transaction.atomic():
+        mandate.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])
+        _journal(user, mandate, "revoked")
+    return mandate
+
+
+def mandate_attach_scan(*, mandate: Mandate, user, uploaded) -> Mandate:
+    scan = scan_check(uploaded)
+    previous = mandate.signed_scan
+    name = scan_store(scan)
+    try:
+        with transaction.atomic():
+            mandate.signed_scan = name
+            mandate.signed_scan_type = scan.content_type
+            mandate.signed_scan_sha256 = scan.sha256
+            mandate.signed_scan_uploaded_at = timezone.now()
+            mandate.save(
+                update_fields=[
+                    "signed_scan",
+                    "signed_scan_type",
+                    "signed_scan_sha256",
+                    "signed_scan_uploaded_at",
+                    "updated_at",
+                ]
+            )
+            _journal(user, mandate, "scan_uploaded", file_sha256=scan.sha256)
+    except Exception:
+        scan_delete(name)
+        raise
+    if previous:
+        transaction.on_commit(lambda: scan_delete(previous))
+    return mandate
+
+
+def mandate_destroy(mandate: Mandate) -> None:
+    """Delete a mandate, its actions and its scan (purge, erasure)."""
+    mandate.delete()  # actions cascade; the post_delete signal removes the scan

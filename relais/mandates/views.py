@@ -1,0 +1,235 @@
+"""Mandate pages: the team's advisers only; coordinators and administrators get counts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.beneficiaries.models import Beneficiary
+from relais.privacy.journal import journal_personal_data_access
+
+from . import documents, perms, queries, services
+from .enums import Status
+from .forms import ActionForm, MandateForm, RevocationForm, ScanForm
+from .models import Mandate
+from .scans import scan_open
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _get(request, pk: int) -> Mandate:
+    _require(perms.can_view_mandates(request.user))
+    return get_object_or_404(
+        Mandate.objects.select_related(
+            "beneficiary", "advisor__user", "identity_verified_by", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def mandate_list(request):
+    _require(perms.can_view_mandates(request.user))
+    status = request.GET.get("statut", "")
+    if status not in Status.values:
+        status = ""
+    beneficiary = None
+    beneficiary_pk = request.GET.get("personne", "")
+    if beneficiary_pk.isdigit():
+        beneficiary = get_object_or_404(Beneficiary, pk=int(beneficiary_pk))
+    mandates = queries.mandates_for_list(status=status, beneficiary=beneficiary)
+    return render(
+        request,
+        "mandates/mandate_list.html",
+        {
+            "mandates": mandates,
+            "status": status,
+            "statuses": Status.choices,
+            "beneficiary": beneficiary,
+        },
+    )
+
+
+@login_required
+def mandate_summary(request):
+    _require(perms.can_view_summary(request.user))
+    return render(request, "mandates/mandate_summary.html", queries.mandate_counts())
+
+
+@login_required
+@never_cache
+def mandate_create(request, beneficiary_pk: int):
+    _require(perms.can_create_mandate(request.user))
+    beneficiary = get_object_or_404(Beneficiary, pk=beneficiary_pk)
+    form = MandateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mandate = services.mandate_create(
+                beneficiary=beneficiary,
+                advisor=request.user.advisor,
+                user=request.user,
+                data=form.data_for_service(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Le mandat est enregistré : imprimez-le pour la signature des deux parties.",
+            )
+            return redirect(mandate)
+    return render(request, "mandates/mandate_form.html", {"form": form, "beneficiary": beneficiary})
+
+
+@login_required
+@never_cache
+def mandate_detail(request, pk: int):
+    mandate = _get(request, pk)
+    journal_personal_data_access(request, mandate, "mandat")
+    return render(
+        request,
+        "mandates/mandate_detail.html",
+        {
+            "mandate": mandate,
+            "actions": mandate.actions.select_related("advisor__user"),
+            "can_act": perms.can_act_under(request.user, mandate) and mandate.is_active,
+            "action_form": ActionForm(mandate=mandate),
+            "scan_form": ScanForm(),
+        },
+    )
+
+
+@login_required
+def mandate_pdf(request, pk: int):
+    mandate = _get(request, pk)
+    journal_personal_data_access(request, mandate, "mandat imprimable (PDF)", export=True)
+    return _pdf(documents.render_mandate_pdf(mandate), f"mandat-{mandate.pk}.pdf")
+
+
+@login_required
+@require_POST
+def mandate_action_create(request, pk: int):
+    mandate = _get(request, pk)
+    _require(perms.can_act_under(request.user, mandate))
+    form = ActionForm(request.POST, mandate=mandate)
+    if form.is_valid():
+        try:
+            services.mandate_record_action(
+                mandate=mandate, user=request.user, **form.data_for_service()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "L'action est inscrite au journal.")
+    else:
+        messages.error(request, "Choisissez la démarche et l'action.")
+    return redirect(mandate)
+
+
+@login_required
+@require_POST
+def mandate_complete_view(request, pk: int):
+    mandate = _get(request, pk)
+    _require(perms.can_act_under(request.user, mandate))
+    try:
+        services.mandate_complete(mandate=mandate, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "La démarche est aboutie : le mandat a pris fin.")
+    return redirect(mandate)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def mandate_revoke_view(request, pk: int):
+    mandate = _get(request, pk)
+    _require(perms.can_revoke(request.user, mandate))
+    form = RevocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mandate_revoke(
+                mandate=mandate, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, "Le mandat est retiré, avec effet immédiat. Imprimez le reçu de retrait."
+            )
+            return redirect(mandate)
+    return render(request, "mandates/mandate_revoke.html", {"mandate": mandate, "form": form})
+
+
+@login_required
+def revocation_receipt(request, pk: int):
+    mandate = _get(request, pk)
+    if not mandate.revoked_at:
+        raise Http404("Ce mandat n'est pas retiré.")
+    journal_personal_data_access(request, mandate, "reçu de retrait (PDF)", export=True)
+    return _pdf(
+        documents.render_revocation_receipt_pdf(mandate), f"recu-retrait-mandat-{mandate.pk}.pdf"
+    )
+
+
+@login_required
+@require_POST
+def scan_upload(request, pk: int):
+    mandate = _get(request, pk)
+    _require(perms.can_act_under(request.user, mandate) or perms.can_revoke(request.user, mandate))
+    form = ScanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.mandate_attach_scan(
+                mandate=mandate, user=request.user, uploaded=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Le mandat signé est déposé.")
+    else:
+        messages.error(request, "Choisissez le fichier du mandat signé.")
+    return redirect(mandate)
+
+
+@login_required
+def scan_download(request, pk: int):
+    mandate = _get(request, pk)
+    if not mandate.signed_scan:
+        raise Http404("Aucun mandat signé déposé.")
+    try:
+        handle = scan_open(mandate.signed_scan)
+    except FileNotFoundError:
+        raise Http404("Fichier introuvable.") from None
+    journal_personal_data_access(request, mandate, "mandat signé numérisé", export=True)
+    extension = mandate.signed_scan.rsplit(".", 1)[-1]
+    response = FileResponse(
+        handle,
+        content_type=mandate.signed_scan_type,
+        as_attachment=False,
+        filename=f"mandat-signe-{mandate.pk}.{extension}",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

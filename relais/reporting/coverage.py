@@ -1,0 +1,35 @@
+"""Half-days held at a place, from the activities: the ``held_half_days`` hook of
+``relais.planning.coverage`` (rule documented there)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from relais.activities.models import Activity
+
+HALF_DAY_MINUTES = 210  # 3 h 30, relais.planning.coverage.HALF_DAY_BLOCK_HOURS
+
+
+def half_days_for_minutes(minutes: int) -> int:
+    if minutes <= 0:
+        return 0
+    return 1 if minutes <= HALF_DAY_MINUTES else 2
+
+
+def held_half_days(place, week: date) -> Decimal | None:
+    """Half-days with activities at ``place`` in the ISO week starting ``week`` (a Monday).
+
+    ``None`` (unknown, not 0) while no activity was ever recorded at the place: it does not
+    report its activities in Relais yet, so its permanences cannot be confirmed either way.
+    """
+    if not Activity.objects.filter(place=place).exists():
+        return None
+    monday = week - timedelta(days=week.weekday())
+    per_day = (
+        Activity.objects.filter(place=place, date__gte=monday, date__lt=monday + timedelta(7))
+        .values("date")
+        .annotate(minutes=Sum("duration_minutes"))
+        .order_by()
+    )
+    return Decimal(sum(half_days_for_minutes(row["minutes"] or 0) for row in per_day))

@@ -1,0 +1,302 @@
+"""Exports of the activities (one row per activity) and of the statistics: CSV, XLSX, ODS.
+
+Never a beneficiary's name, contact or private note: activity rows are read with
+``values_list`` over an explicit column list (``ACTIVITY_COLUMNS``) — the beneficiary appears
+only as « suivie : oui/non » — and the adviser's name only for the Département's team.
+
+Memory (constant whatever the number of rows):
+
+* **CSV** is streamed: rows are read by keyset pages of ``CHUNK`` activities (plus one query for
+  their themes) and written as they come (``StreamingHttpResponse``). UTF-8; ``;`` separator on
+  request (French spreadsheets), with an optional BOM so Excel detects UTF-8.
+* **XLSX** is written by openpyxl in ``write_only`` mode into a temporary file, then streamed
+  (``FileResponse``); the download starts once the file is complete.
+* **ODS**: odfpy holds the whole document in memory, so ODS exports of activities are limited
+  to ``ODS_MAX_ROWS`` rows (a French message suggests XLSX or CSV beyond). Statistics tables are
+  small and always available in ODS.
+
+Columns follow the Coop's activity export (date, type, lieu, durée, thématiques with the Coop's
+codes, matériel, autonomie, orientation, atelier, participants and their breakdowns).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db.models.functions import Coalesce
+
+from relais.activities.enums import (
+    BREAKDOWNS,
+    COOP_CODES,
+    ActivityKind,
+    Autonomy,
+    Equipment,
+    Level,
+    LocationKind,
+    Referral,
+    Theme,
+    count_field,
+)
+from relais.activities.models import EQUIPMENT_FIELDS, ActivityTheme
+
+from .models import DURATION_BUCKETS
+from .stats import Dashboard, StatsFilters, _live_queryset
+
+CHUNK = 2000
+ODS_MAX_ROWS = 20_000
+ODS_LIMIT_MESSAGE = (
+    f"L'export ODS est limité à {ODS_MAX_ROWS:,} lignes".replace(",", " ")
+    + " : choisissez XLSX ou CSV, ou réduisez la période."
+)
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+_COUNT_COLUMNS = [
+    (count_field(prefix, value), f"{label_prefix} : {label}")
+    for prefix, label_prefix in (("gender", "Genre"), ("age", "Âge"), ("status", "Statut"))
+    for value, label in BREAKDOWNS[prefix].choices
+]
+# (header, values_list field); the fields are the whole of what is read from the database.
+ACTIVITY_COLUMNS = [
+    ("Identifiant", "pk"),
+    ("Date", "date"),
+    ("Type", "kind"),
+    ("Durée (min)", "duration_minutes"),
+    ("Lieu d'accompagnement", "location_kind"),
+    ("Lieu d'activité", "place__name"),
+    ("Commune", "commune_name"),
+    ("Structure", "place__partner__name"),
+    ("Autonomie", "autonomy"),
+    ("Orientation", "referral"),
+    ("Titre de l'atelier", "title"),
+    ("Niveau", "level"),
+    ("Participants", "participants_count"),
+    ("Personne suivie", "beneficiary_id"),
+    *[(f"Matériel : {label}", EQUIPMENT_FIELDS[value]) for value, label in Equipment.choices],
+    *[(header, name) for name, header in _COUNT_COLUMNS],
+]
+ADVISOR_COLUMNS = [("Conseiller", "advisor__user__first_name"), ("", "advisor__user__last_name")]
+LABELS = {
+    "kind": dict(ActivityKind.choices),
+    "location_kind": dict(LocationKind.choices),
+    "autonomy": dict(Autonomy.choices),
+    "referral": dict(Referral.choices),
+    "level": dict(Level.choices),
+}
+THEME_LABELS = dict(Theme.choices)
+
+
+def activity_header(*, with_advisor: bool) -> list[str]:
+    header = [h for h, _ in ACTIVITY_COLUMNS[:4]]
+    if with_advisor:
+        header.append("Conseiller")
+    header += [h for h, _ in ACTIVITY_COLUMNS[4:]]
+    return [*header, "Thématiques", "Thématiques (codes Coop)"]
+
+
+def activity_count(filters: StatsFilters) -> int:
+    return _live_queryset(filters, by_theme=False).count()
+
+
+def activity_rows(filters: StatsFilters, *, with_advisor: bool) -> Iterator[list]:
+    """The activities of ``filters`` (scoped beforehand), oldest record first, as lists of
+    cells in the order of :func:`activity_header`. Keyset pages of ``CHUNK`` rows."""
+    fields = [f for _, f in ACTIVITY_COLUMNS]
+    if with_advisor:
+        fields += [f for _, f in ADVISOR_COLUMNS]
+    qs = (
+        _live_queryset(filters, by_theme=False)
+        .annotate(commune_name=Coalesce("place__commune__name", "beneficiary__commune__name"))
+        .order_by("pk")
+        .values_list(*fields)
+    )
+    positions = {name: i for i, name in enumerate(fields)}
+    last = 0
+    while True:
+        chunk = list(qs.filter(pk__gt=last)[:CHUNK])
+        if not chunk:
+            return
+        themes = defaultdict(list)
+        for activity_id, theme in (
+            ActivityTheme.objects.filter(activity_id__in=[r[0] for r in chunk])
+            .order_by("activity_id", "theme")
+            .values_list("activity_id", "theme")
+        ):
+            themes[activity_id].append(theme)
+        for row in chunk:
+            cells = []
+            for _, name in ACTIVITY_COLUMNS:
+                value = row[positions[name]]
+                if name in LABELS:
+                    value = LABELS[name].get(value, "")
+                elif name == "beneficiary_id":
+                    value = "oui" if value else "non"  # the id itself never leaves
+                elif isinstance(value, bool):
+                    value = "oui" if value else "non"
+                elif value is None:
+                    value = ""
+                cells.append(value)
+            if with_advisor:
+                name = f"{row[positions['advisor__user__first_name']]} "
+                name += row[positions["advisor__user__last_name"]]
+                cells.insert(4, name.strip())
+            own = themes.get(row[0], [])
+            cells.append(", ".join(THEME_LABELS[t] for t in own))
+            cells.append(", ".join(COOP_CODES[Theme(t)] for t in own))
+            yield cells
+        last = chunk[-1][0]
+
+
+def stats_tables(result: Dashboard) -> list[tuple[str, list[str], list[list]]]:
+    """The dashboard as (sheet title, header, rows) tables."""
+    t = result.totals
+    indicators = [
+        ["Activités", t.activities],
+        ["Accompagnements individuels", t.individual],
+        ["Ateliers collectifs", t.collective],
+        ["Accompagnements (personnes × séances)", t.accompaniments],
+        ["Participants aux ateliers", t.workshop_participants],
+        ["Nouveaux bénéficiaires suivis", t.new_beneficiaries],
+        ["Accompagnements de bénéficiaires déjà venus", t.returning_visits],
+        ["Accompagnements individuels anonymes", t.anonymous_individual],
+        ["Heures d'accompagnement", t.hours],
+    ]
+    tables = [("Indicateurs", ["Indicateur", "Valeur"], indicators)]
+    for item in result.breakdowns.values():
+        tables.append(
+            (
+                item.title,
+                [item.title, "Activités", "Accompagnements"],
+                [
+                    [
+                        r.label,
+                        "" if r.activities is None else r.activities,
+                        "" if r.accompaniments is None else r.accompaniments,
+                    ]
+                    for r in item.rows
+                ],
+            )
+        )
+    tables.append(
+        (
+            "Série mensuelle",
+            ["Mois", "Activités", "Accompagnements", "Nouveaux bénéficiaires", "Revenus"],
+            [
+                [
+                    f"{p.month:%Y-%m}",
+                    p.activities,
+                    p.accompaniments,
+                    p.new_beneficiaries,
+                    p.returning_visits,
+                ]
+                for p in result.series
+            ],
+        )
+    )
+    return tables
+
+
+def stats_long_rows(tables) -> tuple[list[str], Iterator[list]]:
+    """The tables as one tidy table for CSV: (tableau, libellé, mesure, valeur)."""
+
+    def generate():
+        for title, header, table_rows in tables:
+            for row in table_rows:
+                for measure, value in zip(header[1:], row[1:], strict=True):
+                    if value != "":
+                        yield [title, row[0], measure if len(header) > 2 else "", value]
+
+    return ["Tableau", "Libellé", "Mesure", "Valeur"], generate()
+
+
+# --- Writers ---------------------------------------------------------------------------------
+
+
+class _Line:
+    def write(self, value):
+        return value
+
+
+def csv_stream(
+    header: list[str], rows: Iterable[list], *, delimiter: str = ",", bom: bool = False
+) -> Iterator[bytes]:
+    """Encoded CSV lines, ~``CHUNK`` rows per yielded block. With ``;``, decimals use a comma."""
+    writer = csv.writer(_Line(), delimiter=delimiter, lineterminator="\r\n")
+    if bom:
+        yield b"\xef\xbb\xbf"
+    yield writer.writerow(header).encode("utf-8")
+    block = []
+    for row in rows:
+        if delimiter == ";":
+            row = [str(v).replace(".", ",") if isinstance(v, float) else v for v in row]
+        block.append(writer.writerow(row))
+        if len(block) >= CHUNK:
+            yield "".join(block).encode("utf-8")
+            block = []
+    if block:
+        yield "".join(block).encode("utf-8")
+
+
+def xlsx_file(sheets: Iterable[tuple[str, list[str], Iterable[list]]]):
+    """A temporary file (open, positioned at 0, deleted on close) holding the workbook."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    for title, header, table_rows in sheets:
+        sheet = workbook.create_sheet(_sheet_title(title))
+        bold = []
+        for value in header:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        sheet.append(bold)
+        for row in table_rows:
+            sheet.append(row)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def ods_bytes(sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> bytes:
+    """The spreadsheet as ODS (in memory: callers limit the rows, see ``ODS_MAX_ROWS``)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    for title, header, table_rows in sheets:
+        table = Table(name=_sheet_title(title))
+        for row in [header, *table_rows]:
+            line = TableRow()
+            for value in row:
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    cell = TableCell(valuetype="float", value=value)
+                else:
+                    cell = TableCell(valuetype="string")
+                    value = "" if value is None else str(value)
+                cell.addElement(P(text=str(value)))
+                line.addElement(cell)
+            table.addElement(line)
+        document.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    for char in "[]:*?/\\":
+        title = title.replace(char, " ")
+    return title[:31]
+
+
+__all__ = ["DURATION_BUCKETS"]

@@ -1,0 +1,125 @@
+"""Monthly roll-ups of the activities, so the statistics read a few thousand rows, not millions.
+
+Two tables with the same measure columns (``MEASURE_FIELDS``):
+
+* ``ActivityMonthlyStat``: one row per (month, place, adviser, kind, commune) — grain FINE —
+  and one per (month, kind) — grain COARSE, for figures without a place-related filter;
+* ``ActivityThemeMonthlyStat``: the same plus ``theme`` — themes are multi-valued, so an
+  activity with two themes counts once in each theme row (and once in the first table).
+
+``commune`` is the place's commune, else (activity at home, remote…) the commune of the
+beneficiary when one is linked and known, else empty. Rows are written by
+``relais.reporting.rollup`` (``relais refresh-stats``), never by hand. No personal data: counts
+only, no link to a beneficiary. Foreign keys carry no database constraint (``db_constraint=False``)
+so a roll-up never blocks the deletion of a place or an adviser; the next refresh drops the row.
+"""
+
+from django.db import models
+
+from relais.activities.enums import ALL_COUNT_FIELDS, ActivityKind, Theme
+
+DURATION_BUCKETS = [
+    # (column, upper bound in minutes (inclusive) or None, label)
+    ("duration_15", 15, "15 min ou moins"),
+    ("duration_30", 30, "16 à 30 min"),
+    ("duration_45", 45, "31 à 45 min"),
+    ("duration_60", 60, "46 min à 1 h"),
+    ("duration_90", 90, "1 h à 1 h 30"),
+    ("duration_120", 120, "1 h 30 à 2 h"),
+    ("duration_more", None, "Plus de 2 h"),
+]
+DURATION_FIELDS = [name for name, _, _ in DURATION_BUCKETS]
+
+# Measures summed by the statistics; see relais.reporting.stats for their meaning.
+BASE_MEASURES = [
+    "activities",
+    "individual",
+    "collective",
+    "accompaniments",
+    "workshop_participants",
+    "minutes",
+    "linked",
+    "new_beneficiaries",
+]
+MEASURE_FIELDS = BASE_MEASURES + ALL_COUNT_FIELDS + DURATION_FIELDS
+# Grains: FINE rows carry place, adviser and commune; COARSE rows (all three empty) sum a month
+# and kind (and theme) over every place, so unfiltered figures read a few hundred rows.
+FINE, COARSE = 0, 1
+
+
+def _fk(model: str, verbose_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        model,
+        verbose_name=verbose_name,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
+class MonthlyStatBase(models.Model):
+    month = models.DateField("mois")  # first day of the month
+    grain = models.PositiveSmallIntegerField("grain", default=FINE)
+    place = _fk("places.Place", "lieu")
+    advisor = _fk("team.Advisor", "conseiller")
+    commune = _fk("core.Commune", "commune")
+    kind = models.CharField("type", max_length=10, choices=ActivityKind.choices)
+
+    activities = models.PositiveIntegerField(default=0)
+    individual = models.PositiveIntegerField(default=0)
+    collective = models.PositiveIntegerField(default=0)
+    accompaniments = models.PositiveIntegerField(default=0)
+    workshop_participants = models.PositiveIntegerField(default=0)
+    minutes = models.BigIntegerField(default=0)
+    linked = models.PositiveIntegerField(default=0)
+    new_beneficiaries = models.PositiveIntegerField(default=0)
+    locals().update({name: models.PositiveIntegerField(default=0) for name in ALL_COUNT_FIELDS})
+    locals().update({name: models.PositiveIntegerField(default=0) for name in DURATION_FIELDS})
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} · {self.get_kind_display()} · {self.activities} activité(s)"
+
+
+class ActivityMonthlyStat(MonthlyStatBase):
+    class Meta:
+        verbose_name = "statistique mensuelle"
+        verbose_name_plural = "statistiques mensuelles"
+        indexes = [
+            models.Index(fields=["grain", "month"], name="stat_month"),
+            models.Index(fields=["place", "month"], name="stat_place_month"),
+            models.Index(fields=["advisor", "month"], name="stat_advisor_month"),
+            models.Index(fields=["commune", "month"], name="stat_commune_month"),
+        ]
+
+
+class ActivityThemeMonthlyStat(MonthlyStatBase):
+    theme = models.CharField("thématique", max_length=30, choices=Theme.choices)
+
+    class Meta:
+        verbose_name = "statistique mensuelle par thématique"
+        verbose_name_plural = "statistiques mensuelles par thématique"
+        indexes = [
+            models.Index(fields=["grain", "month", "theme"], name="stat_theme_month"),
+            models.Index(fields=["grain", "theme", "month"], name="stat_theme_by_theme"),
+            models.Index(fields=["commune", "month"], name="stat_theme_commune_month"),
+            models.Index(fields=["place", "month"], name="stat_theme_place_month"),
+            models.Index(fields=["advisor", "month"], name="stat_theme_advisor_month"),
+        ]
+
+
+class StatsRefresh(models.Model):
+    """Singleton (pk=1): where the incremental refresh stopped."""
+
+    watermark = models.DateTimeField("activités modifiées jusqu'au", null=True, blank=True)
+    refreshed_at = models.DateTimeField("dernière mise à jour", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mise à jour des statistiques"
+
+    def __str__(self) -> str:
+        return f"Statistiques à jour au {self.refreshed_at}"

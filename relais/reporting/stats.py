@@ -1,0 +1,545 @@
+"""The statistics query layer: totals, breakdowns and monthly series of the activities.
+
+Stable API, imported by the dashboard, the exports, the monthly partner report, the committee
+pages and the API. Every function takes a :class:`StatsFilters` and returns plain dataclasses
+(integers and French labels, never a person's name or note):
+
+* :func:`totals` → :class:`Totals`
+* :func:`breakdown` (one of ``DIMENSIONS``) → :class:`Breakdown`
+* :func:`monthly_series` → list of :class:`MonthPoint` (12 months ending with the period)
+* :func:`dashboard` → :class:`Dashboard` (all of the above in ~8 queries)
+* :func:`scoped_filters` applies who-sees-what; :func:`refreshed_at` tells how fresh figures are.
+
+**Measures** (the Coop's vocabulary):
+
+* ``activities``: activity records (« comptes rendus d'activité »), individual or collective;
+* ``accompaniments``: person-sessions, the Coop's « accompagnements »: an individual activity
+  counts 1, a workshop counts its participants (Σ ``participants_count``);
+* ``workshop_participants``: the participants of collective workshops only;
+* ``new_beneficiaries``: followed people (activity linked to a beneficiary) whose very first
+  activity, all places and advisers together, falls in the period and the filters — an exact
+  count of distinct people;
+* ``returning_visits`` (« revenus »): individual activities linked to a beneficiary who had been
+  helped before (``linked − new_beneficiaries``). Counted in visits, not in distinct people:
+  distinct counts do not add up across months, and a roll-up must add up;
+* ``anonymous_individual``: individual activities with nobody linked.
+
+**Periods are whole months** (``start`` and ``end`` are normalised to months), read from the
+monthly roll-up (``source="rollup"``, refreshed every 5 minutes by ``relais refresh-stats``).
+``source="live"`` computes the same figures from the activity rows (tests, small data).
+
+**Commune** is the commune of the place, else (at home, remote) the beneficiary's commune when
+known. **Themes** are multi-valued: the theme breakdown's counts add up to more than the total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from relais.activities.enums import (
+    BREAKDOWNS,
+    ActivityKind,
+    AgeBracket,
+    Gender,
+    SocialStatus,
+    Theme,
+    count_field,
+)
+from relais.activities.models import Activity, ActivityTheme
+
+from .models import (
+    DURATION_BUCKETS,
+    MEASURE_FIELDS,
+    ActivityMonthlyStat,
+    ActivityThemeMonthlyStat,
+    StatsRefresh,
+)
+
+SOURCES = ("rollup", "live")
+DIMENSIONS = {
+    # name → (French title, main unit)
+    "theme": ("Thématiques", "activities"),
+    "duration": ("Durée des activités", "activities"),
+    "place": ("Lieux", "activities"),
+    "commune": ("Communes", "activities"),
+    "partner": ("Structures partenaires", "activities"),
+    "advisor": ("Conseillers", "activities"),
+    "kind": ("Type d'activité", "activities"),
+    "age": ("Tranches d'âge", "accompaniments"),
+    "gender": ("Genre", "accompaniments"),
+    "status": ("Statut", "accompaniments"),
+}
+UNIT_LABELS = {"activities": "activités", "accompaniments": "accompagnements"}
+NO_PLACE_LABEL = "Hors lieu (domicile, à distance…)"
+NO_COMMUNE_LABEL = "Commune inconnue"
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+# --- Filters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatsFilters:
+    """What to count. ``start``/``end``: any day of the first and last month (inclusive).
+
+    Empty tuples and strings mean « all ». Ids are primary keys (Organisation for
+    ``partners``, Place, team.Advisor, core.Commune); ``theme`` and ``kind`` are enum values.
+    """
+
+    start: date
+    end: date
+    partners: tuple[int, ...] = ()
+    places: tuple[int, ...] = ()
+    advisors: tuple[int, ...] = ()
+    communes: tuple[int, ...] = ()
+    theme: str = ""
+    kind: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "start", month_start(self.start))
+        object.__setattr__(self, "end", month_start(self.end))
+        for name in ("partners", "places", "advisors", "communes"):
+            object.__setattr__(self, name, tuple(sorted({int(v) for v in getattr(self, name)})))
+
+    @classmethod
+    def last_months(cls, months: int = 12, today: date | None = None, **filters) -> StatsFilters:
+        """The ``months`` months ending with the current one."""
+        end = month_start(today or timezone.localdate())
+        return cls(start=end - relativedelta(months=months - 1), end=end, **filters)
+
+    @property
+    def end_exclusive(self) -> date:
+        return self.end + relativedelta(months=1)
+
+    @property
+    def months(self) -> list[date]:
+        result, month = [], self.start
+        while month <= self.end:
+            result.append(month)
+            month += relativedelta(months=1)
+        return result
+
+
+def scoped_filters(user, filters: StatsFilters) -> StatsFilters:
+    """Apply who-sees-what. Partner staff: their structure's places only (a partner filter on
+    another structure yields nothing). Coordinators, administrators, committee members and
+    advisers: every place — aggregates only, no names anywhere in this module."""
+    if getattr(user, "is_partner_staff", False):
+        own = user.organisation_id or 0
+        partners = (own,) if not filters.partners or own in filters.partners else (-1,)
+        return replace(filters, partners=partners)
+    return filters
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Totals:
+    activities: int = 0
+    individual: int = 0
+    collective: int = 0
+    accompaniments: int = 0
+    workshop_participants: int = 0
+    minutes: int = 0
+    linked: int = 0
+    new_beneficiaries: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # gender_*, age_*, status_*, duration_*
+
+    @property
+    def returning_visits(self) -> int:
+        return self.linked - self.new_beneficiaries
+
+    @property
+    def anonymous_individual(self) -> int:
+        return self.individual - self.linked
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+@dataclass
+class BreakdownRow:
+    key: str
+    label: str
+    activities: int | None = None
+    accompaniments: int | None = None
+
+
+@dataclass
+class Breakdown:
+    dimension: str
+    title: str
+    unit: str  # "activities" or "accompaniments": the column ``count`` reads
+    rows: list[BreakdownRow]
+
+    @property
+    def unit_label(self) -> str:
+        return UNIT_LABELS[self.unit]
+
+    def counts(self) -> list[tuple[str, int]]:
+        """(label, count in ``unit``) pairs, for charts."""
+        return [(row.label, getattr(row, self.unit) or 0) for row in self.rows]
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.counts())
+
+
+@dataclass
+class MonthPoint:
+    month: date
+    activities: int = 0
+    accompaniments: int = 0
+    new_beneficiaries: int = 0
+    returning_visits: int = 0
+
+
+@dataclass
+class Dashboard:
+    filters: StatsFilters
+    totals: Totals
+    breakdowns: dict[str, Breakdown]
+    series: list[MonthPoint]
+    refreshed_at: datetime | None
+
+
+# --- Row source: roll-up or live -------------------------------------------------------------
+
+
+def _live_measures(prefix: str) -> dict:
+    """Aggregates over Activity (``prefix=""``) or ActivityTheme (``"activity__"``)."""
+    p = prefix
+    pk = "activity_id" if p else "pk"
+    one = Value(1, output_field=IntegerField())
+
+    def count_if(condition: Q):
+        return Sum(Case(When(condition, then=one), default=Value(0)), output_field=IntegerField())
+
+    earlier = Activity.objects.filter(beneficiary_id=OuterRef(f"{p}beneficiary_id")).filter(
+        Q(date__lt=OuterRef(f"{p}date")) | Q(date=OuterRef(f"{p}date"), pk__lt=OuterRef(pk))
+    )
+    measures = {
+        "activities": Count(pk),
+        "individual": count_if(Q(**{f"{p}kind": ActivityKind.INDIVIDUAL})),
+        "collective": count_if(Q(**{f"{p}kind": ActivityKind.COLLECTIVE})),
+        "accompaniments": Sum(f"{p}participants_count"),
+        "workshop_participants": Sum(
+            Case(
+                When(Q(**{f"{p}kind": ActivityKind.COLLECTIVE}), then=F(f"{p}participants_count")),
+                default=Value(0),
+            ),
+            output_field=IntegerField(),
+        ),
+        "minutes": Sum(f"{p}duration_minutes"),
+        "linked": count_if(Q(**{f"{p}beneficiary__isnull": False})),
+        "new_beneficiaries": count_if(Q(**{f"{p}beneficiary__isnull": False}) & ~Exists(earlier)),
+    }
+    for prefix_name in BREAKDOWNS:
+        for value in BREAKDOWNS[prefix_name].values:
+            name = count_field(prefix_name, value)
+            measures[name] = Sum(f"{p}{name}")
+    low = 0
+    for name, high, _ in DURATION_BUCKETS:
+        condition = Q(**{f"{p}duration_minutes__gt": low})
+        if high is not None:
+            condition &= Q(**{f"{p}duration_minutes__lte": high})
+        measures[name] = count_if(condition)
+        low = high or low
+    return measures
+
+
+def _live_queryset(filters: StatsFilters, by_theme: bool):
+    p = "activity__" if by_theme else ""
+    qs = ActivityTheme.objects.all() if by_theme else Activity.objects.all()
+    qs = qs.filter(**{f"{p}date__gte": filters.start, f"{p}date__lt": filters.end_exclusive})
+    if filters.partners:
+        qs = qs.filter(**{f"{p}place__partner_id__in": filters.partners})
+    if filters.places:
+        qs = qs.filter(**{f"{p}place_id__in": filters.places})
+    if filters.advisors:
+        qs = qs.filter(**{f"{p}advisor_id__in": filters.advisors})
+    if filters.kind:
+        qs = qs.filter(**{f"{p}kind": filters.kind})
+    if filters.theme:
+        qs = qs.filter(theme=filters.theme) if by_theme else qs.filter(themes__theme=filters.theme)
+    if filters.communes:
+        qs = qs.filter(
+            Q(**{f"{p}place__commune_id__in": filters.communes})
+            | Q(
+                **{
+                    f"{p}place__isnull": True,
+                    f"{p}beneficiary__commune_id__in": filters.communes,
+                }
+            )
+        )
+    return qs
+
+
+def _live_keys(by_theme: bool) -> dict:
+    p = "activity__" if by_theme else ""
+    keys = {
+        "month": TruncMonth(f"{p}date"),
+        "place": F(f"{p}place_id"),
+        "advisor": F(f"{p}advisor_id"),
+        "kind": F(f"{p}kind"),
+        "commune": Coalesce(f"{p}place__commune_id", f"{p}beneficiary__commune_id"),
+    }
+    if by_theme:
+        keys["theme"] = F("theme")
+    return keys
+
+
+def _rollup_queryset(filters: StatsFilters, by_theme: bool):
+    from relais.places.models import Place
+
+    model = ActivityThemeMonthlyStat if by_theme else ActivityMonthlyStat
+    qs = model.objects.filter(month__gte=filters.start, month__lte=filters.end)
+    if filters.partners:
+        qs = qs.filter(
+            place_id__in=Place.objects.filter(partner_id__in=filters.partners).values("pk")
+        )
+    if filters.places:
+        qs = qs.filter(place_id__in=filters.places)
+    if filters.advisors:
+        qs = qs.filter(advisor_id__in=filters.advisors)
+    if filters.communes:
+        qs = qs.filter(commune_id__in=filters.communes)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.theme:
+        qs = qs.filter(theme=filters.theme)
+    return qs
+
+
+COARSE_KEYS = {"month", "kind", "theme"}
+
+
+def grain_for(filters: StatsFilters, group_by) -> int:
+    """The roll-up grain able to answer: COARSE (month, kind, theme only: a few hundred rows a
+    year) when no place, partner, adviser or commune is involved, else FINE."""
+    from .models import COARSE, FINE
+
+    located = filters.partners or filters.places or filters.advisors or filters.communes
+    return FINE if located or not set(group_by) <= COARSE_KEYS else COARSE
+
+
+def grouped_queryset(
+    filters: StatsFilters,
+    group_by: list[str],
+    *,
+    source: str = "rollup",
+    measures: list[str] | None = None,
+):
+    """The ``values(k_<key>…).annotate(m_<measure>…)`` queryset behind :func:`rows`, its
+    columns in that order (the roll-up refresh inserts its SQL as is)."""
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}")
+    measures = measures or MEASURE_FIELDS
+    by_theme = bool(filters.theme) or "theme" in group_by
+    if source == "live":
+        qs = _live_queryset(filters, by_theme)
+        keys = _live_keys(by_theme)
+        all_measures = _live_measures("activity__" if by_theme else "")
+        aggregates = {name: all_measures[name] for name in measures}
+    else:
+        qs = _rollup_queryset(filters, by_theme).filter(grain=grain_for(filters, group_by))
+        keys = {"place": F("place_id"), "advisor": F("advisor_id"), "commune": F("commune_id")}
+        keys |= {"month": F("month"), "kind": F("kind"), "theme": F("theme")}
+        aggregates = {name: Sum(name) for name in measures}
+    aggregates = {f"m_{name}": expression for name, expression in aggregates.items()}
+    if not group_by:
+        return qs, aggregates
+    qs = qs.values(**{f"k_{key}": keys[key] for key in group_by}).annotate(**aggregates)
+    return qs.order_by(), None
+
+
+def rows(
+    filters: StatsFilters,
+    group_by: list[str],
+    *,
+    source: str = "rollup",
+    measures: list[str] | None = None,
+) -> list[dict]:
+    """Summed measures grouped by keys (``month``, ``place``, ``advisor``, ``kind``,
+    ``commune``, ``theme``): one dict per group, with the keys and the measures (0, not None).
+
+    Low-level: the building block of the functions below.
+    """
+    measures = measures or MEASURE_FIELDS
+    qs, aggregates = grouped_queryset(filters, group_by, source=source, measures=measures)
+    result = [qs.aggregate(**aggregates)] if aggregates is not None else list(qs)
+    cleaned = []
+    for row in result:
+        item = {key: row[f"k_{key}"] for key in group_by}
+        item.update({name: row[f"m_{name}"] or 0 for name in measures})
+        cleaned.append(item)
+    return cleaned
+
+
+# --- Public queries --------------------------------------------------------------------------
+
+
+def totals(filters: StatsFilters, *, source: str = "rollup") -> Totals:
+    """Every measure over the period and filters (one query)."""
+    row = rows(filters, [], source=source)[0]
+    base = {name: row[name] for name in Totals.__dataclass_fields__ if name != "counts"}
+    counts = {name: row[name] for name in MEASURE_FIELDS if name not in base}
+    return Totals(**base, counts=counts)
+
+
+def _vocabulary_breakdown(dimension: str, result: Totals) -> list[BreakdownRow]:
+    vocabulary = {"age": AgeBracket, "gender": Gender, "status": SocialStatus}[dimension]
+    return [
+        BreakdownRow(value, label, accompaniments=result.counts[count_field(dimension, value)])
+        for value, label in vocabulary.choices
+    ]
+
+
+def _labels(dimension: str, ids) -> dict:
+    ids = [i for i in ids if i is not None]
+    if dimension == "place":
+        from relais.places.models import Place
+
+        return dict(Place.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if dimension == "commune":
+        from relais.core.models import Commune
+
+        return dict(Commune.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if dimension == "advisor":
+        from relais.team.models import Advisor
+
+        return {
+            a.pk: a.user.get_full_name()
+            for a in Advisor.objects.filter(pk__in=ids).select_related("user")
+        }
+    return {}
+
+
+def breakdown(
+    filters: StatsFilters,
+    dimension: str,
+    *,
+    source: str = "rollup",
+    result: Totals | None = None,
+) -> Breakdown:
+    """Counts by one dimension of ``DIMENSIONS``, largest first (vocabularies in their order).
+
+    ``age``, ``gender``, ``status``, ``duration`` and ``kind`` are read from ``result`` (the
+    :func:`totals` of the same filters) when given, else computed. The rows of every dimension
+    but ``theme`` add up to the totals (``theme``: more, an activity may have several).
+    """
+    title, unit = DIMENSIONS[dimension]
+    if dimension in {"age", "gender", "status", "duration", "kind"}:
+        result = result or totals(filters, source=source)
+        if dimension == "duration":
+            items = [
+                BreakdownRow(name, label, activities=result.counts[name])
+                for name, _, label in DURATION_BUCKETS
+            ]
+        elif dimension == "kind":
+            items = [
+                BreakdownRow(ActivityKind.INDIVIDUAL, ActivityKind.INDIVIDUAL.label,
+                             result.individual, result.individual),
+                BreakdownRow(ActivityKind.COLLECTIVE, ActivityKind.COLLECTIVE.label,
+                             result.collective, result.workshop_participants),
+            ]  # fmt: skip
+        else:
+            items = _vocabulary_breakdown(dimension, result)
+        return Breakdown(dimension, title, unit, items)
+
+    measures = ["activities", "accompaniments"]
+    if dimension == "partner":
+        grouped = rows(filters, ["place"], source=source, measures=measures)
+        from relais.places.models import Place
+
+        places = dict(Place.objects.filter(pk__in=[r["place"] for r in grouped if r["place"]])
+                      .values_list("pk", "partner__name"))  # fmt: skip
+        merged: dict[str, BreakdownRow] = {}
+        for row in grouped:
+            name = places.get(row["place"]) or NO_PLACE_LABEL
+            item = merged.setdefault(name, BreakdownRow(name, name, 0, 0))
+            item.activities += row["activities"]
+            item.accompaniments += row["accompaniments"]
+        items = list(merged.values())
+    else:
+        grouped = rows(filters, [dimension], source=source, measures=measures)
+        labels = _labels(dimension, [row[dimension] for row in grouped])
+        if dimension == "theme":
+            labels = dict(Theme.choices)
+        empty = {"place": NO_PLACE_LABEL, "commune": NO_COMMUNE_LABEL}.get(dimension, "—")
+        items = [
+            BreakdownRow(
+                str(row[dimension] or ""),
+                labels.get(row[dimension], empty) if row[dimension] is not None else empty,
+                row["activities"],
+                row["accompaniments"],
+            )
+            for row in grouped
+        ]
+    items.sort(key=lambda item: (-(item.activities or 0), item.label))
+    return Breakdown(dimension, title, unit, items)
+
+
+def monthly_series(
+    filters: StatsFilters, *, months: int = 12, source: str = "rollup"
+) -> list[MonthPoint]:
+    """One point per month for the ``months`` months ending with ``filters.end`` (zeros
+    included), whatever ``filters.start``."""
+    window = replace(filters, start=filters.end - relativedelta(months=months - 1))
+    grouped = rows(
+        window,
+        ["month"],
+        source=source,
+        measures=["activities", "accompaniments", "linked", "new_beneficiaries"],
+    )
+    by_month = {month_start(row["month"]): row for row in grouped if row["month"]}
+    points = []
+    for month in window.months:
+        row = by_month.get(month)
+        if row is None:
+            points.append(MonthPoint(month))
+        else:
+            points.append(
+                MonthPoint(
+                    month,
+                    row["activities"],
+                    row["accompaniments"],
+                    row["new_beneficiaries"],
+                    row["linked"] - row["new_beneficiaries"],
+                )
+            )
+    return points
+
+
+DASHBOARD_DIMENSIONS = ["theme", "duration", "place", "commune", "age", "gender", "status", "kind"]
+
+
+def dashboard(filters: StatsFilters, *, source: str = "rollup") -> Dashboard:
+    """Totals, the dashboard's breakdowns and the 12-month series."""
+    result = totals(filters, source=source)
+    return Dashboard(
+        filters=filters,
+        totals=result,
+        breakdowns={
+            name: breakdown(filters, name, source=source, result=result)
+            for name in DASHBOARD_DIMENSIONS
+        },
+        series=monthly_series(filters, source=source),
+        refreshed_at=refreshed_at() if source == "rollup" else timezone.now(),
+    )
+
+
+def refreshed_at() -> datetime | None:
+    """When the roll-up was last refreshed (``None``: never — figures are empty)."""
+    return StatsRefresh.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()

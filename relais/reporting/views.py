@@ -1,0 +1,129 @@
+"""Statistics dashboard and exports. Thin: the figures come from ``stats``, the files from
+``exports``; ``perms`` decides who sees what."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from . import charts, exports, perms, stats
+from .filters import StatsFilterForm
+
+
+def _filters(request):
+    if not perms.can_view_statistics(request.user):
+        raise PermissionDenied
+    form = StatsFilterForm(request.GET or None, user=request.user)
+    return form, stats.scoped_filters(request.user, form.filters())
+
+
+def _filename(stem: str, fmt: str) -> str:
+    return f"{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+
+
+@login_required
+def dashboard(request):
+    form, filters = _filters(request)
+    result = stats.dashboard(filters)
+    breakdowns = [
+        {
+            "title": item.title,
+            "chart": charts.data_uri(charts.breakdown_chart(item)),
+            "columns": ["Activités", "Accompagnements"],
+            "rows": [
+                (row.label, [_cell(row.activities), _cell(row.accompaniments)]) for row in item.rows
+            ],
+        }
+        for item in result.breakdowns.values()
+    ]
+    series = {
+        "title": "Activités et accompagnements sur 12 mois",
+        "chart": charts.data_uri(charts.series_chart(result.series)),
+        "columns": ["Activités", "Accompagnements", "Nouveaux bénéficiaires", "Revenus"],
+        "rows": [
+            (
+                f"{p.month:%m/%Y}",
+                [p.activities, p.accompaniments, p.new_beneficiaries, p.returning_visits],
+            )
+            for p in result.series
+        ],
+    }
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "result": result,
+            "breakdowns": breakdowns,
+            "series": series,
+            "query": query,
+            "can_export_activities": perms.can_export_activities(request.user),
+            "is_partner_staff": request.user.is_partner_staff,
+        },
+    )
+
+
+def _cell(value):
+    return "—" if value is None else value
+
+
+def _delimiter(request) -> tuple[str, bool]:
+    semicolon = request.GET.get("sep") in {"semicolon", ";"}
+    return (";" if semicolon else ","), request.GET.get("bom") == "1"
+
+
+@login_required
+def export_activities(request, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    _, filters = _filters(request)
+    if not perms.can_export_activities(request.user):
+        raise PermissionDenied
+    with_advisor = perms.sees_advisor_names(request.user)
+    header = exports.activity_header(with_advisor=with_advisor)
+    rows = exports.activity_rows(filters, with_advisor=with_advisor)
+    name = _filename("activites", fmt)
+    if fmt == "csv":
+        delimiter, bom = _delimiter(request)
+        response = StreamingHttpResponse(
+            exports.csv_stream(header, rows, delimiter=delimiter, bom=bom),
+            content_type=exports.FORMATS[fmt],
+        )
+    elif fmt == "xlsx":
+        handle = exports.xlsx_file([("Activités", header, rows)])
+        response = FileResponse(handle, content_type=exports.FORMATS[fmt])
+    else:
+        if exports.activity_count(filters) > exports.ODS_MAX_ROWS:
+            messages.error(request, exports.ODS_LIMIT_MESSAGE)
+            return redirect(reverse("reporting:dashboard") + "?" + request.GET.urlencode())
+        response = HttpResponse(
+            exports.ods_bytes([("Activités", header, rows)]), content_type=exports.FORMATS[fmt]
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def export_statistics(request, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404
+    _, filters = _filters(request)
+    tables = exports.stats_tables(stats.dashboard(filters))
+    name = _filename("statistiques", fmt)
+    if fmt == "csv":
+        delimiter, bom = _delimiter(request)
+        header, rows = exports.stats_long_rows(tables)
+        response = StreamingHttpResponse(
+            exports.csv_stream(header, rows, delimiter=delimiter, bom=bom),
+            content_type=exports.FORMATS[fmt],
+        )
+    elif fmt == "xlsx":
+        response = FileResponse(exports.xlsx_file(tables), content_type=exports.FORMATS[fmt])
+    else:
+        response = HttpResponse(exports.ods_bytes(tables), content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

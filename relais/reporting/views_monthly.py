@@ -1,0 +1,176 @@
+"""Pages of the monthly partner reports (Art. 3.4): list, detail, and the workflow's POSTs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from relais.committee.enums import ReportStatus
+from relais.committee.models import MonthlyReport
+from relais.core.models import Organisation
+
+from . import monthly_perms as perms
+from . import monthly_services as services
+from .monthly import month_label, monthly_figures, parse_month, previous_month
+from .monthly_forms import MonthlyCommentForm, MonthlyReturnForm
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _report(request, pk: int) -> MonthlyReport:
+    report = get_object_or_404(MonthlyReport.objects.select_related("partner"), pk=pk)
+    if not perms.can_view(request.user, report):
+        raise PermissionDenied
+    return report
+
+
+@login_required
+def report_list(request):
+    """Department staff: every partner for a month. Partner staff: their structure's reports."""
+    if not perms.can_list(request.user):
+        raise PermissionDenied
+    month = parse_month(request.GET.get("mois", "")) or previous_month(timezone.localdate())
+    reports = MonthlyReport.objects.visible_to(request.user).current().select_related("partner")
+    context = {"month": month, "month_label": month_label(month), "can_prepare": False}
+    if request.user.is_partner_staff:
+        context["reports"] = reports.order_by("-month")
+        context["to_validate"] = [r for r in context["reports"] if r.status == "submitted"]
+        return render(request, "reporting/monthly_list_partner.html", context)
+    by_partner = {r.partner_id: r for r in reports.filter(month=month)}
+    context["rows"] = [
+        (partner, by_partner.get(partner.pk))
+        for partner in Organisation.objects.partners().order_by("name")
+    ]
+    context["can_prepare"] = perms.can_prepare(request.user)
+    context["previous"] = previous_month(month)
+    return render(request, "reporting/monthly_list.html", context)
+
+
+@login_required
+@require_POST
+def report_create(request):
+    if not perms.can_prepare(request.user):
+        raise PermissionDenied
+    partner = get_object_or_404(Organisation.objects.partners(), pk=request.POST.get("partner"))
+    month = parse_month(request.POST.get("mois", ""))
+    if month is None:
+        messages.error(request, "Mois invalide.")
+        return redirect("monthly:list")
+    try:
+        report = services.monthly_report_create(partner=partner, month=month, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("monthly:list")
+    return redirect(report)
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = _report(request, pk)
+    user = request.user
+    editable = report.status in services.EDITABLE
+    # A draft shows today's figures; from submission on, the frozen snapshot.
+    figures = (
+        monthly_figures(partner=report.partner, month=report.month) if editable else report.figures
+    )
+    versions = MonthlyReport.objects.filter(partner=report.partner, month=report.month).order_by(
+        "-version"
+    )
+    return render(
+        request,
+        "reporting/monthly_detail.html",
+        {
+            "report": report,
+            "figures": figures,
+            "live_figures": editable,
+            "versions": versions,
+            "is_current": versions[0].pk == report.pk,
+            "can_edit": editable and perms.can_prepare(user),
+            "can_validate": report.status == ReportStatus.SUBMITTED
+            and perms.can_validate(user, report),
+            "can_correct": report.is_locked
+            and perms.can_prepare(user)
+            and versions[0].pk == report.pk,
+            "comment_form": MonthlyCommentForm(initial={"adviser_comment": report.adviser_comment}),
+            "return_form": MonthlyReturnForm(),
+        },
+    )
+
+
+def _act(request, pk: int, action, success: str, **extra):
+    report = _report(request, pk)
+    try:
+        report = action(report=report, user=request.user, **extra)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("monthly:detail", pk=pk)
+    messages.success(request, success)
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def report_update(request, pk: int):
+    form = MonthlyCommentForm(request.POST)
+    comment = form.cleaned_data["adviser_comment"] if form.is_valid() else ""
+    return _act(
+        request,
+        pk,
+        services.monthly_report_update,
+        "Le commentaire est enregistré.",
+        adviser_comment=comment,
+    )
+
+
+@login_required
+@require_POST
+def report_submit(request, pk: int):
+    form = MonthlyCommentForm(request.POST)
+    comment = form.cleaned_data["adviser_comment"] if form.is_valid() else None
+    return _act(
+        request,
+        pk,
+        services.monthly_report_submit,
+        "Le compte rendu est transmis à la structure pour validation.",
+        adviser_comment=comment,
+    )
+
+
+@login_required
+@require_POST
+def report_validate(request, pk: int):
+    return _act(
+        request,
+        pk,
+        services.monthly_report_validate,
+        "Le compte rendu est validé. Il ne peut plus être modifié.",
+    )
+
+
+@login_required
+@require_POST
+def report_return(request, pk: int):
+    form = MonthlyReturnForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    return _act(
+        request,
+        pk,
+        services.monthly_report_return,
+        "Le compte rendu est renvoyé au conseiller avec votre commentaire.",
+        comment=comment,
+    )
+
+
+@login_required
+@require_POST
+def report_correct(request, pk: int):
+    return _act(
+        request,
+        pk,
+        services.monthly_report_correct,
+        "Une nouvelle version du compte rendu est ouverte ; la version validée reste archivée.",
+    )

@@ -1,0 +1,37 @@
+"""Canary rows for the committee's retention rules (collected by tests/privacy/test_purge.py)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from relais.committee.models import CommitteeMember, MonthlyReportReminder
+
+from ..factories import OrganisationFactory
+
+
+def _member(**fields):
+    return CommitteeMember.objects.create(
+        category="other_employer", other_organisation="Association témoin", **fields
+    )
+
+
+def make_committee_members():
+    due = _member(
+        full_name="Membre ancien", joined_on=dt.date(2015, 1, 1), left_on=dt.date(2018, 1, 1)
+    )
+    fresh = _member(full_name="Membre actuel", joined_on=dt.date(2024, 1, 1))
+    return due, fresh
+
+
+def make_monthly_report_reminders():
+    partner = OrganisationFactory()
+    common = {"partner": partner, "month": dt.date(2026, 1, 1), "kind": "not_submitted"}
+    due = MonthlyReportReminder.objects.create(
+        **common,
+        recipient="ancien@exemple.test",
+        sent_at=timezone.now() - dt.timedelta(days=365 * 3),
+    )
+    fresh = MonthlyReportReminder.objects.create(
+        **common, version=1, recipient="recent@exemple.test"
+    )
+    return due, fresh

@@ -1,0 +1,101 @@
+"""A resident books an appointment at the Médiathèque de Prades on a phone, without an account,
+gets the e-mail (test mail outbox) and cancels through its link. Every public page passes
+axe-core."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from relais.bookings.appointments import Appointment
+from relais.bookings.enums import AppointmentStatus
+
+from ..bookings.appointment_helpers import (
+    advisor,
+    appointment_type,
+    covered_place,
+    next_day,
+    permanence,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def prades():
+    place = covered_place(name="Médiathèque de Prades", slug="mediatheque-prades")
+    permanence(place, [advisor()], weekday=1, start="14:00", end="17:30")
+    appointment_type(
+        name="Aide aux démarches en ligne",
+        minutes=45,
+        description="Déclarer ses revenus, prendre rendez-vous en préfecture, France Travail…",
+    )
+    appointment_type(name="Prise en main d'un smartphone", minutes=60)
+    return place
+
+
+def _fits(page) -> None:
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_resident_books_an_appointment_gets_the_email_and_cancels_by_the_link(
+    page, live_server, prades, assert_accessible, console_errors
+):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/rendez-vous/mediatheque-prades/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prendre rendez-vous")
+    _fits(page)
+    assert_accessible("choix du type de rendez-vous")
+
+    page.get_by_label(re.compile("^Aide aux démarches en ligne")).check()
+    page.get_by_role("button", name="Voir les créneaux disponibles").click()
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile("Choisissez un créneau"))
+    ).to_be_visible()
+    _fits(page)
+    assert_accessible("créneaux libres")
+    day = next_day(1)
+    page.get_by_role("link", name=re.compile(r"^14h00")).first.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Réserver ce rendez-vous")
+    _fits(page)
+    assert_accessible("formulaire de rendez-vous")
+    # No contact at all: a French message, nothing booked.
+    page.get_by_label("Prénom").fill("Camille")
+    page.get_by_role("textbox", name="Nom", exact=True).fill("Exemple")
+    page.get_by_label(re.compile("J'ai lu et j'accepte")).check()
+    page.get_by_role("button", name="Confirmer mon rendez-vous").click()
+    expect(page.get_by_role("alert")).to_contain_text("Indiquez au moins un moyen de vous joindre")
+    assert_accessible("formulaire de rendez-vous avec erreur")
+    assert not Appointment.objects.exists()
+
+    page.get_by_label("Adresse e-mail").fill("camille.exemple@exemple.test")
+    page.get_by_label(re.compile("J'ai lu et j'accepte")).check()
+    page.get_by_role("button", name="Confirmer mon rendez-vous").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rendez-vous confirmé")
+    _fits(page)
+    assert_accessible("confirmation du rendez-vous")
+    appointment = Appointment.objects.get()
+    assert timezone.localtime(appointment.starts_at).hour == 14
+    assert appointment.occurrence_date >= day
+
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == ["camille.exemple@exemple.test"]
+    assert email.attachments[0][0] == "rendez-vous.ics"
+    link = re.search(r"https?://\S+/rendez-vous/suivi/\S+/", email.body).group(0)
+    path = "/rendez-vous/suivi/" + link.split("/rendez-vous/suivi/", 1)[1]
+
+    page.goto(live_server.url + path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre rendez-vous")
+    page.get_by_role("button", name="Annuler mon rendez-vous").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rendez-vous annulé")
+    expect(page.get_by_role("status")).to_contain_text("Votre rendez-vous est annulé")
+    _fits(page)
+    assert_accessible("rendez-vous annulé")
+    assert Appointment.objects.get().status == AppointmentStatus.CANCELLED
+    assert console_errors == []

@@ -1,0 +1,93 @@
+"""A resident opens the public page of the Médiathèque de Prades on a phone: the next
+permanence, how to come, the mandatory mention; axe-core finds nothing; no sideways scroll."""
+
+import re
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from relais.planning.calendars import public_holidays
+from relais.planning.models import Slot
+from relais.public.french import french_day
+
+from ..factories import AdvisorFactory, CommuneFactory, PlaceFactory
+from ..workshops.factories import WorkshopSessionFactory, WorkshopTopicFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 360, "height": 740}
+MENTION = (
+    "Opération menée par le Département des Pyrénées-Orientales, avec l'appui financier de "
+    "l'État, dans le cadre de sa politique départementale d'inclusion Numérique"
+)
+
+
+def _next_working_day(after: date) -> date:
+    day = after
+    while day.weekday() > 4 or day in public_holidays(day, day):
+        day += timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+def prades():
+    place = PlaceFactory(
+        name="Médiathèque de Prades",
+        slug="mediatheque-prades",
+        commune=CommuneFactory(name="Prades", postal_code="66500"),
+        address="Château Pams, route de Ria",
+        postal_code="66500",
+        latitude=Decimal("42.61750"),
+        longitude=Decimal("2.42170"),
+        phone="04 68 00 00 00",
+        opening_hours="Tu-Sa 09:00-12:00",
+    )
+    day = _next_working_day(timezone.localdate() + timedelta(days=1))
+    slot = Slot.objects.create(
+        place=place,
+        weekday=day.weekday(),
+        start_time=time(9, 0),
+        end_time=time(12, 0),
+        valid_from=timezone.localdate(),
+    )
+    slot.advisors.set([AdvisorFactory()])
+    WorkshopSessionFactory(
+        place=place, topic=WorkshopTopicFactory(title="Créer et gérer son adresse e-mail")
+    )
+    return place, day
+
+
+def _fits(page) -> None:
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_resident_reads_the_public_page_of_a_place_on_a_phone(
+    page, live_server, prades, assert_accessible, console_errors
+):
+    _place, day = prades
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/permanences/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Permanences numériques près de chez vous"
+    )
+    _fits(page)
+    assert_accessible("liste publique des lieux")
+
+    page.get_by_label("Commune ou code postal").fill("prades")
+    page.get_by_role("button", name="Rechercher").click()
+    page.get_by_role("link", name="Médiathèque de Prades").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Médiathèque de Prades")
+    first = page.get_by_role("region", name="Prochaines permanences").get_by_role("listitem")
+    expect(first.first).to_have_text(re.compile(rf"^{french_day(day).capitalize()}, 9\sh\s– 12\sh"))
+    expect(page.get_by_text(MENTION)).to_be_visible()
+    expect(page.get_by_text("Sans rendez-vous")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Créer et gérer son adresse e-mail", exact=True)
+    ).to_be_visible()
+    _fits(page)
+    assert_accessible("page publique d'un lieu")
+    assert console_errors == []

@@ -1,0 +1,65 @@
+"""Canary rows for the mandates' retention rules (collected by tests/privacy/test_purge.py).
+
+Written straight to the database (``build_mandate``): the purge tests expect an empty journal
+before the purge runs.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from relais.mandates.models import MandateAction
+
+from .factories import build_mandate
+
+NOW = timezone.now()
+
+
+def make_mandates_closed():
+    due = build_mandate(revoked_at=NOW - timedelta(minutes=5), signed_scan="mandates/x.pdf")
+    return due, build_mandate()
+
+
+def make_mandates_expired():
+    due = build_mandate(duration="1d", now=NOW - timedelta(days=400))
+    # Expired last week: still within its month of grace.
+    fresh = build_mandate(duration="1d", now=NOW - timedelta(days=8))
+    return due, fresh
+
+
+def _action(mandate):
+    return MandateAction.objects.create(
+        mandate=mandate,
+        family="social_health",
+        procedure="Social - Santé",
+        kind="form",
+        advisor=mandate.advisor,
+    )
+
+
+def make_mandate_actions():
+    due = _action(build_mandate(completed_at=NOW - timedelta(hours=1)))
+    return due, _action(build_mandate())
+
+
+# The privacy app's own rule (register of rights requests) is tested with the mandates'
+# makers: tests/privacy/ has no privacy_canaries module of its own.
+def make_rights_requests():
+    from relais.privacy.models import RightsRequest
+    from relais.privacy.rights import due_date
+
+    def request(closed_on):
+        received = closed_on - timedelta(days=10)
+        return RightsRequest.objects.create(
+            kind="access",
+            channel="mail",
+            requester_label="Personne sans fiche",
+            received_on=received,
+            due_on=due_date(received),
+            status="done",
+            closed_on=closed_on,
+            outcome="Copie envoyée par courrier.",
+        )
+
+    today = timezone.localdate()
+    return request(today - timedelta(days=4 * 365)), request(today - timedelta(days=30))

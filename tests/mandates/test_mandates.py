@@ -1,0 +1,450 @@
+"""Mandates (convention, art. 2): signature, scope, duration, actions, revocation, documents,
+scans, access and purge."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from relais.mandates import services
+from relais.mandates.documents import qr_payload
+from relais.mandates.enums import Status
+from relais.mandates.models import Mandate, MandateAction
+from relais.privacy.enums import JournalAction
+from relais.privacy.journal import journal_verify
+from relais.privacy.models import JournalEntry
+from relais.privacy.services import purge_run
+
+from ..beneficiaries.factories import BeneficiaryFactory
+from ..factories import AdvisorFactory
+from .factories import DEFAULTS, make_mandate
+
+pytestmark = pytest.mark.django_db
+PARIS = dt.timezone(dt.timedelta(hours=1))
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+# --- Signature, scope, duration -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("duration", "signed", "expires"),
+    [
+        (
+            "1d",
+            dt.datetime(2025, 3, 10, 10, tzinfo=PARIS),
+            dt.datetime(2025, 3, 11, 10, tzinfo=PARIS),
+        ),
+        (
+            "1m",
+            dt.datetime(2025, 1, 31, 10, tzinfo=PARIS),
+            dt.datetime(2025, 2, 28, 10, tzinfo=PARIS),
+        ),
+        (
+            "6m",
+            dt.datetime(2025, 8, 31, 10, tzinfo=PARIS),
+            dt.datetime(2026, 2, 28, 10, tzinfo=PARIS),
+        ),
+        (
+            "12m",
+            dt.datetime(2024, 2, 29, 10, tzinfo=PARIS),
+            dt.datetime(2025, 2, 28, 10, tzinfo=PARIS),
+        ),
+        # Until the procedure ends, 12 months at most.
+        (
+            "procedure_end",
+            dt.datetime(2025, 3, 10, 10, tzinfo=PARIS),
+            dt.datetime(2026, 3, 10, 10, tzinfo=PARIS),
+        ),
+    ],
+)
+def test_expiry_follows_the_duration_month_end_safe(duration, signed, expires):
+    mandate = make_mandate(duration=duration, now=signed)
+    assert mandate.expires_at == expires
+
+
+def test_signing_records_identity_text_version_hash_and_a_journal_entry_without_names():
+    beneficiary = BeneficiaryFactory(first_name="Josette", last_name="Arbousier")
+    mandate = make_mandate(beneficiary=beneficiary, covers_data_requests=True)
+    assert mandate.identity_verified_by == mandate.advisor.user
+    assert mandate.identity_verified_at == mandate.signed_at
+    assert mandate.information_text_version == "2024-06"
+    assert len(mandate.integrity_hash) == 64 and mandate.integrity_ok
+    assert mandate.status == Status.ACTIVE
+    entry = JournalEntry.objects.get(action=JournalAction.MANDATE_ACTION)
+    assert (entry.subject_type, entry.subject_id) == ("mandates.mandate", str(mandate.pk))
+    assert entry.actor_id == mandate.advisor.user_id
+    assert entry.details["event"] == "signed"
+    assert entry.details["families"] == ["social_health"]
+    assert "Josette" not in json.dumps(entry.details) and "RSA" not in json.dumps(entry.details)
+    assert journal_verify().ok
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"scope_families": [], "named_procedures": []}, "scope_families"),
+        ({"scope_families": ["associations"]}, "scope_families"),
+        ({"named_procedures": ["x" * 121]}, "named_procedures"),
+    ],
+)
+def test_the_scope_must_be_known_and_not_empty(data, field):
+    with pytest.raises(ValidationError) as error:
+        make_mandate(**data)
+    assert field in error.value.message_dict
+    assert not Mandate.objects.exists()
+
+
+def test_data_requests_alone_are_a_valid_scope():
+    mandate = make_mandate(scope_families=[], named_procedures=[], covers_data_requests=True)
+    assert mandate.status == Status.ACTIVE
+
+
+def test_the_ten_procedure_families_are_the_glossary_ones():
+    from relais.mandates.enums import ProcedureFamily
+
+    assert len(ProcedureFamily) == 10
+    assert "associations" not in ProcedureFamily.values
+
+
+def test_the_hash_detects_a_changed_content():
+    mandate = make_mandate()
+    Mandate.objects.filter(pk=mandate.pk).update(named_procedures=["Autre chose"])
+    mandate.refresh_from_db()
+    assert not mandate.integrity_ok
+
+
+# --- Status ---------------------------------------------------------------------------------
+
+
+def test_status_follows_dates():
+    mandate = make_mandate(duration="1d", now=timezone.now() - dt.timedelta(days=2))
+    assert mandate.status == Status.EXPIRED
+    assert list(Mandate.objects.with_status("expired")) == [mandate]
+    active = make_mandate()
+    services.mandate_complete(mandate=active, user=active.advisor.user)
+    assert active.status == Status.COMPLETED
+    revoked = make_mandate()
+    services.mandate_revoke(mandate=revoked, user=revoked.advisor.user, reason="")
+    assert revoked.status == Status.REVOKED
+    assert {s: Mandate.objects.with_status(s).count() for s in Status} == {
+        "active": 0,
+        "expired": 1,
+        "completed": 1,
+        "revoked": 1,
+    }
+
+
+def test_revocation_is_immediate_and_stops_every_action():
+    mandate = make_mandate()
+    services.mandate_revoke(mandate=mandate, user=mandate.advisor.user, reason="Ne souhaite plus")
+    assert mandate.revoked_at is not None and mandate.revoked_at <= timezone.now()
+    with pytest.raises(ValidationError):
+        services.mandate_record_action(
+            mandate=mandate, user=mandate.advisor.user, kind="form", family="social_health"
+        )
+    events = list(JournalEntry.objects.values_list("details__event", flat=True))
+    assert events == ["signed", "revoked"]
+
+
+# --- Actions --------------------------------------------------------------------------------
+
+
+def test_an_action_is_journaled_with_procedure_kind_adviser_and_time():
+    mandate = make_mandate()
+    other = AdvisorFactory()  # a team mandate: any adviser of the team may act
+    action = services.mandate_record_action(
+        mandate=mandate, user=other.user, kind="form", procedure="Demande de RSA"
+    )
+    assert action.advisor == other
+    entry = JournalEntry.objects.order_by("sequence").last()
+    assert entry.actor_id == other.user_id
+    assert entry.details == {
+        "event": "action",
+        "beneficiary": mandate.beneficiary_id,
+        "action": action.pk,
+        "kind": "form",
+        "family": "",
+        "procedure": 1,  # the rank of the named procedure, never its wording
+    }
+    assert abs(entry.timestamp - action.at) < dt.timedelta(seconds=5)
+
+
+def test_a_mandate_bound_to_its_signatory_refuses_another_adviser():
+    mandate = make_mandate(binds="advisor")
+    with pytest.raises(PermissionDenied):
+        services.mandate_record_action(
+            mandate=mandate, user=AdvisorFactory().user, kind="form", family="social_health"
+        )
+    services.mandate_record_action(
+        mandate=mandate, user=mandate.advisor.user, kind="form", family="social_health"
+    )
+
+
+def test_actions_stay_within_the_scope():
+    mandate = make_mandate()
+    user = mandate.advisor.user
+    with pytest.raises(ValidationError):
+        services.mandate_record_action(mandate=mandate, user=user, kind="form", family="housing")
+    with pytest.raises(ValidationError):
+        services.mandate_record_action(mandate=mandate, user=user, kind="form", procedure="Autre")
+    with pytest.raises(ValidationError):
+        services.mandate_record_action(
+            mandate=mandate,
+            user=user,
+            kind="data_request",
+            procedure=services.DATA_REQUEST_PROCEDURE,
+        )
+    assert not MandateAction.objects.exists()
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def _form(**extra):
+    data = {
+        "mode": "in_person",
+        "binds": "team",
+        "identity_document_type": "passport",
+        "identity_checked": "on",
+        "scope_families": ["housing", "money_taxes"],
+        "named_procedures": "Demande d'APL\n\n  Déclaration de revenus ",
+        "covers_data_requests": "on",
+        "duration": "6m",
+        "information_given": "on",
+    }
+    data.update(extra)
+    return data
+
+
+def test_an_adviser_creates_a_mandate_in_person(advisor_client, advisor):
+    beneficiary = BeneficiaryFactory()
+    url = reverse("mandates:create", args=[beneficiary.pk])
+    assert advisor_client.get(url).status_code == 200
+    response = advisor_client.post(url, _form())
+    mandate = Mandate.objects.get()
+    assert response.status_code == 302 and response["Location"] == mandate.get_absolute_url()
+    assert mandate.advisor == advisor
+    assert mandate.named_procedures == ["Demande d'APL", "Déclaration de revenus"]
+    assert mandate.scope_families == ["housing", "money_taxes"]
+    assert mandate.covers_data_requests and mandate.mode == "in_person"
+
+
+@pytest.mark.parametrize("missing", ["identity_checked", "information_given", "mode"])
+def test_identity_check_and_information_are_required(advisor_client, missing):
+    beneficiary = BeneficiaryFactory()
+    data = _form()
+    data.pop(missing)
+    response = advisor_client.post(reverse("mandates:create", args=[beneficiary.pk]), data)
+    assert response.status_code == 200
+    assert not Mandate.objects.exists()
+
+
+def test_detail_page_journals_the_access(advisor_client, advisor):
+    mandate = make_mandate(advisor=advisor)
+    response = advisor_client.get(mandate.get_absolute_url())
+    assert response.status_code == 200
+    assert mandate.integrity_hash in response.content.decode()
+    view = JournalEntry.objects.get(action=JournalAction.PERSONAL_DATA_VIEW)
+    assert view.details == {"what": "mandat", "view": "mandates:detail"}
+
+
+def test_the_printable_mandate_is_a_pdf_with_both_signatures_version_hash_and_qr(
+    advisor_client, advisor
+):
+    mandate = make_mandate(
+        advisor=advisor, beneficiary=BeneficiaryFactory(first_name="Odette", last_name="Myrte")
+    )
+    response = advisor_client.get(reverse("mandates:pdf", args=[mandate.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "Odette MYRTE" in text
+    assert "Le mandant" in text and "Le mandataire" in text
+    assert "version 2024-06" in text
+    assert mandate.integrity_hash[:16] in text.replace("\n", "")
+    assert qr_payload(mandate) == f"RELAIS-MANDAT:{mandate.pk}:SHA256:{mandate.integrity_hash}"
+    assert JournalEntry.objects.filter(action=JournalAction.PERSONAL_DATA_EXPORT).exists()
+
+
+def test_revocation_page_then_receipt(advisor_client, advisor):
+    mandate = make_mandate()
+    receipt = reverse("mandates:revocation_receipt", args=[mandate.pk])
+    assert advisor_client.get(receipt).status_code == 404  # not revoked yet
+    url = reverse("mandates:revoke", args=[mandate.pk])
+    assert advisor_client.get(url).status_code == 200
+    response = advisor_client.post(url, {"reason": ""})
+    assert response.status_code == 302
+    mandate.refresh_from_db()
+    assert mandate.status == Status.REVOKED
+    response = advisor_client.get(receipt)
+    assert response["Content-Type"] == "application/pdf"
+    assert "Reçu de retrait" in _pdf_text(response.content)
+
+
+def test_action_and_completion_pages(advisor_client, advisor):
+    mandate = make_mandate(advisor=advisor)
+    advisor_client.post(
+        reverse("mandates:action_create", args=[mandate.pk]),
+        {"procedure": "family:social_health", "kind": "form"},
+    )
+    assert mandate.actions.get().procedure == "Social - Santé"
+    advisor_client.post(reverse("mandates:complete", args=[mandate.pk]))
+    mandate.refresh_from_db()
+    assert mandate.status == Status.COMPLETED
+
+
+@pytest.mark.parametrize(
+    "persona", ["coordinator_client", "partner_client", "committee_client", "administrator_client"]
+)
+def test_only_advisers_see_mandates(request, persona):
+    client = request.getfixturevalue(persona)
+    mandate = make_mandate()
+    for name in ("mandates:detail", "mandates:pdf", "mandates:revoke", "mandates:scan"):
+        assert client.get(reverse(name, args=[mandate.pk])).status_code == 403, name
+    assert client.get(reverse("mandates:list")).status_code == 403
+    response = client.post(reverse("mandates:revoke", args=[mandate.pk]))
+    assert response.status_code == 403
+    mandate.refresh_from_db()
+    assert mandate.status == Status.ACTIVE
+
+
+def test_coordinators_see_counts_only(coordinator_client, partner_client):
+    make_mandate()
+    expired = make_mandate(duration="1d", now=timezone.now() - dt.timedelta(days=3))
+    response = coordinator_client.get(reverse("mandates:summary"))
+    assert response.status_code == 200
+    assert expired.beneficiary.last_name not in response.content.decode()
+    assert partner_client.get(reverse("mandates:summary")).status_code == 403
+
+
+def test_the_beneficiary_page_links_to_mandates_and_rights(advisor_client):
+    beneficiary = BeneficiaryFactory()
+    make_mandate(beneficiary=beneficiary)
+    html = advisor_client.get(beneficiary.get_absolute_url()).content.decode()
+    assert reverse("mandates:create", args=[beneficiary.pk]) in html
+    assert reverse("privacy:beneficiary_rights", args=[beneficiary.pk]) in html
+    assert "1 mandat actif sur 1" in html
+
+
+# --- Signed scan ----------------------------------------------------------------------------
+
+
+def test_the_signed_scan_is_checked_stored_privately_and_served_with_a_journal(
+    advisor_client, partner_client
+):
+    mandate = make_mandate()
+    upload = SimpleUploadedFile("Mandat Josette ARBOUSIER.pdf", PDF_BYTES, "application/pdf")
+    advisor_client.post(reverse("mandates:scan_upload", args=[mandate.pk]), {"file": upload})
+    mandate.refresh_from_db()
+    assert mandate.signed_scan.startswith("mandates/") and mandate.signed_scan.endswith(".pdf")
+    assert "ARBOUSIER" not in mandate.signed_scan
+    assert default_storage.exists(mandate.signed_scan)
+    assert mandate.signed_scan_type == "application/pdf"
+    response = advisor_client.get(reverse("mandates:scan", args=[mandate.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert partner_client.get(reverse("mandates:scan", args=[mandate.pk])).status_code == 403
+    assert JournalEntry.objects.filter(
+        action=JournalAction.PERSONAL_DATA_EXPORT, details__what="mandat signé numérisé"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"<html><script>alert(1)</script></html>", b"MZ\x90\x00 executable"],
+)
+def test_a_scan_that_is_not_a_pdf_or_an_image_is_refused(advisor_client, content):
+    mandate = make_mandate()
+    upload = SimpleUploadedFile("mandat.pdf", content, "application/pdf")
+    advisor_client.post(reverse("mandates:scan_upload", args=[mandate.pk]), {"file": upload})
+    mandate.refresh_from_db()
+    assert mandate.signed_scan == ""
+
+
+def test_a_too_large_scan_is_refused(advisor_client, monkeypatch):
+    from relais.mandates import scans
+
+    monkeypatch.setattr(scans, "MAX_SCAN_BYTES", 100)
+    mandate = make_mandate()
+    upload = SimpleUploadedFile("mandat.pdf", PDF_BYTES + b"0" * 200, "application/pdf")
+    advisor_client.post(reverse("mandates:scan_upload", args=[mandate.pk]), {"file": upload})
+    mandate.refresh_from_db()
+    assert mandate.signed_scan == ""
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+def test_purge_destroys_revoked_and_completed_mandates_with_their_scans(
+    django_capture_on_commit_callbacks,
+):
+    revoked, completed, active = make_mandate(), make_mandate(), make_mandate()
+    user = revoked.advisor.user
+    services.mandate_attach_scan(
+        mandate=revoked, user=user, uploaded=SimpleUploadedFile("a.pdf", PDF_BYTES)
+    )
+    services.mandate_record_action(mandate=revoked, user=user, kind="form", family="social_health")
+    name = revoked.signed_scan
+    services.mandate_revoke(mandate=revoked, user=user)
+    services.mandate_complete(mandate=completed, user=completed.advisor.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = purge_run()
+    assert not report.errors
+    assert list(Mandate.objects.all()) == [active]
+    assert not MandateAction.objects.exists()
+    assert not default_storage.exists(name)
+    counts = {r.rule.category: r.count for r in report.results}
+    assert counts["mandates_closed"] == 2 and counts["mandate_actions"] == 1
+    assert journal_verify().ok
+
+
+def test_an_expired_mandate_is_kept_one_month_then_destroyed():
+    expired = make_mandate(duration="1d", now=timezone.now() - dt.timedelta(days=10))
+    purge_run()
+    assert Mandate.objects.filter(pk=expired.pk).exists()
+    purge_run(today=timezone.localdate() + dt.timedelta(days=25))
+    assert not Mandate.objects.filter(pk=expired.pk).exists()
+
+
+def test_erasing_the_beneficiary_destroys_the_mandates():
+    from relais.beneficiaries.services import beneficiary_delete
+
+    mandate = make_mandate()
+    beneficiary_delete(beneficiary=mandate.beneficiary)
+    assert not Mandate.objects.exists()
+
+
+# --- Demo -----------------------------------------------------------------------------------
+
+
+def test_demo_creates_mandates_in_every_state_idempotently():
+    from relais.core.demo import DemoContext
+    from relais.mandates.demo import load
+
+    ctx = DemoContext(department_code="66")
+    ctx.objects["beneficiaries"] = [BeneficiaryFactory() for _ in range(10)]
+    ctx.objects["advisors"] = [AdvisorFactory(), AdvisorFactory()]
+    load(ctx)
+    assert {m.status for m in Mandate.objects.all()} == set(Status)
+    assert all(m.integrity_ok for m in Mandate.objects.all())
+    count = Mandate.objects.count()
+    Mandate.objects.all().delete()  # what the beneficiaries' loader does by cascade
+    load(ctx)
+    assert Mandate.objects.count() == count
+    assert not JournalEntry.objects.exists()
+
+
+def test_form_defaults_cover_every_required_field():
+    assert set(DEFAULTS) == set(services.MANDATE_FIELDS)

@@ -1,0 +1,179 @@
+"""Dashboard page, charts and exports: scoping, formats, streaming, no personal data."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from relais.reporting import charts, exports, stats
+from relais.reporting.stats import StatsFilters
+
+from .conftest import CANARY_NAME, CANARY_NOTE
+
+pytestmark = pytest.mark.django_db
+YEAR = "start=2025-01&end=2025-12"
+
+
+def _body(response) -> bytes:
+    if isinstance(response, StreamingHttpResponse) or response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _assert_no_personal_data(payload: bytes):
+    for canary in (CANARY_NAME, CANARY_NAME.upper(), CANARY_NOTE, "Canarimoto", "CANARIMOTO"):
+        assert canary.encode() not in payload
+
+
+def test_dashboard_shows_figures_charts_and_tables(coordinator_client, data):
+    response = coordinator_client.get(reverse("reporting:dashboard") + "?" + YEAR)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert "<svg" not in html  # never inlined (CSP: matplotlib's <style>)
+    assert "Données du graphique « Thématiques »" in html
+    assert data["place"].name in html
+    _assert_no_personal_data(response.content)
+    assert response.context["result"].totals.activities == 7
+
+
+@pytest.mark.parametrize("persona", ["advisor_client", "committee_client", "administrator_client"])
+def test_every_role_sees_statistics(request, persona, data):
+    client = request.getfixturevalue(persona)
+    response = client.get(reverse("reporting:dashboard") + "?" + YEAR)
+    assert response.status_code == 200
+    assert response.context["result"].totals.activities == 7
+
+
+def test_partner_staff_sees_only_their_places(partner_client, data):
+    url = reverse("reporting:dashboard") + "?" + YEAR
+    response = partner_client.get(url)
+    assert response.context["result"].totals.activities == 4
+    assert data["other_place"].name not in response.content.decode()
+    other = f"{url}&place={data['other_place'].pk}"
+    assert partner_client.get(other).context["result"].totals.activities == 4  # invalid choice
+
+
+def test_filter_form_applies_place(coordinator_client, data):
+    url = reverse("reporting:dashboard") + f"?{YEAR}&place={data['other_place'].pk}"
+    assert coordinator_client.get(url).context["result"].totals.activities == 2
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("reporting:dashboard"))
+    assert response.status_code == 302
+
+
+def test_charts_are_accessible_svg():
+    svg = charts.bar_chart("Thématiques", [("E-mail", 4), ("Santé", 1)], unit="activités")
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert "<title" in svg and ">Thématiques</title>" in svg
+    assert "E-mail : 4 activités" in svg  # <desc>
+    assert "E-mail" in svg.split("</desc>")[1]  # the label is text in the drawing
+    line = charts.series_chart(
+        stats.monthly_series(StatsFilters(date(2025, 1, 1), date(2025, 12, 1)))
+    )
+    assert ">Activités et accompagnements sur 12 mois</title>" in line
+    assert charts.data_uri(svg).startswith("data:image/svg+xml;base64,")
+
+
+def _csv(client, path, **params):
+    query = "&".join([YEAR, *[f"{k}={v}" for k, v in params.items()]])
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 200
+    assert response.streaming
+    return _body(response)
+
+
+@pytest.mark.parametrize(("params", "delimiter"), [({}, ","), ({"sep": "semicolon"}, ";")])
+def test_activity_csv(coordinator_client, data, params, delimiter):
+    payload = _csv(coordinator_client, reverse("reporting:export_activities", args=["csv"]),
+                   **params)  # fmt: skip
+    assert not payload.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(payload.decode("utf-8")), delimiter=delimiter))
+    assert rows[0][:3] == ["Identifiant", "Date", "Type"]
+    assert "Conseiller" in rows[0] and "Thématiques (codes Coop)" in rows[0]
+    assert len(rows) == 1 + 7
+    assert any("Email" in row[-1] for row in rows[1:])
+    _assert_no_personal_data(payload)
+
+
+def test_activity_csv_bom_and_partner_scope(partner_client, data):
+    url = reverse("reporting:export_activities", args=["csv"])
+    payload = _csv(partner_client, url, sep="semicolon", bom="1")
+    assert payload.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(payload.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 + 4
+    assert "Conseiller" not in rows[0]  # adviser names: the team only
+    _assert_no_personal_data(payload)
+
+
+def test_committee_cannot_export_activities(committee_client, data):
+    url = reverse("reporting:export_activities", args=["csv"]) + "?" + YEAR
+    assert committee_client.get(url).status_code == 403
+    url = reverse("reporting:export_statistics", args=["csv"]) + "?" + YEAR
+    assert committee_client.get(url).status_code == 200
+
+
+def test_activity_xlsx_and_ods(coordinator_client, data):
+    from odf.opendocument import load
+    from odf.table import TableRow
+    from openpyxl import load_workbook
+
+    url = reverse("reporting:export_activities", args=["xlsx"]) + "?" + YEAR
+    response = coordinator_client.get(url)
+    assert response.streaming
+    payload = _body(response)
+    sheet = load_workbook(io.BytesIO(payload), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Identifiant" and len(rows) == 8
+    text = " ".join(str(v) for row in rows for v in row)
+    assert CANARY_NAME not in text and CANARY_NOTE not in text
+
+    url = reverse("reporting:export_activities", args=["ods"]) + "?" + YEAR
+    payload = coordinator_client.get(url).content
+    document = load(io.BytesIO(payload))
+    assert len(document.spreadsheet.getElementsByType(TableRow)) == 8
+    assert CANARY_NAME not in str(document.spreadsheet) and CANARY_NOTE not in str(
+        document.spreadsheet
+    )
+
+
+def test_ods_activity_export_is_capped(coordinator_client, data, monkeypatch):
+    monkeypatch.setattr(exports, "ODS_MAX_ROWS", 3)
+    url = reverse("reporting:export_activities", args=["ods"]) + "?" + YEAR
+    response = coordinator_client.get(url, follow=True)
+    assert "export ODS est limité" in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
+def test_statistics_exports(coordinator_client, data, fmt):
+    url = reverse("reporting:export_statistics", args=[fmt]) + "?" + YEAR
+    response = coordinator_client.get(url)
+    assert response.status_code == 200
+    payload = _body(response)
+    _assert_no_personal_data(payload)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(payload.decode())))
+        assert ["Indicateurs", "Activités", "", "7"] in rows
+        assert ["Tranches d'âge", "70 ans et plus", "Accompagnements", "2"] in rows
+    elif fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(payload), read_only=True)
+        assert "Indicateurs" in workbook.sheetnames and "Série mensuelle" in workbook.sheetnames
+    else:
+        from odf.opendocument import load
+
+        assert load(io.BytesIO(payload)).spreadsheet
+
+
+def test_csv_stream_is_lazy(data):
+    rows = exports.activity_rows(StatsFilters(date(2025, 1, 1), date(2025, 12, 1)),
+                                 with_advisor=False)  # fmt: skip
+    stream = exports.csv_stream(["a"], rows)
+    assert next(stream).startswith(b"a")  # header before any row is read
