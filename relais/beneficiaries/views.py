@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from relais.privacy.journal import journal_personal_data_access
+
 from . import importing, perms, queries, services
 from .forms import CONSENT_TEXT_VERSION, BeneficiaryForm, ImportUploadForm, MergeForm
 from .importing import COLUMNS
@@ -87,6 +89,8 @@ def beneficiary_create(request):
 @login_required
 def beneficiary_detail(request, pk: int):
     beneficiary = _get(request, pk)
+    # Art. 2 and issue 7: every view of a person's record is journaled (no name in the journal).
+    journal_personal_data_access(request, beneficiary, "fiche")
     return render(
         request,
         "beneficiaries/beneficiary_detail.html",
@@ -102,6 +106,8 @@ def beneficiary_detail(request, pk: int):
 def beneficiary_edit(request, pk: int):
     beneficiary = _get(request, pk)
     _require(perms.can_change_beneficiary(request.user, beneficiary))
+    if request.method == "GET":
+        journal_personal_data_access(request, beneficiary, "fiche (modification)")
     if request.method == "POST":
         form = BeneficiaryForm(request.POST, instance=beneficiary)
         if form.is_valid():

@@ -234,3 +234,17 @@ def test_import_is_all_or_nothing_at_confirmation(advisor_client):
     assert "Ligne 3 :" in page_text(response)
     assert "Aucune ligne n'a été importée" in page_text(response)
     assert not Beneficiary.objects.exists()
+
+
+def test_viewing_a_record_is_journaled_without_the_name(advisor_client, advisor_user):
+    from relais.privacy.models import JournalEntry
+
+    from .factories import BeneficiaryFactory
+
+    beneficiary = BeneficiaryFactory(first_name="Odile", last_name="Romarin")
+    before = JournalEntry.objects.count()
+    assert advisor_client.get(beneficiary.get_absolute_url()).status_code == 200
+    entry = JournalEntry.objects.order_by("sequence").last()
+    assert JournalEntry.objects.count() == before + 1
+    assert entry.action == "personal_data_view"
+    assert "Romarin" not in str(entry.details) and "Odile" not in str(entry.details)
