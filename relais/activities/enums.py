@@ -22,6 +22,8 @@ class ActivityKind(models.TextChoices):
 
 # Minutes offered as one-tap choices; any other positive duration is entered as « autre ».
 DURATION_CHOICES = [15, 30, 45, 60, 90, 120]
+# The form's « Autre » choice: the minutes are then typed in.
+OTHER_DURATION = "other"
 DEFAULT_DURATION = 30
 MAX_DURATION_MINUTES = 12 * 60  # a day's work; longer is a typing mistake
 

@@ -10,12 +10,14 @@ from django.utils import timezone
 
 from relais.beneficiaries.models import Beneficiary
 from relais.places.models import Place
+from relais.workshops.models import WorkshopSession
 
 from .enums import (
     BREAKDOWNS,
     DEFAULT_DURATION,
     DURATION_CHOICES,
     MAX_DURATION_MINUTES,
+    OTHER_DURATION,
     AgeBracket,
     Autonomy,
     Equipment,
@@ -32,7 +34,6 @@ from .enums import (
 )
 from .models import BREAKDOWN_NAMES
 
-OTHER_DURATION = "other"
 DEFAULT_AUTONOMY = Autonomy.GUIDED  # the most frequent case at the seed's permanences
 
 
@@ -204,6 +205,9 @@ def _count_input(label: str) -> forms.IntegerField:
 
 
 class CollectiveActivityForm(ActivityForm):
+    workshop_session = forms.ModelChoiceField(
+        queryset=WorkshopSession.objects.all(), required=False, widget=forms.HiddenInput
+    )
     title = forms.CharField(label="Titre de l'atelier", max_length=200)
     level = forms.ChoiceField(
         label="Niveau", choices=[("", "Non précisé"), *Level.choices], required=False

@@ -127,6 +127,15 @@ class Activity(TimeStampedModel):
     )
 
     # Collective activities.
+    workshop_session = models.ForeignKey(
+        "workshops.WorkshopSession",
+        verbose_name="séance du catalogue",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activity_reports",
+        help_text="La séance d'atelier dont ce compte rendu rend compte, le cas échéant.",
+    )
     title = models.CharField("titre de l'atelier", max_length=200, blank=True)
     level = models.CharField("niveau", max_length=15, choices=Level.choices, blank=True)
 

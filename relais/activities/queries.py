@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from relais.places.models import Place
 
+from .enums import DURATION_CHOICES, OTHER_DURATION, Level
 from .models import Activity, ActivityTheme
 
 
@@ -74,3 +75,34 @@ def default_place(advisor, day, requested: str = ""):
         if place is not None:
             return place
     return planned_place(advisor, day) or most_recent_place(advisor)
+
+
+def initial_from_session(session_id: str) -> dict:
+    """Prefill a collective report from a workshop session of the catalogue.
+
+    Title, level, themes, date, place and duration come from the session; the participants
+    are those marked present (or, attendance not yet taken, the confirmed registrations), as
+    anonymous counts: the report never names anybody.
+    """
+    from relais.bookings.queries import session_attendance_counts
+    from relais.workshops.models import WorkshopSession
+
+    if not session_id.isdigit():
+        return {}
+    session = WorkshopSession.objects.select_related("topic", "place").filter(pk=session_id).first()
+    if session is None:
+        return {}
+    counts = session_attendance_counts(session)
+    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
+    duration = str(minutes) if minutes in DURATION_CHOICES else OTHER_DURATION
+    return {
+        "workshop_session": session,
+        "title": session.topic.title,
+        "level": session.topic.level if session.topic.level in Level.values else "",
+        "themes": list(session.topic.themes or []),
+        "date": timezone.localtime(session.starts_at).date(),
+        "place": session.place,
+        "duration": duration,
+        "custom_duration": minutes if duration == OTHER_DURATION else None,
+        "participants_count": counts["present"] or counts["registered"] or None,
+    }

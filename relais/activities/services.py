@@ -78,6 +78,7 @@ def _apply(activity: Activity, data: dict) -> None:
         activity.set_person(**person)
     else:
         activity.beneficiary, activity.autonomy, activity.referral = None, "", ""
+        activity.workshop_session = data.get("workshop_session")
         activity.title = (data.get("title") or "").strip()
         activity.level = data.get("level") or ""
         activity.participants_count = data.get("participants_count") or 0

@@ -92,6 +92,8 @@ def activity_create(request):
             "date": today,
             "place": queries.default_place(advisor, today, request.GET.get("place", "")),
         }
+        if kind == ActivityKind.COLLECTIVE:
+            initial.update(queries.initial_from_session(request.GET.get("session", "")))
         beneficiary_id = request.GET.get("beneficiary", "")
         if kind == ActivityKind.INDIVIDUAL and beneficiary_id.isdigit():
             initial["beneficiary"] = Beneficiary.objects.filter(pk=beneficiary_id).first()

@@ -1,0 +1,82 @@
+"""Technical administration of the contract layer; coordinators work in the app's own pages."""
+
+from django.contrib import admin
+
+from .models import (
+    Agreement,
+    AgreementParty,
+    AlertLog,
+    Amendment,
+    Annex,
+    Commitment,
+    Deliberation,
+    DeliberationMember,
+    DeliberationScheduleRow,
+    Signatory,
+)
+
+
+class DeliberationMemberInline(admin.TabularInline):
+    model = DeliberationMember
+    extra = 0
+
+
+class DeliberationScheduleRowInline(admin.TabularInline):
+    model = DeliberationScheduleRow
+    extra = 0
+    autocomplete_fields = ["place"]
+
+
+@admin.register(Deliberation)
+class DeliberationAdmin(admin.ModelAdmin):
+    list_display = ["order_number", "session_date", "organisation", "subject"]
+    list_filter = ["organisation"]
+    search_fields = ["order_number", "subject"]
+    inlines = [DeliberationMemberInline, DeliberationScheduleRowInline]
+
+
+class PartyInline(admin.StackedInline):
+    model = AgreementParty
+    extra = 0
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+    autocomplete_fields = ["place"]
+    fk_name = "agreement"
+
+
+class AnnexInline(admin.TabularInline):
+    model = Annex
+    extra = 0
+
+
+class AmendmentInline(admin.TabularInline):
+    model = Amendment
+    extra = 0
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["title", "partner", "hard_end_date", "sent_for_signature_on"]
+    list_filter = ["partner"]
+    search_fields = ["title", "reference"]
+    inlines = [PartyInline, SignatoryInline, CommitmentInline, AnnexInline, AmendmentInline]
+
+
+@admin.register(AlertLog)
+class AlertLogAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "kind", "due_on", "recipient", "sent_at"]
+    list_filter = ["kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
