@@ -180,6 +180,7 @@ def _start_thread(run_id: int) -> None:
 
 
 def _execute_in_thread(run_id: int) -> None:
+    close_old_connections()  # only here: inside a request's transaction it would close it
     try:
         plan_run_execute(run_id)
     finally:
@@ -188,7 +189,6 @@ def _execute_in_thread(run_id: int) -> None:
 
 def plan_run_execute(run_id: int) -> PlanRun:
     """Solve a recorded run, writing progress and the result to its row."""
-    close_old_connections()
     run = PlanRun.objects.get(pk=run_id)
     PlanRun.objects.filter(pk=run_id).update(
         status=PlanRun.Status.RUNNING, progress="Lecture des engagements, lieux et conseillers…"
