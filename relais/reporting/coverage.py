@@ -33,3 +33,30 @@ def held_half_days(place, week: date) -> Decimal | None:
         .order_by()
     )
     return Decimal(sum(half_days_for_minutes(row["minutes"] or 0) for row in per_day))
+
+
+def held_half_days_table(places, mondays: list[date]) -> dict[tuple[int, date], Decimal | None]:
+    """``held_half_days`` for many places and weeks in two queries: {(place id, monday): …}."""
+    place_ids = [p.pk for p in places]
+    if not place_ids or not mondays:
+        return {}
+    reporting = set(
+        Activity.objects.filter(place_id__in=place_ids)
+        .values_list("place_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    start, end = min(mondays), max(mondays) + timedelta(days=7)
+    per_day = (
+        Activity.objects.filter(place_id__in=reporting, date__gte=start, date__lt=end)
+        .values("place_id", "date")
+        .annotate(minutes=Sum("duration_minutes"))
+        .order_by()
+    )
+    held = {(pk, monday): Decimal(0) for pk in reporting for monday in mondays}
+    for row in per_day:
+        monday = row["date"] - timedelta(days=row["date"].weekday())
+        key = (row["place_id"], monday)
+        if key in held:
+            held[key] += half_days_for_minutes(row["minutes"] or 0)
+    return {(pk, monday): held.get((pk, monday)) for pk in place_ids for monday in mondays}
