@@ -8,7 +8,16 @@ from .enums import Attendance
 from .services import clean_contact
 
 
-class RegistrationForm(forms.Form):
+class ContactConsentForm(forms.Form):
+    """A resident's names, phone and/or e-mail and consent to a versioned information text.
+
+    Subclasses say which text (``consent_version`` and ``consent_text_for``) and what the
+    consent is for (``consent_required_message``); contact rules live in ``clean_contact``.
+    """
+
+    consent_version: int
+    consent_required_message = "Votre accord est nécessaire pour enregistrer votre demande."
+
     first_name = forms.CharField(
         label="Prénom", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
@@ -30,22 +39,26 @@ class RegistrationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     consent = forms.BooleanField(
-        label="J'ai lu et j'accepte l'utilisation de mes données décrite ci-dessus.",
-        error_messages={
-            "required": "Votre accord est nécessaire pour enregistrer votre inscription."
-        },
+        label="J'ai lu et j'accepte l'utilisation de mes données décrite ci-dessus."
     )
-    consent_version = forms.IntegerField(widget=forms.HiddenInput, initial=CURRENT_CONSENT_VERSION)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.consent_text = consent_text(CURRENT_CONSENT_VERSION)
+        self.fields["consent"].error_messages["required"] = self.consent_required_message
+        self.fields["consent_version"] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=self.consent_version
+        )
+        self.consent_text = self.consent_text_for(self.consent_version)
         # Rendered by hand with this value, whatever was posted (see clean()).
-        self.consent_version_shown = CURRENT_CONSENT_VERSION
+        self.consent_version_shown = self.consent_version
+
+    @staticmethod
+    def consent_text_for(version: int) -> str:
+        raise NotImplementedError
 
     def clean(self):
         data = super().clean()
-        if data.get("consent_version") not in (None, CURRENT_CONSENT_VERSION):
+        if data.get("consent_version") not in (None, self.consent_version):
             # The page showed an older text than the current one: have it read again.
             self.add_error(
                 None,
@@ -67,6 +80,12 @@ class RegistrationForm(forms.Form):
             for field, messages in error.message_dict.items():
                 self.add_error(None if field == "__all__" else field, messages)
         return data
+
+
+class RegistrationForm(ContactConsentForm):
+    consent_version = CURRENT_CONSENT_VERSION
+    consent_required_message = "Votre accord est nécessaire pour enregistrer votre inscription."
+    consent_text_for = staticmethod(consent_text)
 
 
 class StaffRegistrationForm(RegistrationForm):
