@@ -8,14 +8,13 @@ advisers' professional secrecy (convention, art. 2): names are shown to the team
 """
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from relais.activities.enums import AgeBracket, Gender, SocialStatus, age_bracket_for
-from relais.core.models import TimeStampedModel
+from relais.core.models import TimeStampedModel, entered_by
 
 from .normalise import fold, name_key, normalise_email, normalise_phone
 
@@ -92,14 +91,7 @@ class Beneficiary(TimeStampedModel):
     consent_text_version = models.CharField(
         "version de la mention d'information", max_length=40, blank=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="créé par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = entered_by("créé par")
     last_activity_on = models.DateField("dernier accompagnement", null=True, blank=True)
 
     objects = BeneficiaryQuerySet.as_manager()

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from relais.core.models import TimeStampedModel
+from relais.core.models import TimeStampedModel, entered_by
 
 from .enums import ActionStatus, MemberCategory, ReminderKind, ReportStatus
 
@@ -115,14 +115,7 @@ class Meeting(TimeStampedModel):
     )
     minutes = models.TextField("compte rendu", blank=True)
     decisions = models.TextField("décisions", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="créée par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = entered_by("créée par")
 
     class Meta:
         verbose_name = "réunion du comité"

@@ -1,11 +1,27 @@
 """Reference data shared by every app: communes and organisations (the Département, partners)."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
 from .enums import OrganisationKind
 from .validators import normalise_siret, validate_postal_code, validate_siret
+
+
+def entered_by(verbose_name: str = "saisi par") -> models.ForeignKey:
+    """The staff account that entered a row; the row outlives the account (SET_NULL).
+
+    No reverse accessor: nothing asks an account for everything it entered.
+    """
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
 
 class TimeStampedModel(models.Model):

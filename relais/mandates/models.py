@@ -18,7 +18,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from relais.core.models import TimeStampedModel
+from relais.core.models import TimeStampedModel, entered_by
 
 from .enums import ActionKind, Binding, Duration, IdentityDocument, Mode, ProcedureFamily, Status
 from .texts import INFORMATION_TEXTS, VERSION_CHOICES, information_text
@@ -106,14 +106,7 @@ class Mandate(TimeStampedModel):
     signed_scan_type = models.CharField("type du fichier", max_length=20, blank=True)
     signed_scan_sha256 = models.CharField("empreinte du fichier", max_length=64, blank=True)
     signed_scan_uploaded_at = models.DateTimeField("déposé le", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="saisi par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = entered_by("saisi par")
 
     objects = MandateQuerySet.as_manager()
 

@@ -10,12 +10,11 @@ cancellation or replacement on a date — is stored, as an :class:`OccurrenceExc
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from relais.core.models import TimeStampedModel
+from relais.core.models import TimeStampedModel, entered_by
 
 from .enums import ExceptionKind, MonthWeek, Recurrence, Weekday
 from .periods import agreement_period_problem
@@ -81,14 +80,7 @@ class Slot(TimeStampedModel):
         "suspendue pendant les vacances scolaires (zone C)", default=False
     )
     note = models.CharField("remarque", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="créée par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = entered_by("créée par")
 
     objects = SlotQuerySet.as_manager()
 
@@ -166,14 +158,7 @@ class Closure(TimeStampedModel):
     start_date = models.DateField("du")
     end_date = models.DateField("au")
     reason = models.CharField("motif", max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="saisie par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = entered_by("saisie par")
 
     class Meta:
         verbose_name = "fermeture exceptionnelle"
@@ -206,14 +191,7 @@ class OccurrenceException(TimeStampedModel):
         "team.Advisor", verbose_name="conseillers remplaçants", blank=True, related_name="+"
     )
     reason = models.CharField("motif", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="saisie par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = entered_by("saisie par")
 
     class Meta:
         verbose_name = "exception de permanence"
@@ -274,14 +252,7 @@ class PlanRun(TimeStampedModel):
     progress = models.CharField("avancement", max_length=300, blank=True)
     result = models.JSONField("résultat", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="lancé par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = entered_by("lancé par")
 
     class Meta:
         verbose_name = "calcul de planning"

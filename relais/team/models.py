@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from relais.core.models import TimeStampedModel
+from relais.core.models import TimeStampedModel, entered_by
 
 from .enums import AdvisorKind, HalfDay, LeaveKind, SkillKind, TrainingStatus, Weekday
 
@@ -188,14 +188,7 @@ class Leave(TimeStampedModel):
         blank=True,
         help_text="Jamais de motif médical.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="saisie par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = entered_by("saisie par")
 
     objects = LeaveQuerySet.as_manager()
 
