@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -83,7 +84,7 @@ def member_create(request):
         MemberForm(request.POST or None),
         title="Nouveau membre du comité",
         save=lambda data: services.member_create(user=request.user, data=data),
-        back="/comite/membres/",
+        back=reverse("committee:member_list"),
         success="Le membre est enregistré.",
     )
 
@@ -97,7 +98,7 @@ def member_edit(request, pk: int):
         MemberForm(request.POST or None, instance=member),
         title=f"Modifier « {member.full_name} »",
         save=lambda data: services.member_update(user=request.user, member=member, data=data),
-        back="/comite/membres/",
+        back=reverse("committee:member_list"),
         success="Le membre est modifié.",
     )
 
@@ -110,7 +111,7 @@ def meeting_create(request):
         MeetingForm(request.POST or None),
         title="Nouvelle réunion du comité",
         save=lambda data: services.meeting_create(user=request.user, data=data),
-        back="/comite/",
+        back=reverse("committee:index"),
         success="La réunion est enregistrée.",
     )
 
