@@ -2,10 +2,16 @@
 
 Two tables with the same measure columns (``MEASURE_FIELDS``):
 
-* ``ActivityMonthlyStat``: one row per (month, place, adviser, kind, commune) — grain FINE —
-  and one per (month, kind) — grain COARSE, for figures without a place-related filter;
+* ``ActivityMonthlyStat``, at three grains (``enums.Grain``): one row per (month, place,
+  adviser, kind, commune) — FINE, for figures by adviser —, one per (month, place, kind,
+  commune) — PLACE, the same summed over the advisers, for figures by place, partner or
+  commune —, and one per (month, kind) — COARSE, for figures over every place;
 * ``ActivityThemeMonthlyStat``: the same plus ``theme`` — themes are multi-valued, so an
   activity with two themes counts once in each theme row (and once in the first table).
+
+Why three: at 10 M activities (400 advisers) a year of FINE rows is about 90,000 rows, of
+PLACE rows about 16,000, of COARSE rows 24 — and the dashboard's p95 must stay under 50 ms
+(docs/performance.md). Every measure is a sum, so coarser grains add up from the FINE rows.
 
 ``commune`` is the place's commune, else (activity at home, remote…) the commune of the
 beneficiary when one is linked and known, else empty. Rows are written by
@@ -17,6 +23,8 @@ so a roll-up never blocks the deletion of a place or an adviser; the next refres
 from django.db import models
 
 from relais.activities.enums import ALL_COUNT_FIELDS, ActivityKind, Theme
+
+from .enums import Grain
 
 DURATION_BUCKETS = [
     # (column, upper bound in minutes (inclusive) or None, label)
@@ -42,9 +50,6 @@ BASE_MEASURES = [
     "new_beneficiaries",
 ]
 MEASURE_FIELDS = BASE_MEASURES + ALL_COUNT_FIELDS + DURATION_FIELDS
-# Grains: FINE rows carry place, adviser and commune; COARSE rows (all three empty) sum a month
-# and kind (and theme) over every place, so unfiltered figures read a few hundred rows.
-FINE, COARSE = 0, 1
 
 
 def _fk(model: str, verbose_name: str) -> models.ForeignKey:
@@ -61,7 +66,7 @@ def _fk(model: str, verbose_name: str) -> models.ForeignKey:
 
 class MonthlyStatBase(models.Model):
     month = models.DateField("mois")  # first day of the month
-    grain = models.PositiveSmallIntegerField("grain", default=FINE)
+    grain = models.PositiveSmallIntegerField("grain", choices=Grain.choices, default=Grain.FINE)
     place = _fk("places.Place", "lieu")
     advisor = _fk("team.Advisor", "conseiller")
     commune = _fk("core.Commune", "commune")
@@ -116,6 +121,9 @@ class StatsRefresh(models.Model):
     """Singleton (pk=1): where the incremental refresh stopped."""
 
     watermark = models.DateTimeField("activités modifiées jusqu'au", null=True, blank=True)
+    # The roll-up layout the rows were written with (``rollup.LAYOUT``): a release that changes
+    # it (a new grain…) gets its rows rebuilt by the next refresh, without an operator's step.
+    layout = models.PositiveSmallIntegerField("version des agrégats", default=0)
     refreshed_at = models.DateTimeField("dernière mise à jour", null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,10 @@
 """Refresh of the monthly roll-ups (``relais refresh-stats``): incremental and idempotent.
 
-A month's rows are always recomputed whole from the activity rows (delete + insert in one
-transaction), with the same aggregates as ``stats.rows(source="live")``, so a refresh can be
-repeated at will and the roll-up equals the live figures. Which months:
+A month's rows are always recomputed whole (delete + insert in one transaction): the FINE rows
+from the activity rows, with the same aggregates as ``stats.rows(source="live")``, then the
+PLACE and COARSE rows by summing the FINE rows (every measure is a sum; ``new_beneficiaries``
+too, a first visit being one activity in one FINE row), so a refresh can be repeated at will
+and the roll-up equals the live figures. Which months:
 
 * ``full=True`` (``--full``, nightly): every month that has activities or roll-up rows;
 * otherwise (every 5 minutes): the months of activities modified since the watermark (the
@@ -25,9 +27,8 @@ from django.utils import timezone
 
 from relais.activities.models import Activity
 
+from .enums import Grain
 from .models import (
-    COARSE,
-    FINE,
     MEASURE_FIELDS,
     ActivityMonthlyStat,
     ActivityThemeMonthlyStat,
@@ -36,12 +37,21 @@ from .models import (
 from .stats import StatsFilters, grouped_queryset, month_start
 
 OVERLAP = timedelta(minutes=10)
-KEYS = ["place", "advisor", "kind", "commune"]
+# 1: FINE and COARSE grains; 2: PLACE grain added.
+LAYOUT = 2
+# Grain → its keys, and the source of its rows: FINE from the activities, the others summed
+# from the FINE rows of the same month (a few thousand rows instead of a month of activities).
+GRAINS = {
+    Grain.FINE: (["place", "advisor", "kind", "commune"], "live"),
+    Grain.PLACE: (["place", "kind", "commune"], "rollup"),
+    Grain.COARSE: (["kind"], "rollup"),
+}
 
 
-def _insert(model, month: date, grain: int, group_by: list[str]) -> int:
-    """INSERT … SELECT of one month at one grain, straight from the live aggregate query."""
-    qs, _ = grouped_queryset(StatsFilters(month, month), group_by, source="live")
+def _insert(model, month: date, grain: Grain, group_by: list[str], source: str) -> int:
+    """INSERT … SELECT of one month at one grain, from the live aggregate query or from the
+    month's FINE roll-up rows."""
+    qs, _ = grouped_queryset(StatsFilters(month, month), group_by, source=source, grain=Grain.FINE)
     sql, params = qs.query.sql_with_params()
     columns = ["month", "grain"]
     columns += [f"{key}_id" if key in {"place", "advisor", "commune"} else key for key in group_by]
@@ -57,15 +67,15 @@ def _insert(model, month: date, grain: int, group_by: list[str]) -> int:
 
 
 def refresh_month(month: date) -> int:
-    """Recompute one month of both roll-ups, both grains; returns the rows written."""
+    """Recompute one month of both roll-ups, every grain; returns the rows written."""
     month = month_start(month)
     with transaction.atomic():
         ActivityMonthlyStat.objects.filter(month=month).delete()
         ActivityThemeMonthlyStat.objects.filter(month=month).delete()
-        written = _insert(ActivityMonthlyStat, month, FINE, KEYS)
-        written += _insert(ActivityThemeMonthlyStat, month, FINE, [*KEYS, "theme"])
-        written += _insert(ActivityMonthlyStat, month, COARSE, ["kind"])
-        written += _insert(ActivityThemeMonthlyStat, month, COARSE, ["kind", "theme"])
+        written = 0
+        for grain, (keys, source) in GRAINS.items():  # FINE first: the others read it
+            written += _insert(ActivityMonthlyStat, month, grain, keys, source)
+            written += _insert(ActivityThemeMonthlyStat, month, grain, [*keys, "theme"], source)
     return written
 
 
@@ -79,7 +89,7 @@ def _mismatched_months() -> set[date]:
     }
     rolled = {
         row["month"]: row["n"]
-        for row in ActivityMonthlyStat.objects.filter(grain=FINE)
+        for row in ActivityMonthlyStat.objects.filter(grain=Grain.FINE)
         .values("month")
         .annotate(n=Sum("activities"))
         .order_by()
@@ -88,6 +98,7 @@ def _mismatched_months() -> set[date]:
 
 
 def months_to_refresh(watermark, *, full: bool = False) -> set[date]:
+    """The months whose roll-up rows may be stale (see the module's docstring)."""
     if full or watermark is None:
         months = {month_start(d) for d in Activity.objects.dates("date", "month")}
         return months | set(ActivityMonthlyStat.objects.values_list("month", flat=True))
@@ -102,13 +113,17 @@ def months_to_refresh(watermark, *, full: bool = False) -> set[date]:
 
 
 def refresh(*, full: bool = False) -> dict:
-    """Bring the roll-ups up to date; returns ``{"months": […], "rows": n}``."""
+    """Bring the roll-ups up to date; returns ``{"months": […], "rows": n}``.
+
+    Every month when ``full`` or when the rows were written with another ``LAYOUT``."""
     state, _ = StatsRefresh.objects.get_or_create(pk=1)
     started = timezone.now()
     latest = Activity.objects.aggregate(latest=Max("updated_at"))["latest"]
+    full = full or state.layout != LAYOUT
     months = sorted(months_to_refresh(state.watermark, full=full))
     written = sum(refresh_month(month) for month in months)
     state.watermark = latest or state.watermark
     state.refreshed_at = started
+    state.layout = LAYOUT
     state.save()
     return {"months": months, "rows": written}

@@ -53,6 +53,7 @@ from relais.activities.enums import (
 )
 from relais.activities.models import Activity, ActivityTheme
 
+from .enums import Grain
 from .models import (
     DURATION_BUCKETS,
     MEASURE_FIELDS,
@@ -323,15 +324,19 @@ def _rollup_queryset(filters: StatsFilters, by_theme: bool):
 
 
 COARSE_KEYS = {"month", "kind", "theme"}
+PLACE_KEYS = COARSE_KEYS | {"place", "commune"}
 
 
-def grain_for(filters: StatsFilters, group_by) -> int:
-    """The roll-up grain able to answer: COARSE (month, kind, theme only: a few hundred rows a
-    year) when no place, partner, adviser or commune is involved, else FINE."""
-    from .models import COARSE, FINE
-
-    located = filters.partners or filters.places or filters.advisors or filters.communes
-    return FINE if located or not set(group_by) <= COARSE_KEYS else COARSE
+def grain_for(filters: StatsFilters, group_by) -> Grain:
+    """The coarsest roll-up grain able to answer: FINE when an adviser is involved (filter or
+    grouping), else PLACE when a place, partner or commune is, else COARSE (a few hundred rows
+    a year, whatever the size of the département)."""
+    keys = set(group_by)
+    if filters.advisors or not keys <= PLACE_KEYS:
+        return Grain.FINE
+    if filters.partners or filters.places or filters.communes or not keys <= COARSE_KEYS:
+        return Grain.PLACE
+    return Grain.COARSE
 
 
 def grouped_queryset(
@@ -340,9 +345,11 @@ def grouped_queryset(
     *,
     source: str = "rollup",
     measures: list[str] | None = None,
+    grain: Grain | None = None,
 ):
     """The ``values(k_<key>…).annotate(m_<measure>…)`` queryset behind :func:`rows`, its
-    columns in that order (the roll-up refresh inserts its SQL as is)."""
+    columns in that order (the roll-up refresh inserts its SQL as is). ``grain``: the roll-up
+    rows to read instead of :func:`grain_for`'s choice (the refresh sums the FINE rows)."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
     measures = measures or MEASURE_FIELDS
@@ -353,7 +360,8 @@ def grouped_queryset(
         all_measures = _live_measures("activity__" if by_theme else "")
         aggregates = {name: all_measures[name] for name in measures}
     else:
-        qs = _rollup_queryset(filters, by_theme).filter(grain=grain_for(filters, group_by))
+        grain = grain_for(filters, group_by) if grain is None else grain
+        qs = _rollup_queryset(filters, by_theme).filter(grain=grain)
         keys = {"place": F("place_id"), "advisor": F("advisor_id"), "commune": F("commune_id")}
         keys |= {"month": F("month"), "kind": F("kind"), "theme": F("theme")}
         aggregates = {name: Sum(name) for name in measures}

@@ -158,3 +158,81 @@ def test_generate_synthetic_small(db):
     assert stats.totals(year) == stats.totals(year, source="live")
     for activity in Activity.objects.all()[:50]:
         activity.full_clean()  # every row satisfies the model's rules
+
+
+def test_grain_is_the_coarsest_able_to_answer(year_2025):
+    from relais.reporting.enums import Grain
+
+    assert stats.grain_for(year_2025, []) == Grain.COARSE
+    assert stats.grain_for(year_2025, ["month", "theme", "kind"]) == Grain.COARSE
+    assert stats.grain_for(year_2025, ["place"]) == Grain.PLACE
+    assert stats.grain_for(year_2025, ["commune"]) == Grain.PLACE
+    assert stats.grain_for(replace(year_2025, partners=(1,)), ["month"]) == Grain.PLACE
+    assert stats.grain_for(replace(year_2025, communes=(1,)), []) == Grain.PLACE
+    assert stats.grain_for(year_2025, ["advisor"]) == Grain.FINE
+    assert stats.grain_for(replace(year_2025, advisors=(1,)), ["place"]) == Grain.FINE
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{}, {"theme": "email"}, {"kind": "individual"}, {"communes": "place"},
+     {"partners": "place"}, {"places": "other_place"}],
+)  # fmt: skip
+def test_the_dashboard_reads_no_adviser_row_unless_asked(data, year_2025, change):
+    """Without an adviser filter, the figures come from the PLACE and COARSE rows only: with
+    the FINE rows gone they are still the live figures (the advisers' breakdown aside)."""
+    from relais.reporting.enums import Grain
+
+    ids = {"place": (data["place"].commune_id,), "other_place": (data["other_place"].pk,)}
+    if "partners" in change:
+        ids["place"] = (data["place"].partner_id,)
+    filters = replace(year_2025, **{k: ids.get(v, v) for k, v in change.items()})
+    live = stats.dashboard(filters, source="live")
+    ActivityMonthlyStat.objects.filter(grain=Grain.FINE).delete()
+    ActivityThemeMonthlyStat.objects.filter(grain=Grain.FINE).delete()
+    assert live.totals.activities > 0
+    assert stats.dashboard(filters) == replace(live, refreshed_at=stats.refreshed_at())
+
+
+def test_place_rows_are_the_adviser_rows_summed(data):
+    from django.db.models import Sum
+
+    from relais.reporting.enums import Grain
+
+    for model in (ActivityMonthlyStat, ActivityThemeMonthlyStat):
+        sums = {
+            grain: model.objects.filter(grain=grain).aggregate(
+                a=Sum("activities"), n=Sum("new_beneficiaries"), m=Sum("minutes"))
+            for grain in Grain
+        }  # fmt: skip
+        assert sums[Grain.FINE] == sums[Grain.PLACE] == sums[Grain.COARSE]
+        assert not model.objects.filter(grain=Grain.PLACE, advisor__isnull=False).exists()
+    # Two advisers at the same place in the same month share one PLACE row.
+    from ..activities.factories import record_individual
+
+    record_individual(data["other_advisor"], place=data["place"], date=date(2025, 3, 12))
+    refresh()
+    march_place = ActivityMonthlyStat.objects.filter(
+        month=date(2025, 3, 1), place=data["place"], kind="individual"
+    )
+    assert march_place.filter(grain=Grain.FINE).count() == 2
+    assert march_place.get(grain=Grain.PLACE).activities == 4
+
+
+def test_a_new_rollup_layout_rebuilds_every_month(data, year_2025):
+    from relais.reporting.enums import Grain
+    from relais.reporting.models import StatsRefresh
+    from django.utils import timezone
+
+    from relais.reporting.rollup import LAYOUT, OVERLAP
+
+    # As if the rows had been written by the release before the PLACE grain.
+    ActivityMonthlyStat.objects.filter(grain=Grain.PLACE).delete()
+    StatsRefresh.objects.filter(pk=1).update(layout=LAYOUT - 1)
+    result = refresh()  # the 5-minute timer's run, not --full
+    assert result["months"] == [date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)]
+    assert StatsRefresh.objects.get(pk=1).layout == LAYOUT
+    assert stats.breakdown(year_2025, "place") == stats.breakdown(year_2025, "place", source="live")
+    # Once rebuilt, the layout no longer forces anything: past the overlap window, no month.
+    StatsRefresh.objects.filter(pk=1).update(watermark=timezone.now() + 2 * OVERLAP)
+    assert refresh()["months"] == []
