@@ -11,9 +11,9 @@ Memory (constant whatever the number of rows):
   request (French spreadsheets), with an optional BOM so Excel detects UTF-8.
 * **XLSX** is written by openpyxl in ``write_only`` mode into a temporary file, then streamed
   (``FileResponse``); the download starts once the file is complete.
-* **ODS**: odfpy holds the whole document in memory, so ODS exports of activities are limited
-  to ``ODS_MAX_ROWS`` rows (a French message suggests XLSX or CSV beyond). Statistics tables are
-  small and always available in ODS.
+* **ODS** is streamed too (stream-write-ods: the zip and its ``content.xml`` are written as the
+  rows come). Past ``ODS_ZIP32_MAX_ROWS`` activities the file may pass 4 GiB uncompressed, so
+  it is written as Zip64 (LibreOffice 7.6 or later); below, as a plain zip every version reads.
 
 Columns follow the Coop's activity export (date, type, lieu, durée, thématiques with the Coop's
 codes, matériel, autonomie, orientation, atelier, participants and their breakdowns).
@@ -22,10 +22,10 @@ codes, matériel, autonomie, orientation, atelier, participants and their breakd
 from __future__ import annotations
 
 import csv
-import io
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 
 from django.db.models.functions import Coalesce
 
@@ -47,11 +47,9 @@ from .models import DURATION_BUCKETS
 from .stats import Dashboard, StatsFilters, _live_queryset
 
 CHUNK = 2000
-ODS_MAX_ROWS = 20_000
-ODS_LIMIT_MESSAGE = (
-    f"L'export ODS est limité à {ODS_MAX_ROWS:,} lignes".replace(",", " ")
-    + " : choisissez XLSX ou CSV, ou réduisez la période."
-)
+# An activity row of ODS XML is about 4.5 KB (45 cells); 250,000 rows stay far below the 4 GiB
+# of a plain zip entry even with long workshop titles.
+ODS_ZIP32_MAX_ROWS = 250_000
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -267,30 +265,29 @@ def xlsx_file(sheets: Iterable[tuple[str, list[str], Iterable[list]]]):
     return handle
 
 
-def ods_bytes(sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> bytes:
-    """The spreadsheet as ODS (in memory: callers limit the rows, see ``ODS_MAX_ROWS``)."""
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
+_ODS_TYPES = (str, int, float, date, datetime)
 
-    document = OpenDocumentSpreadsheet()
-    for title, header, table_rows in sheets:
-        table = Table(name=_sheet_title(title))
-        for row in [header, *table_rows]:
-            line = TableRow()
-            for value in row:
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    cell = TableCell(valuetype="float", value=value)
-                else:
-                    cell = TableCell(valuetype="string")
-                    value = "" if value is None else str(value)
-                cell.addElement(P(text=str(value)))
-                line.addElement(cell)
-            table.addElement(line)
-        document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
+
+def ods_stream(
+    sheets: Iterable[tuple[str, list[str], Iterable[list]]], *, zip64: bool = False
+) -> Iterator[bytes]:
+    """The spreadsheet as ODS, in chunks, in constant memory. ``zip64``: needed when a sheet
+    may pass 4 GiB of XML (see ``ODS_ZIP32_MAX_ROWS``)."""
+    from stream_write_ods import stream_write_ods
+
+    def cell(value):
+        # stream-write-ods picks the cell type by exact type: anything else becomes text.
+        if isinstance(value, bool):
+            return "oui" if value else "non"
+        if type(value) in _ODS_TYPES:
+            return value
+        return "" if value is None else str(value)
+
+    def tables():
+        for title, header, table_rows in sheets:
+            yield _sheet_title(title), header, ([cell(v) for v in row] for row in table_rows)
+
+    return stream_write_ods(tables(), use_zip_64=zip64)
 
 
 def _sheet_title(title: str) -> str:

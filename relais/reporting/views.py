@@ -1,12 +1,10 @@
 """Statistics dashboard and exports. Thin: the figures come from ``stats``, the files from
 ``exports``; ``perms`` decides who sees what."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from . import charts, exports, perms, stats
@@ -97,11 +95,10 @@ def export_activities(request, fmt: str):
         handle = exports.xlsx_file([("Activités", header, rows)])
         response = FileResponse(handle, content_type=exports.FORMATS[fmt])
     else:
-        if exports.activity_count(filters) > exports.ODS_MAX_ROWS:
-            messages.error(request, exports.ODS_LIMIT_MESSAGE)
-            return redirect(reverse("reporting:dashboard") + "?" + request.GET.urlencode())
-        response = HttpResponse(
-            exports.ods_bytes([("Activités", header, rows)]), content_type=exports.FORMATS[fmt]
+        zip64 = exports.activity_count(filters) > exports.ODS_ZIP32_MAX_ROWS
+        response = StreamingHttpResponse(
+            exports.ods_stream([("Activités", header, rows)], zip64=zip64),
+            content_type=exports.FORMATS[fmt],
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -124,6 +121,8 @@ def export_statistics(request, fmt: str):
     elif fmt == "xlsx":
         response = FileResponse(exports.xlsx_file(tables), content_type=exports.FORMATS[fmt])
     else:
-        response = HttpResponse(exports.ods_bytes(tables), content_type=exports.FORMATS[fmt])
+        response = StreamingHttpResponse(
+            exports.ods_stream(tables), content_type=exports.FORMATS[fmt]
+        )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -220,10 +220,10 @@ def test_place_rows_are_the_adviser_rows_summed(data):
 
 
 def test_a_new_rollup_layout_rebuilds_every_month(data, year_2025):
-    from relais.reporting.enums import Grain
-    from relais.reporting.models import StatsRefresh
     from django.utils import timezone
 
+    from relais.reporting.enums import Grain
+    from relais.reporting.models import StatsRefresh
     from relais.reporting.rollup import LAYOUT, OVERLAP
 
     # As if the rows had been written by the release before the PLACE grain.
