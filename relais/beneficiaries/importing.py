@@ -7,8 +7,11 @@ the confirmation the checked rows travel back to the browser in a signed field, 
 kept on the server before the adviser confirms.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.etree.ElementTree import ParseError
+from zipfile import BadZipFile
 
 from django.conf import settings
 from django.core import signing
@@ -150,16 +153,36 @@ def build_beneficiary(row: dict, *, created_by) -> Beneficiary:
     return Beneficiary(**values, commune_id=row.get("commune"), created_by=created_by)
 
 
-def read_workbook(file) -> ImportPreview:
-    """Check every line of an uploaded workbook; ``preview.ok`` when it can be imported."""
-    preview = ImportPreview()
+UNREADABLE = "Fichier illisible : enregistrez-le au format Excel .xlsx."
+# What a broken or hostile file raises, when opened or (read-only mode: lazily) when its rows are
+# read. ValueError includes defusedxml's refusals (entity declarations, external references).
+_UNREADABLE_ERRORS = (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, ParseError)
+
+
+class _UnreadableFile(Exception):
+    pass
+
+
+def _sheet_rows(file) -> Iterator[tuple]:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError):
-        preview.errors.append("Fichier illisible : enregistrez-le au format Excel .xlsx.")
-        return preview
-    sheet = workbook.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    except _UNREADABLE_ERRORS as error:
+        raise _UnreadableFile from error
+
+
+def read_workbook(file) -> ImportPreview:
+    """Check every line of an uploaded workbook; ``preview.ok`` when it can be imported.
+
+    A file that cannot be read, at any line, gives one « Fichier illisible » error and no row."""
+    try:
+        return _check_rows(_sheet_rows(file))
+    except _UnreadableFile:
+        return ImportPreview(errors=[UNREADABLE])
+
+
+def _check_rows(lines: Iterator[tuple]) -> ImportPreview:
+    preview = ImportPreview()
     headers = next(lines, None)
     if not headers:
         preview.errors.append("Ligne 1 : en-têtes absents.")

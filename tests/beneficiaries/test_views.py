@@ -248,3 +248,51 @@ def test_viewing_a_record_is_journaled_without_the_name(advisor_client, advisor_
     assert JournalEntry.objects.count() == before + 1
     assert entry.action == "personal_data_view"
     assert "Romarin" not in str(entry.details) and "Odile" not in str(entry.details)
+
+
+def test_import_refuses_an_xml_entity_bomb(advisor_client):
+    """A workbook whose sheet declares XML entities (« billion laughs ») is refused as
+    unreadable, without expanding them: openpyxl parses through defusedxml."""
+    import zipfile
+
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML  # a declared dependency, not a lucky transitive one
+    source = zipfile.ZipFile(BytesIO(_xlsx([["Nom"], ["Cade"]]).read()))
+    bomb = BytesIO()
+    with zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+                    f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
+                    for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+                )
+                data = f"<!DOCTYPE worksheet [{entities}]>".encode() + data.split(b"?>")[-1]
+                data = data.replace(b">Cade<", b">&i;<")
+            target.writestr(item, data)
+    upload = SimpleUploadedFile("personnes.xlsx", bomb.getvalue())
+    response = advisor_client.post(reverse("beneficiaries:import"), {"file": upload})
+    assert response.status_code == 200
+    assert "Fichier illisible" in page_text(response)
+    assert not Beneficiary.objects.exists()
+
+
+def test_import_reports_a_sheet_broken_past_its_first_line(advisor_client):
+    """Rows are read lazily: a sheet whose XML breaks after the headers is still reported
+    as unreadable (not a server error) and nothing is kept."""
+    import zipfile
+
+    source = zipfile.ZipFile(BytesIO(_xlsx([["Nom"], ["Cade"], ["Garrigue"]]).read()))
+    broken = BytesIO()
+    with zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b">Garrigue<", b">&inconnue;<")
+            target.writestr(item, data)
+    upload = SimpleUploadedFile("personnes.xlsx", broken.getvalue())
+    response = advisor_client.post(reverse("beneficiaries:import"), {"file": upload})
+    assert response.status_code == 200
+    assert "Fichier illisible" in page_text(response)
+    assert response.context["token"] == ""
