@@ -149,6 +149,8 @@ EXPECTED.update({
     "bookings:appointment_manage": ("404", "404", "404", "404", "404", "404", "404"),
     "bookings:appointment_mark": ("login", "405", "405", "405", "405", "405", "405"),
     "bookings:appointment_places": ("login", "ok", "ok", "ok", "403", "403", "ok"),
+    # The place below (the partner staff's own): whoever may change the place.
+    "bookings:appointment_settings": ("login", "ok", "403", "403", "ok", "403", "ok"),
     "bookings:appointment_type_create": ("login", "ok", "403", "403", "403", "403", "ok"),
     "bookings:appointment_type_edit": ("login", "404", "403", "403", "403", "403", "404"),
     "bookings:appointment_types": ("login", "ok", "403", "403", "403", "403", "ok"),
@@ -284,6 +286,7 @@ class World:
             "team:edit": {"pk": self.advisor.pk},
             "core:organisation_detail": {"pk": self.partner.pk},
             "workshops:place_ics": {"slug": self.place.slug},
+            "bookings:appointment_settings": {"place_slug": self.place.slug},
         }
         if name.startswith("privacy:beneficiary_"):
             objects = {"pk": self.beneficiary.pk}

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import Appointment, AppointmentType, Message, Registration
+from .models import (
+    Appointment,
+    AppointmentType,
+    Message,
+    PlaceAppointmentSettings,
+    Registration,
+)
 
 
 @admin.register(Registration)
@@ -58,3 +64,20 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PlaceAppointmentSettings)
+class PlaceAppointmentSettingsAdmin(admin.ModelAdmin):
+    # Registered here, not inline on the place: places does not depend on bookings. Staff use
+    # the page « Réglages des rendez-vous » of each place.
+    list_display = [
+        "place",
+        "appointments_enabled",
+        "min_notice_hours",
+        "horizon_days",
+        "walk_in_percent",
+        "updated_at",
+    ]
+    list_filter = ["appointments_enabled"]
+    search_fields = ["place__name"]
+    raw_id_fields = ["place"]

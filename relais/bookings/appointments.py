@@ -4,7 +4,8 @@ Coordinators keep a short list of :class:`AppointmentType` (« Aide aux démarch
 30, 45 or 60 minutes). A resident, without an account, books one at a place: an
 :class:`Appointment` ties a time to one adviser present at one dated occurrence of a slot
 (``slot`` + ``occurrence_date``: occurrences are computed, not stored, see
-``relais.planning.models``). Availability is in ``availability.py``, writes in
+``relais.planning.models``). A place may override the département-wide booking rules
+(:class:`PlaceAppointmentSettings`). Availability is in ``availability.py``, writes in
 ``services_appointments.py``. Imported by ``models.py`` so that Django registers the models.
 """
 
@@ -13,6 +14,7 @@ import uuid
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -208,3 +210,98 @@ class Appointment(TimeStampedModel):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+# --- Per-place rules ------------------------------------------------------------------------------
+
+MIN_NOTICE_HOURS_RANGE = (0, 720)
+HORIZON_DAYS_RANGE = (1, 365)
+WALK_IN_PERCENT_RANGE = (0, 100)
+MIN_NOTICE_MESSAGE = "Le délai minimal doit être compris entre 0 et 720 heures (30 jours)."
+HORIZON_MESSAGE = "La réservation doit être ouverte entre 1 et 365 jours à l'avance."
+WALK_IN_MESSAGE = (
+    "La part réservée aux visites sans rendez-vous est un pourcentage compris entre 0 et 100."
+)
+
+
+def _between(bounds: tuple[int, int], message: str) -> list:
+    low, high = bounds
+    return [MinValueValidator(low, message=message), MaxValueValidator(high, message=message)]
+
+
+class PlaceAppointmentSettings(TimeStampedModel):
+    """A place's own appointment rules (« Réglages des rendez-vous »).
+
+    An empty value means the département-wide setting (``RELAIS_APPOINTMENT_MIN_NOTICE_HOURS``,
+    ``…_HORIZON_DAYS``, ``…_WALK_IN_SHARE``), read with the overrides by ``availability.py``. A
+    place without a row follows the département entirely. ``appointments_enabled`` off: the
+    place takes no online appointment (its booking page says so); those booked stay.
+    Kept in ``bookings`` (which owns the appointments) so that ``places`` does not depend on
+    it. No personal data.
+    """
+
+    place = models.OneToOneField(
+        "places.Place",
+        verbose_name="lieu",
+        on_delete=models.CASCADE,
+        related_name="appointment_settings",
+    )
+    appointments_enabled = models.BooleanField(
+        "prise de rendez-vous en ligne ouverte",
+        default=True,
+        help_text="Décochez pour ne plus proposer de rendez-vous en ligne dans ce lieu ; les "
+        "rendez-vous déjà pris restent.",
+    )
+    min_notice_hours = models.PositiveSmallIntegerField(
+        "délai minimal de réservation (en heures)",
+        null=True,
+        blank=True,
+        validators=_between(MIN_NOTICE_HOURS_RANGE, MIN_NOTICE_MESSAGE),
+        help_text="Vide : valeur départementale.",
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        "réservation possible jusqu'à (en jours)",
+        null=True,
+        blank=True,
+        validators=_between(HORIZON_DAYS_RANGE, HORIZON_MESSAGE),
+        help_text="Vide : valeur départementale.",
+    )
+    walk_in_percent = models.PositiveSmallIntegerField(
+        "part réservée aux visites sans rendez-vous (en %)",
+        null=True,
+        blank=True,
+        validators=_between(WALK_IN_PERCENT_RANGE, WALK_IN_MESSAGE),
+        help_text="Vide : valeur départementale.",
+    )
+
+    class Meta:
+        verbose_name = "réglages des rendez-vous d'un lieu"
+        verbose_name_plural = "réglages des rendez-vous des lieux"
+
+    def __str__(self) -> str:
+        return f"Réglages des rendez-vous · {self.place}"
+
+    def clean(self) -> None:
+        # With the département's values where the place has none: a notice as long as the
+        # horizon would leave no time to book at all.
+        from .availability import department_rules
+
+        defaults = department_rules()
+        notice = defaults.min_notice_hours
+        if self.min_notice_hours is not None:
+            notice = self.min_notice_hours
+        days = self.horizon_days if self.horizon_days is not None else defaults.horizon_days
+        in_range = (
+            MIN_NOTICE_HOURS_RANGE[0] <= notice <= MIN_NOTICE_HOURS_RANGE[1]
+            and HORIZON_DAYS_RANGE[0] <= days <= HORIZON_DAYS_RANGE[1]
+        )
+        if not in_range or notice < days * 24:
+            return  # out of range: the field's own message already says so
+        field = "min_notice_hours" if self.min_notice_hours is not None else "horizon_days"
+        raise ValidationError(
+            {
+                field: f"Avec un délai minimal de {notice} h et une réservation ouverte jusqu'à "
+                f"{days} jour{'s' if days > 1 else ''}, aucun créneau ne serait proposé : "
+                "raccourcissez le délai ou allongez la période."
+            }
+        )

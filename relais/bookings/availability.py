@@ -11,6 +11,11 @@ leave already applied) is cut, per adviser present, into start times on a grid (
   occurrence's minutes are booked per adviser (3 h with a share of 0.5: 90 min of appointments);
 * lie between now + ``RELAIS_APPOINTMENT_MIN_NOTICE_HOURS`` and now +
   ``RELAIS_APPOINTMENT_HORIZON_DAYS``.
+
+These three settings are the département-wide defaults: a place may override each of them,
+or stop online appointments altogether (:class:`~.appointments.PlaceAppointmentSettings`,
+« Réglages des rendez-vous »). :func:`place_rules` gives the rules in force at a place; the
+functions below take an optional ``place`` and fall back to the settings without one.
 """
 
 from collections import defaultdict
@@ -23,20 +28,96 @@ from django.utils import timezone
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.occurrences import Occurrence, occurrences_between
 
-from .appointments import Appointment
+from .appointments import Appointment, PlaceAppointmentSettings
 
 
-def min_notice() -> timedelta:
-    return timedelta(hours=getattr(settings, "RELAIS_APPOINTMENT_MIN_NOTICE_HOURS", 24))
+@dataclass(frozen=True)
+class Rules:
+    """The booking rules in force somewhere: the département's, or a place's."""
+
+    enabled: bool
+    min_notice_hours: float
+    horizon_days: float
+    walk_in_share: float  # 0 to 1
+
+    @property
+    def min_notice(self) -> timedelta:
+        return timedelta(hours=self.min_notice_hours)
+
+    @property
+    def horizon(self) -> timedelta:
+        return timedelta(days=self.horizon_days)
+
+    @property
+    def walk_in_percent(self) -> int:
+        return round(self.walk_in_share * 100)
 
 
-def horizon() -> timedelta:
-    return timedelta(days=getattr(settings, "RELAIS_APPOINTMENT_HORIZON_DAYS", 30))
+def _clamp_share(share: float) -> float:
+    return min(max(float(share), 0.0), 1.0)
 
 
-def walk_in_share() -> float:
-    share = float(getattr(settings, "RELAIS_APPOINTMENT_WALK_IN_SHARE", 0.5))
-    return min(max(share, 0.0), 1.0)
+def department_rules() -> Rules:
+    """The département-wide defaults (``RELAIS_APPOINTMENT_*`` settings)."""
+    return Rules(
+        enabled=True,
+        min_notice_hours=getattr(settings, "RELAIS_APPOINTMENT_MIN_NOTICE_HOURS", 24),
+        horizon_days=getattr(settings, "RELAIS_APPOINTMENT_HORIZON_DAYS", 30),
+        walk_in_share=_clamp_share(getattr(settings, "RELAIS_APPOINTMENT_WALK_IN_SHARE", 0.5)),
+    )
+
+
+def merge_rules(defaults: Rules, override: PlaceAppointmentSettings | None) -> Rules:
+    """``defaults`` with a place's overrides applied (pure function: no query)."""
+    if override is None:
+        return defaults
+    return Rules(
+        enabled=override.appointments_enabled,
+        min_notice_hours=(
+            defaults.min_notice_hours
+            if override.min_notice_hours is None
+            else override.min_notice_hours
+        ),
+        horizon_days=(
+            defaults.horizon_days if override.horizon_days is None else override.horizon_days
+        ),
+        walk_in_share=(
+            defaults.walk_in_share
+            if override.walk_in_percent is None
+            else _clamp_share(override.walk_in_percent / 100)
+        ),
+    )
+
+
+def place_settings(place) -> PlaceAppointmentSettings | None:
+    """The place's overrides, or ``None`` (cached on the place by Django, absent ones too)."""
+    if place is None:
+        return None
+    try:
+        return place.appointment_settings
+    except PlaceAppointmentSettings.DoesNotExist:
+        return None
+
+
+def place_rules(place=None) -> Rules:
+    """The rules in force at ``place`` (the département's without a place or an override)."""
+    return merge_rules(department_rules(), place_settings(place))
+
+
+def min_notice(place=None) -> timedelta:
+    return place_rules(place).min_notice
+
+
+def horizon(place=None) -> timedelta:
+    return place_rules(place).horizon
+
+
+def walk_in_share(place=None) -> float:
+    return place_rules(place).walk_in_share
+
+
+def appointments_enabled(place) -> bool:
+    return place_rules(place).enabled
 
 
 def grid() -> timedelta:
@@ -103,9 +184,11 @@ def parse_key(value: str) -> datetime | None:
     return timezone.make_aware(naive)
 
 
-def window(now: datetime | None = None) -> tuple[datetime, datetime]:
+def window(now: datetime | None = None, place=None) -> tuple[datetime, datetime]:
+    """The earliest and latest start a resident may book now (at ``place``: its rules)."""
     now = now or timezone.now()
-    return now + min_notice(), now + horizon()
+    rules = place_rules(place)
+    return now + rules.min_notice, now + rules.horizon
 
 
 def openings(
@@ -121,9 +204,14 @@ def openings(
     """Every bookable (time, adviser) at ``place`` for ``appointment_type``, soonest first.
 
     One entry per adviser free at a time: two advisers present give two entries for 10:00.
-    ``advisor_ids`` narrows to some advisers; ``exclude_pk`` ignores one appointment.
+    ``advisor_ids`` narrows to some advisers; ``exclude_pk`` ignores one appointment. The
+    place's rules apply (notice, horizon, walk-in share); none when it takes no appointment.
     """
-    earliest, latest = window(now)
+    rules = place_rules(place)
+    if not rules.enabled:
+        return []
+    now = now or timezone.now()
+    earliest, latest = now + rules.min_notice, now + rules.horizon
     first = start or timezone.localtime(earliest).date()
     last = end or timezone.localtime(latest).date()
     if last < first:
@@ -154,7 +242,7 @@ def openings(
         occurrence_key = (appointment.advisor_id, appointment.slot_id, appointment.occurrence_date)
         booked[occurrence_key] += appointment.duration_minutes
     duration = timedelta(minutes=appointment_type.duration_minutes)
-    share, step = walk_in_share(), grid()
+    share, step = rules.walk_in_share, grid()
     result = []
     for occurrence in occurrences:
         for advisor in occurrence.advisors_present:

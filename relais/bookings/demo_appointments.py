@@ -1,6 +1,7 @@
-"""Demo data, appointments: three types set by the coordinators and a few bookings with
-clearly fictitious people in the coming permanences of the demo's places (no message is sent:
-rows are written directly). Idempotent: re-running leaves the same rows."""
+"""Demo data, appointments: three types set by the coordinators, one place with its own rules
+(48 h notice) and a few bookings with clearly fictitious people in the coming permanences of
+the demo's places (no message is sent: rows are written directly). Idempotent: re-running
+leaves the same rows."""
 
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 from relais.core.demo import DemoContext
 from relais.places.models import Place
 
-from .appointments import Appointment, AppointmentType
+from .appointments import Appointment, AppointmentType, PlaceAppointmentSettings
 from .availability import distinct_times, openings
 from .consent import CURRENT_APPOINTMENT_CONSENT_VERSION
 
@@ -41,7 +42,25 @@ BOOKINGS = [
 ]
 
 
+# A place with its own booking rules (« Réglages des rendez-vous »): a quiet village library.
+PLACE_SETTINGS = {"bibliotheque-catllar": {"min_notice_hours": 48, "walk_in_percent": 30}}
+
+
+def _place_settings() -> None:
+    for slug, values in PLACE_SETTINGS.items():
+        place = Place.objects.filter(slug=slug).first()
+        if place is None:
+            continue
+        settings = PlaceAppointmentSettings.objects.filter(place=place).first()
+        settings = settings or PlaceAppointmentSettings(place=place)
+        for name, value in values.items():
+            setattr(settings, name, value)
+        settings.full_clean()
+        settings.save()
+
+
 def load(ctx: DemoContext) -> None:
+    _place_settings()
     types = []
     for name, minutes, description in TYPES:
         kind, _ = AppointmentType.objects.update_or_create(

@@ -9,7 +9,11 @@ from django.urls import reverse
 
 from relais.core.models import TimeStampedModel
 
-from .appointments import Appointment, AppointmentType  # noqa: F401 - registers the models
+from .appointments import (  # noqa: F401 - registers the models
+    Appointment,
+    AppointmentType,
+    PlaceAppointmentSettings,
+)
 from .enums import (
     Attendance,
     MessageChannel,

@@ -143,6 +143,10 @@ declare_no_personal_data(
     "bookings.AppointmentType", reason="Catalogue des types de rendez-vous proposés."
 )
 declare_no_personal_data(
+    "bookings.PlaceAppointmentSettings",
+    reason="Règles de réservation propres à un lieu (délai, période, part sans rendez-vous).",
+)
+declare_no_personal_data(
     "workshops.WorkshopTopic", reason="Catalogue public des ateliers du Département."
 )
 declare_no_personal_data(

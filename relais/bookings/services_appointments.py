@@ -8,6 +8,11 @@ again — now seeing every booking committed before the lock was granted — and
 SQLite, IMMEDIATE transactions serialise writers instead (config/settings/base.py). A unique
 constraint on (adviser, start) of live appointments backs this up.
 
+A place's own rules (« Réglages des rendez-vous »: notice, horizon, walk-in share, online
+booking stopped) apply to every booking: :func:`appointment_book` re-checks the chosen time
+against them (:func:`check_bookable`), so a forged request cannot get round them. They are
+changed by :func:`place_appointment_settings_update`.
+
 Schedule changes (leave, closure, cancelled or re-staffed occurrence) are not signalled: the
 planning computes occurrences on the fly. :func:`schedule_changes_apply` compares every upcoming
 appointment with the occurrences of today's planning and cancels (or hands to a colleague
@@ -20,7 +25,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -33,8 +38,8 @@ from relais.planning.models import Closure
 from relais.planning.occurrences import occurrences_between
 from relais.team.models import Advisor
 
-from . import availability
-from .appointments import Appointment, AppointmentType
+from . import availability, perms
+from .appointments import Appointment, AppointmentType, PlaceAppointmentSettings
 from .consent import APPOINTMENT_CONSENT_TEXTS, CURRENT_APPOINTMENT_CONSENT_VERSION
 from .enums import AppointmentCancelledBy, AppointmentStatus, MessageChannel, MessageKind
 from .messaging import message_queue, site_url
@@ -42,6 +47,12 @@ from .models import Message
 from .services import clean_contact
 
 SLOT_TAKEN = "Ce créneau vient d'être pris, choisissez-en un autre."
+BOOKING_DISABLED = (
+    "Ce lieu ne propose pas de rendez-vous en ligne pour le moment. Vous pouvez venir pendant "
+    "une permanence, sans rendez-vous."
+)
+# Codes of the refusals after which the person chooses another time (not a contact error).
+REFUSED_TIME_CODES = frozenset({"taken", "window", "disabled"})
 NEXT_OPTIONS_OFFERED = 3
 SUBJECTS = {
     MessageKind.CONFIRMATION: "Votre rendez-vous « {name} » est confirmé",
@@ -154,6 +165,35 @@ def _openings_at(place, appointment_type, starts_at: datetime, now, advisor_ids=
     ]
 
 
+def _days(days) -> str:
+    return f"{days:g} jour{'s' if days > 1 else ''}"
+
+
+def check_bookable(*, place, starts_at: datetime, now: datetime | None = None) -> None:
+    """Refuse a time that ``place``'s rules do not allow online: booking stopped there, or a
+    start before now + its notice or after now + its horizon (``ValidationError`` in French,
+    code ``disabled`` or ``window``). Whether an adviser is free is not checked here."""
+    rules = availability.place_rules(place)
+    if not rules.enabled:
+        raise ValidationError(BOOKING_DISABLED, code="disabled")
+    now = now or timezone.now()
+    earliest, latest = now + rules.min_notice, now + rules.horizon
+    if starts_at <= now:
+        raise ValidationError("Ce créneau est passé : choisissez-en un autre.", code="window")
+    if starts_at < earliest:
+        raise ValidationError(
+            f"Ce créneau est trop proche : à {place.name}, les rendez-vous se prennent au plus "
+            f"tard {rules.min_notice_hours:g} h à l'avance. Choisissez un créneau plus tardif.",
+            code="window",
+        )
+    if starts_at > latest:
+        raise ValidationError(
+            f"Ce créneau est trop lointain : à {place.name}, les rendez-vous se prennent "
+            f"jusqu'à {_days(rules.horizon_days)} à l'avance. Choisissez un créneau plus proche.",
+            code="window",
+        )
+
+
 def appointment_book(
     *,
     place,
@@ -170,7 +210,8 @@ def appointment_book(
 ) -> Appointment:
     """Book ``starts_at`` at ``place`` with an adviser free then, and tell the person (e-mail
     with the .ics and the cancel link, or SMS when they gave only a phone). Nothing is saved
-    on invalid data or when the time was just taken (``ValidationError`` in French)."""
+    on invalid data, when the place's rules do not allow the time (:func:`check_bookable`) or
+    when it was just taken (``ValidationError`` in French)."""
     contact = clean_contact(first_name=first_name, last_name=last_name, phone=phone, email=email)
     if not consent:
         raise ValidationError(
@@ -181,6 +222,7 @@ def appointment_book(
     if not appointment_type.is_active:
         raise ValidationError("Ce type de rendez-vous n'est plus proposé.")
     now = now or timezone.now()
+    check_bookable(place=place, starts_at=starts_at, now=now)
     candidates = _openings_at(place, appointment_type, starts_at, now)
     if not candidates:
         raise ValidationError(SLOT_TAKEN, code="taken")
@@ -217,6 +259,40 @@ def appointment_book(
     except IntegrityError as error:  # the unique (adviser, start) constraint: taken meanwhile
         raise ValidationError(SLOT_TAKEN, code="taken") from error
     return appointment
+
+
+# --- A place's rules ------------------------------------------------------------------------------
+
+PLACE_SETTINGS_FIELDS = frozenset(
+    {"appointments_enabled", "min_notice_hours", "horizon_days", "walk_in_percent"}
+)
+
+
+def place_appointment_settings_update(*, place, user, **values) -> PlaceAppointmentSettings:
+    """Set ``place``'s own appointment rules (« Réglages des rendez-vous »).
+
+    ``values``: any of ``appointments_enabled``, ``min_notice_hours``, ``horizon_days``,
+    ``walk_in_percent`` (``None``: the département-wide value); the others are kept. The row is
+    created on first use. Raises ``PermissionDenied`` unless ``user`` may change the place's
+    settings (``perms.can_edit_place_appointment_settings``), ``ValidationError`` (French
+    messages, nothing saved) on invalid values and ``TypeError`` on an unknown name.
+    Appointments already booked are kept whatever the new rules.
+    """
+    unknown = sorted(set(values) - PLACE_SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown appointment setting(s): {', '.join(unknown)}")
+    if not perms.can_edit_place_appointment_settings(user, place):
+        raise PermissionDenied
+    with transaction.atomic():
+        instance = PlaceAppointmentSettings.objects.select_for_update().filter(
+            place=place
+        ).first() or PlaceAppointmentSettings(place=place)
+        for name, value in values.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save()
+    place.appointment_settings = instance  # what availability reads on this instance from now
+    return instance
 
 
 # --- Cancelling, marking --------------------------------------------------------------------------

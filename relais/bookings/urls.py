@@ -48,6 +48,11 @@ appointment_urlpatterns = [
         name="appointment_list",
     ),
     path(
+        "gestion/lieux/<slug:place_slug>/reglages/",
+        views_appointments.appointment_settings,
+        name="appointment_settings",
+    ),
+    path(
         "gestion/<int:pk>/venue/", views_appointments.appointment_mark_view, name="appointment_mark"
     ),
     path(

@@ -1,5 +1,6 @@
 """Appointments: the public booking pages of a place and the secret link (no account, no
-JavaScript needed), the staff list of a place's appointments, the coordinators' types."""
+JavaScript needed), the staff list of a place's appointments, the coordinators' types, a
+place's own booking rules (« Réglages des rendez-vous »)."""
 
 import uuid
 from datetime import timedelta
@@ -17,16 +18,28 @@ from django.views.decorators.http import require_POST
 from relais.places.models import Place
 
 from . import availability, perms
-from .appointments import APPOINTMENT_TOKEN_PURPOSE, Appointment, AppointmentType
+from .appointments import (
+    APPOINTMENT_TOKEN_PURPOSE,
+    Appointment,
+    AppointmentType,
+    PlaceAppointmentSettings,
+)
 from .consent import appointment_consent_text
 from .enums import AppointmentCancelledBy, AppointmentStatus
-from .forms_appointments import AppointmentForm, AppointmentTypeForm
+from .forms_appointments import (
+    AppointmentForm,
+    AppointmentTypeForm,
+    PlaceAppointmentSettingsForm,
+)
 from .services_appointments import (
     MARKABLE,
+    REFUSED_TIME_CODES,
     SLOT_TAKEN,
     appointment_cancel,
     appointment_mark,
+    check_bookable,
     next_options,
+    place_appointment_settings_update,
 )
 from .services_appointments import appointment_book as book
 from .tokens import check_token
@@ -53,15 +66,16 @@ def _chosen_type(value) -> AppointmentType | None:
 def appointment_book(request, place_slug: str):
     """Public: choose the type of appointment, then a free time, grouped by day."""
     place = _public_place(place_slug)
-    types = list(AppointmentType.objects.active())
-    chosen = _chosen_type(request.GET.get("type"))
+    rules = availability.place_rules(place)
+    types = list(AppointmentType.objects.active()) if rules.enabled else []
+    chosen = _chosen_type(request.GET.get("type")) if rules.enabled else None
     if chosen is None and len(types) == 1:
         chosen = types[0]
     days = availability.by_day(availability.openings(place, chosen)) if chosen else []
     return render(
         request,
         "bookings/appointment_book.html",
-        {"place": place, "types": types, "chosen": chosen, "days": days},
+        {"place": place, "rules": rules, "types": types, "chosen": chosen, "days": days},
     )
 
 
@@ -69,6 +83,9 @@ def appointment_book(request, place_slug: str):
 def appointment_form(request, place_slug: str):
     """Public: the person's name and contact for the chosen time, then the booking."""
     place = _public_place(place_slug)
+    if not availability.appointments_enabled(place):
+        # The booking page says that the place takes no appointment online.
+        return redirect("bookings:appointment_book", place_slug=place.slug)
     params = request.POST if request.method == "POST" else request.GET
     chosen = _chosen_type(params.get("type"))
     starts_at = availability.parse_key(params.get("debut", ""))
@@ -77,6 +94,7 @@ def appointment_form(request, place_slug: str):
         return redirect("bookings:appointment_book", place_slug=place.slug)
     form = AppointmentForm(request.POST or None)
     taken = False
+    refusal = ""  # why the time cannot be booked, on GET (the form is unbound: no errors)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -92,18 +110,24 @@ def appointment_form(request, place_slug: str):
                 consent_version=data["consent_version"],
             )
         except ValidationError as error:
-            taken = getattr(error, "code", None) == "taken"
+            taken = getattr(error, "code", None) in REFUSED_TIME_CODES
             _form_errors(form, error)
         else:
             return redirect(appointment.get_manage_url() + "?nouveau=1")
     elif request.method == "GET":
         day = timezone.localtime(starts_at).date()
-        available = any(
-            o.start == starts_at for o in availability.openings(place, chosen, start=day, end=day)
-        )
-        if not available:
-            form.add_error(None, SLOT_TAKEN)
-            taken = True
+        try:
+            check_bookable(place=place, starts_at=starts_at)
+        except ValidationError as error:
+            refusal = " ".join(error.messages)
+        else:
+            available = any(
+                o.start == starts_at
+                for o in availability.openings(place, chosen, start=day, end=day)
+            )
+            if not available:
+                refusal = SLOT_TAKEN
+        taken = bool(refusal)
     return render(
         request,
         "bookings/appointment_form.html",
@@ -115,6 +139,7 @@ def appointment_form(request, place_slug: str):
             "debut": params.get("debut", ""),
             "form": form,
             "taken": taken,
+            "refusal": refusal,
         },
     )
 
@@ -197,12 +222,21 @@ def appointment_places(request):
         )
         .order_by("name")
     )
+    places = list(places.select_related("appointment_settings"))
     return render(
         request,
         "bookings/appointment_places.html",
         {
             "places": places,
             "can_manage_types": perms.can_manage_appointment_types(request.user),
+            "editable": {
+                place.pk
+                for place in places
+                if perms.can_edit_place_appointment_settings(request.user, place)
+            },
+            "disabled": {
+                place.pk for place in places if not availability.appointments_enabled(place)
+            },
         },
     )
 
@@ -225,6 +259,8 @@ def appointment_list(request, place_slug: str):
         "bookings/appointment_list.html",
         {
             "place": place,
+            "rules": availability.place_rules(place),
+            "can_edit_settings": perms.can_edit_place_appointment_settings(request.user, place),
             "upcoming": upcoming,
             "past": past,
             "statuses": [
@@ -299,4 +335,43 @@ def appointment_type_edit(request, pk: int | None = None):
         return redirect("bookings:appointment_types")
     return render(
         request, "bookings/appointment_type_form.html", {"form": form, "instance": instance}
+    )
+
+
+@login_required
+def appointment_settings(request, place_slug: str):
+    """« Réglages des rendez-vous » of a place: its own notice, horizon and walk-in share
+    (empty: the département's), or no online appointment at all. Coordinators,
+    administrators and the place's partner staff."""
+    place = get_object_or_404(Place.objects.select_related("commune", "partner"), slug=place_slug)
+    _require(perms.can_edit_place_appointment_settings, request.user, place)
+    instance = PlaceAppointmentSettings.objects.filter(place=place).first()
+    # The form writes to its instance while validating; the service reads the stored row again.
+    form = PlaceAppointmentSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            place_appointment_settings_update(
+                place=place,
+                user=request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, f"Les réglages des rendez-vous de « {place.name} » sont enregistrés."
+            )
+            if perms.can_view_appointments(request.user):
+                return redirect("bookings:appointment_list", place_slug=place.slug)
+            return redirect("bookings:appointment_settings", place_slug=place.slug)
+    return render(
+        request,
+        "bookings/appointment_settings.html",
+        {
+            "place": place,
+            "form": form,
+            "rules": availability.place_rules(place),
+            "department": availability.department_rules(),
+            "can_view_appointments": perms.can_view_appointments(request.user),
+        },
     )

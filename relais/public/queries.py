@@ -70,11 +70,15 @@ def public_place_url(place) -> str:
 
 
 def appointment_url(place) -> str | None:
-    """The appointment booking page of a place, or ``None`` while appointments do not exist."""
+    """The appointment booking page of a place, or ``None`` when the place takes no online
+    appointment (its « Réglages des rendez-vous ») or appointments do not exist."""
     try:
-        return reverse("bookings:appointment_book", kwargs={"place_slug": place.slug})
+        url = reverse("bookings:appointment_book", kwargs={"place_slug": place.slug})
     except NoReverseMatch:
         return None
+    from relais.bookings.availability import appointments_enabled
+
+    return url if appointments_enabled(place) else None
 
 
 def osm_url(place) -> str:

@@ -133,3 +133,12 @@ def test_the_appointment_link_is_hidden_while_appointments_do_not_exist(prades, 
     assert queries.appointment_url(prades) is None
     monkeypatch.setattr(queries, "reverse", lambda name, kwargs: f"/rdv/{kwargs['place_slug']}/")
     assert queries.appointment_url(prades) == "/rdv/mediatheque-prades/"
+
+
+def test_the_appointment_link_is_hidden_where_the_place_takes_no_online_appointment(prades):
+    from relais.bookings.appointments import PlaceAppointmentSettings
+
+    assert queries.appointment_url(prades) == f"/rendez-vous/{prades.slug}/"
+    PlaceAppointmentSettings.objects.create(place=prades, appointments_enabled=False)
+    prades.refresh_from_db()  # drop the cached « no settings »
+    assert queries.appointment_url(prades) is None
