@@ -99,3 +99,38 @@ def test_a_resident_books_an_appointment_gets_the_email_and_cancels_by_the_link(
     assert_accessible("rendez-vous annulé")
     assert Appointment.objects.get().status == AppointmentStatus.CANCELLED
     assert console_errors == []
+
+
+def test_partner_staff_set_their_place_booking_rules_on_a_phone(
+    page, live_server, prades, assert_accessible, console_errors
+):
+    """A library's staff ask for 48 h notice on their place's page; the public booking page
+    then states it."""
+    from relais.accounts.enums import Role
+
+    from ..factories import TEST_PASSWORD, UserFactory
+
+    staff = UserFactory(role=Role.PARTNER_STAFF, organisation=prades.partner)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(staff.email)
+    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    page.goto(live_server.url + prades.get_absolute_url())
+    page.get_by_role("link", name="Réglages des rendez-vous").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Réglages des rendez-vous")
+    _fits(page)
+    assert_accessible("réglages des rendez-vous d'un lieu, 360 px")
+    page.get_by_label(re.compile("^Délai minimal de réservation")).fill("10000")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("compris entre 0 et 720 heures").first).to_be_visible()
+    assert_accessible("réglages refusés, 360 px")
+    page.get_by_label(re.compile("^Délai minimal de réservation")).fill("48")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_be_visible()
+
+    page.goto(live_server.url + "/rendez-vous/mediatheque-prades/")
+    expect(page.get_by_text("Réservation au plus tard 48 h à l'avance")).to_be_visible()
+    assert console_errors == []
