@@ -7,6 +7,7 @@ pages and the API. Every function takes a :class:`StatsFilters` and returns plai
 * :func:`totals` → :class:`Totals`
 * :func:`breakdown` (one of ``DIMENSIONS``) → :class:`Breakdown`
 * :func:`monthly_series` → list of :class:`MonthPoint` (12 months ending with the period)
+* :func:`located_breakdowns` → the ``place`` and ``commune`` breakdowns from one query
 * :func:`dashboard` → :class:`Dashboard` (all of the above in ~8 queries)
 * :func:`scoped_filters` applies who-sees-what; :func:`refreshed_at` tells how fresh figures are.
 
@@ -482,21 +483,53 @@ def breakdown(
         items = list(merged.values())
     else:
         grouped = rows(filters, [dimension], source=source, measures=measures)
-        labels = _labels(dimension, [row[dimension] for row in grouped])
-        if dimension == "theme":
-            labels = dict(Theme.choices)
-        empty = {"place": NO_PLACE_LABEL, "commune": NO_COMMUNE_LABEL}.get(dimension, "—")
-        items = [
-            BreakdownRow(
-                str(row[dimension] or ""),
-                labels.get(row[dimension], empty) if row[dimension] is not None else empty,
-                row["activities"],
-                row["accompaniments"],
-            )
-            for row in grouped
-        ]
+        items = _keyed_items(dimension, grouped)
+    return _sorted_breakdown(dimension, items)
+
+
+def _sorted_breakdown(dimension: str, items: list[BreakdownRow]) -> Breakdown:
+    title, unit = DIMENSIONS[dimension]
     items.sort(key=lambda item: (-(item.activities or 0), item.label))
     return Breakdown(dimension, title, unit, items)
+
+
+def _keyed_items(dimension: str, grouped: list[dict]) -> list[BreakdownRow]:
+    """Breakdown rows, labelled, from :func:`rows` grouped by ``dimension`` alone."""
+    labels = (
+        dict(Theme.choices)
+        if dimension == "theme"
+        else _labels(dimension, [row[dimension] for row in grouped])
+    )
+    empty = {"place": NO_PLACE_LABEL, "commune": NO_COMMUNE_LABEL}.get(dimension, "—")
+    return [
+        BreakdownRow(
+            str(row[dimension] or ""),
+            labels.get(row[dimension], empty) if row[dimension] is not None else empty,
+            row["activities"],
+            row["accompaniments"],
+        )
+        for row in grouped
+    ]
+
+
+def located_breakdowns(filters: StatsFilters, *, source: str = "rollup") -> dict[str, Breakdown]:
+    """The ``place`` and ``commune`` breakdowns (equal to :func:`breakdown`'s) from one query
+    grouped by both: a place lies in one commune, so the pairs are barely more numerous than
+    the places, and the dashboard reads its largest roll-up rows once instead of twice."""
+    measures = ["activities", "accompaniments"]
+    pairs = rows(filters, ["place", "commune"], source=source, measures=measures)
+    result = {}
+    for dimension in ("place", "commune"):
+        sums: dict = {}
+        for row in pairs:
+            key = row[dimension]
+            total = sums.setdefault(key, {dimension: key, "activities": 0, "accompaniments": 0})
+            total["activities"] += row["activities"]
+            total["accompaniments"] += row["accompaniments"]
+        result[dimension] = _sorted_breakdown(
+            dimension, _keyed_items(dimension, list(sums.values()))
+        )
+    return result
 
 
 def monthly_series(
@@ -536,11 +569,14 @@ DASHBOARD_DIMENSIONS = ["theme", "duration", "place", "commune", "age", "gender"
 def dashboard(filters: StatsFilters, *, source: str = "rollup") -> Dashboard:
     """Totals, the dashboard's breakdowns and the 12-month series."""
     result = totals(filters, source=source)
+    located = located_breakdowns(filters, source=source)
     return Dashboard(
         filters=filters,
         totals=result,
         breakdowns={
-            name: breakdown(filters, name, source=source, result=result)
+            name: located[name]
+            if name in located
+            else breakdown(filters, name, source=source, result=result)
             for name in DASHBOARD_DIMENSIONS
         },
         series=monthly_series(filters, source=source),

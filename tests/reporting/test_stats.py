@@ -236,3 +236,23 @@ def test_a_new_rollup_layout_rebuilds_every_month(data, year_2025):
     # Once rebuilt, the layout no longer forces anything: past the overlap window, no month.
     StatsRefresh.objects.filter(pk=1).update(watermark=timezone.now() + 2 * OVERLAP)
     assert refresh()["months"] == []
+
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize(
+    "change",
+    [{}, {"theme": "housing"}, {"kind": "individual"}, {"advisors": "other_advisor"},
+     {"partners": "other_place"}],
+)  # fmt: skip
+def test_place_and_commune_breakdowns_from_one_query_equal_their_own(
+    data, year_2025, source, change
+):
+    ids = {
+        "other_advisor": (data["other_advisor"].pk,),
+        "other_place": (data["other_place"].partner_id,),
+    }
+    filters = replace(year_2025, **{k: ids.get(v, v) for k, v in change.items()})
+    located = stats.located_breakdowns(filters, source=source)
+    assert located["place"] == stats.breakdown(filters, "place", source=source)
+    assert located["commune"] == stats.breakdown(filters, "commune", source=source)
+    assert located["commune"].total == stats.totals(filters, source=source).activities
