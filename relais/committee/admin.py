@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ActionItem, CommitteeMember, Meeting, MonthlyReport
+from .models import ActionItem, CommitteeMember, Meeting, MeetingInvitation, MonthlyReport
 
 
 @admin.register(CommitteeMember)
@@ -11,6 +11,20 @@ class CommitteeMemberAdmin(admin.ModelAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["date", "location"]
+
+
+@admin.register(MeetingInvitation)
+class MeetingInvitationAdmin(admin.ModelAdmin):
+    """Read-only: convocations are sent from the meeting page, at most once per version."""
+
+    list_display = ["meeting", "member", "sequence", "status", "sent_at"]
+    list_filter = ["status"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ActionItem)

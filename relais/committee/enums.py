@@ -24,3 +24,9 @@ class ReportStatus(models.TextChoices):
 class ReminderKind(models.TextChoices):
     NOT_SUBMITTED = "not_submitted", "Compte rendu non transmis"
     NOT_VALIDATED = "not_validated", "Compte rendu non validé"
+
+
+class InvitationStatus(models.TextChoices):
+    QUEUED = "queued", "En cours d'envoi"
+    SENT = "sent", "Envoyée"
+    FAILED = "failed", "Échec de l'envoi"

@@ -9,6 +9,10 @@ from .models import ActionItem, CommitteeMember, Meeting
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _time():
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class MemberForm(forms.ModelForm):
     class Meta:
         model = CommitteeMember
@@ -20,9 +24,12 @@ class MemberForm(forms.ModelForm):
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["date", "location", "agenda", "attendees", "minutes", "decisions"]
+        fields = ["date", "start_time", "end_time", "location", "agenda", "attendees", "minutes",
+                  "decisions"]  # fmt: skip
         widgets = {
             "date": DATE,
+            "start_time": _time(),
+            "end_time": _time(),
             "attendees": forms.CheckboxSelectMultiple,
             "agenda": forms.Textarea(attrs={"rows": 4}),
             "minutes": forms.Textarea(attrs={"rows": 8}),

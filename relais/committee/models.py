@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from relais.core.models import TimeStampedModel, entered_by
 
-from .enums import ActionStatus, MemberCategory, ReminderKind, ReportStatus
+from .enums import ActionStatus, InvitationStatus, MemberCategory, ReminderKind, ReportStatus
 
 
 class CommitteeMemberQuerySet(models.QuerySet):
@@ -108,6 +108,8 @@ class Meeting(TimeStampedModel):
     """A meeting of the committee (at least once a year, Art. 3.4)."""
 
     date = models.DateField("date")
+    start_time = models.TimeField("heure de début", null=True, blank=True)
+    end_time = models.TimeField("heure de fin", null=True, blank=True)
     location = models.CharField("lieu", max_length=200, blank=True)
     agenda = models.TextField("ordre du jour")
     attendees = models.ManyToManyField(
@@ -127,6 +129,55 @@ class Meeting(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("committee:meeting_detail", args=[self.pk])
+
+    def clean(self):
+        if self.end_time and not self.start_time:
+            raise ValidationError({"start_time": "Indiquez l'heure de début avant celle de fin."})
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": "L'heure de fin doit suivre l'heure de début."})
+
+    @property
+    def convened_details(self) -> str:
+        """What a convocation announces; when it changes, members are sent an update."""
+        times = "-".join(f"{t:%H:%M}" for t in (self.start_time, self.end_time) if t)
+        return f"{self.date:%Y-%m-%d} {times} {self.location}".strip()
+
+
+class MeetingInvitation(models.Model):
+    """A convocation e-mailed to one member for one version of a meeting's date, time and place.
+
+    ``sequence`` numbers the versions (it is the calendar file's SEQUENCE): a change of date, time
+    or place sent to members is a new sequence, and each member receives each version at most
+    once — the row exists, ``queued``, before the message leaves; a ``failed`` one may be retried.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    member = models.ForeignKey(
+        CommitteeMember, on_delete=models.CASCADE, related_name="invitations",
+        verbose_name="membre",
+    )  # fmt: skip
+    sequence = models.PositiveSmallIntegerField("version", default=0)
+    details = models.CharField("date, heures et lieu annoncés", max_length=300)
+    recipient = models.EmailField("destinataire")
+    status = models.CharField(
+        "état", max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.QUEUED
+    )
+    error = models.CharField("erreur", max_length=1000, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "convocation"
+        verbose_name_plural = "convocations"
+        ordering = ["meeting", "-sequence", "member__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member", "sequence"], name="one_invitation_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Convocation de {self.member} ({self.meeting})"
 
 
 class ActionItem(TimeStampedModel):

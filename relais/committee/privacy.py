@@ -12,11 +12,12 @@ from relais.privacy.registry import (
     register,
 )
 
-from .models import CommitteeMember, MonthlyReportReminder
+from .models import CommitteeMember, MeetingInvitation, MonthlyReportReminder
 
 ANONYMOUS_MEMBER = "Membre anonymisé"
 MEMBER_TERM_YEARS = 5
 REMINDER_TERM_MONTHS = 24
+INVITATION_TERM_MONTHS = 24
 
 
 def members_due(cutoff):
@@ -27,6 +28,10 @@ def members_due(cutoff):
 
 def reminders_due(cutoff):
     return MonthlyReportReminder.objects.filter(sent_at__lt=cutoff)
+
+
+def invitations_due(cutoff):
+    return MeetingInvitation.objects.filter(created_at__lt=cutoff)
 
 
 register(
@@ -71,6 +76,26 @@ register(
         start_event="Envoi de la relance",
         due=reminders_due,
         action=RetentionAction.DELETE,
+    )
+)
+
+register(
+    RetentionRule(
+        category="meeting_invitations",
+        model="committee.MeetingInvitation",
+        fields=("recipient",),
+        label="Convocations aux réunions du comité",
+        processing="Pilotage du dispositif (comité technique départemental, art. 3.4)",
+        data_subjects="Membres du comité technique",
+        purpose="Convoquer chaque membre une fois par version de la réunion et savoir qui a "
+        "reçu quoi, quand.",
+        legal_basis=PUBLIC_INTEREST,
+        term=relativedelta(months=INVITATION_TERM_MONTHS),
+        term_label=f"{INVITATION_TERM_MONTHS} mois",
+        start_event="Envoi de la convocation",
+        due=invitations_due,
+        action=RetentionAction.DELETE,
+        recipients="Coordinateurs",
     )
 )
 

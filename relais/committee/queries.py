@@ -1,12 +1,13 @@
-"""Reads of the committee: the 12-month meeting alert, the index page."""
+"""Reads of the committee: the 12-month meeting alert, the index page, a meeting's convocations."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from .enums import ActionStatus
+from .enums import ActionStatus, InvitationStatus
 from .models import ActionItem, CommitteeMember, Meeting
 
 # Art. 3.4: the committee meets « au minimum une fois par an ».
@@ -47,4 +48,56 @@ def committee_overview(today: date | None = None) -> dict:
         ),
         "member_count": CommitteeMember.objects.active().count(),
         "today": today,
+    }
+
+
+def meeting_invitees(meeting: Meeting):
+    """Members sitting on the meeting's date (joined by then, not left before)."""
+    return CommitteeMember.objects.filter(joined_on__lte=meeting.date).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=meeting.date)
+    )
+
+
+def meeting_invitation_state(meeting: Meeting) -> tuple[int, bool]:
+    """The sequence members were last convened for, and whether the meeting changed since.
+
+    ``(-1, True)`` when no convocation was ever sent.
+    """
+    last = meeting.invitations.aggregate(sequence=Max("sequence"))["sequence"]
+    if last is None:
+        return -1, True
+    sent = meeting.invitations.filter(sequence=last).values_list("details", flat=True).first()
+    return last, sent != meeting.convened_details
+
+
+def meeting_convocation(meeting: Meeting, today: date | None = None) -> dict:
+    """The convocation panel of a meeting: each sitting member and their latest convocation.
+
+    ``convocation_to_send`` counts the members the button would e-mail now (none once the
+    meeting is past).
+    """
+    today = today or timezone.localdate()
+    last, changed = meeting_invitation_state(meeting)
+    current = last + 1 if changed else last
+    latest = {}
+    for invitation in meeting.invitations.order_by("sequence"):
+        latest[invitation.member_id] = invitation
+    rows, to_send = [], 0
+    for member in meeting_invitees(meeting).select_related("organisation").order_by("full_name"):
+        invitation = latest.get(member.pk)
+        up_to_date = (
+            invitation is not None
+            and invitation.sequence == current
+            and invitation.status != InvitationStatus.FAILED
+        )
+        if member.email and not up_to_date:
+            to_send += 1
+        rows.append({"member": member, "invitation": invitation, "up_to_date": up_to_date})
+    is_open = meeting.date >= today
+    return {
+        "convocation_rows": rows,
+        "convocation_sent_before": last >= 0,
+        "convocation_changed": last >= 0 and changed,
+        "convocation_open": is_open,
+        "convocation_to_send": to_send if is_open else 0,
     }

@@ -1,14 +1,20 @@
 """Writes to the committee: members, meetings and action items (« axes de progrès »)."""
 
-from django.core.exceptions import PermissionDenied
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from . import perms
-from .models import ActionItem, CommitteeMember, Meeting
+from .enums import InvitationStatus
+from .invitations import invitations_deliver
+from .models import ActionItem, CommitteeMember, Meeting, MeetingInvitation
+from .queries import meeting_invitation_state, meeting_invitees
 
 MEMBER_FIELDS = ("category", "full_name", "function", "organisation", "other_organisation",
                  "email", "joined_on", "left_on")  # fmt: skip
-MEETING_FIELDS = ("date", "location", "agenda", "minutes", "decisions")
+MEETING_FIELDS = ("date", "start_time", "end_time", "location", "agenda", "minutes", "decisions")
 ACTION_FIELDS = ("title", "owner_member", "owner_label", "partner", "due_on", "status")
 
 
@@ -73,3 +79,49 @@ def action_item_update(*, user, item: ActionItem, data: dict) -> ActionItem:
     _require(user)
     _apply(item, data, ACTION_FIELDS)
     return _save(item)
+
+
+@transaction.atomic
+def meeting_send_invitations(*, user, meeting: Meeting) -> list[MeetingInvitation]:
+    """E-mail the convocation (with a calendar file) to every sitting member who has an address.
+
+    Idempotent: a member receives each version of the meeting's date, time and place once; a
+    second click sends only to members added since, or whose last sending failed. When the date,
+    time or place changed after a sending, every member is sent the update (a new sequence).
+    The messages leave after the commit; the rows say what was sent, when, or why it failed.
+    """
+    _require(user)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.date < timezone.localdate():
+        raise ValidationError(
+            f"La réunion du {meeting.date:%d/%m/%Y} est passée : aucune convocation envoyée."
+        )
+    invitees = list(meeting_invitees(meeting).exclude(email=""))
+    if not invitees:
+        raise ValidationError(
+            "Aucun membre en fonction à cette date n'a d'adresse e-mail : renseignez-les dans "
+            "la liste des membres."
+        )
+    last, changed = meeting_invitation_state(meeting)
+    sequence = last + 1 if changed else last
+    existing = {
+        invitation.member_id: invitation
+        for invitation in meeting.invitations.filter(sequence=sequence)
+    }
+    queued = []
+    for member in invitees:
+        invitation = existing.get(member.pk)
+        if invitation is None:
+            invitation = MeetingInvitation(meeting=meeting, member=member, sequence=sequence)
+        elif invitation.status != InvitationStatus.FAILED:
+            continue
+        invitation.details = meeting.convened_details
+        invitation.recipient = member.email
+        invitation.status, invitation.error = InvitationStatus.QUEUED, ""
+        _save(invitation)
+        queued.append(invitation)
+    if queued:
+        transaction.on_commit(
+            partial(invitations_deliver, [invitation.pk for invitation in queued]), robust=True
+        )
+    return queued

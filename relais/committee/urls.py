@@ -12,6 +12,7 @@ urlpatterns = [
     path("reunions/nouvelle/", views.meeting_create, name="meeting_create"),
     path("reunions/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("reunions/<int:pk>/modifier/", views.meeting_edit, name="meeting_edit"),
+    path("reunions/<int:pk>/convocations/", views.meeting_invite, name="meeting_invite"),
     path("reunions/<int:meeting_pk>/actions/nouvelle/", views.action_create, name="action_create"),
     path("actions/<int:pk>/", views.action_edit, name="action_edit"),
     path("bilan/", views.review, name="review"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from relais.reporting.charts import data_uri
 
@@ -120,16 +121,38 @@ def meeting_create(request):
 def meeting_detail(request, pk: int):
     _read(request)
     meeting = get_object_or_404(Meeting, pk=pk)
-    return render(
-        request,
-        "committee/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "attendees": meeting.attendees.select_related("organisation"),
-            "actions": meeting.action_items.select_related("owner_member", "partner"),
-            "can_manage": perms.can_manage_committee(request.user),
-        },
-    )
+    can_manage = perms.can_manage_committee(request.user)
+    context = {
+        "meeting": meeting,
+        "attendees": meeting.attendees.select_related("organisation"),
+        "actions": meeting.action_items.select_related("owner_member", "partner"),
+        "can_manage": can_manage,
+    }
+    if can_manage:  # addresses are for those who convene the committee
+        context.update(queries.meeting_convocation(meeting))
+    return render(request, "committee/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def meeting_invite(request, pk: int):
+    _manage(request)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        sent = services.meeting_send_invitations(user=request.user, meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if sent:
+            count = len(sent)
+            messages.success(
+                request,
+                f"{count} convocation{'s' if count > 1 else ''} en cours d'envoi ; "
+                "l'état de chacune s'affiche ci-dessous.",
+            )
+        else:
+            messages.info(request, "Tous les membres ont déjà reçu cette convocation.")
+    return redirect(f"{meeting.get_absolute_url()}#convocation")
 
 
 @login_required

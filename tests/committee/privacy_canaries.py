@@ -4,7 +4,12 @@ import datetime as dt
 
 from django.utils import timezone
 
-from relais.committee.models import CommitteeMember, MonthlyReportReminder
+from relais.committee.models import (
+    CommitteeMember,
+    Meeting,
+    MeetingInvitation,
+    MonthlyReportReminder,
+)
 
 from ..factories import OrganisationFactory
 
@@ -34,4 +39,17 @@ def make_monthly_report_reminders():
     fresh = MonthlyReportReminder.objects.create(
         **common, version=1, recipient="recent@exemple.test"
     )
+    return due, fresh
+
+
+def make_meeting_invitations():
+    meeting = Meeting.objects.create(date=dt.date(2026, 6, 1), agenda="Bilan")
+    member = _member(full_name="Membre convoqué", joined_on=dt.date(2024, 1, 1))
+    common = {"meeting": meeting, "member": member, "details": "2026-06-01",
+              "status": "sent"}  # fmt: skip
+    due = MeetingInvitation.objects.create(**common, recipient="ancien@exemple.test")
+    MeetingInvitation.objects.filter(pk=due.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=365 * 3)
+    )
+    fresh = MeetingInvitation.objects.create(**common, sequence=1, recipient="recent@exemple.test")
     return due, fresh
