@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from relais.core.site import site_url
 from relais.workshops.ics import calendar_bytes
 
 from .enums import MessageChannel, MessageKind, MessageStatus
@@ -36,10 +37,6 @@ SUBJECTS = {
 }
 # Messages that carry the session as a calendar file.
 WITH_CALENDAR = frozenset({MessageKind.CONFIRMATION, MessageKind.PROMOTION, MessageKind.REMINDER})
-
-
-def site_url(path: str) -> str:
-    return settings.RELAIS_SITE_URL.rstrip("/") + path
 
 
 def message_queue(

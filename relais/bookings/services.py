@@ -18,12 +18,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from relais.core.site import site_url
 from relais.workshops.enums import OPEN_SESSION_STATUSES, SessionStatus
 from relais.workshops.models import WorkshopSession
 
 from .consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
 from .enums import Attendance, MessageChannel, MessageKind, RegistrationSource, RegistrationStatus
-from .messaging import registration_notify, site_url
+from .messaging import registration_notify
 from .models import Registration
 from .validators import normalise_phone
 

@@ -31,8 +31,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Event
 
+from relais.core.site import calendar_attachment, calendar_uid, site_url
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.models import Closure
 from relais.planning.occurrences import occurrences_between
@@ -42,7 +43,7 @@ from . import availability, perms
 from .appointments import Appointment, AppointmentType, PlaceAppointmentSettings
 from .consent import APPOINTMENT_CONSENT_TEXTS, CURRENT_APPOINTMENT_CONSENT_VERSION
 from .enums import AppointmentCancelledBy, AppointmentStatus, MessageChannel, MessageKind
-from .messaging import message_queue, site_url
+from .messaging import message_queue
 from .models import Message
 from .services import clean_contact
 
@@ -79,10 +80,9 @@ def opening_url(place, appointment_type, opening) -> str:
 
 
 def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> bytes:
-    host = settings.RELAIS_SITE_URL.split("://")[-1].split("/")[0] or "relais"
     place = appointment.place
     event = Event()
-    event.add("uid", f"rendez-vous-{appointment.public_id}@{host}")
+    event.add("uid", calendar_uid(f"rendez-vous-{appointment.public_id}"))
     event.add("dtstamp", timezone.now())
     event.add("dtstart", timezone.localtime(appointment.starts_at))
     event.add("dtend", timezone.localtime(appointment.ends_at))
@@ -93,13 +93,7 @@ def appointment_ics(appointment: Appointment, *, cancelled: bool = False) -> byt
     event.add("url", site_url(appointment.get_manage_url()))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("sequence", 1 if cancelled else 0)
-    calendar = Calendar()
-    calendar.add("prodid", "-//Relais//Rendez-vous numériques//FR")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return calendar_attachment(event, prodid="-//Relais//Rendez-vous numériques//FR")
 
 
 def appointment_notify(

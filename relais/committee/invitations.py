@@ -14,7 +14,9 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
-from icalendar import Calendar, Event
+from icalendar import Event
+
+from relais.core.site import calendar_attachment, calendar_uid, site_url
 
 from .enums import InvitationStatus
 from .models import Meeting, MeetingInvitation
@@ -26,15 +28,10 @@ DEFAULT_LENGTH = dt.timedelta(hours=2)
 TITLE = "Comité technique départemental inclusion numérique"
 
 
-def _site_url(path: str) -> str:
-    return settings.RELAIS_SITE_URL.rstrip("/") + path
-
-
 def meeting_ics(meeting: Meeting, *, sequence: int) -> bytes:
     """The meeting as an iCalendar event; the same UID across versions so calendars update it."""
-    host = settings.RELAIS_SITE_URL.split("://")[-1].split("/")[0] or "relais"
     event = Event()
-    event.add("uid", f"comite-{meeting.pk}@{host}")
+    event.add("uid", calendar_uid(f"comite-{meeting.pk}"))
     event.add("dtstamp", timezone.now())
     event.add("sequence", sequence)
     if meeting.start_time:
@@ -51,15 +48,9 @@ def meeting_ics(meeting: Meeting, *, sequence: int) -> bytes:
     if meeting.location:
         event.add("location", meeting.location)
     event.add("description", f"Ordre du jour :\n{meeting.agenda}")
-    event.add("url", _site_url(meeting.get_absolute_url()))
+    event.add("url", site_url(meeting.get_absolute_url()))
     event.add("status", "CONFIRMED")
-    calendar = Calendar()
-    calendar.add("prodid", "-//Relais//Comité technique//FR")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return calendar_attachment(event, prodid="-//Relais//Comité technique//FR")
 
 
 def invitation_subject(meeting: Meeting, *, sequence: int) -> str:
@@ -76,7 +67,7 @@ def invitation_message(invitation: MeetingInvitation) -> EmailMessage:
             "meeting": meeting,
             "member": invitation.member,
             "is_update": invitation.sequence > 0,
-            "meeting_url": _site_url(meeting.get_absolute_url()),
+            "meeting_url": site_url(meeting.get_absolute_url()),
             "department_name": settings.RELAIS_DEPARTMENT_NAME,
         },
     )

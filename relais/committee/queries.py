@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .enums import ActionStatus, InvitationStatus
@@ -58,15 +58,16 @@ def meeting_invitees(meeting: Meeting):
     )
 
 
-def meeting_invitation_state(meeting: Meeting) -> tuple[int, bool]:
+def meeting_invitation_state(meeting: Meeting, invitations: list) -> tuple[int, bool]:
     """The sequence members were last convened for, and whether the meeting changed since.
 
+    ``invitations``: all the meeting's invitations (callers read them once and reuse them).
     ``(-1, True)`` when no convocation was ever sent.
     """
-    last = meeting.invitations.aggregate(sequence=Max("sequence"))["sequence"]
-    if last is None:
+    if not invitations:
         return -1, True
-    sent = meeting.invitations.filter(sequence=last).values_list("details", flat=True).first()
+    last = max(invitation.sequence for invitation in invitations)
+    sent = next(i.details for i in invitations if i.sequence == last)
     return last, sent != meeting.convened_details
 
 
@@ -77,11 +78,10 @@ def meeting_convocation(meeting: Meeting, today: date | None = None) -> dict:
     meeting is past).
     """
     today = today or timezone.localdate()
-    last, changed = meeting_invitation_state(meeting)
+    invitations = list(meeting.invitations.order_by("sequence"))
+    last, changed = meeting_invitation_state(meeting, invitations)
     current = last + 1 if changed else last
-    latest = {}
-    for invitation in meeting.invitations.order_by("sequence"):
-        latest[invitation.member_id] = invitation
+    latest = {invitation.member_id: invitation for invitation in invitations}
     rows, to_send = [], 0
     for member in meeting_invitees(meeting).select_related("organisation").order_by("full_name"):
         invitation = latest.get(member.pk)

@@ -102,12 +102,10 @@ def meeting_send_invitations(*, user, meeting: Meeting) -> list[MeetingInvitatio
             "Aucun membre en fonction à cette date n'a d'adresse e-mail : renseignez-les dans "
             "la liste des membres."
         )
-    last, changed = meeting_invitation_state(meeting)
+    invitations = list(meeting.invitations.all())
+    last, changed = meeting_invitation_state(meeting, invitations)
     sequence = last + 1 if changed else last
-    existing = {
-        invitation.member_id: invitation
-        for invitation in meeting.invitations.filter(sequence=sequence)
-    }
+    existing = {i.member_id: i for i in invitations if i.sequence == sequence}
     queued = []
     for member in invitees:
         invitation = existing.get(member.pk)

@@ -42,6 +42,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.accounts.enums import Role
+from relais.core.site import site_url
 
 from .enums import JournalAction
 from .journal import journal_append
@@ -242,8 +243,7 @@ def rights_reminders_send(today: date | None = None) -> ReminderReport:
             {
                 "request": request,
                 "when": labels[stage],
-                "url": settings.RELAIS_SITE_URL.rstrip("/")
-                + reverse("privacy:rights_detail", args=[request.pk]),
+                "url": site_url(reverse("privacy:rights_detail", args=[request.pk])),
             },
         )
         send_mail(

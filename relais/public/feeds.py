@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from relais.core.site import calendar_uid
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.models import Slot
 from relais.planning.occurrences import Occurrence, occurrences_between
@@ -38,16 +39,12 @@ PLACE_FUTURE_DAYS = 120
 ADVISOR_FUTURE_DAYS = 180
 
 
-def _host() -> str:
-    return settings.RELAIS_SITE_URL.split("://")[-1].split("/")[0] or "relais"
-
-
 def occurrence_uid(occurrence: Occurrence, *, advisor=None) -> str:
     """Stable per slot and date; the adviser's feed adds the adviser (their own copy)."""
     uid = f"permanence-{occurrence.slot.pk}-{occurrence.date:%Y%m%d}"
     if advisor is not None:
         uid += f"-conseiller-{advisor.pk}"
-    return f"{uid}@{_host()}"
+    return calendar_uid(uid)
 
 
 def last_modified(occurrence: Occurrence) -> datetime:

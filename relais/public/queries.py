@@ -10,11 +10,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from relais.core.site import site_url
 from relais.places.models import Place
 from relais.planning.enums import OccurrenceStatus, Recurrence
 from relais.planning.models import Slot, monday_of
@@ -57,11 +57,6 @@ def public_places(search: str = "") -> list[Place]:
         for p in places
         if wanted in fold(p.commune.name) or p.commune.postal_code.startswith(wanted)
     ]
-
-
-def site_url(path: str) -> str:
-    """An absolute URL on the public site (``RELAIS_SITE_URL``), for posters and feeds."""
-    return settings.RELAIS_SITE_URL.rstrip("/") + path
 
 
 def public_place_url(place) -> str:

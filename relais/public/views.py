@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from relais.core.site import site_url
 from relais.places.models import Place
 
 from . import feeds, posters, queries, services
@@ -98,7 +99,7 @@ def _agenda(request, advisor, *, issued=None, revoked=False):
     feed_url = None
     if issued is not None:
         path = reverse("public:advisor_feed", kwargs={"token": issued.token})
-        feed_url = queries.site_url(path)
+        feed_url = site_url(path)
     return render(
         request,
         "public/my_agenda.html",

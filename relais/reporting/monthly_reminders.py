@@ -28,6 +28,7 @@ from relais.accounts.models import User
 from relais.committee.enums import ReminderKind, ReportStatus
 from relais.committee.models import MonthlyReport, MonthlyReportReminder
 from relais.core.models import Organisation
+from relais.core.site import site_url
 
 from .monthly import activities_between, month_end, month_label, month_start, previous_month
 
@@ -115,12 +116,11 @@ def due_reminders(today: date) -> list[Reminder]:
 
 
 def reminder_message(reminder: Reminder) -> tuple[str, str]:
-    site = settings.RELAIS_SITE_URL.rstrip("/")
     period = month_label(reminder.month)
     if reminder.report is not None:
-        link = site + reminder.report.get_absolute_url()
+        link = site_url(reminder.report.get_absolute_url())
     else:
-        link = site + reverse("monthly:list") + f"?mois={reminder.month:%Y-%m}"
+        link = site_url(reverse("monthly:list") + f"?mois={reminder.month:%Y-%m}")
     if reminder.kind == ReminderKind.NOT_SUBMITTED:
         subject = f"[Relais] Compte rendu de {period} à transmettre — {reminder.partner}"
         what = (

@@ -10,18 +10,15 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from relais.core.site import calendar_uid, site_url
+
 from .enums import SessionStatus
 
 PRODID = "-//Relais//Ateliers numériques//FR"
 
 
-def _site_url(path: str) -> str:
-    return settings.RELAIS_SITE_URL.rstrip("/") + path
-
-
 def session_uid(session) -> str:
-    host = settings.RELAIS_SITE_URL.split("://")[-1].split("/")[0] or "relais"
-    return f"atelier-{session.pk}@{host}"
+    return calendar_uid(f"atelier-{session.pk}")
 
 
 def session_event(session) -> Event:
@@ -38,7 +35,7 @@ def session_event(session) -> Event:
         "location", ", ".join(p for p in [place.name, place.address, place.commune.name] if p)
     )
     event.add("description", session.topic.description)
-    event.add("url", _site_url(session.topic.get_absolute_url()))
+    event.add("url", site_url(session.topic.get_absolute_url()))
     if session.status == SessionStatus.CANCELLED:
         event.add("status", "CANCELLED")
         event.add("sequence", 1)

@@ -17,6 +17,7 @@ from relais.accounts.enums import Role
 from relais.accounts.models import User
 from relais.agreements.deadlines import Deadline, Kind, french_date, upcoming_deadlines
 from relais.agreements.models import AlertLog
+from relais.core.site import site_url
 
 # How far ahead each kind of deadline is worth an e-mail (None: whenever it is listed).
 ALERT_WINDOWS = {
@@ -54,7 +55,7 @@ SUBJECTS = {
 
 def alert_message(deadline: Deadline) -> tuple[str, str]:
     agreement = deadline.agreement
-    link = settings.RELAIS_SITE_URL.rstrip("/") + agreement.get_absolute_url()
+    link = site_url(agreement.get_absolute_url())
     subject = f"[Relais] {SUBJECTS[deadline.kind]} — {agreement.partner}"
     lines = [
         "Bonjour,",
