@@ -1,8 +1,11 @@
 """Persona fixtures: one verified client per role, plus an outsider (another partner's staff)."""
 
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from relais.accounts.enums import Role
@@ -21,6 +24,46 @@ from .helpers import login_verified
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures
 # there are safe because each test owns its database connection.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The suite's clock. Every test starts at the same instant, whatever the real date: a test that
+# passes today passes next month. CI runs the suite again at awkward instants (a Sunday,
+# 29 February, New Year's Eve, a tacit-renewal day: `.ci/run`) by setting TEST_NOW, which catches
+# tests that assume something of "today". The clock ticks, so durations and timeouts behave.
+PARIS = ZoneInfo("Europe/Paris")
+DEFAULT_TEST_NOW = "2026-11-24T10:00"  # a Tuesday morning, an ordinary working day
+
+
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
+
+
+SUITE_NOW = _instant(os.environ.get("TEST_NOW") or DEFAULT_TEST_NOW)
+
+
+def pytest_configure(config):
+    # From the start, so that collection (module constants) and session fixtures (the live
+    # server's thread included) see the suite's clock too.
+    config._suite_clock = time_machine.travel(SUITE_NOW, tick=True)
+    config._suite_clock.start()
+
+
+def pytest_unconfigure(config):
+    if clock := getattr(config, "_suite_clock", None):
+        clock.stop()
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(request):
+    """Each test starts at the suite's instant, or at its own: ``@pytest.mark.now("2026-11-26")``.
+
+    A test pins its own instant when it checks a hard-coded date (a notice received on a given
+    day); it then runs at that instant on every CI pass, and the awkward instants test the rest.
+    """
+    marker = request.node.get_closest_marker("now")
+    moment = _instant(marker.args[0]) if marker else SUITE_NOW
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 @pytest.fixture

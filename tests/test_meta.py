@@ -1,9 +1,11 @@
 """Project-wide guarantees: migrations, templates, headings, access control, deploy checks."""
 
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -155,3 +157,23 @@ def test_check_deploy_with_production_variables_prints_no_warning(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+# Reads of the machine's clock in its own time zone: the server runs in UTC, the programme in
+# Europe/Paris, so between midnight and 1-2 a.m. these give yesterday. Use timezone.now() and
+# timezone.localdate(), which the suite's clock (tests/conftest.py) also governs.
+NAIVE_CLOCK_READS = re.compile(
+    r"\b(date\.today|datetime\.today|datetime\.now|datetime\.utcnow)\(\)"
+)
+
+
+def test_no_naive_clock_reads_in_the_code_or_the_tests():
+    root = Path(__file__).resolve().parents[1]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("relais", "tests")
+        for path in (root / folder).rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if NAIVE_CLOCK_READS.search(line) and "NAIVE_CLOCK_READS" not in line
+    ]
+    assert offenders == []

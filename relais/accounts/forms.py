@@ -53,6 +53,21 @@ class TotpConfirmForm(forms.Form):
     )
 
 
+class TotpReplaceForm(TotpConfirmForm):
+    """Replacing an enrolled authenticator: the code of the new one and the account's password.
+
+    The password proves the person at the keyboard is the account holder and not someone who
+    found a session left open; the service checks it (``totp_enrolment_confirm``).
+    """
+
+    password = forms.CharField(
+        label="Mot de passe actuel",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Par sécurité, confirmez votre mot de passe pour changer d'application.",
+    )
+
+
 class AdminUserCreationForm(BaseUserCreationForm):
     class Meta:
         model = User

@@ -3,6 +3,7 @@
 import math
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import transaction
 from django.utils import timezone
@@ -51,6 +52,7 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     """Return the user's pending (unconfirmed) TOTP device, creating it on first call.
 
     Reusing the pending device keeps the QR code stable when the enrolment page is reloaded.
+    A pending device gives no access: only a confirmed one is accepted at the code prompt.
     """
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -60,22 +62,40 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     return device
 
 
+class EnrolmentRefusal(StrEnum):
+    WRONG_CODE = "wrong_code"
+    REAUTHENTICATION_FAILED = "reauthentication_failed"
+
+
 @dataclass(frozen=True)
 class EnrolmentResult:
     confirmed: bool
     recovery_codes: list[str]
+    refusal: EnrolmentRefusal | None = None
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, user: User, token: str) -> EnrolmentResult:
+def totp_enrolment_confirm(
+    *, user: User, token: str, password: str | None = None
+) -> EnrolmentResult:
     """Confirm the pending TOTP device with a code from the app and issue recovery codes.
 
     Any previously confirmed device is replaced: one authenticator per account keeps support
-    simple ("which phone did you enrol?").
+    simple ("which phone did you enrol?"). Replacing one is the most sensitive change an account
+    can make, so it also takes the account's password, checked here and not only in the view:
+    whatever calls this service, a session opened with a stolen password alone and a device
+    planted without the password both fail. (The view also requires a verified session.)
     """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if replacing and not (password and user.check_password(password)):
+        if device is not None:
+            # Wrong passwords slow down like wrong codes (django-otp's doubling delay).
+            device.throttle_increment()
+        return EnrolmentResult(False, [], EnrolmentRefusal.REAUTHENTICATION_FAILED)
     if device is None or not device.verify_token(token.strip().replace(" ", "")):
-        return EnrolmentResult(confirmed=False, recovery_codes=[])
+        return EnrolmentResult(False, [], EnrolmentRefusal.WRONG_CODE)
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])

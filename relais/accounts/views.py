@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from . import perms, services
-from .forms import EmailAuthenticationForm, TokenForm, TotpConfirmForm
+from .forms import EmailAuthenticationForm, TokenForm, TotpConfirmForm, TotpReplaceForm
 from .models import User
 
 RECOVERY_CODES_SESSION_KEY = "relais_new_recovery_codes"
@@ -88,23 +88,45 @@ def _qr_svg(data: str) -> str:
 
 @login_required
 def otp_setup(request):
-    """Enrolment: scan the QR code, type a code to prove it works, receive recovery codes."""
-    # A verified user may come here to replace their authenticator (new phone).
-    replacing = request.user.is_verified()
+    """Enrolment: scan the QR code, type a code to prove it works, receive recovery codes.
+
+    An account that already has an authenticator may replace it (new phone) only from a session
+    that passed the second factor, and with its password; an unverified session is sent to the
+    code prompt (the middleware does so too: this page must never be the way round it).
+    """
+    replacing = services.has_confirmed_device(request.user)
+    if replacing and not request.user.is_verified():
+        return redirect(
+            f"{reverse('accounts:otp_verify')}?{urlencode({'next': _next_url(request)})}"
+        )
     device = services.totp_enrolment_start(user=request.user)
-    form = TotpConfirmForm(request.POST or None)
+    form_class = TotpReplaceForm if replacing else TotpConfirmForm
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid() and not _throttled(request.user, form):
         result = services.totp_enrolment_confirm(
-            user=request.user, token=form.cleaned_data["token"]
+            user=request.user,
+            token=form.cleaned_data["token"],
+            password=form.cleaned_data.get("password"),
         )
         if result.confirmed:
             device.refresh_from_db()
             otp_login(request, device)
             request.session[RECOVERY_CODES_SESSION_KEY] = result.recovery_codes
-            messages.success(request, "Double authentification activée.")
+            messages.success(
+                request,
+                "Nouvelle application d'authentification enregistrée ; l'ancienne ne fonctionne "
+                "plus."
+                if replacing
+                else "Double authentification activée.",
+            )
             query = urlencode({"next": _next_url(request)})
             return redirect(f"{reverse('accounts:recovery_codes')}?{query}")
-        form.add_error("token", "Ce code ne correspond pas. Attendez le code suivant et réessayez.")
+        if result.refusal == services.EnrolmentRefusal.REAUTHENTICATION_FAILED:
+            form.add_error("password", "Mot de passe incorrect : rien n'a été changé.")
+        else:
+            form.add_error(
+                "token", "Ce code ne correspond pas. Attendez le code suivant et réessayez."
+            )
     secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -131,6 +153,9 @@ def recovery_codes(request):
 @login_required
 @require_POST
 def recovery_codes_regenerate(request):
+    if not services.has_confirmed_device(request.user):
+        messages.error(request, "Activez d'abord la double authentification.")
+        return redirect("accounts:account")
     request.session[RECOVERY_CODES_SESSION_KEY] = services.recovery_codes_regenerate(
         user=request.user
     )

@@ -265,17 +265,3 @@ def test_client_ip_trusts_only_the_configured_proxies(rf, settings):
     assert client_ip(rf.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
     settings.RELAIS_TRUSTED_PROXY_COUNT = 0
     assert client_ip(spoofed) == "127.0.0.1"
-
-
-def test_verified_user_replaces_their_authenticator(client_for, coordinator):
-    old = coordinator.totpdevice_set.get()
-    client = client_for(coordinator)
-    page = client.get(SETUP)
-    assert "Changer d'application d'authentification" in page.content.decode()
-    new = TOTPDevice.objects.get(user=coordinator, confirmed=False)
-    response = client.post(SETUP, {"token": totp_code(new), "next": HOME})
-    assert response.status_code == 302
-    assert list(TOTPDevice.objects.filter(user=coordinator).values_list("pk", flat=True)) == [
-        new.pk
-    ]
-    assert not TOTPDevice.objects.filter(pk=old.pk).exists()

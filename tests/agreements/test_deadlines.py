@@ -126,6 +126,7 @@ def test_deadlines_of_given_agreements_only(signed, department, other_partner):
 # --- Page and dashboard -----------------------------------------------------------------------
 
 
+@pytest.mark.now("2026-11-26T10:00")  # the agreement's dates below are fixed
 def test_deadlines_page_for_coordinators(coordinator_client, administrator_client, signed):
     response = coordinator_client.get(reverse("agreements:deadlines"))
     assert response.status_code == 200

@@ -183,6 +183,7 @@ def test_amendment_refused_for_a_draft_or_ended_agreement(draft_agreement, signe
         )
 
 
+@pytest.mark.now("2026-11-26T10:00")  # the agreement's dates below are fixed
 def test_opposition_and_termination(draft_agreement):
     agreement = _recent_signed(draft_agreement)
     services.agreement_record_opposition(

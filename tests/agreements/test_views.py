@@ -168,6 +168,7 @@ def test_amendment_through_the_pages(coordinator_client, draft_agreement):
     assert after.half_days_per_week == 14
 
 
+@pytest.mark.now("2026-11-26T10:00")  # the notice dates below are fixed
 def test_termination_and_opposition_through_the_pages(coordinator_client, draft_agreement):
     agreement = _in_force(coordinator_client, draft_agreement)
     response = coordinator_client.post(

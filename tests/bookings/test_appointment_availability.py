@@ -4,6 +4,7 @@ closures, holidays, other appointments of the adviser (any place)."""
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from relais.bookings.availability import by_day, free_starts, openings
 from relais.bookings.enums import AppointmentStatus
@@ -133,17 +134,21 @@ def test_leave_and_closure_leave_no_availability():
 def test_public_holidays_have_no_availability():
     place = covered_place()
     kind = appointment_type()
-    today = date.today()
-    christmas = date(today.year, 12, 25)
-    if christmas <= today + timedelta(days=7):
-        christmas = date(today.year + 1, 12, 25)
-    weekday = christmas.weekday()
-    if weekday > 4:
-        pytest.skip("Christmas falls on a weekend this year")
-    permanence(place, [advisor()], weekday=weekday)
-    now = at(christmas - timedelta(days=8), "08:00")
+    # The first public holiday on a working day at least a week ahead: one exists whatever
+    # today is (Christmas alone falls on a weekend some years).
+    today = timezone.localdate()
+    holiday = min(
+        day
+        for day in public_holidays(today + timedelta(days=8), today + timedelta(days=400))
+        if day.weekday() < 5
+    )
+    permanence(place, [advisor()], weekday=holiday.weekday())
+    now = at(holiday - timedelta(days=8), "08:00")
     days = {o.start.date() for o in openings(place, kind, now=now)}
-    holidays = public_holidays(christmas - timedelta(days=8), christmas + timedelta(days=30))
-    assert christmas in holidays
-    assert days and not (days & set(holidays))
-    assert christmas - timedelta(days=7) in days
+    assert days and holiday not in days
+    assert not days & set(
+        public_holidays(holiday - timedelta(days=8), holiday + timedelta(days=30))
+    )
+    # The same weekday a week before or after is open (May 1 and 8 can both be holidays): the
+    # holiday, not the weekday, closed it.
+    assert {holiday - timedelta(days=7), holiday + timedelta(days=7)} & days

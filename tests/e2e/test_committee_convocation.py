@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from relais.accounts.enums import Role
@@ -39,7 +40,7 @@ def test_coordinator_convenes_the_committee(page, live_server, assert_accessible
     page.get_by_role("button", name="Valider").click()
     expect(page).to_have_url(live_server.url + "/")
 
-    day = date.today() + timedelta(days=30)
+    day = timezone.localdate() + timedelta(days=30)
     page.goto(live_server.url + "/comite/reunions/nouvelle/")
     page.get_by_label(re.compile(r"^Date")).fill(day.isoformat())
     page.get_by_label("Heure de début").fill("14:00")

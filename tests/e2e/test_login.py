@@ -1,11 +1,14 @@
 """Main login flows in a real browser: 2FA login, enrolment, errors; all pages pass axe-core."""
 
+import re
 from base64 import b32decode
 
 import pytest
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from relais.accounts import services
 from relais.accounts.enums import Role
 
 from ..factories import TEST_PASSWORD, AdvisorFactory, TOTPDeviceFactory, UserFactory
@@ -85,3 +88,45 @@ def test_wrong_password_shows_a_french_error(page, live_server, assert_accessibl
     _log_in(page, live_server.url, user.email, "mauvais-mot-de-passe")
     expect(page.get_by_role("alert")).to_contain_text("Adresse e-mail ou mot de passe incorrect")
     assert_accessible("erreur de connexion")
+
+
+def test_a_stolen_password_never_reaches_enrolment_and_a_new_phone_needs_the_password(
+    page, live_server, assert_accessible
+):
+    """Issue 12 §1, as a browser user: the password alone leads to the code prompt only; the
+    owner, signed in with a recovery code on a phone, replaces the authenticator with the
+    password."""
+    user = UserFactory(role=Role.ADMINISTRATOR, is_superuser=True)
+    TOTPDeviceFactory(user=user)
+    code = services.recovery_codes_regenerate(user=user)[0]
+    page.set_viewport_size({"width": 360, "height": 740})
+    _log_in(page, live_server.url, user.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérification en deux étapes")
+    for path in ("/compte/double-authentification/", "/compte/", "/admin/"):
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Vérification en deux étapes")
+
+    page.get_by_label("Code de vérification").fill(code)
+    page.get_by_role("button", name="Valider").click()
+    page.goto(live_server.url + "/compte/")
+    page.get_by_role("link", name=re.compile("Changer d'application")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Changer d'application d'authentification"
+    )
+    assert_accessible("changement d'application")
+    secret = page.locator("code.secret").inner_text().replace(" ", "")
+    totp = TOTP(b32decode(secret), 30, 0, 6, 0)
+    page.get_by_label("Code à 6 chiffres").fill(f"{totp.token():06d}")
+    page.get_by_label("Mot de passe actuel").fill("pas-le-bon")
+    page.get_by_role("button", name="Activer").click()
+    expect(page.get_by_text("Mot de passe incorrect : rien n'a été changé.")).to_be_visible()
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+
+    TOTPDevice.objects.filter(user=user).update(throttling_failure_timestamp=None)
+    page.get_by_label("Code à 6 chiffres").fill(f"{totp.token():06d}")
+    page.get_by_label("Mot de passe actuel").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Activer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de secours")
+    new = TOTPDevice.objects.get(user=user)
+    assert new.confirmed and b32decode(secret) == new.bin_key

@@ -1,9 +1,8 @@
 """Statistics in a real browser: a coordinator logs in with TOTP, filters by place, sees a chart;
 the page passes axe-core and raises no CSP error."""
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from relais.accounts.enums import Role
@@ -23,7 +22,7 @@ def test_coordinator_filters_statistics_by_place(
     advisor = AdvisorFactory()
     prades = PlaceFactory(name="Médiathèque de Prades")
     ceret = PlaceFactory(name="Bibliothèque de Céret")
-    this_month = date.today().replace(day=1)
+    this_month = timezone.localdate().replace(day=1)
     record_individual(advisor, place=prades, date=this_month, themes=["email", "health"])
     record_collective(advisor, place=prades, date=this_month)
     record_individual(advisor, place=ceret, date=this_month)

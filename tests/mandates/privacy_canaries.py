@@ -12,18 +12,18 @@ from relais.mandates.models import MandateAction
 
 from .factories import build_mandate
 
-NOW = timezone.now()
-
 
 def make_mandates_closed():
-    due = build_mandate(revoked_at=NOW - timedelta(minutes=5), signed_scan="mandates/x.pdf")
+    due = build_mandate(
+        revoked_at=timezone.now() - timedelta(minutes=5), signed_scan="mandates/x.pdf"
+    )
     return due, build_mandate()
 
 
 def make_mandates_expired():
-    due = build_mandate(duration="1d", now=NOW - timedelta(days=400))
+    due = build_mandate(duration="1d", now=timezone.now() - timedelta(days=400))
     # Expired last week: still within its month of grace.
-    fresh = build_mandate(duration="1d", now=NOW - timedelta(days=8))
+    fresh = build_mandate(duration="1d", now=timezone.now() - timedelta(days=8))
     return due, fresh
 
 
@@ -38,7 +38,7 @@ def _action(mandate):
 
 
 def make_mandate_actions():
-    due = _action(build_mandate(completed_at=NOW - timedelta(hours=1)))
+    due = _action(build_mandate(completed_at=timezone.now() - timedelta(hours=1)))
     return due, _action(build_mandate())
 
 

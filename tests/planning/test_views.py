@@ -228,14 +228,13 @@ def test_partner_staff_cannot_change_another_partners_closure(
 ):
     from relais.planning import services
 
+    soon = timezone.localdate() + timedelta(days=27)  # the list shows closures to come
     ours = services.closure_create(
-        place=seed_places["Prades"],
-        start_date=date(2026, 12, 21),
-        end_date=date(2026, 12, 21),
-        reason="X",
+        place=seed_places["Prades"], start_date=soon, end_date=soon, reason="X"
     )
+    later = soon + timedelta(days=1)
     theirs = services.closure_create(
-        place=other_place, start_date=date(2026, 12, 22), end_date=date(2026, 12, 22), reason="Y"
+        place=other_place, start_date=later, end_date=later, reason="Y"
     )
     listing = page_text(partner_client.get(reverse("planning:closure_list")))
     assert seed_places["Prades"].name in listing and other_place.name not in listing

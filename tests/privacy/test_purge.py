@@ -34,8 +34,11 @@ from ..factories import (
     UserFactory,
 )
 
-NOW = timezone.now()
-LONG_AGO = NOW - dt.timedelta(days=365 * 5)
+
+def _long_ago():
+    return timezone.now() - dt.timedelta(days=365 * 5)
+
+
 CANARY = "CANARI"
 CANARY_IP = "192.0.2.77"
 CANARY_DATE = dt.date(1903, 3, 3)
@@ -80,12 +83,12 @@ def plant(rule, instance) -> None:
 
 def _old_inactive_user(**extra):
     user = UserFactory(is_active=False, **extra)
-    User.objects.filter(pk=user.pk).update(last_login=LONG_AGO, date_joined=LONG_AGO)
+    User.objects.filter(pk=user.pk).update(last_login=_long_ago(), date_joined=_long_ago())
     return user
 
 
 def _recent_inactive_user(**extra):
-    return UserFactory(is_active=False, last_login=NOW - dt.timedelta(days=30), **extra)
+    return UserFactory(is_active=False, last_login=timezone.now() - dt.timedelta(days=30), **extra)
 
 
 def make_staff_accounts():
@@ -115,10 +118,14 @@ def make_recovery_codes():
 
 def make_sessions():
     due = Session.objects.create(
-        session_key="canary-due", session_data="x", expire_date=NOW - dt.timedelta(hours=1)
+        session_key="canary-due",
+        session_data="x",
+        expire_date=timezone.now() - dt.timedelta(hours=1),
     )
     fresh = Session.objects.create(
-        session_key="canary-fresh", session_data="y", expire_date=NOW + dt.timedelta(hours=8)
+        session_key="canary-fresh",
+        session_data="y",
+        expire_date=timezone.now() + dt.timedelta(hours=8),
     )
     return due, fresh
 
@@ -126,7 +133,7 @@ def make_sessions():
 def _axes(model, **extra):
     common = {"user_agent": "Firefox", "http_accept": "*/*", "path_info": "/compte/connexion/"}
     due = model.objects.create(ip_address="10.0.0.1", username="a@exemple.test", **common, **extra)
-    model.objects.filter(pk=due.pk).update(attempt_time=LONG_AGO)
+    model.objects.filter(pk=due.pk).update(attempt_time=_long_ago())
     fresh = model.objects.create(
         ip_address="10.0.0.2", username="b@exemple.test", **common, **extra
     )
@@ -150,7 +157,7 @@ def make_admin_log():
     content_type = ContentType.objects.get_for_model(User)
     common = {"user": admin, "content_type": content_type, "action_flag": ADDITION}
     due = LogEntry.objects.create(object_id="1", object_repr="x", **common)
-    LogEntry.objects.filter(pk=due.pk).update(action_time=LONG_AGO)
+    LogEntry.objects.filter(pk=due.pk).update(action_time=_long_ago())
     fresh = LogEntry.objects.create(object_id=str(admin.pk), object_repr=str(admin), **common)
     return due, fresh
 
@@ -161,7 +168,7 @@ def make_agreement_alerts():
     )
     common = {"agreement": agreement, "kind": "anniversary"}
     due = AlertLog.objects.create(due_on=dt.date(2020, 6, 1), recipient="a@exemple.test", **common)
-    AlertLog.objects.filter(pk=due.pk).update(sent_at=LONG_AGO)
+    AlertLog.objects.filter(pk=due.pk).update(sent_at=_long_ago())
     fresh = AlertLog.objects.create(
         due_on=timezone.localdate() + dt.timedelta(days=30), recipient="b@exemple.test", **common
     )
@@ -175,9 +182,11 @@ def make_beneficiaries():
 
     due, fresh = BeneficiaryFactory(), BeneficiaryFactory()
     Beneficiary.objects.filter(pk=due.pk).update(
-        created_at=LONG_AGO, last_activity_on=LONG_AGO.date()
+        created_at=_long_ago(), last_activity_on=_long_ago().date()
     )
-    Beneficiary.objects.filter(pk=fresh.pk).update(created_at=LONG_AGO, last_activity_on=NOW.date())
+    Beneficiary.objects.filter(pk=fresh.pk).update(
+        created_at=_long_ago(), last_activity_on=timezone.now().date()
+    )
     return due, fresh
 
 
@@ -188,9 +197,11 @@ def make_activity_notes():
     from ..factories import PlaceFactory
 
     advisor, place = AdvisorFactory(), PlaceFactory()
-    due = record_individual(advisor, place=place, date=NOW.date(), private_notes="x")
-    Activity.objects.filter(pk=due.pk).update(date=LONG_AGO.date())
-    fresh = record_individual(advisor, place=place, date=NOW.date(), private_notes="rappeler")
+    due = record_individual(advisor, place=place, date=timezone.now().date(), private_notes="x")
+    Activity.objects.filter(pk=due.pk).update(date=_long_ago().date())
+    fresh = record_individual(
+        advisor, place=place, date=timezone.now().date(), private_notes="rappeler"
+    )
     return due, fresh
 
 
@@ -365,7 +376,7 @@ def test_the_reference_date_decides_what_is_due(db):
 
 def test_an_active_account_is_never_purged_however_old(db):
     user = UserFactory()
-    User.objects.filter(pk=user.pk).update(last_login=LONG_AGO, date_joined=LONG_AGO)
+    User.objects.filter(pk=user.pk).update(last_login=_long_ago(), date_joined=_long_ago())
     purge_run()
     user.refresh_from_db()
     assert not user.email.endswith(ANONYMOUS_EMAIL_DOMAIN)

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.utils import timezone
+
 from relais.team.models import Leave
 
 from ..factories import AdvisorFactory
@@ -13,6 +15,9 @@ def make_advisor_leave():
         advisor=advisor, kind="paid_leave", start_date=date(2019, 7, 1), end_date=date(2019, 7, 15)
     )
     fresh = Leave.objects.create(
-        advisor=advisor, kind="paid_leave", start_date=date.today(), end_date=date.today()
+        advisor=advisor,
+        kind="paid_leave",
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate(),
     )
     return due, fresh
