@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 
 from relais.accounts.enums import Role
@@ -64,6 +65,13 @@ def _test_clock(request):
     moment = _instant(marker.args[0]) if marker else SUITE_NOW
     with time_machine.travel(moment, tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache (locmem in the test settings) holds the public forms' rate-limit counters:
+    each test starts with none."""
+    cache.clear()
 
 
 @pytest.fixture

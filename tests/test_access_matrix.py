@@ -18,14 +18,28 @@ Answer classes: ``ok`` (2xx), ``moved`` (3xx elsewhere than the login), ``login`
 login page), ``403``, ``404`` (an object that does not exist: URLs whose parameters are not
 mapped to a real object below get dummy values, and a page may check the role first), ``405``
 (POST only), ``429``.
+
+Object level (second half of the file): the objects that have an owner or a restriction (the
+author's private note, the mandate bound to its signatory and its scans, the partner's monthly
+report and places) each carry a canary, a word nobody else writes. Every URL is opened by every
+role, plus ``outsider`` (another partner's staff) and an API client holding a token with every
+scope, and each response is read as a person would read it (the text of a PDF, the sheets of
+an XLSX or ODS file, a streamed file): a canary may only appear for the roles allowed to read
+its object. A new page, export or field that shows an owned object to someone else fails there,
+without anybody adding a line. The writes to those objects are tried by everyone else too.
 """
 
+import contextlib
+import io
+import zipfile
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from relais.accounts.enums import Role
 from relais.mandates.services import mandate_attach_scan
@@ -76,6 +90,8 @@ EXPECTED.update({
     "mandates:revocation_receipt": ("login", "403", "404", "404", "403", "403", "403"),
     "mandates:scan_upload": POST_ONLY,
     "mandates:scan": ADVISERS_ONLY,
+    # Version 1, replaced: whoever may act under the mandate (bound to ``advisor``).
+    "mandates:scan_version": ("login", "403", "ok", "403", "403", "403", "403"),
     "privacy:rights_list": ADVISERS_ONLY,
     "privacy:rights_summary": COUNTS_ONLY,
     "privacy:rights_create": ADVISERS_ONLY,
@@ -108,6 +124,7 @@ EXPECTED.update({
     "activities:list": ("login", "403", "ok", "ok", "403", "403", "403"),
     "admin:index": ("login", "login", "login", "login", "login", "login", "ok"),
     "agreements:amendment_prepare": ("login", "404", "403", "403", "403", "403", "404"),
+    "agreements:annex_file": ("login", "404", "404", "404", "404", "404", "404"),
     "agreements:amendment_sign": ("login", "404", "403", "403", "403", "403", "404"),
     "agreements:amendment_withdraw": ("login", "404", "403", "403", "403", "403", "404"),
     "agreements:commitment_add": ("login", "404", "403", "403", "403", "403", "404"),
@@ -180,7 +197,8 @@ EXPECTED.update({
     "core:organisation_list": ("login", "ok", "403", "403", "403", "ok", "ok"),
     "monthly:correct": ("login", "405", "405", "405", "405", "405", "405"),
     "monthly:create": ("login", "405", "405", "405", "405", "405", "405"),
-    "monthly:detail": ("login", "404", "404", "404", "404", "404", "404"),
+    # The partner's submitted report (another partner's staff: see OUTSIDER_EXPECTED).
+    "monthly:detail": ("login", "ok", "ok", "ok", "ok", "403", "ok"),
     "monthly:list": ("login", "ok", "ok", "ok", "ok", "403", "ok"),
     "monthly:return": ("login", "405", "405", "405", "405", "405", "405"),
     "monthly:submit": ("login", "405", "405", "405", "405", "405", "405"),
@@ -225,8 +243,9 @@ EXPECTED.update({
     "public:place_index": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "public:place_poster": ("404", "404", "404", "404", "404", "404", "404"),
     "reporting:dashboard": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
-    "reporting:export_activities": ("login", "404", "404", "404", "404", "404", "404"),
-    "reporting:export_statistics": ("login", "404", "404", "404", "404", "404", "404"),
+    # In CSV (every format in the object-level crawl below).
+    "reporting:export_activities": ("login", "ok", "ok", "ok", "ok", "403", "ok"),
+    "reporting:export_statistics": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
     "team:detail": ("login", "ok", "ok", "ok", "403", "403", "ok"),
     "team:edit": ("login", "ok", "403", "403", "403", "403", "ok"),
     "team:leave_create": ("login", "ok", "403", "403", "403", "403", "ok"),
@@ -248,22 +267,40 @@ EXPECTED.update({
 # fmt: on
 
 
+# Canaries: words nobody else writes, one per owned object (no hyphen nor space, so that a PDF
+# line break cannot split one).
+NOTE = "CANARINOTEPRIVEE"
+OLD_SCAN = "CANARISCANREMPLACE"
+CURRENT_SCAN = "CANARISCANENVIGUEUR"
+REPORT_COMMENT = "CANARICOMPTERENDU"
+
+
 class World:
-    """Real objects for the URLs whose parameters name one (others get dummies)."""
+    """Real objects for the URLs whose parameters name one (others get dummies).
+
+    ``advisor`` owns them: the author of the activity and its private note, the signatory of a
+    mandate bound to them alone, with a signed scan replaced once; ``partner`` owns the place
+    and a submitted monthly report.
+    """
 
     def __init__(self, *, advisor, partner, place):
         self.advisor = advisor
         self.partner = partner
         self.place = place
         self.beneficiary = BeneficiaryFactory()
-        self.activity = record_individual(advisor, place=place, beneficiary=self.beneficiary)
-        self.mandate = make_mandate(beneficiary=self.beneficiary, advisor=advisor, binds="advisor")
-        mandate_attach_scan(
-            mandate=self.mandate,
-            user=advisor.user,
-            uploaded=SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n"),
+        self.activity = record_individual(
+            advisor, place=place, beneficiary=self.beneficiary, private_notes=f"Rappel {NOTE}"
         )
+        self.mandate = make_mandate(beneficiary=self.beneficiary, advisor=advisor, binds="advisor")
+        for canary in (OLD_SCAN, CURRENT_SCAN):
+            mandate_attach_scan(
+                mandate=self.mandate,
+                user=advisor.user,
+                uploaded=SimpleUploadedFile("scan.pdf", f"%PDF-1.4\n{canary}\n%%EOF\n".encode()),
+            )
         from relais.privacy.rights import rights_request_create
+        from relais.reporting.monthly import previous_month
+        from relais.reporting.monthly_services import monthly_report_create, monthly_report_submit
 
         self.rights_request = rights_request_create(
             user=advisor.user,
@@ -272,14 +309,27 @@ class World:
             received_on=timezone.localdate() - timedelta(days=2),
             beneficiary=self.beneficiary,
         )
+        self.report = monthly_report_submit(
+            report=monthly_report_create(
+                partner=partner, month=previous_month(timezone.localdate()), user=advisor.user
+            ),
+            user=advisor.user,
+            adviser_comment=f"Faits marquants : {REPORT_COMMENT}",
+        )
 
-    def kwargs_for(self, name: str, pattern) -> dict:
+    def _objects(self, name: str) -> dict:
         namespace = name.split(":")[0]
         objects = {
             "beneficiaries": {"pk": self.beneficiary.pk},
             "activities": {"pk": self.activity.pk},
-            "mandates": {"pk": self.mandate.pk, "beneficiary_pk": self.beneficiary.pk},
+            "mandates": {
+                "pk": self.mandate.pk,
+                "beneficiary_pk": self.beneficiary.pk,
+                "version": 1,
+            },
             "places": {"slug": self.place.slug},
+            "monthly": {"pk": self.report.pk},
+            "reporting": {"fmt": "csv"},
         }.get(namespace, {})
         specific = {
             "privacy:rights_detail": {"pk": self.rights_request.pk},
@@ -291,7 +341,10 @@ class World:
         }
         if name.startswith("privacy:beneficiary_"):
             objects = {"pk": self.beneficiary.pk}
-        objects = specific.get(name, objects)
+        return specific.get(name, objects)
+
+    def kwargs_for(self, name: str, pattern, **override) -> dict:
+        objects = {**self._objects(name), **override}
         kwargs = {}
         for key, converter in pattern.pattern.converters.items():
             if key in objects:
@@ -300,6 +353,16 @@ class World:
                 kind = type(converter).__name__.replace("Converter", "").lower()
                 kwargs[key] = DUMMY_KWARGS.get(kind, "x")
         return kwargs
+
+    def names_a_partner_object(self, name: str, pattern) -> bool:
+        """Whether the URL names the partner's place, report or organisation."""
+        owned = {
+            ("slug", self.place.slug),
+            ("place_slug", self.place.slug),
+            ("pk", self.report.pk if name.startswith("monthly:") else None),
+            ("pk", self.partner.pk if name == "core:organisation_detail" else None),
+        }
+        return any(item in owned for item in self.kwargs_for(name, pattern).items())
 
 
 def _urls(world: World):
@@ -399,3 +462,193 @@ def test_every_url_answers_every_role_as_the_matrix_says(clients, world, no_pdf_
 def test_the_matrix_covers_the_roles_of_the_application():
     assert set(Role.values) <= set(ROLES)
     assert all(len(row) == len(ROLES) for row in EXPECTED.values())
+
+
+# --- Object level: owned objects never reach anybody else -----------------------------------
+
+# Who may read each canary's object. Everybody else must never get it, in any response.
+READERS = {
+    NOTE: {"advisor"},  # a private note: its author only, on every page and in every export
+    OLD_SCAN: {"advisor"},  # a replaced scan: whoever may act under the mandate
+    CURRENT_SCAN: {"advisor", "other_advisor"},  # the signed mandate: the team's advisers
+    REPORT_COMMENT: {"coordinator", "advisor", "other_advisor", "partner_staff", "administrator"},
+}
+# Where the readers find them: proves that the canaries are planted and the pages reached.
+SEEN_AT = {
+    (NOTE, "advisor"): {
+        "activities:detail",
+        "activities:edit",
+        "privacy:beneficiary_export_json",
+        "privacy:beneficiary_export_pdf",
+    },
+    (OLD_SCAN, "advisor"): {"mandates:scan_version"},
+    (CURRENT_SCAN, "advisor"): {"mandates:scan"},
+    (CURRENT_SCAN, "other_advisor"): {"mandates:scan"},
+    (REPORT_COMMENT, "partner_staff"): {"monthly:detail"},
+}
+LEAK_ROLES = (*ROLES, "outsider", "api_token")
+FORMATS = ("csv", "xlsx", "ods")  # every format of the URLs taking one
+
+# The answer of another partner's staff to the URLs naming the partner's objects (their own
+# partner's staff get the ``partner_staff`` column above). A URL naming one of them and
+# missing here fails the test below.
+OUTSIDER_EXPECTED = {
+    "bookings:appointment_settings": "403",
+    "core:organisation_detail": "403",
+    "monthly:correct": "405",
+    "monthly:detail": "403",
+    "monthly:return": "405",
+    "monthly:submit": "405",
+    "monthly:update": "405",
+    "monthly:validate": "405",
+    "places:detail": "403",
+    "places:edit": "403",
+    "workshops:place_ics": "ok",  # the public calendar of the place
+}
+
+
+def _readable(response) -> str:
+    """What a person gets to read from a response: text, a PDF's text, a spreadsheet's cells."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    parts = [body.decode("utf-8", errors="replace")]
+    if body.startswith(b"%PDF"):
+        # A test scan is a PDF header around raw text (read above); a document is a real PDF.
+        with contextlib.suppress(PdfReadError):
+            parts += [page.extract_text() for page in PdfReader(io.BytesIO(body)).pages]
+    if body.startswith(b"PK"):  # XLSX, ODS: the XML of every member
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            parts += [archive.read(name).decode("utf-8", "replace") for name in archive.namelist()]
+    # No canary holds a space: a PDF's line breaks and a cell's wrapping cannot hide one.
+    return "".join("".join(parts).split()).upper()
+
+
+@pytest.fixture
+def leak_clients(clients, client_for, other_partner, coordinator):
+    from django.test import Client
+
+    from relais.api.enums import Scope
+    from relais.api.services import api_token_create
+
+    from .factories import UserFactory
+
+    outsider = UserFactory(role=Role.PARTNER_STAFF, organisation=other_partner)
+    TOTPDeviceFactory(user=outsider)
+    _, secret = api_token_create(user=coordinator, name="Canaris", scopes=list(Scope.values))
+    return {
+        **clients,
+        "outsider": client_for(outsider),
+        "api_token": Client(HTTP_AUTHORIZATION=f"Bearer {secret}"),
+    }
+
+
+def _crawl(world: World):
+    """Every GET URL, with every format for the URLs that take one; in Django's admin, every
+    model's list and the change page of each object of the world."""
+    from django.contrib import admin
+
+    for name, pattern in _iter_patterns():
+        if name.startswith("admin:") and name != "admin:index":
+            continue
+        formats = FORMATS if "fmt" in pattern.pattern.converters else (None,)
+        for fmt in formats:
+            override = {"fmt": fmt} if fmt else {}
+            yield name, pattern, reverse(name, kwargs=world.kwargs_for(name, pattern, **override))
+    objects = [
+        world.activity,
+        world.beneficiary,
+        world.mandate,
+        *world.mandate.scans.all(),
+        world.report,
+        world.place,
+    ]
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        yield f"{prefix}_changelist", None, reverse(f"{prefix}_changelist")
+        for instance in objects:
+            if isinstance(instance, model):
+                yield f"{prefix}_change", None, reverse(f"{prefix}_change", args=[instance.pk])
+
+
+@pytest.mark.django_db
+def test_no_response_shows_an_owned_object_to_anybody_else(leak_clients, world):
+    """Issue 12: the data-subject export carried another adviser's private note."""
+    leaks, seen, outsider = [], {}, {}
+    for name, pattern, url in _crawl(world):
+        for role in LEAK_ROLES:
+            response = leak_clients[role].get(url)
+            text = _readable(response)
+            for canary, readers in READERS.items():
+                if canary not in text:
+                    continue
+                seen.setdefault((canary, role), set()).add(name)
+                if role not in readers:
+                    leaks.append(f"{role} reads {canary} at {url} ({name})")
+            if role == "outsider" and pattern and world.names_a_partner_object(name, pattern):
+                outsider[name] = _answer(response)
+    assert leaks == []
+    for key, names in SEEN_AT.items():
+        assert names <= seen.get(key, set()), f"{key}: seen only at {seen.get(key)}"
+    missing = sorted(set(outsider) - set(OUTSIDER_EXPECTED))
+    assert not missing, "URLs naming a partner's object, answer of another partner's staff:\n" + (
+        "\n".join(f"    {name!r}: {outsider[name]!r}," for name in missing)
+    )
+    assert outsider == OUTSIDER_EXPECTED
+
+
+def _state(world: World) -> dict:
+    """What the writes below could change."""
+    from relais.activities.models import Activity
+    from relais.committee.models import MonthlyReport
+    from relais.mandates.models import Mandate
+    from relais.places.models import Place
+
+    mandate = Mandate.objects.get(pk=world.mandate.pk)
+    return {
+        "scans": list(mandate.scans.values_list("version", "sha256")),
+        "current_scan": mandate.current_scan_id,
+        "actions": mandate.actions.count(),
+        "mandate": (mandate.completed_at, mandate.revoked_at),
+        "note": Activity.objects.get(pk=world.activity.pk).private_notes,
+        "report": MonthlyReport.objects.filter(partner=world.partner)
+        .values_list("pk", "status", "adviser_comment", "return_comment")
+        .get(),
+        "place": Place.objects.filter(pk=world.place.pk).values().get(),
+    }
+
+
+# Writes to an owned object, and who may make them. Everybody else is tried, and must get the
+# login page or 403 and change nothing.
+OBJECT_WRITES = {
+    "activities:edit": ({"advisor"}, {"private_notes": "Réécrite", "duration": "30"}),
+    "mandates:scan_upload": ({"advisor"}, {}),
+    "mandates:action_create": ({"advisor"}, {"procedure": "family:social_health", "kind": "form"}),
+    "mandates:complete": ({"advisor"}, {}),
+    "monthly:update": (
+        {"coordinator", "advisor", "other_advisor"},
+        {"adviser_comment": "Réécrit"},
+    ),
+    "monthly:return": ({"partner_staff"}, {"comment": "Renvoyé"}),
+    "monthly:validate": ({"partner_staff"}, {}),
+    "places:edit": ({"coordinator", "partner_staff", "administrator"}, {"name": "Renommé"}),
+}
+
+
+@pytest.mark.django_db
+def test_nobody_else_changes_an_owned_object(leak_clients, world):
+    """Issue 12: any adviser could replace (so delete) the scan of another adviser's mandate."""
+    before = _state(world)
+    wrong = []
+    for name, (writers, data) in OBJECT_WRITES.items():
+        pattern = dict(_iter_patterns())[name]
+        url = reverse(name, kwargs=world.kwargs_for(name, pattern))
+        for role in LEAK_ROLES:
+            if role in writers or role == "api_token":
+                continue
+            payload = dict(data)
+            if name == "mandates:scan_upload":
+                payload["file"] = SimpleUploadedFile("x.pdf", b"%PDF-1.4\nforged\n%%EOF\n")
+            answer = _answer(leak_clients[role].post(url, payload))
+            if answer not in {"login", "403"}:
+                wrong.append(f"{role} POST {name}: {answer}")
+    assert wrong == []
+    assert _state(world) == before

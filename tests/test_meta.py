@@ -145,8 +145,9 @@ def test_check_deploy_with_production_variables_prints_no_warning(tmp_path):
         "ALLOWED_HOSTS": "relais.exemple.fr",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "EMAIL_URL": "smtp+tls://relais:secret@smtp.exemple.fr:587",
+        "RELAIS_JOURNAL_KEY": "j" * 20 + "4fQ8zL2mX9pR7sT1vB6nC3dE5hG0kJ",
     }
-    for leaked in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+    for leaked in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_MIGRATION_URL"):
         env.pop(leaked, None)
     result = subprocess.run(
         [sys.executable, "-m", "relais", "check", "--deploy", "--fail-level", "WARNING"],

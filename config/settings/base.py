@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # A source checkout keeps its state beside manage.py; an installed package (pip install .)
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before any view, and before the login (django-axes stores the e-mail typed): NUL → 400.
+    "relais.core.middleware.RefuseNulCharactersMiddleware",
     "relais.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -113,7 +116,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The owner of the tables, when it is not DATABASE_URL's role (docs/operations.md, « Rôles
+# PostgreSQL »): `relais migrate` then migrates as the owner and grants DATABASE_URL's role only
+# what it needs (on the journal: SELECT and INSERT). Give it in the environment of `relais
+# migrate` only, never in the service's .env: the application must not hold the owner's password.
+DATABASE_MIGRATION = (
+    env.db_url("DATABASE_MIGRATION_URL") if env.str("DATABASE_MIGRATION_URL", default="") else {}
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------------------------
+# Shared by every process: the rate limits of the public forms count there (django-ratelimit),
+# and the posters are kept there. Default: a table of the database, created by `relais migrate`
+# (relais/core/migrations/0002), so it works on SQLite and PostgreSQL with nothing to install.
+# memcached or Redis also work: CACHE_URL=pymemcache://127.0.0.1:11211 or redis://… A cache
+# per process (locmem://) would let each gunicorn worker count on its own: do not use it.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://relais_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # The same table, with an increment that holds under concurrent requests and keeps the
+    # entry's expiry (Django's reads then rewrites with the default timeout): a rate limit's
+    # window is not shortened and no attempt is lost. See relais/core/cache.py.
+    CACHES["default"]["BACKEND"] = "relais.core.cache.DatabaseCache"
+    # Beyond MAX_ENTRIES Django deletes a third of the entries at random: with the default 300,
+    # a burst of requests from many addresses would wipe the counters of the others.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -235,3 +261,45 @@ RELAIS_REMINDER_HOURS = env.int("RELAIS_REMINDER_HOURS", default=48)
 # SMS provider: dotted path of a class with send(to, text). The default sends nothing and only
 # logs (see relais/bookings/sms.py); set a real provider's class in production.
 RELAIS_SMS_BACKEND = env.str("RELAIS_SMS_BACKEND", default="relais.bookings.sms.LoggingSmsBackend")
+# Public forms (workshop registration and its waiting list, appointment booking, password
+# reset): submissions allowed per client address (RELAIS_TRUSTED_PROXY_COUNT decides which
+# address) and per e-mail address or phone number given, as "count/period" with a period of
+# s, m, h or d (e.g. 30/h, 100/d); empty: no limit. Past it: HTTP 429, a page in French.
+RELAIS_RATELIMIT_PER_ADDRESS = env.str("RELAIS_RATELIMIT_PER_ADDRESS", default="30/h")
+RELAIS_RATELIMIT_PER_CONTACT = env.str("RELAIS_RATELIMIT_PER_CONTACT", default="10/h")
+# Spreadsheet imports (beneficiaries, an agreement's table of places): lines read at most,
+# headers included. A file with a filled cell further down is refused before it is parsed.
+RELAIS_IMPORT_MAX_ROWS = env.int("RELAIS_IMPORT_MAX_ROWS", default=2000)
+
+# The journal (docs/operations.md, « Purge et journal »). Its entries are chained by an HMAC
+# with this key, which is never stored in the database: whoever can write to the database but
+# does not hold the key cannot rewrite the journal unseen. Required: empty means "not
+# configured", and then `relais check` fails and nothing can be journaled (dev and test settings
+# set a public key of their own).
+RELAIS_JOURNAL_KEY = env.str("RELAIS_JOURNAL_KEY", default="")
+# Retired keys, oldest first, kept to verify the entries they signed (key rotation).
+RELAIS_JOURNAL_KEYS = env.list("RELAIS_JOURNAL_KEYS", default=[])
+# Checkpoints of the journal's head appended by `relais verify-journal` and `relais
+# journal-checkpoint`, outside the database; empty: none.
+RELAIS_JOURNAL_CHECKPOINT_FILE = env.str(
+    "RELAIS_JOURNAL_CHECKPOINT_FILE", default=str(VAR_DIR / "journal-checkpoints.jsonl")
+)
+# Appointments (« rendez-vous »): the département-wide rules. A place may override the first
+# three on its page « Réglages des rendez-vous ».
+RELAIS_APPOINTMENT_MIN_NOTICE_HOURS = env.int("RELAIS_APPOINTMENT_MIN_NOTICE_HOURS", default=24)
+RELAIS_APPOINTMENT_HORIZON_DAYS = env.int("RELAIS_APPOINTMENT_HORIZON_DAYS", default=30)
+# Share (0 to 1) of each adviser's permanence kept free for walk-ins.
+RELAIS_APPOINTMENT_WALK_IN_SHARE = env.float("RELAIS_APPOINTMENT_WALK_IN_SHARE", default=0.5)
+RELAIS_APPOINTMENT_GRID_MINUTES = env.int("RELAIS_APPOINTMENT_GRID_MINUTES", default=15)
+if RELAIS_APPOINTMENT_GRID_MINUTES < 1:
+    # A zero step would never advance through a permanence.
+    raise ImproperlyConfigured("RELAIS_APPOINTMENT_GRID_MINUTES doit valoir au moins 1.")
+RELAIS_APPOINTMENT_REMINDER_HOURS = env.int(
+    "RELAIS_APPOINTMENT_REMINDER_HOURS", default=RELAIS_REMINDER_HOURS
+)
+# The data protection officer's contact, printed in the record of processing (GDPR art. 30).
+RELAIS_DPO_CONTACT = env.str("RELAIS_DPO_CONTACT", default="")
+# The planner's travel times: a CSV file from_commune,to_commune,minutes; empty = estimates.
+RELAIS_TRAVEL_MATRIX = env.str("RELAIS_TRAVEL_MATRIX", default="")
+# Solve the planner inside the request instead of a background thread (tests, debugging).
+RELAIS_PLANNER_SYNC = env.bool("RELAIS_PLANNER_SYNC", default=False)

@@ -12,11 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
+
+from relais.core.ratelimits import public_form_limit
 
 from . import perms, services
 from .forms import EmailAuthenticationForm, TokenForm, TotpConfirmForm, TotpReplaceForm
@@ -27,8 +30,14 @@ RECOVERY_CODES_SESSION_KEY = "relais_new_recovery_codes"
 
 def _next_url(request, default="core:home") -> str:
     candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path on this site only: redirect() reads a bare word ("abc") as a URL name to reverse,
+    # and a relative URL has no meaning after a login anyway.
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return reverse(default)
@@ -183,6 +192,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+# Each request e-mails the address typed: limited per client address and per address typed.
+@method_decorator(public_form_limit("password-reset"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"

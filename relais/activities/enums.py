@@ -26,6 +26,9 @@ DURATION_CHOICES = [15, 30, 45, 60, 90, 120]
 OTHER_DURATION = "other"
 DEFAULT_DURATION = 30
 MAX_DURATION_MINUTES = 12 * 60  # a day's work; longer is a typing mistake
+# A collective activity with a whole auditorium; more is a typing mistake that would then show in
+# every statistic and in the committee's annual review.
+MAX_PARTICIPANTS = 500
 
 
 def duration_label(minutes: int) -> str:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from relais.beneficiaries.models import Beneficiary
+from relais.core.validators import validate_programme_date
 from relais.places.models import Place
 from relais.workshops.models import WorkshopSession
 
@@ -17,6 +18,7 @@ from .enums import (
     DEFAULT_DURATION,
     DURATION_CHOICES,
     MAX_DURATION_MINUTES,
+    MAX_PARTICIPANTS,
     OTHER_DURATION,
     AgeBracket,
     Autonomy,
@@ -33,6 +35,7 @@ from .enums import (
     theme_group,
 )
 from .models import BREAKDOWN_NAMES
+from .queries import private_notes_for
 
 DEFAULT_AUTONOMY = Autonomy.GUIDED  # the most frequent case at the seed's permanences
 
@@ -42,7 +45,9 @@ class ActivityForm(forms.Form):
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     date = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_programme_date],
     )
     themes = forms.MultipleChoiceField(
         label="Thématiques",
@@ -127,7 +132,7 @@ class ActivityForm(forms.Form):
         return data
 
     @staticmethod
-    def initial_from(activity) -> dict:
+    def initial_from(activity, *, viewer) -> dict:
         minutes = activity.duration_minutes
         preset = minutes in DURATION_CHOICES
         return {
@@ -138,7 +143,7 @@ class ActivityForm(forms.Form):
             "location_kind": activity.location_kind,
             "place": activity.place,
             "equipment": activity.equipment,
-            "private_notes": activity.private_notes,
+            "private_notes": private_notes_for(viewer, activity),
         }
 
 
@@ -183,9 +188,9 @@ class IndividualActivityForm(ActivityForm):
     )
 
     @staticmethod
-    def initial_from(activity) -> dict:
+    def initial_from(activity, *, viewer) -> dict:
         return {
-            **ActivityForm.initial_from(activity),
+            **ActivityForm.initial_from(activity, viewer=viewer),
             "beneficiary": activity.beneficiary,
             "autonomy": activity.autonomy or DEFAULT_AUTONOMY,
             "referral": activity.referral,
@@ -199,6 +204,7 @@ def _count_input(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
+        max_value=MAX_PARTICIPANTS,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
     )
@@ -215,6 +221,7 @@ class CollectiveActivityForm(ActivityForm):
     participants_count = forms.IntegerField(
         label="Nombre de participants",
         min_value=1,
+        max_value=MAX_PARTICIPANTS,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1"}),
     )
 
@@ -250,9 +257,9 @@ class CollectiveActivityForm(ActivityForm):
         return data
 
     @staticmethod
-    def initial_from(activity) -> dict:
+    def initial_from(activity, *, viewer) -> dict:
         initial = {
-            **ActivityForm.initial_from(activity),
+            **ActivityForm.initial_from(activity, viewer=viewer),
             "title": activity.title,
             "level": activity.level,
             "participants_count": activity.participants_count,

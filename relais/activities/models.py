@@ -18,7 +18,8 @@ Storage choices, for the statistics, exports and API built on top:
 Personal data: ``private_notes`` (free text about a person) and the link to a beneficiary.
 Retention: notes are kept as long as the activity; the activity itself is anonymous once the
 beneficiary is purged (24 months after their last activity, see relais.beneficiaries.models).
-``private_notes`` is shown to the author only and is never exported.
+``private_notes`` is shown to the author only and never exported to anybody else: every read
+goes through ``queries.private_notes_for(viewer, activity)``.
 """
 
 import uuid
@@ -30,11 +31,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from relais.core.models import TimeStampedModel
+from relais.core.validators import validate_programme_date
 
 from .enums import (
     ALL_COUNT_FIELDS,
     BREAKDOWNS,
     MAX_DURATION_MINUTES,
+    MAX_PARTICIPANTS,
     ActivityKind,
     Autonomy,
     Equipment,
@@ -92,7 +95,7 @@ class Activity(TimeStampedModel):
         "team.Advisor", verbose_name="conseiller", on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField("type", max_length=10, choices=ActivityKind.choices)
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[validate_programme_date])
     duration_minutes = models.PositiveSmallIntegerField(
         "durée (minutes)",
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)],
@@ -140,7 +143,9 @@ class Activity(TimeStampedModel):
     level = models.CharField("niveau", max_length=15, choices=Level.choices, blank=True)
 
     # Who was helped, anonymously (see the module docstring).
-    participants_count = models.PositiveIntegerField("participants", default=1)
+    participants_count = models.PositiveIntegerField(
+        "participants", default=1, validators=[MaxValueValidator(MAX_PARTICIPANTS)]
+    )
     gender_female = _count_column("gender", "female")
     gender_male = _count_column("gender", "male")
     gender_unknown = _count_column("gender", "unknown")
@@ -211,6 +216,10 @@ class Activity(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=ActivityKind.values), name="activity_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(participants_count__lte=MAX_PARTICIPANTS),
+                name="activity_participants_bounded",
             ),
             models.CheckConstraint(
                 condition=~Q(equipment_none=True)

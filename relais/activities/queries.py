@@ -3,8 +3,10 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from relais.core.params import parse_id
 from relais.places.models import Place
 
+from . import perms
 from .enums import DURATION_CHOICES, OTHER_DURATION, Level
 from .models import Activity, ActivityTheme
 
@@ -17,6 +19,21 @@ def activities_for_list(advisor):
         .prefetch_related(Prefetch("themes", queryset=ActivityTheme.objects.order_by("pk")))
         .defer("private_notes")
     )
+
+
+def private_notes_for(viewer, activity) -> str:
+    """The activity's private notes as ``viewer`` may read them: the text for its author, else "".
+
+    The one place that hands a note out. Every page, form, document, export and API response
+    that could carry a note goes through it, so the rule (``perms.can_view_private_notes``: the
+    author only) cannot be forgotten by the next export. Exports made for someone else (the
+    person's own data-subject export included) therefore carry only the notes of whoever
+    exports. Called with a row read with ``defer("private_notes")``, it loads the text of its
+    author's rows only.
+    """
+    if viewer is None or not perms.can_view_private_notes(viewer, activity):
+        return ""
+    return activity.private_notes
 
 
 def activity_for_detail(pk: int):
@@ -67,9 +84,10 @@ def default_place(advisor, day, requested: str = ""):
     """The place the entry form starts with: ``?place=`` (slug or id), planning, habit."""
     if requested:
         places = Place.objects.active()
+        place_id = parse_id(requested)
         place = (
-            places.filter(pk=int(requested)).first()
-            if requested.isdigit()
+            places.filter(pk=place_id).first()
+            if place_id
             else places.filter(slug=requested).first()
         )
         if place is not None:
@@ -87,9 +105,9 @@ def initial_from_session(session_id: str) -> dict:
     from relais.bookings.queries import session_attendance_counts
     from relais.workshops.models import WorkshopSession
 
-    if not session_id.isdigit():
+    if not (session_pk := parse_id(session_id)):
         return {}
-    session = WorkshopSession.objects.select_related("topic", "place").filter(pk=session_id).first()
+    session = WorkshopSession.objects.select_related("topic", "place").filter(pk=session_pk).first()
     if session is None:
         return {}
     counts = session_attendance_counts(session)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from relais.beneficiaries.models import Beneficiary
+from relais.core.params import parse_id
 
 from . import perms, queries
 from .enums import ActivityKind, ThemeGroup
@@ -94,8 +95,8 @@ def activity_create(request):
         }
         if kind == ActivityKind.COLLECTIVE:
             initial.update(queries.initial_from_session(request.GET.get("session", "")))
-        beneficiary_id = request.GET.get("beneficiary", "")
-        if kind == ActivityKind.INDIVIDUAL and beneficiary_id.isdigit():
+        beneficiary_id = parse_id(request.GET.get("beneficiary"))
+        if kind == ActivityKind.INDIVIDUAL and beneficiary_id:
             initial["beneficiary"] = Beneficiary.objects.filter(pk=beneficiary_id).first()
         form = form_class(initial=initial)
     return render(
@@ -130,6 +131,7 @@ def activity_detail(request, pk: int):
         {
             "activity": activity,
             "can_view_notes": perms.can_view_private_notes(request.user, activity),
+            "private_notes": queries.private_notes_for(request.user, activity),
             "can_change": perms.can_change_activity(request.user, activity),
             "draft_key": DRAFT_KEYS[activity.kind],
         },
@@ -154,7 +156,9 @@ def activity_edit(request, pk: int):
                 messages.success(request, "L'activité est modifiée.")
                 return redirect(activity)
     else:
-        form = form_class(initial=form_class.initial_from(activity), require_key=False)
+        form = form_class(
+            initial=form_class.initial_from(activity, viewer=request.user), require_key=False
+        )
     return render(
         request,
         f"activities/activity_form_{activity.kind}.html",

@@ -3,6 +3,7 @@
 from django import forms
 
 from relais.core.models import Organisation
+from relais.core.validators import validate_plausible_date
 from relais.places.models import Place
 
 from .enums import CommitmentFrequency, CommitmentUnit, Modality, PartyRole, TerminationKind
@@ -65,7 +66,7 @@ class SignatoryForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    on = forms.DateField(label="Date", widget=DateInput())
+    on = forms.DateField(label="Date", widget=DateInput(), validators=[validate_plausible_date])
 
 
 class OppositionForm(DateForm):
@@ -78,21 +79,39 @@ class TerminationForm(forms.Form):
     )
     initiated_by = forms.ChoiceField(label="À l'initiative de", choices=PartyRole.choices)
     notice_sent_on = forms.DateField(
-        label="Mise en demeure envoyée le (faute)", required=False, widget=DateInput()
+        label="Mise en demeure envoyée le (faute)",
+        required=False,
+        widget=DateInput(),
+        validators=[validate_plausible_date],
     )
     notice_received_on = forms.DateField(
-        label="Mise en demeure reçue le (faute)", required=False, widget=DateInput()
+        label="Mise en demeure reçue le (faute)",
+        required=False,
+        widget=DateInput(),
+        validators=[validate_plausible_date],
     )
     notified_on = forms.DateField(
-        label="Notification reçue le (force majeure)", required=False, widget=DateInput()
+        label="Notification reçue le (force majeure)",
+        required=False,
+        widget=DateInput(),
+        validators=[validate_plausible_date],
     )
-    dissolved_on = forms.DateField(label="Date de dissolution", required=False, widget=DateInput())
+    dissolved_on = forms.DateField(
+        label="Date de dissolution",
+        required=False,
+        widget=DateInput(),
+        validators=[validate_plausible_date],
+    )
 
 
 class AmendmentForm(forms.Form):
     subject = forms.CharField(label="Objet de l'avenant", max_length=300)
-    dated_on = forms.DateField(label="Daté du", widget=DateInput())
-    effective_from = forms.DateField(label="Prend effet le", widget=DateInput())
+    dated_on = forms.DateField(
+        label="Daté du", widget=DateInput(), validators=[validate_plausible_date]
+    )
+    effective_from = forms.DateField(
+        label="Prend effet le", widget=DateInput(), validators=[validate_plausible_date]
+    )
 
 
 class AmendmentLineForm(CommitmentForm):

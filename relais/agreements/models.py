@@ -9,13 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from relais.core.models import TimeStampedModel
+from relais.core.validators import validate_plausible_date
 
 from . import lifecycle
 from .enums import (
@@ -28,6 +29,14 @@ from .enums import (
 )
 
 # "2023 – 2026 (Vague 2)" at the end of a convention's title.
+# Upper bounds of what is typed or imported: the largest councils have a few hundred members, and
+# a convention lasts a few years. Beyond, a typing mistake (PostgreSQL refused 99,999,999,999 for
+# a small integer, SQLite stored it) that would then overflow the dates computed from it.
+MAX_COUNCIL_MEMBERS = 999
+MAX_DURATION_MONTHS = 120
+MAX_NOTICE_MONTHS = 24
+MAX_NOTICE_DAYS = 365
+MAX_ORIGINAL_COPIES = 20
 PERIOD_IN_TITLE = re.compile(r"\d{4}\s*[–-]\s*\d{4}(?:\s*\([^)]*\))?\s*$")
 
 # Weekly equivalents of each frequency: a fortnightly half-day is half a half-day a week.
@@ -55,21 +64,37 @@ class Deliberation(TimeStampedModel):
         help_text="Telle que la nomme l'extrait, ex. : Communauté de Communes Conflent Canigó "
         "(vide : la structure enregistrée).",
     )
-    session_date = models.DateField("date de la séance")
-    convocation_date = models.DateField("date de la convocation", null=True, blank=True)
+    session_date = models.DateField("date de la séance", validators=[validate_plausible_date])
+    convocation_date = models.DateField(
+        "date de la convocation", null=True, blank=True, validators=[validate_plausible_date]
+    )
     order_number = models.CharField("n° d'ordre", max_length=30)
     actes_classification = models.CharField("classification @ctes", max_length=120, blank=True)
     subject = models.CharField("objet", max_length=300)
     president = models.CharField("président de séance", max_length=150)
     secretary = models.CharField("secrétaire de séance", max_length=150, blank=True)
-    members_in_office = models.PositiveSmallIntegerField("conseillers en exercice")
-    present_count = models.PositiveSmallIntegerField("présents")
-    voters = models.PositiveSmallIntegerField("votants")
-    votes_for = models.PositiveSmallIntegerField("pour")
-    votes_against = models.PositiveSmallIntegerField("contre", default=0)
-    abstentions = models.PositiveSmallIntegerField("abstentions", default=0)
+    members_in_office = models.PositiveSmallIntegerField(
+        "conseillers en exercice", validators=[MaxValueValidator(MAX_COUNCIL_MEMBERS)]
+    )
+    present_count = models.PositiveSmallIntegerField(
+        "présents", validators=[MaxValueValidator(MAX_COUNCIL_MEMBERS)]
+    )
+    voters = models.PositiveSmallIntegerField(
+        "votants", validators=[MaxValueValidator(MAX_COUNCIL_MEMBERS)]
+    )
+    votes_for = models.PositiveSmallIntegerField(
+        "pour", validators=[MaxValueValidator(MAX_COUNCIL_MEMBERS)]
+    )
+    votes_against = models.PositiveSmallIntegerField(
+        "contre", default=0, validators=[MaxValueValidator(MAX_COUNCIL_MEMBERS)]
+    )
+    abstentions = models.PositiveSmallIntegerField(
+        "abstentions", default=0, validators=[MaxValueValidator(MAX_COUNCIL_MEMBERS)]
+    )
     decision_text = models.TextField("texte de la décision", blank=True)
-    certified_on = models.DateField("certifiée conforme le", null=True, blank=True)
+    certified_on = models.DateField(
+        "certifiée conforme le", null=True, blank=True, validators=[validate_plausible_date]
+    )
     certified_by = models.CharField("certifiée par", max_length=150, blank=True)
 
     class Meta:
@@ -179,19 +204,27 @@ class Agreement(TimeStampedModel):
         related_name="successor",
     )
     signed_at = models.CharField("fait à", max_length=100, blank=True)
-    original_copies = models.PositiveSmallIntegerField("exemplaires originaux", default=2)
+    original_copies = models.PositiveSmallIntegerField(
+        "exemplaires originaux", default=2, validators=[MaxValueValidator(MAX_ORIGINAL_COPIES)]
+    )
 
     # Art. 6 — duration and renewal.
     duration_months = models.PositiveSmallIntegerField(
-        "durée (mois)", default=12, validators=[MinValueValidator(1)]
+        "durée (mois)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MONTHS)],
     )
     tacit_renewal = models.BooleanField("reconduction tacite", default=True)
     opposition_notice_months = models.PositiveSmallIntegerField(
-        "préavis d'opposition (mois)", default=2
+        "préavis d'opposition (mois)", default=2, validators=[MaxValueValidator(MAX_NOTICE_MONTHS)]
     )
-    hard_end_date = models.DateField("prend fin au plus tard le", null=True, blank=True)
+    hard_end_date = models.DateField(
+        "prend fin au plus tard le", null=True, blank=True, validators=[validate_plausible_date]
+    )
     # Art. 7 — termination notices, in calendar days.
-    notice_days = models.PositiveSmallIntegerField("délai de résiliation (jours)", default=30)
+    notice_days = models.PositiveSmallIntegerField(
+        "délai de résiliation (jours)", default=30, validators=[MaxValueValidator(MAX_NOTICE_DAYS)]
+    )
     # Art. 1.2 — hours counted for a day and a half-day.
     day_hours = models.DecimalField(
         "heures d'une journée", max_digits=4, decimal_places=2, default=Decimal("7")
@@ -207,8 +240,15 @@ class Agreement(TimeStampedModel):
     jurisdiction = models.CharField("tribunal compétent", max_length=200, blank=True)
 
     # Recorded events.
-    sent_for_signature_on = models.DateField("envoyée à la signature le", null=True, blank=True)
-    opposed_on = models.DateField("opposition à la reconduction le", null=True, blank=True)
+    sent_for_signature_on = models.DateField(
+        "envoyée à la signature le", null=True, blank=True, validators=[validate_plausible_date]
+    )
+    opposed_on = models.DateField(
+        "opposition à la reconduction le",
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+    )
     opposed_by = models.CharField(
         "opposition exprimée par", max_length=12, choices=PartyRole.choices, blank=True
     )
@@ -218,11 +258,21 @@ class Agreement(TimeStampedModel):
     termination_initiated_by = models.CharField(
         "résiliation à l'initiative de", max_length=12, choices=PartyRole.choices, blank=True
     )
-    notice_sent_on = models.DateField("mise en demeure envoyée le", null=True, blank=True)
-    notice_received_on = models.DateField("mise en demeure reçue le", null=True, blank=True)
-    remedied_on = models.DateField("manquement réparé le", null=True, blank=True)
-    notified_on = models.DateField("notification reçue le", null=True, blank=True)
-    dissolved_on = models.DateField("dissolution le", null=True, blank=True)
+    notice_sent_on = models.DateField(
+        "mise en demeure envoyée le", null=True, blank=True, validators=[validate_plausible_date]
+    )
+    notice_received_on = models.DateField(
+        "mise en demeure reçue le", null=True, blank=True, validators=[validate_plausible_date]
+    )
+    remedied_on = models.DateField(
+        "manquement réparé le", null=True, blank=True, validators=[validate_plausible_date]
+    )
+    notified_on = models.DateField(
+        "notification reçue le", null=True, blank=True, validators=[validate_plausible_date]
+    )
+    dissolved_on = models.DateField(
+        "dissolution le", null=True, blank=True, validators=[validate_plausible_date]
+    )
 
     objects = AgreementQuerySet.as_manager()
 
@@ -326,7 +376,9 @@ class AgreementParty(models.Model):
         help_text="Ex. : Conseil Départemental",
     )
     deliberation_number = models.CharField("n° de délibération", max_length=30, blank=True)
-    deliberation_date = models.DateField("date de délibération", null=True, blank=True)
+    deliberation_date = models.DateField(
+        "date de délibération", null=True, blank=True, validators=[validate_plausible_date]
+    )
 
     class Meta:
         verbose_name = "partie"
@@ -365,7 +417,9 @@ class Signatory(models.Model):
     commune = models.ForeignKey(
         "core.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    signed_on = models.DateField("signée le", null=True, blank=True)
+    signed_on = models.DateField(
+        "signée le", null=True, blank=True, validators=[validate_plausible_date]
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -400,10 +454,14 @@ class Amendment(TimeStampedModel):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="amendments")
     number = models.PositiveSmallIntegerField("n°")
     subject = models.CharField("objet", max_length=300)
-    dated_on = models.DateField("daté du")
-    effective_from = models.DateField("prend effet le")
-    department_signed_on = models.DateField("signé par le Département le", null=True, blank=True)
-    partner_signed_on = models.DateField("signé par le bénéficiaire le", null=True, blank=True)
+    dated_on = models.DateField("daté du", validators=[validate_plausible_date])
+    effective_from = models.DateField("prend effet le", validators=[validate_plausible_date])
+    department_signed_on = models.DateField(
+        "signé par le Département le", null=True, blank=True, validators=[validate_plausible_date]
+    )
+    partner_signed_on = models.DateField(
+        "signé par le bénéficiaire le", null=True, blank=True, validators=[validate_plausible_date]
+    )
 
     class Meta:
         verbose_name = "avenant"

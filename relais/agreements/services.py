@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.core.models import Organisation
+from relais.core.writes import insert_or_get
 
 from .enums import AgreementStatus, PartyRole, TerminationKind
 from .models import Agreement, AgreementParty, Amendment, Annex, Commitment, Signatory
@@ -277,7 +278,17 @@ def amendment_prepare(
         effective_from=effective_from,
     )
     amendment.full_clean()
-    amendment.save()
+    # A double submit: the other request took this number first, with its whole new table (an
+    # amendment not signed yet: a signed one with this number would be another problem).
+    amendment, inserted = insert_or_get(
+        amendment,
+        agreement=agreement,
+        number=amendment.number,
+        department_signed_on__isnull=True,
+        partner_signed_on__isnull=True,
+    )
+    if not inserted:
+        return amendment
     for commitment in commitments_valid_on(agreement, effective_from):
         commitment.ended_by = amendment
         commitment.save(update_fields=["ended_by"])
@@ -328,7 +339,8 @@ def agreement_start_successor(*, agreement: Agreement, title: str | None = None)
     """Start the next agreement as a draft copy: parties, signatories, current commitments.
 
     Dates, signatures and the authorising deliberations are not copied: the successor needs
-    its own.
+    its own. Two submits at the same instant (a double click) create one successor: the second
+    returns the first one's.
     """
     if hasattr(agreement, "successor"):
         raise ValidationError("Une convention suivante existe déjà.")
@@ -351,7 +363,11 @@ def agreement_start_successor(*, agreement: Agreement, title: str | None = None)
         jurisdiction=agreement.jurisdiction,
     )
     successor.full_clean()
-    successor.save()
+    # Another request may have created it since our check (``predecessor`` is unique): it
+    # copied everything in its own transaction, so its successor is complete.
+    successor, inserted = insert_or_get(successor, predecessor=agreement)
+    if not inserted:
+        return successor
     for party in agreement.parties.all():
         AgreementParty.objects.create(
             agreement=successor,

@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("deliberations/<int:pk>/", views.deliberation_detail, name="deliberation_detail"),
     path("<int:pk>/pdf/", views_documents.agreement_pdf, name="pdf"),
+    path(
+        "<int:pk>/annexes/<int:number>/fichier/",
+        views_documents.annex_file,
+        name="annex_file",
+    ),
     path("deliberations/<int:pk>/pdf/", views_documents.deliberation_pdf, name="deliberation_pdf"),
     path("echeances/", views_deadlines.deadlines, name="deadlines"),
     path("nouvelle/", views_manage.agreement_create, name="create"),

@@ -1,12 +1,15 @@
-"""PDF downloads: the agreement and a deliberation's certified extract (built in documents.py)."""
+"""Downloads: the agreement and a deliberation's certified extract (PDFs built in documents.py),
+and the files of the agreement's annexes."""
+
+from pathlib import PurePath
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from . import documents, perms
-from .models import Agreement, Deliberation
+from .models import Agreement, Annex, Deliberation
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -37,3 +40,26 @@ def deliberation_pdf(request, pk: int):
         documents.render_deliberation_pdf(deliberation),
         documents.deliberation_filename(deliberation),
     )
+
+
+@login_required
+def annex_file(request, pk: int, number: int):
+    """An annex's file, to those who may read the agreement.
+
+    Uploaded files are never served from MEDIA_URL (the web server does not publish the media
+    folder): this view is the only way to them, so the agreement's own rule applies.
+    """
+    annex = get_object_or_404(
+        Annex.objects.select_related("agreement"), agreement_id=pk, number=number
+    )
+    if not perms.can_view_agreement(request.user, annex.agreement):
+        raise PermissionDenied
+    if not annex.file:
+        raise Http404("Cette annexe n'a pas de fichier.")
+    try:
+        handle = annex.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("Le fichier de cette annexe est introuvable.") from error
+    response = FileResponse(handle, filename=PurePath(annex.file.name).name)
+    response["Cache-Control"] = "private, no-store"
+    return response

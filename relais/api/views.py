@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from relais.activities.enums import BREAKDOWNS, ActivityKind, Equipment, Theme
 from relais.activities.models import EQUIPMENT_FIELDS, Activity, ActivityTheme
+from relais.core.params import parse_date, parse_id, parse_ids
+from relais.core.validators import PLAUSIBLE_EARLIEST, PLAUSIBLE_LATEST
 from relais.privacy.enums import JournalAction
 from relais.privacy.journal import journal_append
 from relais.reporting import stats
@@ -82,11 +84,10 @@ def token_required(scope: str):
 
 
 def _ids(request, name: str) -> tuple[int, ...]:
-    values = [v for raw in request.GET.getlist(name) for v in raw.split(",") if v.strip()]
-    try:
-        return tuple(int(v) for v in values)
-    except ValueError as error:
-        raise BadRequest(f"Paramètre « {name} » : identifiants numériques attendus.") from error
+    ids = parse_ids(request.GET.getlist(name))
+    if ids is None:
+        raise BadRequest(f"Paramètre « {name} » : identifiants numériques attendus.")
+    return ids
 
 
 def _choice(request, name: str, choices) -> str:
@@ -99,10 +100,13 @@ def _choice(request, name: str, choices) -> str:
 def _month(value: str, name: str) -> date | None:
     if not value:
         return None
-    try:
-        return date.fromisoformat(value + "-01" if len(value) == 7 else value)
-    except ValueError as error:
-        raise BadRequest(f"Paramètre « {name} » : date AAAA-MM ou AAAA-MM-JJ attendue.") from error
+    day = parse_date(value + "-01" if len(value) == 7 else value)
+    if day is None:
+        raise BadRequest(
+            f"Paramètre « {name} » : date AAAA-MM ou AAAA-MM-JJ attendue, entre "
+            f"{PLAUSIBLE_EARLIEST:%Y} et {PLAUSIBLE_LATEST:%Y}."
+        )
+    return day
 
 
 def stats_filters(request) -> stats.StatsFilters:
@@ -189,9 +193,12 @@ def encode_cursor(activity_date: date, pk: int) -> str:
 def decode_cursor(cursor: str) -> tuple[date, int]:
     try:
         day, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return date.fromisoformat(day), int(pk)
+        day, pk = date.fromisoformat(day), parse_id(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
         raise BadRequest("Paramètre « cursor » invalide.") from error
+    if pk is None:  # not one of ours: an id beyond the database's integers overflows the query
+        raise BadRequest("Paramètre « cursor » invalide.")
+    return day, pk
 
 
 # Anonymous columns only (same principle as the exports): no beneficiary, no note, no adviser,

@@ -4,29 +4,39 @@ The first row holds the headers (French, any case, accents optional); the order 
 does not matter and unknown columns are reported. Every error names its spreadsheet line
 (« Ligne 4 : … ») so the adviser can fix the file and upload it again. Between the preview and
 the confirmation the checked rows travel back to the browser in a signed field, so nothing is
-kept on the server before the adviser confirms.
+kept on the server before the adviser confirms. The signed field carries a random key too:
+the confirmation stores it (``BeneficiaryImport``, unique), so a preview is imported once only.
+
+The file is sized up before it is parsed (``relais.core.spreadsheets.check_upload``: at most
+RELAIS_IMPORT_MAX_ROWS lines, a bounded amount of XML, no DTD), then read by calamine, whose
+cost is then bounded too; openpyxl took seconds on a few megabytes of shared strings.
 """
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from xml.etree.ElementTree import ParseError
-from zipfile import BadZipFile
+from io import BytesIO
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 from relais.activities.enums import Gender, SocialStatus
 from relais.core.models import Commune
+from relais.core.spreadsheets import (
+    SpreadsheetTooLarge,
+    SpreadsheetUnreadable,
+    check_upload,
+    import_max_rows,
+)
+from relais.core.validators import is_ascii_digits
 
 from .models import Beneficiary
 from .normalise import fold, name_key
 from .queries import beneficiary_duplicates
 
-MAX_ROWS = 2000
 SIGNING_SALT = "relais.beneficiaries.import"
 SIGNATURE_MAX_AGE = 60 * 60  # seconds between the preview and the confirmation
 
@@ -94,7 +104,7 @@ def _parse_row(line: int, raw: dict, communes: dict, errors: list[str]) -> dict 
     year = _text(raw.get("birth_year"))
     row["birth_year"] = None
     if year:
-        if year.isdigit():
+        if is_ascii_digits(year) and len(year) <= 4:  # int() refuses 5,000 digits (500)
             row["birth_year"] = int(year)
         else:
             problems.append(f"année de naissance « {year} » : un nombre à 4 chiffres est attendu")
@@ -154,34 +164,36 @@ def build_beneficiary(row: dict, *, created_by) -> Beneficiary:
 
 
 UNREADABLE = "Fichier illisible : enregistrez-le au format Excel .xlsx."
-# What a broken or hostile file raises, when opened or (read-only mode: lazily) when its rows are
-# read. ValueError includes defusedxml's refusals (entity declarations, external references).
-_UNREADABLE_ERRORS = (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, ParseError)
 
 
 class _UnreadableFile(Exception):
     pass
 
 
-def _sheet_rows(file) -> Iterator[tuple]:
+def _sheet_rows(content: bytes) -> list[list]:
+    """The first sheet's rows from A1 (so that positions are the spreadsheet's lines)."""
+    check_upload(content, "xlsx")  # refuses before calamine reads anything
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    except _UNREADABLE_ERRORS as error:
+        sheet = CalamineWorkbook.from_filelike(BytesIO(content)).get_sheet_by_index(0)
+        return sheet.to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, OSError, IndexError) as error:
         raise _UnreadableFile from error
 
 
 def read_workbook(file) -> ImportPreview:
     """Check every line of an uploaded workbook; ``preview.ok`` when it can be imported.
 
-    A file that cannot be read, at any line, gives one « Fichier illisible » error and no row."""
+    A file that cannot be read gives one « Fichier illisible » error and no row; a file past
+    the limits, one error saying which limit, before any line is read."""
     try:
-        return _check_rows(_sheet_rows(file))
-    except _UnreadableFile:
+        return _check_rows(iter(_sheet_rows(file.read())))
+    except SpreadsheetTooLarge as error:
+        return ImportPreview(errors=[str(error)])
+    except (_UnreadableFile, SpreadsheetUnreadable):
         return ImportPreview(errors=[UNREADABLE])
 
 
-def _check_rows(lines: Iterator[tuple]) -> ImportPreview:
+def _check_rows(lines: Iterator[list]) -> ImportPreview:
     preview = ImportPreview()
     headers = next(lines, None)
     if not headers:
@@ -211,8 +223,8 @@ def _check_rows(lines: Iterator[tuple]) -> ImportPreview:
     for line, values in enumerate(lines, start=2):
         if all(_text(v) == "" for v in values):
             continue
-        if len(preview.rows) + len(preview.errors) >= MAX_ROWS:
-            preview.errors.append(f"Ligne {line} : plus de {MAX_ROWS} lignes, découpez le fichier.")
+        if line > import_max_rows():  # check_upload refused such a file already
+            preview.errors.append(f"Ligne {line} : plus de {import_max_rows()} lignes.")
             break
         raw = {columns[i]: v for i, v in enumerate(values) if i in columns}
         row = _parse_row(line, raw, communes, preview.errors)
@@ -234,10 +246,20 @@ def _check_rows(lines: Iterator[tuple]) -> ImportPreview:
     return preview
 
 
+@dataclass(frozen=True)
+class SignedPreview:
+    key: str  # random, stored at confirmation (BeneficiaryImport.key): one import per preview
+    rows: list[dict]
+
+
 def sign_rows(rows: list[dict]) -> str:
-    return signing.dumps(rows, salt=SIGNING_SALT, compress=True)
+    payload = {"key": secrets.token_urlsafe(24), "rows": rows}
+    return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
 
 
-def unsign_rows(token: str) -> list[dict]:
+def unsign_rows(token: str) -> SignedPreview:
     """Raises ``signing.BadSignature`` (or ``SignatureExpired``) on a tampered/old token."""
-    return signing.loads(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)
+    payload = signing.loads(token, salt=SIGNING_SALT, max_age=SIGNATURE_MAX_AGE)
+    if not isinstance(payload, dict) or not isinstance(payload.get("key"), str):
+        raise signing.BadSignature("Preview token without a key")
+    return SignedPreview(key=payload["key"], rows=payload["rows"])

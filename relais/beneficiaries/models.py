@@ -7,6 +7,8 @@ advisers' professional secrecy (convention, art. 2): names are shown to the team
 (see ``perms``).
 """
 
+import re
+
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,8 +17,9 @@ from django.utils import timezone
 
 from relais.activities.enums import AgeBracket, Gender, SocialStatus, age_bracket_for
 from relais.core.models import TimeStampedModel, entered_by
+from relais.core.validators import display_phone, normalise_phone, validate_plausible_date
 
-from .normalise import fold, name_key, normalise_email, normalise_phone
+from .normalise import fold, name_key, normalise_email, phone_search_key
 
 # Read by the privacy app's central retention table.
 RETENTION_MONTHS = 24
@@ -38,9 +41,8 @@ class BeneficiaryQuerySet(models.QuerySet):
         query = models.Q()
         for word in words:
             query &= models.Q(name_key__contains=word)
-        digits = normalise_phone(text)
-        if len(digits) >= 4:
-            query |= models.Q(phone__contains=digits)
+        if len(re.sub(r"[^0-9]", "", text)) >= 4:
+            query |= models.Q(phone__contains=phone_search_key(text))
         if "@" in text:
             query |= models.Q(email__icontains=text)
         return self.filter(query)
@@ -87,6 +89,7 @@ class Beneficiary(TimeStampedModel):
         null=True,
         blank=True,
         help_text="Date à laquelle la personne a accepté l'enregistrement de ses données.",
+        validators=[validate_plausible_date],  # imported files said « 01/01/0001 »
     )
     consent_text_version = models.CharField(
         "version de la mention d'information", max_length=40, blank=True
@@ -129,6 +132,10 @@ class Beneficiary(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("beneficiaries:detail", args=[self.pk])
 
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone) if self.phone else ""
+
     def age_bracket_in(self, year: int) -> AgeBracket:
         return age_bracket_for(self.birth_year, year)
 
@@ -136,18 +143,48 @@ class Beneficiary(TimeStampedModel):
         self.first_name = " ".join(self.first_name.split())
         self.last_name = " ".join(self.last_name.split())
         self.name_key = name_key(self.last_name, self.first_name) if not self.is_anonymous else ""
-        self.phone = normalise_phone(self.phone)
         self.email = normalise_email(self.email)
         errors = {}
+        try:
+            self.phone = normalise_phone(self.phone)  # E.164, French or foreign
+        except ValidationError as error:
+            errors["phone"] = error.messages
         this_year = timezone.localdate().year
         if self.birth_year is not None and not (MIN_BIRTH_YEAR <= self.birth_year <= this_year):
             errors["birth_year"] = f"L'année de naissance doit être entre {MIN_BIRTH_YEAR} et "
             errors["birth_year"] += f"{this_year}."
-        if self.phone and len(self.phone.lstrip("+")) < 10:
-            errors["phone"] = "Numéro de téléphone incomplet (10 chiffres attendus)."
         if self.consent_given_on and not self.consent_text_version:
             errors["consent_text_version"] = (
                 "Indiquez la version de la mention d'information présentée."
             )
         if errors:
             raise ValidationError(errors)
+
+
+class BeneficiaryImport(models.Model):
+    """A confirmed import (``services.beneficiaries_import``): what makes a preview single-use.
+
+    The preview's signed token carries a random key; confirming stores it here, unique, in the
+    transaction that creates the people. Confirming the same preview again — a double click, a
+    reloaded page, two tabs, a replayed request — fails on the unique key and creates no one:
+    on PostgreSQL the second transaction waits for the first, then fails; SQLite's IMMEDIATE
+    transactions run them one after the other. No data of the people imported is kept here.
+    """
+
+    key = models.CharField(
+        "clé de l'aperçu",
+        max_length=64,
+        unique=True,
+        error_messages={"unique": "Cet import a déjà été confirmé."},
+    )
+    imported_by = entered_by("importé par")
+    row_count = models.PositiveIntegerField("personnes importées")
+    created_at = models.DateTimeField("confirmé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "import de personnes accompagnées"
+        verbose_name_plural = "imports de personnes accompagnées"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import de {self.row_count} personne(s) du {self.created_at:%d/%m/%Y}"

@@ -21,13 +21,15 @@ def name_key(last_name: str, first_name: str) -> str:
     return f"{last}|{first}" if first else last
 
 
-def normalise_phone(phone: str) -> str:
-    """Digits only; +33 numbers written the French way (0X XX XX XX XX)."""
-    digits = re.sub(r"[^\d+]", "", phone or "")
-    if digits.startswith("+33"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("0033"):
-        digits = "0" + digits[4:]
+def phone_search_key(text: str) -> str:
+    """What to look for in the stored numbers (E.164, ``relais.core.validators``) when someone
+    types a part of one: « 06 12 34 » → « +33612 34 », « 0034 6… » → « +346… », « 12 34 56 »
+    → « 123456 ». ASCII digits only: « ٦ » is not a digit anybody stored."""
+    digits = re.sub(r"[^0-9+]", "", text or "")
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if digits.startswith("0"):
+        return "+33" + digits[1:]
     return digits
 
 

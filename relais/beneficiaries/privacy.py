@@ -5,7 +5,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from relais.privacy.enums import RetentionAction
-from relais.privacy.registry import PUBLIC_INTEREST, RetentionRule, register
+from relais.privacy.registry import (
+    PUBLIC_INTEREST,
+    RetentionRule,
+    declare_no_personal_data,
+    register,
+)
 
 from .models import RETENTION_MONTHS, Beneficiary
 from .services import beneficiary_delete
@@ -54,4 +59,11 @@ register(
         statistics="Les accompagnements gardent leurs effectifs anonymes (genre, tranche "
         "d'âge, statut) : les statistiques ne changent pas.",
     )
+)
+
+declare_no_personal_data(
+    "beneficiaries.BeneficiaryImport",
+    reason="Trace d'un import confirmé : clé aléatoire de l'aperçu (un import par aperçu), "
+    "nombre de personnes et date ; son auteur est désigné par son compte. Aucune donnée des "
+    "personnes importées.",
 )

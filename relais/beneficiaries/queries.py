@@ -1,9 +1,12 @@
 """Reads about beneficiaries (named data: callers check ``perms`` first)."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
+from relais.core.validators import normalise_phone
+
 from .models import Beneficiary
-from .normalise import name_key, normalise_email, normalise_phone
+from .normalise import name_key, normalise_email
 
 
 def beneficiaries_for_list(search: str = ""):
@@ -34,7 +37,10 @@ def beneficiary_duplicates(
     if (first_name or last_name) and birth_year:
         keys = {name_key(last_name, first_name), name_key(first_name, last_name)}
         query |= Q(name_key__in=keys, birth_year=birth_year)
-    phone = normalise_phone(phone)
+    try:
+        phone = normalise_phone(phone)
+    except ValidationError:
+        phone = ""  # not a number: no duplicate to find by it
     if phone:
         query |= Q(phone=phone)
     email = normalise_email(email)

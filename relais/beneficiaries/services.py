@@ -1,13 +1,14 @@
 """Writes to beneficiaries: create, update, merge, delete (anonymising), import."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from relais.activities.models import Activity
 from relais.activities.services import activities_resync_person, refresh_last_activity
 
 from .importing import build_beneficiary
-from .models import Beneficiary
+from .models import Beneficiary, BeneficiaryImport
 
 EDITABLE_FIELDS = [
     "first_name",
@@ -53,9 +54,12 @@ def beneficiary_update(*, beneficiary: Beneficiary, data: dict) -> Beneficiary:
 
 
 def beneficiary_merge(*, keep: Beneficiary, remove: Beneficiary) -> Beneficiary:
-    """Merge a duplicate into ``keep``: its activities move over, its blanks fill ``keep``'s.
+    """Merge a duplicate into ``keep``: everything that refers to it moves over (activities,
+    mandates, rights requests, and any model added later), its blanks fill ``keep``'s.
 
-    ``keep``'s own values win; ``remove`` is then deleted.
+    ``keep``'s own values win; ``remove`` is then deleted. Every reverse relation is moved, read
+    from the model's metadata rather than listed here: a mandate's ``CASCADE`` once made a merge
+    silently destroy the duplicate's signed mandates.
     """
     if keep.pk == remove.pk:
         raise ValueError("Cannot merge a beneficiary into itself.")
@@ -66,13 +70,21 @@ def beneficiary_merge(*, keep: Beneficiary, remove: Beneficiary) -> Beneficiary:
         for name in ("gender", "social_status"):
             if getattr(keep, name) == "unknown":
                 setattr(keep, name, getattr(remove, name))
-        Activity.objects.filter(beneficiary=remove).update(beneficiary=keep)
+        _move_references(remove, keep)
         remove.delete()
         keep.full_clean()
         keep.save()
         activities_resync_person(beneficiary=keep)
         refresh_last_activity(keep)
     return keep
+
+
+def _move_references(source: Beneficiary, target: Beneficiary) -> None:
+    for relation in Beneficiary._meta.related_objects:
+        if relation.many_to_many:
+            raise NotImplementedError(f"Merging does not move {relation.name} (many-to-many).")
+        name = relation.field.name
+        relation.related_model._base_manager.filter(**{name: source}).update(**{name: target})
 
 
 def beneficiary_delete(*, beneficiary: Beneficiary) -> int:
@@ -89,14 +101,32 @@ def beneficiary_delete(*, beneficiary: Beneficiary) -> int:
     return count
 
 
-def beneficiaries_import(*, rows: list[dict], created_by) -> list[Beneficiary]:
+ALREADY_IMPORTED = "already_imported"
+
+
+def beneficiaries_import(*, rows: list[dict], created_by, key: str) -> list[Beneficiary]:
     """Create every checked row of an import (``importing.read_workbook``) or none of them.
 
     One invalid line (e.g. the data changed since the preview) rolls the whole import back and
-    raises ``ValidationError`` naming the line.
+    raises ``ValidationError`` naming the line. Single use: ``key`` (the preview's) is stored in
+    a ``BeneficiaryImport`` first, unique, in the same transaction; a preview confirmed already,
+    or being confirmed at this instant by another request, raises ``ValidationError`` with code
+    ``ALREADY_IMPORTED`` and creates no one.
     """
     created = []
     with transaction.atomic():
+        batch = BeneficiaryImport(key=key, imported_by=created_by, row_count=len(rows))
+        try:
+            batch.full_clean()  # the key already stored: refused here, in French
+            with transaction.atomic():  # a savepoint: the loser of a race fails alone
+                batch.save()
+        except ValidationError as error:
+            if "key" not in error.message_dict:
+                raise
+            raise _already_imported(key) from error
+        except IntegrityError as error:
+            # Confirmed by a concurrent request, committed while this one waited on the key.
+            raise _already_imported(key) from error
         for row in rows:
             beneficiary = build_beneficiary(row, created_by=created_by)
             try:
@@ -107,3 +137,13 @@ def beneficiaries_import(*, rows: list[dict], created_by) -> list[Beneficiary]:
             beneficiary.save()
             created.append(beneficiary)
     return created
+
+
+def _already_imported(key: str) -> ValidationError:
+    batch = BeneficiaryImport.objects.filter(key=key).first()
+    when = f" le {timezone.localtime(batch.created_at):%d/%m/%Y à %H:%M}" if batch else ""
+    count = f" : ses {batch.row_count} personne(s) sont déjà enregistrées" if batch else ""
+    return ValidationError(
+        f"Cet import a déjà été confirmé{when}{count}. Rien n'a été importé une seconde fois.",
+        code=ALREADY_IMPORTED,
+    )

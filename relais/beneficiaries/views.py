@@ -171,13 +171,19 @@ def beneficiary_import(request):
     form = ImportUploadForm()
     if request.method == "POST" and "rows" in request.POST:
         try:
-            rows = importing.unsign_rows(request.POST["rows"])
+            signed = importing.unsign_rows(request.POST["rows"])
         except signing.BadSignature:
             error = "L'aperçu a expiré ou a été modifié : importez le fichier à nouveau."
         else:
             try:
-                created = services.beneficiaries_import(rows=rows, created_by=request.user)
+                created = services.beneficiaries_import(
+                    rows=signed.rows, created_by=request.user, key=signed.key
+                )
             except ValidationError as exc:
+                if getattr(exc, "code", None) == services.ALREADY_IMPORTED:
+                    # A double click: the browser shows this answer, not the first one's.
+                    messages.info(request, exc.messages[0])
+                    return redirect("beneficiaries:list")
                 error = " ".join(exc.messages) + " Aucune ligne n'a été importée."
             else:
                 messages.success(request, f"{len(created)} personne(s) importée(s).")

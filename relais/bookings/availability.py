@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from relais.core.params import parse_date
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.occurrences import Occurrence, occurrences_between
 
@@ -61,9 +62,9 @@ def department_rules() -> Rules:
     """The département-wide defaults (``RELAIS_APPOINTMENT_*`` settings)."""
     return Rules(
         enabled=True,
-        min_notice_hours=getattr(settings, "RELAIS_APPOINTMENT_MIN_NOTICE_HOURS", 24),
-        horizon_days=getattr(settings, "RELAIS_APPOINTMENT_HORIZON_DAYS", 30),
-        walk_in_share=_clamp_share(getattr(settings, "RELAIS_APPOINTMENT_WALK_IN_SHARE", 0.5)),
+        min_notice_hours=settings.RELAIS_APPOINTMENT_MIN_NOTICE_HOURS,
+        horizon_days=settings.RELAIS_APPOINTMENT_HORIZON_DAYS,
+        walk_in_share=_clamp_share(settings.RELAIS_APPOINTMENT_WALK_IN_SHARE),
     )
 
 
@@ -121,7 +122,7 @@ def appointments_enabled(place) -> bool:
 
 
 def grid() -> timedelta:
-    return timedelta(minutes=getattr(settings, "RELAIS_APPOINTMENT_GRID_MINUTES", 15))
+    return timedelta(minutes=settings.RELAIS_APPOINTMENT_GRID_MINUTES)
 
 
 def bookable_minutes(occurrence_minutes: int, share: float) -> int:
@@ -181,6 +182,8 @@ def parse_key(value: str) -> datetime | None:
         naive = datetime.strptime(value or "", "%Y-%m-%dT%H:%M")
     except ValueError:
         return None
+    if parse_date(naive.date().isoformat()) is None:
+        return None  # year 1 or 9999: the end of the appointment would overflow
     return timezone.make_aware(naive)
 
 

@@ -31,6 +31,7 @@ from .validators import normalise_phone
 CONTACT_REQUIRED = (
     "Indiquez au moins un moyen de vous joindre : un numéro de téléphone ou une adresse e-mail."
 )
+WAITING_LIST_FULL = "waiting_list_full"
 NEXT_SESSIONS_OFFERED = 5
 
 
@@ -77,8 +78,9 @@ def registration_create(
     source: str = RegistrationSource.ONLINE,
     registered_by=None,
 ) -> Registration:
-    """Register a person: a seat when one is left, else the waiting list. Tells them (e-mail,
-    or SMS when they gave only a phone). Nothing is saved on invalid data (French messages)."""
+    """Register a person: a seat when one is left, else the waiting list while it is shorter
+    than the session's ``waiting_list_size``. Tells them (e-mail, or SMS when they gave only a
+    phone). Nothing is saved on invalid data or a full waiting list (French messages)."""
     contact = clean_contact(first_name=first_name, last_name=last_name, phone=phone, email=email)
     if not consent:
         raise ValidationError(
@@ -105,6 +107,8 @@ def registration_create(
                 "de confirmation reçu permet de la consulter ou de l'annuler."
             )
         has_seat = session.registrations.confirmed().count() < session.capacity
+        if not has_seat and session.registrations.waiting().count() >= session.waiting_list_size:
+            raise ValidationError(waiting_list_full_message(session), code=WAITING_LIST_FULL)
         registration = Registration(
             session=session,
             **contact,
@@ -123,6 +127,18 @@ def registration_create(
             waiting_rank=None if has_seat else session.registrations.waiting().count(),
         )
     return registration
+
+
+def waiting_list_full_message(session: WorkshopSession) -> str:
+    if session.waiting_list_size == 0:
+        return (
+            "Cette séance est complète et n'a pas de liste d'attente : votre inscription n'a "
+            "pas été enregistrée. Choisissez une autre date de cet atelier."
+        )
+    return (
+        "Cette séance est complète et sa liste d'attente aussi : votre inscription n'a pas été "
+        "enregistrée. Choisissez une autre date de cet atelier."
+    )
 
 
 def waiting_list_fill(*, session: WorkshopSession) -> list[Registration]:
@@ -246,7 +262,7 @@ class ReminderReport:
 
 
 def reminder_hours() -> int:
-    return getattr(settings, "RELAIS_REMINDER_HOURS", 48)
+    return settings.RELAIS_REMINDER_HOURS
 
 
 def reminders_due(now: datetime | None = None):

@@ -560,11 +560,7 @@ class ReminderReport:
 
 
 def appointment_reminder_hours() -> int:
-    return getattr(
-        settings,
-        "RELAIS_APPOINTMENT_REMINDER_HOURS",
-        getattr(settings, "RELAIS_REMINDER_HOURS", 48),
-    )
+    return settings.RELAIS_APPOINTMENT_REMINDER_HOURS
 
 
 def appointment_reminders_due(now: datetime | None = None):

@@ -47,5 +47,4 @@ class LoggingSmsBackend(BaseSmsBackend):
 
 
 def get_sms_backend() -> BaseSmsBackend:
-    path = getattr(settings, "RELAIS_SMS_BACKEND", "relais.bookings.sms.LoggingSmsBackend")
-    return import_string(path)()
+    return import_string(settings.RELAIS_SMS_BACKEND)()

@@ -25,7 +25,7 @@ def make_token(purpose: str, public_id) -> str:
 def check_token(purpose: str, public_id, token: str) -> bool:
     if not token:
         return False
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     # Every key is tried, so the time taken does not tell which one matched.
     matches = [constant_time_compare(_digest(purpose, public_id, key), token) for key in keys]
     return any(matches)

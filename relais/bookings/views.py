@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from relais.core.ratelimits import public_form_limit
 from relais.workshops.forms import SessionCancelForm
 from relais.workshops.models import WorkshopSession
-from relais.workshops.queries import seats_left
+from relais.workshops.queries import seats_left, waiting_list_full
 
 from . import perms, queries
 from .consent import consent_text
@@ -51,6 +52,7 @@ def _session_for_public(pk: int) -> WorkshopSession:
 
 
 @never_cache
+@public_form_limit("workshop-registration")
 def register(request, pk: int):
     """Public: register to a session (a seat, or the waiting list when it is full)."""
     session = _session_for_public(pk)
@@ -78,10 +80,18 @@ def register(request, pk: int):
         else:
             return redirect(registration.get_manage_url() + "?nouvelle=1")
     left = seats_left(session)
+    full = waiting_list_full(session)
     return render(
         request,
         "bookings/register.html",
-        {"session": session, "form": form, "seats_left": left, "is_full": left == 0},
+        {
+            "session": session,
+            "form": form,
+            "seats_left": left,
+            "is_full": left == 0,
+            "waiting_list_full": full,
+            "next_sessions": next_sessions(session) if full else [],
+        },
     )
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from relais.core.params import parse_id
+from relais.core.ratelimits import public_form_limit
 from relais.places.models import Place
 
 from . import availability, perms
@@ -53,10 +55,7 @@ def _public_place(slug: str) -> Place:
 
 
 def _chosen_type(value) -> AppointmentType | None:
-    try:
-        return AppointmentType.objects.active().get(pk=int(value))
-    except (TypeError, ValueError, AppointmentType.DoesNotExist):
-        return None
+    return AppointmentType.objects.active().filter(pk=parse_id(value)).first()
 
 
 # --- Public ---------------------------------------------------------------------------------------
@@ -80,6 +79,7 @@ def appointment_book(request, place_slug: str):
 
 
 @never_cache
+@public_form_limit("appointment-booking")
 def appointment_form(request, place_slug: str):
     """Public: the person's name and contact for the chosen time, then the booking."""
     place = _public_place(place_slug)

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.core.models import TimeStampedModel, entered_by
+from relais.core.validators import validate_plausible_date
 
 from .enums import ActionStatus, InvitationStatus, MemberCategory, ReminderKind, ReportStatus
 
@@ -57,8 +58,12 @@ class CommitteeMember(TimeStampedModel):
         help_text="Personne morale employant un CnFS qui n'est pas une structure de Relais.",
     )
     email = models.EmailField("e-mail professionnel", blank=True)
-    joined_on = models.DateField("membre depuis", default=timezone.localdate)
-    left_on = models.DateField("membre jusqu'au", null=True, blank=True)
+    joined_on = models.DateField(
+        "membre depuis", default=timezone.localdate, validators=[validate_plausible_date]
+    )
+    left_on = models.DateField(
+        "membre jusqu'au", null=True, blank=True, validators=[validate_plausible_date]
+    )
 
     objects = CommitteeMemberQuerySet.as_manager()
 
@@ -107,7 +112,7 @@ class CommitteeMember(TimeStampedModel):
 class Meeting(TimeStampedModel):
     """A meeting of the committee (at least once a year, Art. 3.4)."""
 
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[validate_plausible_date])
     start_time = models.TimeField("heure de début", null=True, blank=True)
     end_time = models.TimeField("heure de fin", null=True, blank=True)
     location = models.CharField("lieu", max_length=200, blank=True)
@@ -210,11 +215,13 @@ class ActionItem(TimeStampedModel):
         related_name="committee_actions",
         help_text="Vide : action départementale. Sert au bilan par structure.",
     )
-    due_on = models.DateField("échéance")
+    due_on = models.DateField("échéance", validators=[validate_plausible_date])
     status = models.CharField(
         "état", max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
-    done_on = models.DateField("réalisée le", null=True, blank=True)
+    done_on = models.DateField(
+        "réalisée le", null=True, blank=True, validators=[validate_plausible_date]
+    )
 
     class Meta:
         verbose_name = "action (axe de progrès)"

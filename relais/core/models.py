@@ -6,7 +6,13 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from .enums import OrganisationKind
-from .validators import normalise_siret, validate_postal_code, validate_siret
+from .validators import (
+    display_phone,
+    normalise_phone,
+    normalise_siret,
+    validate_postal_code,
+    validate_siret,
+)
 
 
 def entered_by(verbose_name: str = "saisi par") -> models.ForeignKey:
@@ -144,9 +150,20 @@ class Organisation(TimeStampedModel):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        errors = {}
         if self.siret:
             self.siret = normalise_siret(self.siret)
             try:
                 validate_siret(self.siret)
             except ValidationError as error:
-                raise ValidationError({"siret": error.messages}) from error
+                errors["siret"] = error.messages
+        try:
+            self.phone = normalise_phone(self.phone)  # E.164, French or foreign
+        except ValidationError as error:
+            errors["phone"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone) if self.phone else ""

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from .models import Commune, Organisation
+from .validators import is_ascii_digits
 
 COMMUNE_COLUMNS = ("nom", "code_postal", "latitude", "longitude")
 
@@ -49,16 +50,23 @@ def _read_commune_rows(text: str, department_code: str) -> tuple[list[Commune], 
         ]
     reader.fieldnames = header
     communes, errors, seen = [], [], {}
+    name_length = Commune._meta.get_field("name").max_length
     for line, row in enumerate(reader, start=2):
         problems = []
+        if any("\x00" in (value or "") for value in row.values() if isinstance(value, str)):
+            # PostgreSQL cannot store it; the rest of the line would be read wrong anyway.
+            errors.append(f"Ligne {line} : caractère nul (\\x00) : la ligne est illisible.")
+            continue
         name = (row.get("nom") or "").strip()
         postal_code = (row.get("code_postal") or "").strip()
         if not name:
             problems.append("le nom est vide")
+        elif len(name) > name_length:
+            problems.append(f"le nom dépasse {name_length} caractères ({len(name)})")
         elif name.lower() in seen:
             problems.append(f"la commune « {name} » figure déjà ligne {seen[name.lower()]}")
-        if len(postal_code) != 5 or not postal_code.isdigit():
-            problems.append(f"code postal « {postal_code} » invalide (5 chiffres attendus)")
+        if len(postal_code) != 5 or not is_ascii_digits(postal_code):
+            problems.append(f"code postal « {postal_code[:20]} » invalide (5 chiffres attendus)")
         coordinates = {}
         for column, label, low, high in (
             ("latitude", "latitude", -90, 90),

@@ -4,7 +4,8 @@ adviser who signs) to act on their behalf (convention, art. 2).
 Personal data — destroyed at the next purge once the procedure is completed or the mandate
 revoked, and one month after expiry otherwise (see ``privacy.py``). The signed scan is a file
 under ``MEDIA_ROOT/mandates/`` with a random name, served only by a permission-checked view; no
-copy of the identity document is ever stored (type, verifier and time only).
+copy of the identity document is ever stored (type, verifier and time only). Scans are
+versioned (``MandateScan``): a new upload never overwrites nor deletes the previous one.
 """
 
 import hashlib
@@ -101,11 +102,16 @@ class Mandate(TimeStampedModel):
     revoked_at = models.DateTimeField("retiré le", null=True, blank=True)
     revocation_reason = models.CharField("motif du retrait", max_length=200, blank=True)
     integrity_hash = models.CharField("empreinte SHA-256", max_length=64, editable=False)
-    # Storage name under MEDIA_ROOT/mandates/ (random); never served from /media/.
-    signed_scan = models.CharField("mandat signé numérisé", max_length=200, blank=True)
-    signed_scan_type = models.CharField("type du fichier", max_length=20, blank=True)
-    signed_scan_sha256 = models.CharField("empreinte du fichier", max_length=64, blank=True)
-    signed_scan_uploaded_at = models.DateTimeField("déposé le", null=True, blank=True)
+    # The latest version of the signed scan; the earlier ones stay in ``scans``.
+    current_scan = models.OneToOneField(
+        "MandateScan",
+        verbose_name="mandat signé numérisé (version en vigueur)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_by = entered_by("saisi par")
 
     objects = MandateQuerySet.as_manager()
@@ -242,6 +248,8 @@ class Mandate(TimeStampedModel):
             errors["identity_verified_at"] = "L'identité est vérifiée avant la signature du mandat."
         if self.revoked_at and self.completed_at:
             errors["revoked_at"] = "Un mandat est soit retiré, soit arrivé à son terme."
+        if self.current_scan is not None and self.current_scan.mandate_id != self.pk:
+            errors["current_scan"] = "Ce fichier est celui d'un autre mandat."
         if errors:
             raise ValidationError(errors)
 
@@ -272,3 +280,47 @@ class MandateAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.at:%d/%m/%Y})"
+
+
+class MandateScan(models.Model):
+    """One version of a mandate's signed scan. Personal data (the signed mandate: the person's
+    name, signature and what they entrust), destroyed with its mandate.
+
+    Uploading a scan adds a version and makes it the mandate's ``current_scan``; earlier versions
+    are kept, never overwritten nor deleted, until the mandate itself is destroyed (purge,
+    erasure): a mistaken or malicious replacement can be seen and proven. The file lives in the
+    default storage under ``mandates/`` with a random name (``scans.py``) and is served only by
+    ``mandates:scan`` and ``mandates:scan_version``.
+    """
+
+    mandate = models.ForeignKey(
+        Mandate, verbose_name="mandat", on_delete=models.CASCADE, related_name="scans"
+    )
+    version = models.PositiveSmallIntegerField("version")
+    file = models.FileField("mandat signé numérisé", upload_to="mandates/", max_length=200)
+    content_type = models.CharField("type du fichier", max_length=20)
+    sha256 = models.CharField("empreinte SHA-256 du fichier", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="déposé par",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "mandat signé numérisé"
+        verbose_name_plural = "mandats signés numérisés"
+        ordering = ["mandate", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mandate", "version"], name="mandate_scan_one_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mandat signé n° {self.mandate_id}, version {self.version}"
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1]

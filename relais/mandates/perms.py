@@ -6,6 +6,11 @@ by status (``mandates:summary``), never a mandate; partner staff and committee m
 nothing. A mandate given to the team lets any adviser act under it; a mandate restricted to its
 signatory lets only that adviser record actions. Revocation is the beneficiary's right at any
 time and place: any adviser records it.
+
+The signed scan follows the right to act: uploading or replacing it is acting under the mandate
+(whoever could replace it could swap the signed document), and so is reading the earlier,
+replaced versions (a superseded file may be a mistake: another person's mandate, a wrong page).
+The current scan is the signed mandate itself, shown with the mandate to the team's advisers.
 """
 
 from relais.accounts.enums import Role
@@ -32,6 +37,20 @@ def can_act_under(user, mandate) -> bool:
     if not can_view_named_data(user) or advisor_id is None:
         return False
     return mandate.binds == Binding.TEAM or mandate.advisor_id == advisor_id
+
+
+def can_upload_scan(user, mandate) -> bool:
+    return can_act_under(user, mandate)
+
+
+def can_view_scan(user, mandate) -> bool:
+    """The current version: whoever sees the mandate."""
+    return can_view_mandates(user)
+
+
+def can_view_scan_versions(user, mandate) -> bool:
+    """The earlier, replaced versions: whoever may act under the mandate."""
+    return can_act_under(user, mandate)
 
 
 def can_revoke(user, mandate) -> bool:

@@ -9,7 +9,8 @@ disposition législative ou réglementaire ». Hence two lines for the same mode
 - expired mandates (neither completed nor revoked): destroyed one month after expiry, the time
   for the adviser to record that the procedure ended or to hand back the documents.
 
-Actions under a mandate go with it.
+Actions under a mandate and every version of its signed scan (``MandateScan``, with the file) go
+with it.
 """
 
 from dateutil.relativedelta import relativedelta
@@ -18,7 +19,7 @@ from django.db.models import Q
 from relais.privacy.enums import RetentionAction
 from relais.privacy.registry import PUBLIC_INTEREST, RetentionRule, register
 
-from .models import Mandate, MandateAction
+from .models import Mandate, MandateAction, MandateScan
 from .services import mandate_destroy
 
 MANDATE_PROCESSING = "Mandats pour agir au nom des usagers (convention, art. 2)"
@@ -35,9 +36,6 @@ MANDATE_FIELDS = (
     "named_procedures",
     "revocation_reason",
     "integrity_hash",
-    "signed_scan",
-    "signed_scan_type",
-    "signed_scan_sha256",
 )
 
 
@@ -71,6 +69,13 @@ def mandate_actions_due(cutoff):
     )
 
 
+def mandate_scans_due(cutoff):
+    """Every version of the scan of a mandate that either line below makes due (term zero)."""
+    return MandateScan.objects.filter(
+        _closed("mandate__", cutoff) | _expired("mandate__", cutoff - EXPIRED_TERM)
+    )
+
+
 _COMMON = {
     "processing": MANDATE_PROCESSING,
     "data_subjects": SUBJECTS,
@@ -98,6 +103,25 @@ register(
 )
 register(
     RetentionRule(
+        category="mandate_scans",
+        model="mandates.MandateScan",
+        fields=("file", "sha256"),
+        label="Mandats signés numérisés (toutes les versions)",
+        purpose="Prouver le mandat signé par la personne ; une version remplacée reste "
+        "conservée pour qu'aucun remplacement ne fasse disparaître l'original.",
+        term=relativedelta(),
+        term_label="avec le mandat",
+        start_event="Destruction du mandat (aboutissement, retrait ou un mois après l'expiration)",
+        due=mandate_scans_due,
+        statistics="Le journal garde chaque dépôt sans la personne (version, empreinte du "
+        "fichier, conseiller, date et heure).",
+        data_description="mandat signé numérisé (fichier PDF ou image, toutes ses versions) et "
+        "son empreinte ; qui l'a déposé et quand",
+        **_COMMON,
+    )
+)
+register(
+    RetentionRule(
         category="mandates_closed",
         model="mandates.Mandate",
         fields=MANDATE_FIELDS,
@@ -109,8 +133,8 @@ register(
         due=closed_mandates_due,
         destroy=mandate_destroy,
         statistics="Le journal garde la signature, les actions et le retrait, sans nom.",
-        data_description="mandant, type de pièce d'identité vérifiée, étendue, durée, "
-        "mandat signé numérisé",
+        data_description="mandant, type de pièce d'identité vérifiée, étendue, durée (le mandat "
+        "signé numérisé : ligne « Mandats signés numérisés »)",
         **_COMMON,
     )
 )
@@ -127,8 +151,8 @@ register(
         due=expired_mandates_due,
         destroy=mandate_destroy,
         statistics="Le journal garde la signature et les actions, sans nom.",
-        data_description="mandant, type de pièce d'identité vérifiée, étendue, durée, "
-        "mandat signé numérisé",
+        data_description="mandant, type de pièce d'identité vérifiée, étendue, durée (le mandat "
+        "signé numérisé : ligne « Mandats signés numérisés »)",
         **_COMMON,
     )
 )

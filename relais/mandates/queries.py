@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from .enums import Status
-from .models import Mandate
+from .models import Mandate, MandateScan
 
 
 def mandates_for_list(*, status: str = "", beneficiary=None):
@@ -31,3 +31,14 @@ def beneficiary_mandate_counts(beneficiary) -> dict:
     mandates = list(beneficiary.mandates.all())
     active = sum(1 for m in mandates if m.status_at(now) == Status.ACTIVE)
     return {"total": len(mandates), "active": active}
+
+
+def earlier_scans(mandate):
+    """The replaced versions of the signed scan, latest first (callers check
+    ``perms.can_view_scan_versions``)."""
+    return (
+        MandateScan.objects.filter(mandate=mandate)
+        .exclude(pk=mandate.current_scan_id)
+        .select_related("uploaded_by")
+        .order_by("-version")
+    )

@@ -7,6 +7,7 @@ and the time; never a name nor free text (the journal outlives the mandate).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from relais.privacy.enums import JournalAction
@@ -14,7 +15,7 @@ from relais.privacy.journal import journal_append
 
 from . import perms
 from .enums import Status
-from .models import Mandate, MandateAction
+from .models import Mandate, MandateAction, MandateScan
 from .scans import scan_check, scan_delete, scan_store
 from .texts import CURRENT_VERSION
 
@@ -157,34 +158,55 @@ def mandate_revoke(*, mandate: Mandate, user, reason: str = "", now=None) -> Man
     return mandate
 
 
-def mandate_attach_scan(*, mandate: Mandate, user, uploaded) -> Mandate:
-    scan = scan_check(uploaded)
-    previous = mandate.signed_scan
-    name = scan_store(scan)
+def mandate_attach_scan(*, mandate: Mandate, user, uploaded) -> MandateScan:
+    """Add a version of the signed scan and make it the current one.
+
+    The right to upload is the right to act under the mandate (``perms.can_upload_scan``): a
+    mandate bound to its signatory takes a scan from that adviser only. Earlier versions are
+    kept, with their file: replacing a scan never deletes one.
+    """
+    if not perms.can_upload_scan(user, mandate):
+        raise PermissionDenied(
+            "Ce mandat a été donné au seul conseiller signataire : lui seul peut en déposer le "
+            "mandat signé."
+        )
+    checked = scan_check(uploaded)
+    name = scan_store(checked)
     try:
         with transaction.atomic():
-            mandate.signed_scan = name
-            mandate.signed_scan_type = scan.content_type
-            mandate.signed_scan_sha256 = scan.sha256
-            mandate.signed_scan_uploaded_at = timezone.now()
-            mandate.save(
-                update_fields=[
-                    "signed_scan",
-                    "signed_scan_type",
-                    "signed_scan_sha256",
-                    "signed_scan_uploaded_at",
-                    "updated_at",
-                ]
+            # The mandate's row is the lock: two uploads at once get versions n and n + 1.
+            locked = Mandate.objects.select_for_update().get(pk=mandate.pk)
+            previous = locked.current_scan
+            last = locked.scans.aggregate(last=Max("version"))["last"] or 0
+            scan = MandateScan(
+                mandate=locked,
+                version=last + 1,
+                file=name,
+                content_type=checked.content_type,
+                sha256=checked.sha256,
+                uploaded_by=user,
+                uploaded_at=timezone.now(),
             )
-            _journal(user, mandate, "scan_uploaded", file_sha256=scan.sha256)
+            scan.full_clean()
+            scan.save()
+            locked.current_scan = scan
+            locked.save(update_fields=["current_scan", "updated_at"])
+            _journal(
+                user,
+                locked,
+                "scan_uploaded",
+                file_sha256=checked.sha256,
+                version=scan.version,
+                replaces=previous.version if previous else None,
+            )
     except Exception:
         scan_delete(name)
         raise
-    if previous:
-        transaction.on_commit(lambda: scan_delete(previous))
-    return mandate
+    mandate.current_scan = scan
+    mandate.updated_at = locked.updated_at
+    return scan
 
 
 def mandate_destroy(mandate: Mandate) -> None:
-    """Delete a mandate, its actions and its scan (purge, erasure)."""
-    mandate.delete()  # actions cascade; the post_delete signal removes the scan
+    """Delete a mandate, its actions and every version of its scan (purge, erasure)."""
+    mandate.delete()  # actions and scans cascade; the post_delete signal removes the files

@@ -16,4 +16,9 @@ urlpatterns = [
     path("<int:pk>/recu-de-retrait.pdf", views.revocation_receipt, name="revocation_receipt"),
     path("<int:pk>/mandat-signe/", views.scan_upload, name="scan_upload"),
     path("<int:pk>/mandat-signe/fichier/", views.scan_download, name="scan"),
+    path(
+        "<int:pk>/mandat-signe/versions/<int:version>/",
+        views.scan_version_download,
+        name="scan_version",
+    ),
 ]

@@ -9,12 +9,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.beneficiaries.models import Beneficiary
+from relais.core.params import parse_id
 from relais.privacy.journal import journal_personal_data_access
 
 from . import documents, perms, queries, services
 from .enums import Status
 from .forms import ActionForm, MandateForm, RevocationForm, ScanForm
-from .models import Mandate
+from .models import Mandate, MandateScan
 from .scans import scan_open
 
 
@@ -27,7 +28,7 @@ def _get(request, pk: int) -> Mandate:
     _require(perms.can_view_mandates(request.user))
     return get_object_or_404(
         Mandate.objects.select_related(
-            "beneficiary", "advisor__user", "identity_verified_by", "created_by"
+            "beneficiary", "advisor__user", "identity_verified_by", "created_by", "current_scan"
         ),
         pk=pk,
     )
@@ -55,9 +56,8 @@ def mandate_list(request):
     if status not in Status.values:
         status = ""
     beneficiary = None
-    beneficiary_pk = request.GET.get("personne", "")
-    if beneficiary_pk.isdigit():
-        beneficiary = get_object_or_404(Beneficiary, pk=int(beneficiary_pk))
+    if beneficiary_pk := parse_id(request.GET.get("personne")):
+        beneficiary = get_object_or_404(Beneficiary, pk=beneficiary_pk)
     mandates = queries.mandates_for_list(status=status, beneficiary=beneficiary)
     return render(
         request,
@@ -107,6 +107,7 @@ def mandate_create(request, beneficiary_pk: int):
 def mandate_detail(request, pk: int):
     mandate = _get(request, pk)
     journal_personal_data_access(request, mandate, "mandat")
+    can_see_versions = perms.can_view_scan_versions(request.user, mandate)
     return render(
         request,
         "mandates/mandate_detail.html",
@@ -115,7 +116,9 @@ def mandate_detail(request, pk: int):
             "actions": mandate.actions.select_related("advisor__user"),
             "can_act": perms.can_act_under(request.user, mandate) and mandate.is_active,
             "action_form": ActionForm(mandate=mandate),
+            "can_upload_scan": perms.can_upload_scan(request.user, mandate) and mandate.is_active,
             "scan_form": ScanForm(),
+            "scan_versions": queries.earlier_scans(mandate) if can_see_versions else None,
         },
     )
 
@@ -198,38 +201,61 @@ def revocation_receipt(request, pk: int):
 @require_POST
 def scan_upload(request, pk: int):
     mandate = _get(request, pk)
-    _require(perms.can_act_under(request.user, mandate) or perms.can_revoke(request.user, mandate))
+    _require(perms.can_upload_scan(request.user, mandate))
     form = ScanForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.mandate_attach_scan(
+            scan = services.mandate_attach_scan(
                 mandate=mandate, user=request.user, uploaded=form.cleaned_data["file"]
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Le mandat signé est déposé.")
+            if scan.version > 1:
+                messages.success(
+                    request,
+                    "Le mandat signé est remplacé ; la version précédente reste conservée.",
+                )
+            else:
+                messages.success(request, "Le mandat signé est déposé.")
     else:
         messages.error(request, "Choisissez le fichier du mandat signé.")
     return redirect(mandate)
 
 
-@login_required
-def scan_download(request, pk: int):
-    mandate = _get(request, pk)
-    if not mandate.signed_scan:
-        raise Http404("Aucun mandat signé déposé.")
+def _serve_scan(request, mandate: Mandate, scan: MandateScan, what: str):
     try:
-        handle = scan_open(mandate.signed_scan)
+        handle = scan_open(scan.file.name)
     except FileNotFoundError:
         raise Http404("Fichier introuvable.") from None
-    journal_personal_data_access(request, mandate, "mandat signé numérisé", export=True)
-    extension = mandate.signed_scan.rsplit(".", 1)[-1]
+    journal_personal_data_access(request, mandate, what, export=True)
     response = FileResponse(
         handle,
-        content_type=mandate.signed_scan_type,
+        content_type=scan.content_type,
         as_attachment=False,
-        filename=f"mandat-signe-{mandate.pk}.{extension}",
+        filename=f"mandat-signe-{mandate.pk}-v{scan.version}.{scan.extension}",
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def scan_download(request, pk: int):
+    """The current version of the signed scan."""
+    mandate = _get(request, pk)
+    _require(perms.can_view_scan(request.user, mandate))
+    if mandate.current_scan is None:
+        raise Http404("Aucun mandat signé déposé.")
+    return _serve_scan(request, mandate, mandate.current_scan, "mandat signé numérisé")
+
+
+@login_required
+def scan_version_download(request, pk: int, version: int):
+    """Any version by its number: a replaced one only for whoever may act under the mandate."""
+    mandate = _get(request, pk)
+    scan = get_object_or_404(MandateScan, mandate=mandate, version=version)
+    if scan.pk == mandate.current_scan_id:
+        _require(perms.can_view_scan(request.user, mandate))
+    else:
+        _require(perms.can_view_scan_versions(request.user, mandate))
+    return _serve_scan(request, mandate, scan, f"mandat signé numérisé (version {scan.version})")

@@ -27,13 +27,17 @@ def validate_opening_hours(value: str) -> None:
         OpeningHours(value)
     except Exception as error:  # the library raises its own ParserError (and SyntaxError)
         match = _POSITION.search(str(error))
+        params = {"value": value}
         if match:
-            column = int(match.group(1))
-            detail = f"erreur au caractère {column} (« {value[column - 1 :][:15]} »)."
+            # The excerpt goes in the params, not the message: Django formats the message with
+            # them, and a "%" typed by the user would break that formatting (500).
+            params["column"] = column = int(match.group(1))
+            params["excerpt"] = value[column - 1 :][:15]
+            detail = "erreur au caractère %(column)s (« %(excerpt)s »)."
         else:
             detail = "expression non reconnue."
         raise ValidationError(
-            INVALID_MESSAGE.format(detail=detail), code="opening_hours", params={"value": value}
+            INVALID_MESSAGE.format(detail=detail), code="opening_hours", params=params
         ) from None
 
 

@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from relais.core.models import TimeStampedModel
-from relais.core.validators import validate_postal_code
+from relais.core.validators import display_phone, normalise_phone, validate_postal_code
 
 from .enums import PlaceKind
 from .hours import EXAMPLE as OPENING_HOURS_EXAMPLE
 from .hours import opening_hours_in_french, validate_opening_hours
+
+MAX_ROOM_CAPACITY = 500
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -106,6 +108,8 @@ class Place(TimeStampedModel):
         "capacité de la salle d'atelier",
         null=True,
         blank=True,
+        # A hall, not a typing mistake: SQLite stored 99,999,999,999 (PostgreSQL refused it).
+        validators=[MaxValueValidator(MAX_ROOM_CAPACITY)],
         help_text="Nombre de personnes accueillies en atelier (la convention demande 6 à 8).",
     )
     has_internet_and_wifi = models.BooleanField("accès Internet et Wi-Fi", default=False)
@@ -134,6 +138,15 @@ class Place(TimeStampedModel):
                 "Renseignez la latitude et la longitude, ou aucune des deux "
                 "(le centre de la commune est alors utilisé)."
             )
+        # Stored in E.164 (published as such in the open data), shown the French way.
+        try:
+            self.phone = normalise_phone(self.phone)
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}) from error
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone) if self.phone else ""
 
     def save(self, *args, **kwargs):
         if not self.slug:

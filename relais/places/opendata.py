@@ -13,12 +13,13 @@ the values of a multi-valued field). What our data does not hold is derived or l
   to offer, in the schema's vocabulary.
 """
 
-import csv
 import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+
+from relais.core.spreadsheets import CsvWriter, Verbatim
 
 from .enums import PlaceKind
 from .models import Place
@@ -81,7 +82,10 @@ SERVICES = [
 ]
 NATIONAL_PROGRAMME = "Conseillers numériques"
 SUMMARY_MAX_LENGTH = 280
-PHONE_PATTERN = re.compile(r"^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)\d{6,9}$")
+# re.ASCII: without it \d also matches « ٦ » or « ６ », which would be published as digits.
+PHONE_PATTERN = re.compile(
+    r"^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)\d{6,9}$", re.ASCII
+)
 
 
 def international_phone(phone: str) -> str:
@@ -89,14 +93,14 @@ def international_phone(phone: str) -> str:
     digits = re.sub(r"[\s.\-()]", "", phone or "")
     if digits.startswith("0033"):
         digits = "+" + digits[2:]
-    if re.fullmatch(r"0\d{9}", digits):
+    if re.fullmatch(r"0[0-9]{9}", digits):
         digits = "+33" + digits[1:]
     return digits if PHONE_PATTERN.match(digits) else ""
 
 
 def _pivot(siret: str) -> str:
     siret = "".join((siret or "").split())
-    return siret if re.fullmatch(r"\d{14}", siret) else UNKNOWN_PIVOT
+    return siret if re.fullmatch(r"[0-9]{14}", siret) else UNKNOWN_PIVOT
 
 
 def _summary(text: str) -> str:
@@ -174,15 +178,23 @@ def opendata_rows() -> list[dict]:
 
 
 def write_csv(rows: list[dict], stream) -> None:
-    """Write the rows as the standard's CSV (comma-separated, header first, UTF-8 text)."""
-    writer = csv.DictWriter(stream, fieldnames=FIELDNAMES, lineterminator="\n")
-    writer.writeheader()
+    """Write the rows as the standard's CSV (comma-separated, header first, UTF-8 text).
+
+    Names and descriptions are typed by people and the file is public: cells are neutralised
+    (``relais.core.spreadsheets``) so that none runs as a formula in a spreadsheet. The phone
+    number is the exception: ``international_phone`` only lets ``+`` and digits through, and
+    the standard's pattern wants it without an apostrophe."""
+    writer = CsvWriter(stream, lineterminator="\n")
+    writer.writerow(FIELDNAMES)
     for row in rows:
-        writer.writerow({key: _csv_value(value) for key, value in row.items()})
+        writer.writerow([_csv_value(name, row.get(name, "")) for name in FIELDNAMES])
 
 
-def _csv_value(value) -> str:
-    return str(value) if isinstance(value, Decimal) else value
+def _csv_value(name: str, value):
+    # Latitude and longitude stay Decimal: numbers, never neutralised, whatever their sign.
+    if name == "telephone" and value and PHONE_PATTERN.match(value):
+        return Verbatim(value)
+    return value
 
 
 def json_payload() -> dict:

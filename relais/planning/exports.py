@@ -1,11 +1,16 @@
-"""Coverage exports: CSV (UTF-8, comma or semicolon) and XLSX (openpyxl), one row per cell."""
+"""Coverage exports: CSV (UTF-8, comma or semicolon) and XLSX (openpyxl), one row per cell.
 
-import csv
+Place and commune names are typed by people: every cell goes through ``relais.core.spreadsheets``
+so that none runs as a formula.
+"""
+
 import io
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+
+from relais.core.spreadsheets import CsvWriter, xlsx_row
 
 HEADERS = [
     "Lieu",
@@ -45,13 +50,12 @@ def rows(table) -> list[list]:
 def to_csv(table, *, delimiter: str = ",") -> bytes:
     """UTF-8 CSV; with ``;`` (French spreadsheets) a BOM is added so Excel reads the accents."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    # With ";", a decimal comma alongside, as French Excel expects (CsvWriter does it).
+    writer = CsvWriter(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(HEADERS)
     for row in rows(table):
         values = ["" if v is None else v for v in row]
         values[3] = values[3].isoformat()
-        if delimiter == ";":  # decimal comma alongside the semicolon, as French Excel expects
-            values = [str(v).replace(".", ",") if isinstance(v, float) else v for v in values]
         writer.writerow(values)
     data = buffer.getvalue().encode("utf-8")
     return b"\xef\xbb\xbf" + data if delimiter == ";" else data
@@ -61,12 +65,10 @@ def to_xlsx(table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Couverture"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append(xlsx_row(sheet, HEADERS, font=Font(bold=True)))
     shortfall = PatternFill("solid", start_color="FFE8B0")
     for values in rows(table):
-        sheet.append(values)
+        sheet.append(xlsx_row(sheet, values))
         sheet.cell(row=sheet.max_row, column=4).number_format = "dd/mm/yyyy"
         if values[-1]:
             for cell in sheet[sheet.max_row]:

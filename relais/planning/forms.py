@@ -2,6 +2,7 @@
 
 from django import forms
 
+from relais.core.validators import validate_plausible_date
 from relais.places.models import Place
 from relais.team.models import Advisor
 
@@ -59,6 +60,12 @@ class SlotForm(forms.ModelForm):
 
 
 class ClosureForm(forms.ModelForm):
+    long_closure_confirmed = forms.BooleanField(
+        label="Je confirme une fermeture de plus d'un an",
+        required=False,
+        help_text="À cocher seulement si le lieu ferme vraiment plus d'un an.",
+    )
+
     class Meta:
         model = Closure
         fields = ["place", "start_date", "end_date", "reason"]
@@ -89,7 +96,9 @@ class ReplaceForm(forms.Form):
 class PeriodForm(forms.Form):
     """The period of the checks and coverage pages (GET)."""
 
-    du = forms.DateField(label="Semaine du", required=False, widget=DATE)
+    du = forms.DateField(
+        label="Semaine du", required=False, widget=DATE, validators=[validate_plausible_date]
+    )
     semaines = forms.IntegerField(
         label="Nombre de semaines", min_value=1, max_value=26, required=False
     )

@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 
 from relais.core.models import TimeStampedModel, entered_by
+from relais.core.validators import validate_plausible_date
 
 from .enums import ExceptionKind, MonthWeek, Recurrence, Weekday
 from .periods import agreement_period_problem
@@ -55,6 +56,7 @@ class Slot(TimeStampedModel):
         blank=True,
         help_text="Une semaine sur deux : une date d'une semaine où la permanence a lieu "
         "(par défaut, la date de début).",
+        validators=[validate_plausible_date],
     )
     month_week = models.SmallIntegerField(
         "rang dans le mois",
@@ -63,8 +65,10 @@ class Slot(TimeStampedModel):
         blank=True,
         help_text="Une fois par mois : le premier, deuxième… ou dernier jour du mois choisi.",
     )
-    valid_from = models.DateField("à partir du")
-    valid_until = models.DateField("jusqu'au", null=True, blank=True)
+    valid_from = models.DateField("à partir du", validators=[validate_plausible_date])
+    valid_until = models.DateField(
+        "jusqu'au", null=True, blank=True, validators=[validate_plausible_date]
+    )
     advisors = models.ManyToManyField(
         "team.Advisor", verbose_name="conseillers", related_name="slots"
     )
@@ -155,8 +159,8 @@ class Closure(TimeStampedModel):
     place = models.ForeignKey(
         "places.Place", verbose_name="lieu", on_delete=models.CASCADE, related_name="closures"
     )
-    start_date = models.DateField("du")
-    end_date = models.DateField("au")
+    start_date = models.DateField("du", validators=[validate_plausible_date])
+    end_date = models.DateField("au", validators=[validate_plausible_date])
     reason = models.CharField("motif", max_length=200)
     created_by = entered_by("saisie par")
 
@@ -185,7 +189,7 @@ class OccurrenceException(TimeStampedModel):
     slot = models.ForeignKey(
         Slot, verbose_name="permanence", on_delete=models.CASCADE, related_name="exceptions"
     )
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[validate_plausible_date])
     kind = models.CharField("type", max_length=12, choices=ExceptionKind.choices)
     replacement_advisors = models.ManyToManyField(
         "team.Advisor", verbose_name="conseillers remplaçants", blank=True, related_name="+"
@@ -244,7 +248,7 @@ class PlanRun(TimeStampedModel):
         DONE = "done", "Terminé"
         FAILED = "failed", "Échec"
 
-    week_start = models.DateField("semaine du")
+    week_start = models.DateField("semaine du", validators=[validate_plausible_date])
     status = models.CharField("état", max_length=10, choices=Status.choices, default="pending")
     time_limit = models.PositiveSmallIntegerField("durée de calcul maximale (s)", default=10)
     outside_hours = models.BooleanField("hors horaires d'ouverture si nécessaire", default=False)

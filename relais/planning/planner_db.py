@@ -19,12 +19,14 @@ import math
 import threading
 import time
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
+
+from relais.core.params import parse_date, parse_id
 
 from . import planner
 from .models import PlanRun, Slot, monday_of
@@ -164,7 +166,7 @@ def plan_run_start(
     )
     run.full_clean()
     run.save()
-    if getattr(settings, "RELAIS_PLANNER_SYNC", False):
+    if settings.RELAIS_PLANNER_SYNC:
         plan_run_execute(run.pk)
         run.refresh_from_db()
     else:
@@ -299,11 +301,9 @@ def parse_pins(values) -> list[dict]:
         parts = str(value).split("-")
         if len(parts) != 4 or parts[3] not in planner.HALVES:
             continue
-        try:
-            advisor_id, place_id, weekday = (int(p) for p in parts[:3])
-        except ValueError:
-            continue
-        if 0 <= weekday <= 6:
+        advisor_id, place_id = parse_id(parts[0]), parse_id(parts[1])
+        weekday = "0123456".find(parts[2]) if len(parts[2]) == 1 else -1
+        if advisor_id and place_id and weekday >= 0:
             pins.append(
                 {
                     "advisor_id": advisor_id,
@@ -380,7 +380,13 @@ def next_monday(today: date | None = None) -> date:
 
 
 def parse_week(value: str | None) -> date:
-    """The Monday of the week of ``value`` (ISO date), or next Monday."""
+    """The Monday of the week of ``value`` (ISO date), or next Monday.
+
+    Raises ``ValueError`` for anything else, a date outside the plausible range included.
+    """
     if value:
-        return monday_of(datetime.strptime(value, "%Y-%m-%d").date())
+        day = parse_date(value)
+        if day is None:
+            raise ValueError(f"semaine invalide : {value[:20]!r}")
+        return monday_of(day)
     return next_monday()

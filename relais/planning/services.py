@@ -5,6 +5,8 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from relais.core.writes import insert_or_get
+
 from .enums import ExceptionKind
 from .models import Closure, OccurrenceException, Slot, WeekVisit
 
@@ -59,19 +61,38 @@ def slot_delete(*, slot: Slot) -> None:
     slot.delete()
 
 
-def closure_create(*, place, start_date, end_date, reason, created_by=None) -> Closure:
+# A closure stops every permanence of its place. Longer than a year, it is most often a typing
+# mistake (2072 for 2027), so it is recorded only when the person confirms it.
+LONG_CLOSURE_DAYS = 366
+LONG_CLOSURE_MESSAGE = (
+    "Cette fermeture dure plus d'un an : vérifiez les dates, ou cochez la case pour la confirmer."
+)
+
+
+def _check_closure_length(closure: Closure, confirmed: bool) -> None:
+    if closure.start_date is None or closure.end_date is None or confirmed:
+        return
+    if (closure.end_date - closure.start_date).days >= LONG_CLOSURE_DAYS:
+        raise ValidationError({"long_closure_confirmed": LONG_CLOSURE_MESSAGE})
+
+
+def closure_create(
+    *, place, start_date, end_date, reason, created_by=None, long_closure_confirmed=False
+) -> Closure:
     closure = Closure(
         place=place, start_date=start_date, end_date=end_date, reason=reason, created_by=created_by
     )
     closure.full_clean()
+    _check_closure_length(closure, long_closure_confirmed)
     closure.save()
     return closure
 
 
-def closure_update(*, closure: Closure, **fields) -> Closure:
+def closure_update(*, closure: Closure, long_closure_confirmed=False, **fields) -> Closure:
     for name, value in fields.items():
         setattr(closure, name, value)
     closure.full_clean()
+    _check_closure_length(closure, long_closure_confirmed)
     closure.save()
     return closure
 
@@ -92,8 +113,8 @@ def occurrence_cancel(*, slot: Slot, day: date, reason: str, created_by=None):
         created_by=created_by,
     )
     exception.full_clean()
-    exception.save()
-    return exception
+    # A double submit (or a colleague at the same instant) already changed that date: theirs.
+    return insert_or_get(exception, slot=slot, date=day)[0]
 
 
 @transaction.atomic
@@ -109,8 +130,10 @@ def occurrence_replace(*, slot: Slot, day: date, advisors, reason: str = "", cre
         created_by=created_by,
     )
     exception.full_clean()
-    exception.save()
-    exception.replacement_advisors.set(advisors)
+    # A double submit (or a colleague at the same instant) already changed that date: theirs.
+    exception, inserted = insert_or_get(exception, slot=slot, date=day)
+    if inserted:
+        exception.replacement_advisors.set(advisors)
     return exception
 
 

@@ -59,7 +59,7 @@ def travel_minutes(commune_a, commune_b) -> int:
     """Minutes to drive from one commune to another (0 within a commune)."""
     if commune_a.pk == commune_b.pk:
         return 0
-    path = getattr(settings, "RELAIS_TRAVEL_MATRIX", "")
+    path = settings.RELAIS_TRAVEL_MATRIX
     if path:
         found = _matrix(str(path)).get((_key(commune_a.name), _key(commune_b.name)))
         if found is not None:

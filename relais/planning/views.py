@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from relais.core.params import parse_date
 from relais.places.models import Place
 from relais.team.queries import advisor_for_user, leave_for_list
 
@@ -139,10 +140,10 @@ def slot_delete(request, pk: int):
 
 
 def _parse_day(day: str) -> date:
-    try:
-        return date.fromisoformat(day)
-    except ValueError:
-        raise Http404 from None
+    parsed = parse_date(day)  # year 9999 would overflow the week computed around it
+    if parsed is None:
+        raise Http404
+    return parsed
 
 
 @login_required

@@ -9,7 +9,7 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import registry
+        from . import checks, registry  # noqa: F401 (checks registers the system checks)
 
         registry.register_builtin_rules()
         # Each app declares its own personal data in a ``privacy.py`` module (see registry.py):

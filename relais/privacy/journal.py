@@ -1,21 +1,30 @@
 """The journal: append, verify, and the helper other apps call when personal data is seen.
 
-Each entry's ``hash`` is the SHA-256 of a canonical JSON (sorted keys, no spaces, UTF-8) of its
-content and of the previous entry's hash; the first entry chains to ``GENESIS_HASH``. Entries
-name people by account id and role and subjects by type and id, never by name: the journal
-outlives the purge of what it talks about.
+Each entry's ``hash`` is the HMAC-SHA256, under the key its ``key_id`` names
+(``journal_keys``: the key lives in the environment, never in the database), of a canonical
+JSON (sorted keys, no spaces, UTF-8) of its content and of the previous entry's hash; the first
+entry chains to ``GENESIS_HASH``. Entries written before the journal had a key (empty
+``key_id``) keep their plain SHA-256 and may only form the start of the chain. Checkpoints of
+the head kept outside the database (``journal_checkpoints``) catch what a chain cannot: a
+deleted tail, an older copy restored, a chain recomputed by someone who stole the key.
+
+Entries name people by account id and role and subjects by type and id, never by name: the
+journal outlives the purge of what it talks about.
 """
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from .enums import SYSTEM_ROLE, JournalAction
+from .journal_checkpoints import Checkpoint, CheckpointLog, append_checkpoint, read_checkpoints
+from .journal_keys import Keyring, journal_keyring
 from .models import GENESIS_HASH, JournalEntry, JournalVerification
 
 # Key of the PostgreSQL advisory lock that serialises appends ("relais-journal" in ASCII hex).
@@ -40,8 +49,12 @@ FORBIDDEN_DETAIL_KEYS = frozenset(
 MAX_DETAIL_TEXT = 300
 
 
+class UnknownJournalKeyError(Exception):
+    """The entry names a key that is not configured (retired key missing, or a forgery)."""
+
+
 def canonical_content(entry: JournalEntry) -> str:
-    """The exact text that is hashed: every field but ``hash`` itself."""
+    """The exact text that is signed: every field but ``hash`` itself."""
     content = {
         "sequence": entry.sequence,
         "timestamp": entry.timestamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
@@ -53,11 +66,22 @@ def canonical_content(entry: JournalEntry) -> str:
         "details": entry.details,
         "previous_hash": entry.previous_hash,
     }
+    if entry.key_id:
+        # Signed too, so an entry cannot be passed off as signed by another key. Absent from the
+        # entries of the plain chain, whose text must stay what was hashed when they were written.
+        content["key_id"] = entry.key_id
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_hash(entry: JournalEntry) -> str:
-    return hashlib.sha256(canonical_content(entry).encode()).hexdigest()
+def entry_hash(entry: JournalEntry, keyring: Keyring | None = None) -> str:
+    """The HMAC of the entry under its key, or the plain SHA-256 of an entry without a key."""
+    text = canonical_content(entry)
+    if not entry.key_id:
+        return hashlib.sha256(text.encode()).hexdigest()
+    key = (keyring or journal_keyring()).get(entry.key_id)
+    if key is None:
+        raise UnknownJournalKeyError(entry.key_id)
+    return key.sign(text)
 
 
 def _check_details(value, path: str = "details") -> None:
@@ -128,6 +152,12 @@ def journal_append(*, actor, action: str, subject=None, details: dict | None = N
     _check_details(details)
     actor_id, actor_role = _actor(actor)
     subject_type, subject_id = _subject(subject)
+    key = journal_keyring().current
+    if key is None:
+        # Never an unkeyed entry: anyone with access to the database could recompute it.
+        raise ImproperlyConfigured(
+            "RELAIS_JOURNAL_KEY n'est pas défini : le journal ne peut rien enregistrer."
+        )
     with transaction.atomic():
         _lock_journal()
         last = JournalEntry.objects.order_by("-sequence").values("sequence", "hash").first()
@@ -141,8 +171,9 @@ def journal_append(*, actor, action: str, subject=None, details: dict | None = N
             subject_id=subject_id,
             details=details,
             previous_hash=last["hash"] if last else GENESIS_HASH,
+            key_id=key.id,
         )
-        entry.hash = entry_hash(entry)
+        entry.hash = key.sign(canonical_content(entry))
         entry.full_clean()
         entry.save()
     return entry
@@ -177,73 +208,228 @@ class JournalCheck:
     broken_sequence: int | None = None
     last_sequence: int | None = None
     last_hash: str = ""
+    last_key_id: str = ""
+    # Entries 1 to legacy_until form the plain SHA-256 chain written before the journal had a
+    # key (0: none); every later entry is signed.
+    legacy_until: int = 0
+    checkpoints: CheckpointLog = field(default_factory=lambda: CheckpointLog(path=""))
+    # Incremental verification from this checkpointed entry (0: the whole chain was read).
+    since_sequence: int = 0
 
 
-def _anchor_problem(entries_by_sequence_hash: set[tuple[int, str]]) -> str:
-    anchor = (
+@dataclass(frozen=True)
+class _Anchor:
+    """A (sequence, hash) pair attested earlier: by a checkpoint outside the database, or by the
+    last verification recorded inside it (which whoever writes to the database can change)."""
+
+    sequence: int
+    hash: str
+    when: str
+    external: bool
+
+    def changed(self) -> str:
+        if self.external:
+            return (
+                f"l'entrée n° {self.sequence} ne correspond plus au point de contrôle externe "
+                f"du {self.when} : journal réécrit ou recalculé"
+            )
+        return self.vanished()
+
+    def vanished(self) -> str:
+        if self.external:
+            return (
+                f"l'entrée n° {self.sequence}, attestée par le point de contrôle externe du "
+                f"{self.when}, a disparu (fin du journal supprimée, ou base restaurée d'une "
+                "sauvegarde)"
+            )
+        return (
+            f"l'entrée n° {self.sequence}, attestée lors de la vérification du {self.when}, "
+            "a disparu ou a changé (fin du journal supprimée ?)"
+        )
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y à %H:%M}"
+
+
+def _anchors(log: CheckpointLog) -> dict[int, list[_Anchor]]:
+    anchors: dict[int, list[_Anchor]] = {}
+    seen: set[tuple[int, str]] = set()
+    for checkpoint in log.checkpoints:
+        if checkpoint.sequence and (checkpoint.sequence, checkpoint.hash) not in seen:
+            seen.add((checkpoint.sequence, checkpoint.hash))
+            anchors.setdefault(checkpoint.sequence, []).append(
+                _Anchor(checkpoint.sequence, checkpoint.hash, _when(checkpoint.at), external=True)
+            )
+    verification = (
         JournalVerification.objects.filter(ok=True, last_sequence__isnull=False)
         .order_by("-verified_at", "-pk")
         .first()
     )
-    if anchor is None or (anchor.last_sequence, anchor.last_hash) in entries_by_sequence_hash:
-        return ""
-    return (
-        f"l'entrée n° {anchor.last_sequence}, attestée lors de la vérification du "
-        f"{timezone.localtime(anchor.verified_at):%d/%m/%Y à %H:%M}, a disparu ou a changé "
-        "(fin du journal supprimée ?)"
-    )
+    if verification is not None:
+        anchors.setdefault(verification.last_sequence, []).append(
+            _Anchor(
+                verification.last_sequence,
+                verification.last_hash,
+                _when(verification.verified_at),
+                external=False,
+            )
+        )
+    return anchors
 
 
-def journal_verify() -> JournalCheck:
-    """Recompute the whole chain; name the first broken entry.
+class _Walk:
+    """Reads the chain in order and names the first entry that breaks it."""
 
-    Detects an edited entry (its hash no longer matches its content), a deleted one (a gap in
-    the sequence, or the next entry's ``previous_hash`` pointing nowhere), reordered ones (the
-    sequence is part of the hashed content) and a deleted tail (the last verified entry is gone).
+    def __init__(self, *, keyring: Keyring, log: CheckpointLog, start: Checkpoint | None):
+        self.keyring = keyring
+        self.legacy_limit = log.legacy_until
+        self.switch_when = _when(log.checkpoints[0].at) if log.checkpoints else ""
+        self.anchors = _anchors(log)
+        # Incremental: the checkpointed entry is re-read, its link to the one before is not.
+        self.expected = start.sequence if start else 1
+        self.previous_hash = None if start else GENESIS_HASH
+        self.rank = -1  # rank of the newest key seen so far; -1: only plain SHA-256 entries
+        self.count = 0
+        self.legacy_until = (log.legacy_until or 0) if start else 0
+        self.last: JournalEntry | None = None
+
+    def problem(self, entry: JournalEntry) -> tuple[str, int] | None:
+        sequence = entry.sequence
+        if sequence != self.expected:
+            return (
+                f"entrée n° {self.expected} manquante : le journal passe du n° "
+                f"{self.expected - 1} au n° {sequence}",
+                self.expected,
+            )
+        if entry.key_id:
+            key = self.keyring.get(entry.key_id)
+            if key is None:
+                return (
+                    f"entrée n° {sequence} : signée avec une clé inconnue ({entry.key_id}) ; "
+                    "si c'est une ancienne clé, ajoutez-la à RELAIS_JOURNAL_KEYS, sinon "
+                    "l'entrée est forgée",
+                    sequence,
+                )
+            if key.rank < self.rank:
+                return (
+                    f"entrée n° {sequence} : signée avec une clé retirée ({entry.key_id}) après "
+                    "des entrées signées avec une clé plus récente (entrée forgée avec une "
+                    "ancienne clé, ou RELAIS_JOURNAL_KEYS dans le désordre)",
+                    sequence,
+                )
+        elif self.rank >= 0:
+            return (
+                f"entrée n° {sequence} : sans clé (SHA-256 seul) après des entrées signées : "
+                "ajoutée ou réécrite sans la clé",
+                sequence,
+            )
+        elif self.legacy_limit is not None and sequence > self.legacy_limit:
+            return (
+                f"entrée n° {sequence} : sans clé (SHA-256 seul) alors que le point de contrôle "
+                f"externe du {self.switch_when} atteste que le journal est signé à partir du "
+                f"n° {self.legacy_limit + 1}",
+                sequence,
+            )
+        if entry_hash(entry, self.keyring) != entry.hash:
+            return f"entrée n° {sequence} : contenu modifié ou entrée déplacée", sequence
+        if self.previous_hash is not None and entry.previous_hash != self.previous_hash:
+            return (
+                f"entrée n° {sequence} : chaînage rompu, elle ne suit pas l'entrée "
+                f"n° {sequence - 1} (entrée supprimée, insérée ou réécrite)",
+                sequence,
+            )
+        for anchor in self.anchors.get(sequence, ()):
+            if anchor.hash != entry.hash:
+                return anchor.changed(), sequence
+        return None
+
+    def advance(self, entry: JournalEntry) -> None:
+        if entry.key_id:
+            self.rank = max(self.rank, self.keyring.get(entry.key_id).rank)
+        else:
+            self.legacy_until = entry.sequence
+        self.previous_hash = entry.hash
+        self.expected = entry.sequence + 1
+        self.count += 1
+        self.last = entry
+
+    def vanished_anchor(self) -> _Anchor | None:
+        """The first attested entry beyond the end of the journal (a deleted tail)."""
+        beyond = [
+            anchor
+            for sequence, anchors in self.anchors.items()
+            if sequence >= self.expected
+            for anchor in anchors
+        ]
+        return min(beyond, key=lambda a: (a.sequence, not a.external), default=None)
+
+
+def journal_verify(*, since_last_checkpoint: bool = False) -> JournalCheck:
+    """Re-read the chain; name the first broken entry.
+
+    Detects an edited entry (its HMAC no longer matches its content), a deleted one (a gap, or
+    the next entry's ``previous_hash`` pointing nowhere), reordered and inserted ones (the
+    sequence is signed; nobody without the key can sign), a deleted tail and a chain recomputed
+    in full, with the key or as plain SHA-256 (against the checkpoints kept outside the
+    database and, for the tail, the last recorded verification).
+
+    ``since_last_checkpoint``: re-read only from the last external checkpoint's entry (the
+    cheap, frequent ``relais journal-checkpoint``); the daily ``verify-journal`` reads it all.
     """
-    expected, previous_hash, count = 1, GENESIS_HASH, 0
-    last = None
-    seen: set[tuple[int, str]] = set()
-    for entry in JournalEntry.objects.order_by("sequence").iterator(chunk_size=2000):
-        problem = ""
-        if entry.sequence != expected:
-            problem = (
-                f"entrée n° {expected} manquante : le journal passe du n° {expected - 1} "
-                f"au n° {entry.sequence}"
-            )
-            broken = expected
-        elif entry_hash(entry) != entry.hash:
-            problem = f"entrée n° {entry.sequence} : contenu modifié ou entrée déplacée"
-            broken = entry.sequence
-        elif entry.previous_hash != previous_hash:
-            problem = (
-                f"entrée n° {entry.sequence} : chaînage rompu, elle ne suit pas l'entrée "
-                f"n° {expected - 1} (entrée supprimée, insérée ou réécrite)"
-            )
-            broken = entry.sequence
-        if problem:
-            return JournalCheck(
-                ok=False,
-                entry_count=count,
-                message=f"Journal altéré : {problem}.",
-                broken_sequence=broken,
-            )
-        seen.add((entry.sequence, entry.hash))
-        previous_hash, expected, count, last = entry.hash, expected + 1, count + 1, entry
-    anchor_problem = _anchor_problem(seen)
-    if anchor_problem:
+    log = read_checkpoints()
+    if log.problem:
         return JournalCheck(
             ok=False,
-            entry_count=count,
-            message=f"Journal altéré : {anchor_problem}.",
-            broken_sequence=count + 1,
+            entry_count=0,
+            message=f"Vérification impossible : {log.problem}.",
+            checkpoints=log,
         )
+    start = log.last if since_last_checkpoint and log.last and log.last.sequence else None
+    walk = _Walk(keyring=journal_keyring(), log=log, start=start)
+    entries = JournalEntry.objects.order_by("sequence")
+    if start:
+        entries = entries.filter(sequence__gte=start.sequence)
+    for entry in entries.iterator(chunk_size=2000):
+        found = walk.problem(entry)
+        if found:
+            problem, broken = found
+            return JournalCheck(
+                ok=False,
+                entry_count=walk.count,
+                message=f"Journal altéré : {problem}.",
+                broken_sequence=broken,
+                checkpoints=log,
+            )
+        walk.advance(entry)
+    vanished = walk.vanished_anchor()
+    if vanished:
+        return JournalCheck(
+            ok=False,
+            entry_count=walk.count,
+            message=f"Journal altéré : {vanished.vanished()}.",
+            broken_sequence=walk.expected,
+            checkpoints=log,
+        )
+    total = walk.last.sequence if walk.last else 0
+    if start:
+        message = (
+            f"Journal intègre depuis le point de contrôle du {_when(start.at)} (n° "
+            f"{start.sequence}) : {total} entrées."
+        )
+    else:
+        message = f"Journal intègre : {total} entrées."
+    last = walk.last
     return JournalCheck(
         ok=True,
-        entry_count=count,
-        message=f"Journal intègre : {count} entrées.",
+        entry_count=total,
+        message=message,
         last_sequence=last.sequence if last else None,
         last_hash=last.hash if last else "",
+        last_key_id=last.key_id if last else "",
+        legacy_until=walk.legacy_until,
+        checkpoints=log,
+        since_sequence=start.sequence if start else 0,
     )
 
 
@@ -259,3 +445,18 @@ def journal_verification_record(*, check: JournalCheck) -> JournalVerification:
     verification.full_clean()
     verification.save()
     return verification
+
+
+def journal_checkpoint(*, check: JournalCheck) -> Checkpoint:
+    """Append the verified head to the checkpoints kept outside the database (and the log)."""
+    if not check.ok:
+        raise ValueError("Only a verified journal is checkpointed.")
+    checkpoint = Checkpoint(
+        at=timezone.now(),
+        sequence=check.last_sequence or 0,
+        hash=check.last_hash,
+        key_id=check.last_key_id,
+        legacy_until=check.legacy_until,
+    )
+    append_checkpoint(checkpoint)
+    return checkpoint

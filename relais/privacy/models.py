@@ -20,9 +20,13 @@ class JournalEntry(models.Model):
     """One action under mandate, personal-data access, purge or rights request.
 
     Append-only: written by ``journal.journal_append`` only, and the database refuses UPDATE
-    and DELETE on this table (triggers of migration 0002). ``hash`` is the SHA-256 of the
-    canonical JSON of the content and ``previous_hash``, so ``relais verify-journal`` detects an
-    edited, deleted or reordered entry even when someone bypassed the triggers.
+    and DELETE on this table (triggers of migration 0002; on PostgreSQL the application's role
+    also lacks the privileges, see ``db_roles``). ``hash`` is the HMAC-SHA256, with the key
+    ``key_id`` names (``journal_keys``), of the canonical JSON of the content and
+    ``previous_hash``, so ``relais verify-journal`` detects an edited, deleted, inserted or
+    reordered entry even when someone bypassed the triggers, and nobody without the key can
+    recompute the chain. Entries written before the key existed have an empty ``key_id`` and a
+    plain SHA-256 ``hash``.
     """
 
     sequence = models.PositiveBigIntegerField("n°", unique=True)
@@ -36,6 +40,9 @@ class JournalEntry(models.Model):
     details = models.JSONField("détails", default=dict, blank=True)
     previous_hash = models.CharField("empreinte précédente", max_length=64)
     hash = models.CharField("empreinte", max_length=64, unique=True)
+    # Which key signed the entry (an id derived from the key, never the key); empty: an entry of
+    # the plain SHA-256 chain, written before the journal had a key.
+    key_id = models.CharField("clé", max_length=16, blank=True)
 
     class Meta:
         verbose_name = "entrée du journal"

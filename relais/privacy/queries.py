@@ -72,8 +72,9 @@ def _security_measures() -> list[str]:
         "Chiffrement des échanges (HTTPS imposé, HSTS), cookies sécurisés, politique de sécurité "
         "du contenu (CSP) sans script tiers.",
         "Journal des actions sous mandat et des consultations de données personnelles : ajout "
-        "seul, refus des modifications par la base de données, chaînage SHA-256 vérifié chaque "
-        "jour.",
+        "seul, refus des modifications par la base de données et par les droits du compte de "
+        "l'application, chaînage HMAC-SHA256 dont la clé n'est pas dans la base, vérifié chaque "
+        "jour contre des points de contrôle conservés hors de la base.",
         "Purge quotidienne des données arrivées au terme de leur durée de conservation, "
         "consignée au journal.",
     ]
@@ -88,7 +89,7 @@ def processing_record() -> dict:
     return {
         "controller_name": settings.RELAIS_DEPARTMENT_NAME,
         "controller": department,
-        "dpo_contact": getattr(settings, "RELAIS_DPO_CONTACT", ""),
+        "dpo_contact": settings.RELAIS_DPO_CONTACT,
         "processings": [
             {
                 "name": name,

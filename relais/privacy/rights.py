@@ -11,7 +11,9 @@ Effects, decided here and described in docs/operations.md (« Droits des personn
   (record, activities, mandates and their actions, rights requests, any row of another app
   linked to the record, and who accessed the record according to the journal), as JSON
   (portability) and PDF (access). Other people's data are left out: collective counts, other
-  participants, advisers' names (« l'équipe départementale »). Every export is journaled.
+  participants, advisers' names (« l'équipe départementale »), and the advisers' private notes
+  except those of the adviser who exports (a note is its author's only). Every export is
+  journaled.
 - **rectification**: the record is edited through ``beneficiaries.services.beneficiary_update``
   (the usual edit page); activities' anonymous counts follow.
 - **erasure**: ``rights_erasure_apply`` deletes the record through
@@ -366,6 +368,10 @@ def _generic_rows(beneficiary) -> list[dict]:
                     continue
                 if "token" in model_field.name or "secret" in model_field.name:
                     continue
+                # ``private_*`` fields are their author's own, like the activities' notes: they
+                # are never part of a copy given to someone else.
+                if model_field.name.startswith("private"):
+                    continue
                 item[str(model_field.verbose_name)] = _value(_choices(row, model_field.name))
             data.append(item)
         if data:
@@ -373,8 +379,14 @@ def _generic_rows(beneficiary) -> list[dict]:
     return sections
 
 
-def beneficiary_export(beneficiary) -> dict:
-    """Everything held about one person, in French labels, as JSON-ready data."""
+def beneficiary_export(beneficiary, *, viewer) -> dict:
+    """Everything held about one person, in French labels, as JSON-ready data.
+
+    ``viewer`` is the account exporting: advisers' private notes are their author's only
+    (``activities.queries.private_notes_for``), so the export carries the notes ``viewer``
+    wrote and no colleague's.
+    """
+    from relais.activities.queries import private_notes_for
     from relais.beneficiaries.services import EDITABLE_FIELDS
 
     person = {}
@@ -386,7 +398,13 @@ def beneficiary_export(beneficiary) -> dict:
     person["dernier accompagnement"] = beneficiary.last_activity_on
 
     activities = []
-    for activity in beneficiary.activities.select_related("place").prefetch_related("themes"):
+    # Notes deferred: another adviser's note is not even read from the database.
+    rows = (
+        beneficiary.activities.select_related("place")
+        .prefetch_related("themes")
+        .defer("private_notes")
+    )
+    for activity in rows:
         activities.append(
             {
                 "date": activity.date,
@@ -398,12 +416,12 @@ def beneficiary_export(beneficiary) -> dict:
                 "thématiques": [t.get_theme_display() for t in activity.themes.all()],
                 "autonomie": activity.get_autonomy_display() if activity.autonomy else "",
                 "orientation": activity.get_referral_display() if activity.referral else "",
-                "notes du conseiller": activity.private_notes,
+                "notes du conseiller": private_notes_for(viewer, activity),
             }
         )
 
     mandates = []
-    for mandate in beneficiary.mandates.prefetch_related("actions"):
+    for mandate in beneficiary.mandates.prefetch_related("actions", "scans"):
         mandates.append(
             {
                 "numéro": mandate.pk,
@@ -421,7 +439,8 @@ def beneficiary_export(beneficiary) -> dict:
                 "expire le": mandate.expires_at,
                 "démarche aboutie le": mandate.completed_at,
                 "retiré le": mandate.revoked_at,
-                "mandat signé déposé": bool(mandate.signed_scan),
+                "mandat signé déposé": mandate.current_scan_id is not None,
+                "versions du mandat signé conservées": len(mandate.scans.all()),
                 "empreinte": mandate.integrity_hash,
                 "actions": [
                     {

@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from relais.beneficiaries.models import Beneficiary
+from relais.core.params import parse_id
+from relais.core.validators import validate_plausible_date
 
 from . import rights
 from .models import RightsChannel, RightsKind, RightsRequest, RightsStatus
@@ -22,7 +24,9 @@ class RightsRequestForm(forms.Form):
     kind = forms.ChoiceField(label="Droit exercé", choices=[("", "—"), *RightsKind.choices])
     channel = forms.ChoiceField(label="Demande reçue", choices=RightsChannel.choices)
     received_on = forms.DateField(
-        label="Reçue le", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="Reçue le",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
     )
     requester_label = forms.CharField(
         label="Demandeur (sans fiche)",
@@ -60,10 +64,10 @@ def _beneficiary(request, pk: int) -> Beneficiary:
 
 
 def _linked_request(request, beneficiary, kind: str | None = None):
-    value = request.POST.get("demande") or request.GET.get("demande") or ""
-    if not value.isdigit():
+    request_pk = parse_id(request.POST.get("demande") or request.GET.get("demande"))
+    if not request_pk:
         return None
-    filters = {"pk": int(value), "beneficiary": beneficiary, "status": RightsStatus.OPEN}
+    filters = {"pk": request_pk, "beneficiary": beneficiary, "status": RightsStatus.OPEN}
     if kind:
         filters["kind"] = kind
     return RightsRequest.objects.filter(**filters).first()
@@ -107,9 +111,8 @@ def rights_summary(request):
 def rights_create(request):
     _require(rights.can_handle_rights(request.user))
     beneficiary = None
-    value = request.GET.get("personne", "")
-    if value.isdigit():
-        beneficiary = get_object_or_404(Beneficiary, pk=int(value))
+    if beneficiary_pk := parse_id(request.GET.get("personne")):
+        beneficiary = get_object_or_404(Beneficiary, pk=beneficiary_pk)
     initial = {"received_on": timezone.localdate(), "kind": request.GET.get("droit", "")}
     form = RightsRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -173,7 +176,7 @@ def beneficiary_rights(request, pk: int):
 @login_required
 def beneficiary_export(request, pk: int, fmt: str):
     beneficiary = _beneficiary(request, pk)
-    data = rights.beneficiary_export(beneficiary)
+    data = rights.beneficiary_export(beneficiary, viewer=request.user)
     rights.journal_export(request.user, beneficiary, fmt, _linked_request(request, beneficiary))
     stamp = timezone.localdate().isoformat()
     if fmt == "json":

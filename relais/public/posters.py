@@ -50,7 +50,7 @@ def _data_url(content: bytes, mime: str) -> str:
 
 def logo_path() -> Path | None:
     """``RELAIS_LOGO_PATH``: an absolute file path, or a static path (``public/logo.svg``)."""
-    configured = getattr(settings, "RELAIS_LOGO_PATH", "") or ""
+    configured = settings.RELAIS_LOGO_PATH
     if not configured:
         return None
     path = Path(configured)

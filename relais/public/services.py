@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from relais.core.writes import insert_or_get
+
 from .models import FeedToken
 
 KEY_BYTES = 6  # 12 hex characters: the public selector
@@ -21,7 +23,9 @@ def token_digest(secret: str) -> str:
 @dataclass(frozen=True)
 class IssuedToken:
     feed_token: FeedToken
-    token: str  # ``<key>.<secret>``: shown once, never stored
+    # ``<key>.<secret>``: shown once, never stored. ``None`` when a simultaneous request (a
+    # double click) issued the link: its secret is in that request's response only.
+    token: str | None
 
 
 @transaction.atomic
@@ -29,9 +33,14 @@ def feed_token_issue(*, advisor) -> IssuedToken:
     """A new secret link for ``advisor``; the previous one, if any, stops working."""
     feed_token_revoke(advisor=advisor)
     secret = secrets.token_urlsafe(SECRET_BYTES)
-    feed_token = FeedToken.objects.create(
+    feed_token = FeedToken(
         advisor=advisor, key=secrets.token_hex(KEY_BYTES), token_hash=token_digest(secret)
     )
+    # Another request may have issued a link since our revocation (one active link per
+    # adviser): that link is the one in use, and this request does not replace it.
+    feed_token, inserted = insert_or_get(feed_token, advisor=advisor, revoked_at__isnull=True)
+    if not inserted:
+        return IssuedToken(feed_token, None)
     return IssuedToken(feed_token, f"{feed_token.key}.{secret}")
 
 

@@ -97,7 +97,7 @@ def _advisor_of(user):
 
 def _agenda(request, advisor, *, issued=None, revoked=False):
     feed_url = None
-    if issued is not None:
+    if issued is not None and issued.token:
         path = reverse("public:advisor_feed", kwargs={"token": issued.token})
         feed_url = site_url(path)
     return render(
@@ -107,6 +107,7 @@ def _agenda(request, advisor, *, issued=None, revoked=False):
             "advisor": advisor,
             "active_token": advisor.feed_tokens.active().first(),
             "feed_url": feed_url,
+            "issued_elsewhere": issued is not None and not issued.token,
             "revoked": revoked,
         },
     )

@@ -15,17 +15,19 @@ Memory (constant whatever the number of rows):
   rows come). Past ``ODS_ZIP32_MAX_ROWS`` activities the file may pass 4 GiB uncompressed, so
   it is written as Zip64 (LibreOffice 7.6 or later); below, as a plain zip every version reads.
 
+In every format a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return gets a leading apostrophe (``relais.core.spreadsheets``): a workshop title or a place
+name never runs as a formula in the spreadsheet of whoever opens the export.
+
 Columns follow the Coop's activity export (date, type, lieu, durée, thématiques with the Coop's
 codes, matériel, autonomie, orientation, atelier, participants and their breakdowns).
 """
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
 
 from django.db.models.functions import Coalesce
 
@@ -42,6 +44,7 @@ from relais.activities.enums import (
     count_field,
 )
 from relais.activities.models import EQUIPMENT_FIELDS, ActivityTheme
+from relais.core.spreadsheets import CsvWriter, ods_value, xlsx_row
 
 from .models import DURATION_BUCKETS
 from .stats import Dashboard, StatsFilters, _live_queryset
@@ -225,15 +228,14 @@ class _Line:
 def csv_stream(
     header: list[str], rows: Iterable[list], *, delimiter: str = ",", bom: bool = False
 ) -> Iterator[bytes]:
-    """Encoded CSV lines, ~``CHUNK`` rows per yielded block. With ``;``, decimals use a comma."""
-    writer = csv.writer(_Line(), delimiter=delimiter, lineterminator="\r\n")
+    """Encoded CSV lines, ~``CHUNK`` rows per yielded block. With ``;``, decimals use a comma.
+    Cells are neutralised (``relais.core.spreadsheets``): no text runs as a formula."""
+    writer = CsvWriter(_Line(), delimiter=delimiter, lineterminator="\r\n")
     if bom:
         yield b"\xef\xbb\xbf"
     yield writer.writerow(header).encode("utf-8")
     block = []
     for row in rows:
-        if delimiter == ";":
-            row = [str(v).replace(".", ",") if isinstance(v, float) else v for v in row]
         block.append(writer.writerow(row))
         if len(block) >= CHUNK:
             yield "".join(block).encode("utf-8")
@@ -243,49 +245,39 @@ def csv_stream(
 
 
 def xlsx_file(sheets: Iterable[tuple[str, list[str], Iterable[list]]]):
-    """A temporary file (open, positioned at 0, deleted on close) holding the workbook."""
+    """A temporary file (open, positioned at 0, deleted on close) holding the workbook. Text
+    cells are typed as text and neutralised: never a formula."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
     for title, header, table_rows in sheets:
         sheet = workbook.create_sheet(_sheet_title(title))
-        bold = []
-        for value in header:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        sheet.append(bold)
+        sheet.append(xlsx_row(sheet, header, font=bold))
         for row in table_rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
     workbook.save(handle)
     handle.seek(0)
     return handle
 
 
-_ODS_TYPES = (str, int, float, date, datetime)
-
-
 def ods_stream(
     sheets: Iterable[tuple[str, list[str], Iterable[list]]], *, zip64: bool = False
 ) -> Iterator[bytes]:
     """The spreadsheet as ODS, in chunks, in constant memory. ``zip64``: needed when a sheet
-    may pass 4 GiB of XML (see ``ODS_ZIP32_MAX_ROWS``)."""
+    may pass 4 GiB of XML (see ``ODS_ZIP32_MAX_ROWS``). Cells go through
+    ``relais.core.spreadsheets.ods_value`` (text neutralised)."""
     from stream_write_ods import stream_write_ods
-
-    def cell(value):
-        # stream-write-ods picks the cell type by exact type: anything else becomes text.
-        if isinstance(value, bool):
-            return "oui" if value else "non"
-        if type(value) in _ODS_TYPES:
-            return value
-        return "" if value is None else str(value)
 
     def tables():
         for title, header, table_rows in sheets:
-            yield _sheet_title(title), header, ([cell(v) for v in row] for row in table_rows)
+            yield (
+                _sheet_title(title),
+                [ods_value(h) for h in header],
+                ([ods_value(v) for v in row] for row in table_rows),
+            )
 
     return stream_write_ods(tables(), use_zip_64=zip64)
 

@@ -8,18 +8,12 @@ from django.utils import timezone
 
 from relais.activities.enums import ActivityKind, Theme
 from relais.core.models import Commune, Organisation
+from relais.core.params import parse_month
+from relais.core.validators import PLAUSIBLE_EARLIEST, PLAUSIBLE_LATEST
 from relais.places.models import Place
 from relais.team.models import Advisor
 
 from .stats import StatsFilters
-
-
-def _month(value: str) -> date | None:
-    try:
-        year, month = (int(part) for part in value.split("-")[:2])
-        return date(year, month, 1)
-    except (ValueError, AttributeError):
-        return None
 
 
 class MonthField(forms.CharField):
@@ -29,9 +23,12 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
-        month = _month(value)
+        month = parse_month(value)
         if month is None:
-            raise forms.ValidationError("Indiquez un mois au format AAAA-MM.")
+            raise forms.ValidationError(
+                f"Indiquez un mois au format AAAA-MM, entre {PLAUSIBLE_EARLIEST:%Y} et "
+                f"{PLAUSIBLE_LATEST:%Y}."
+            )
         return month
 
 

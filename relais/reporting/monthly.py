@@ -66,15 +66,6 @@ def month_label(month: date) -> str:
     return f"{MONTHS_FR[month.month - 1]} {month.year}"
 
 
-def parse_month(value: str) -> date | None:
-    """``2025-03`` → 1 March 2025; ``None`` when malformed."""
-    try:
-        year, number = (int(part) for part in value.split("-"))
-        return date(year, number, 1)
-    except (ValueError, AttributeError):
-        return None
-
-
 def partner_places(partner):
     from relais.places.models import Place
 

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 from relais.committee.enums import ReportStatus
 from relais.committee.models import MonthlyReport
 from relais.core.models import Organisation
+from relais.core.params import parse_id, parse_month
 
 from . import monthly_perms as perms
 from . import monthly_services as services
-from .monthly import month_label, monthly_figures, parse_month, previous_month
+from .monthly import month_label, monthly_figures, previous_month
 from .monthly_forms import MonthlyCommentForm, MonthlyReturnForm
 
 
@@ -55,7 +56,9 @@ def report_list(request):
 def report_create(request):
     if not perms.can_prepare(request.user):
         raise PermissionDenied
-    partner = get_object_or_404(Organisation.objects.partners(), pk=request.POST.get("partner"))
+    partner = get_object_or_404(
+        Organisation.objects.partners(), pk=parse_id(request.POST.get("partner"))
+    )
     month = parse_month(request.POST.get("mois", ""))
     if month is None:
         messages.error(request, "Mois invalide.")

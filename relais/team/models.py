@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from relais.core.models import TimeStampedModel, entered_by
+from relais.core.validators import validate_plausible_date
 
 from .enums import AdvisorKind, HalfDay, LeaveKind, SkillKind, TrainingStatus, Weekday
 
@@ -72,12 +73,15 @@ class Advisor(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="advisors",
     )
-    contract_start = models.DateField("début de contrat", null=True, blank=True)
+    contract_start = models.DateField(
+        "début de contrat", null=True, blank=True, validators=[validate_plausible_date]
+    )
     contract_end = models.DateField(
         "fin de contrat",
         null=True,
         blank=True,
         help_text="Les conseillers numériques France Services ont un contrat de projet de 3 ans.",
+        validators=[validate_plausible_date],
     )
     training_status = models.CharField(
         "formation certifiante",
@@ -90,6 +94,7 @@ class Advisor(TimeStampedModel):
         null=True,
         blank=True,
         help_text="Date d'obtention de la certification (ou de début de la formation en cours).",
+        validators=[validate_plausible_date],
     )
     weekly_hours = models.DecimalField(
         "temps de travail hebdomadaire (heures)",
@@ -174,11 +179,11 @@ class Leave(TimeStampedModel):
         Advisor, verbose_name="conseiller", on_delete=models.CASCADE, related_name="leaves"
     )
     kind = models.CharField("type d'absence", max_length=20, choices=LeaveKind.choices)
-    start_date = models.DateField("du")
+    start_date = models.DateField("du", validators=[validate_plausible_date])
     start_half = models.CharField(
         "à partir du", max_length=2, choices=HalfDay.choices, default=HalfDay.MORNING
     )
-    end_date = models.DateField("au")
+    end_date = models.DateField("au", validators=[validate_plausible_date])
     end_half = models.CharField(
         "jusqu'au", max_length=2, choices=HalfDay.choices, default=HalfDay.AFTERNOON
     )

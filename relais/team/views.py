@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from relais.accounts.perms import can_reset_two_factor
+from relais.core.params import parse_id
 
 from . import perms, queries, services
 from .enums import AdvisorKind
@@ -111,8 +112,8 @@ def leave_create(request):
     if not perms.can_manage_leave(request.user):
         raise PermissionDenied
     initial = {}
-    if request.GET.get("conseiller", "").isdigit():
-        initial["advisor"] = int(request.GET["conseiller"])
+    if advisor_id := parse_id(request.GET.get("conseiller")):
+        initial["advisor"] = advisor_id
     form = LeaveForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from relais.core.spreadsheets import xlsx_row
+
 PDF_CSS = Path(__file__).resolve().parent / "templates" / "workshops" / "pdf" / "programme.css"
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 HEADERS = [
@@ -98,16 +100,19 @@ def render_programme_xlsx(sessions, *, place, first: date, last: date) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Annexe 2"
-    sheet.append([programme_title(place, first, last)])
+    # Every row through xlsx_row: titles, places and advisers' names are typed by people and
+    # must never run as formulas (relais.core.spreadsheets).
+    sheet.append(xlsx_row(sheet, [programme_title(place, first, last)]))
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([f"{settings.RELAIS_DEPARTMENT_NAME} — état au {timezone.localdate():%d/%m/%Y}"])
+    department = f"{settings.RELAIS_DEPARTMENT_NAME} — état au {timezone.localdate():%d/%m/%Y}"
+    sheet.append(xlsx_row(sheet, [department]))
     sheet.append([])
-    sheet.append(HEADERS)
+    sheet.append(xlsx_row(sheet, HEADERS))
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in programme_rows(sessions):
-        sheet.append(row["cells"])
+        sheet.append(xlsx_row(sheet, row["cells"]))
         sheet.cell(row=sheet.max_row, column=3).number_format = "DD/MM/YYYY"
     widths = [30, 20, 12, 8, 8, 45, 14, 30, 8, 8, 12]
     for index, width in enumerate(widths, start=1):

@@ -5,11 +5,12 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from relais.core.validators import validate_plausible_date, validate_programme_date
 from relais.places.models import Place
 from relais.team.models import Advisor
 
 from .enums import theme_choices
-from .models import THEME_CODE, WorkshopTopic
+from .models import MAX_WAITING_LIST, THEME_CODE, WorkshopTopic
 from .services import MAX_SERIES_LENGTH
 
 TOPIC_FIELDS = [
@@ -79,7 +80,9 @@ class SessionForm(forms.Form):
     topic = forms.ModelChoiceField(label="Atelier", queryset=WorkshopTopic.objects.none())
     place = forms.ModelChoiceField(label="Lieu", queryset=Place.objects.none())
     day = forms.DateField(
-        label="Date (première séance)", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date (première séance)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_programme_date],
     )
     start_time = forms.TimeField(
         label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"})
@@ -96,6 +99,14 @@ class SessionForm(forms.Form):
         min_value=1,
         required=False,
         help_text="Vide : celui du catalogue, dans la limite de la salle du lieu.",
+    )
+    waiting_list_cap = forms.IntegerField(
+        label="Places sur la liste d'attente",
+        min_value=0,
+        max_value=MAX_WAITING_LIST,
+        required=False,
+        help_text="Une fois la séance complète, au plus ce nombre de personnes attendent une "
+        "place. Vide : autant que de places à la séance. 0 : pas de liste d'attente.",
     )
     advisors = forms.ModelMultipleChoiceField(
         label="Animé par",
@@ -146,8 +157,16 @@ class ProgrammeForm(forms.Form):
     place = forms.ModelChoiceField(
         label="Lieu", queryset=Place.objects.none(), required=False, empty_label="Tous les lieux"
     )
-    first = forms.DateField(label="Du", widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label="Au", widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(
+        label="Du",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_plausible_date],
+    )
+    last = forms.DateField(
+        label="Au",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_plausible_date],
+    )
     format = forms.ChoiceField(label="Format", choices=EXPORT_FORMATS, initial="pdf")
 
     def __init__(self, *args, user, **kwargs):

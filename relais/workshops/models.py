@@ -15,6 +15,8 @@ from .enums import OPEN_SESSION_STATUSES, SessionStatus, TopicLevel, TopicStatus
 
 # The convention asks for rooms of 6 to 8 people: 8 is the natural size of a workshop.
 DEFAULT_CAPACITY = 8
+# A waiting list longer than this would only collect names no seat will ever go to.
+MAX_WAITING_LIST = 100
 # Slugs that would shadow the fixed public paths under /ateliers/.
 RESERVED_SLUGS = frozenset({"gestion", "lieux"})
 THEME_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -142,6 +144,15 @@ class WorkshopSession(TimeStampedModel):
     capacity = models.PositiveSmallIntegerField(
         "nombre de places", validators=[MinValueValidator(1)]
     )
+    # Empty: as many as seats (waiting_list_size). Without a cap, anyone could fill the list
+    # with names and the session's page would promise a seat to people who will never get one.
+    waiting_list_cap = models.PositiveSmallIntegerField(
+        "places sur la liste d'attente",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_WAITING_LIST)],
+        help_text="Vide : autant que de places à la séance. 0 : pas de liste d'attente.",
+    )
     status = models.CharField(
         "statut", max_length=20, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
@@ -164,6 +175,11 @@ class WorkshopSession(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(capacity__gte=1), name="workshop_session_capacity_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(waiting_list_cap__isnull=True)
+                | models.Q(waiting_list_cap__lte=MAX_WAITING_LIST),
+                name="workshop_session_waiting_list_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +192,12 @@ class WorkshopSession(TimeStampedModel):
     @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
+
+    @property
+    def waiting_list_size(self) -> int:
+        """How many people may wait for a seat: the cap the coordinator set, else as many as
+        the session has seats."""
+        return self.capacity if self.waiting_list_cap is None else self.waiting_list_cap
 
     @property
     def is_open(self) -> bool:

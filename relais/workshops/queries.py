@@ -11,11 +11,13 @@ from .enums import SessionStatus
 from .models import WorkshopSession, WorkshopTopic
 
 CONFIRMED_SEATS = Count("registrations", filter=Q(registrations__status="confirmed"))
+WAITING = Count("registrations", filter=Q(registrations__status="waiting"))
 
 
 def with_seats(sessions):
-    """Annotate ``taken`` (confirmed seats); ``seats_left`` is then a property of the row."""
-    return sessions.annotate(taken=CONFIRMED_SEATS)
+    """Annotate ``taken`` (confirmed seats) and ``waiting``; ``seats_left`` is then a
+    property of the row."""
+    return sessions.annotate(taken=CONFIRMED_SEATS, waiting=WAITING)
 
 
 def seats_left(session) -> int:
@@ -25,11 +27,20 @@ def seats_left(session) -> int:
     return max(session.capacity - taken, 0)
 
 
+def waiting_list_full(session) -> bool:
+    """No seat left and nobody more may wait (``WorkshopSession.waiting_list_size``)."""
+    waiting = getattr(session, "waiting", None)
+    if waiting is None:
+        waiting = session.registrations.filter(status="waiting").count()
+    return seats_left(session) == 0 and waiting >= session.waiting_list_size
+
+
 def _decorate(sessions) -> list[WorkshopSession]:
     rows = list(sessions)
     for session in rows:
         session.seats_left = seats_left(session)
         session.is_full = session.seats_left == 0
+        session.waiting_list_full = waiting_list_full(session)
     return rows
 
 
@@ -117,7 +128,6 @@ def staff_sessions(user, *, place=None, include_past: bool = False):
     sessions = sessions.exclude(status=SessionStatus.CANCELLED, starts_at__lt=timezone.now())
     return _decorate(
         with_seats(sessions)
-        .annotate(waiting=Count("registrations", filter=Q(registrations__status="waiting")))
         .select_related("topic", "place")
         .prefetch_related("advisors__user")
         .order_by("starts_at")

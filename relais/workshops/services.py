@@ -84,7 +84,17 @@ def local_datetime(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def _build_session(*, topic, place, starts_at, duration_minutes, capacity, status, series_key):
+def _build_session(
+    *,
+    topic,
+    place,
+    starts_at,
+    duration_minutes,
+    capacity,
+    status,
+    series_key,
+    waiting_list_cap=None,
+):
     duration = duration_minutes or topic.duration_minutes
     if capacity is None:
         # The topic's size, within the room of the place.
@@ -95,6 +105,7 @@ def _build_session(*, topic, place, starts_at, duration_minutes, capacity, statu
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=duration),
         capacity=capacity,
+        waiting_list_cap=waiting_list_cap,
         status=status,
         series_key=series_key,
     )
@@ -108,16 +119,19 @@ def session_create(
     starts_at: datetime,
     duration_minutes: int | None = None,
     capacity: int | None = None,
+    waiting_list_cap: int | None = None,
     advisors=(),
     status: str = SessionStatus.PLANNED,
 ) -> WorkshopSession:
-    """One session. ``capacity`` defaults to the topic's, capped by the room of the place."""
+    """One session. ``capacity`` defaults to the topic's, capped by the room of the place;
+    ``waiting_list_cap`` to as many people as seats."""
     session = _build_session(
         topic=topic,
         place=place,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         capacity=capacity,
+        waiting_list_cap=waiting_list_cap,
         status=status,
         series_key="",
     )
@@ -150,6 +164,7 @@ def session_series_create(
     interval_weeks: int = 1,
     duration_minutes: int | None = None,
     capacity: int | None = None,
+    waiting_list_cap: int | None = None,
     advisors=(),
 ) -> SeriesResult:
     """``occurrences`` dates, every ``interval_weeks`` weeks from ``first_day``, at the same
@@ -175,6 +190,7 @@ def session_series_create(
             starts_at=local_datetime(day, start_time),
             duration_minutes=duration_minutes,
             capacity=capacity,
+            waiting_list_cap=waiting_list_cap,
             status=SessionStatus.PLANNED,
             series_key=series_key,
         )
@@ -190,13 +206,16 @@ def session_series_create(
     return result
 
 
-SESSION_FIELDS = frozenset({"starts_at", "ends_at", "capacity", "status", "place", "topic"})
+SESSION_FIELDS = frozenset(
+    {"starts_at", "ends_at", "capacity", "waiting_list_cap", "status", "place", "topic"}
+)
 
 
 @transaction.atomic
 def session_update(*, session: WorkshopSession, advisors=None, **fields) -> WorkshopSession:
     """Change a session. Capacity cannot drop below the confirmed registrations; raising it
-    gives the freed seats to the waiting list, in order."""
+    gives the freed seats to the waiting list, in order. Lowering the waiting list's cap below
+    the people already waiting removes no one: it only refuses newcomers."""
     from relais.bookings.services import waiting_list_fill
 
     _check_fields(fields, SESSION_FIELDS)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from relais.core.params import parse_id
 from relais.places.models import Place
 
 from . import exports, perms, queries
@@ -154,7 +155,7 @@ def session_new(request):
     if not perms.can_manage_sessions(request.user):
         raise PermissionDenied
     initial = {"occurrences": 1}
-    topic = WorkshopTopic.objects.filter(pk=request.GET.get("atelier") or 0).first()
+    topic = WorkshopTopic.objects.filter(pk=parse_id(request.GET.get("atelier"))).first()
     if topic:
         initial["topic"] = topic
     form = SessionForm(request.POST or None, initial=initial)
@@ -165,6 +166,7 @@ def session_new(request):
             "place": data["place"],
             "duration_minutes": data["duration_minutes"],
             "capacity": data["capacity"],
+            "waiting_list_cap": data["waiting_list_cap"],
             "advisors": data["advisors"],
         }
         try:
@@ -205,6 +207,7 @@ def session_edit(request, pk: int):
         "start_time": start.time(),
         "duration_minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
         "capacity": session.capacity,
+        "waiting_list_cap": session.waiting_list_cap,
         "advisors": list(session.advisors.all()),
     }
     form = SessionForm(request.POST or None, initial=initial, edit=True)
@@ -220,6 +223,7 @@ def session_edit(request, pk: int):
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=duration),
                 capacity=data["capacity"] or session.capacity,
+                waiting_list_cap=data["waiting_list_cap"],
                 advisors=data["advisors"],
             )
         except ValidationError as error:

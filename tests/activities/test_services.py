@@ -178,3 +178,25 @@ def test_update_replaces_themes_and_moves_last_activity_dates(advisor, place):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.last_activity_on, second.last_activity_on) == (None, date(2025, 2, 2))
+
+
+def test_participants_and_dates_have_sane_bounds(advisor, place):
+    """Issue 12: SQLite accepted 99,999,999,999 participants, which then showed in the
+    statistics and the committee's annual review; an activity could be dated year 1."""
+    from relais.activities.enums import MAX_PARTICIPANTS
+
+    assert record_collective(advisor, place=place, participants=MAX_PARTICIPANTS)
+    with pytest.raises(ValidationError) as error:
+        record_collective(advisor, place=place, participants=99_999_999_999)
+    assert "participants_count" in error.value.message_dict
+    for day in (date(1, 1, 1), date(2020, 12, 31), date(9999, 12, 31)):
+        with pytest.raises(ValidationError) as error:
+            record_individual(advisor, place=place, date=day)
+        assert "date" in error.value.message_dict
+    assert Activity.objects.count() == 1
+    collective = Activity.objects.get()
+    big = MAX_PARTICIPANTS + 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Activity.objects.filter(pk=collective.pk).update(
+            participants_count=big, gender_unknown=big, age_unknown=big, status_unknown=big
+        )

@@ -187,3 +187,28 @@ def test_detail_pages_link_to_the_pdfs(coordinator_client, agreement, deliberati
     assert reverse("agreements:pdf", args=[agreement.pk]) in page
     page = coordinator_client.get(deliberation.get_absolute_url()).content.decode()
     assert reverse("agreements:deliberation_pdf", args=[deliberation.pk]) in page
+
+
+def test_an_annex_file_is_served_to_those_who_may_read_the_agreement(
+    draft_agreement, client, coordinator_client, partner_client, outsider_client, advisor_client
+):
+    from django.core.files.base import ContentFile
+
+    from relais.agreements.models import Annex
+
+    annex = Annex(agreement=draft_agreement, number=1, title="Programmation des ateliers")
+    annex.file.save("programmation.pdf", ContentFile(b"%PDF-1.7 programme"), save=True)
+    url = reverse("agreements:annex_file", args=[draft_agreement.pk, 1])
+    page = coordinator_client.get(draft_agreement.get_absolute_url()).content.decode()
+    assert url in page and "/media/" not in page  # the web server never publishes media/
+
+    for allowed in (coordinator_client, partner_client):
+        response = allowed.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"%PDF-1.7 programme"
+        assert response["Cache-Control"] == "private, no-store"
+    assert outsider_client.get(url).status_code == 403  # another partner's staff
+    assert advisor_client.get(url).status_code == 403
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    missing = reverse("agreements:annex_file", args=[draft_agreement.pk, 2])
+    assert coordinator_client.get(missing).status_code == 404

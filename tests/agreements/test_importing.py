@@ -4,6 +4,7 @@ writing service, ``relais import-agreement`` and the upload form with its previe
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import date
 from importlib import resources
@@ -33,6 +34,7 @@ from relais.agreements.importing import (
     parse_document,
     parse_text,
 )
+from relais.agreements.importing.patterns import POSTAL_ADDRESS
 from relais.agreements.importing.rows import analyse_label, parse_duration
 from relais.agreements.models import (
     Agreement,
@@ -892,3 +894,9 @@ def test_deliberating_body_keeps_its_accents_from_the_partner_name(communes, dep
     agreement = agreement_import(result=result, department=department, partner=partner)
     deliberation = agreement.parties.get(role="partner").deliberation
     assert deliberation.authority_name == "Communauté de Communes Conflent Canigó"
+
+
+def test_an_address_with_a_postal_code_in_foreign_digits_is_not_read_as_one():
+    """Issue 12: ``\\d`` accepts « ٦٦٥٠٠ », which was then stored and published."""
+    assert re.match(POSTAL_ADDRESS, "Château Pams, 66500 Prades")["postal_code"] == "66500"
+    assert re.match(POSTAL_ADDRESS, "Château Pams, ٦٦٥٠٠ Prades") is None

@@ -221,3 +221,66 @@ def test_successor_is_a_draft_copy(signed_agreement):
     assert successor.hard_end_date is None
     with pytest.raises(ValidationError, match="existe déjà"):
         services.agreement_start_successor(agreement=signed_agreement)
+
+
+def test_a_double_submit_creates_one_successor_and_the_second_gets_it(
+    signed_agreement, monkeypatch
+):
+    """Issue 12: two requests both passed the « no successor yet » check, and the second insert
+    broke the unique ``predecessor`` (IntegrityError, 500). The race is replayed in one
+    connection: the first request's successor appears between the check and the insert."""
+    from relais.agreements.models import Agreement
+
+    real_full_clean = Agreement.full_clean
+    racing = []
+
+    def full_clean_then_lose_the_race(self, *args, **kwargs):
+        real_full_clean(self, *args, **kwargs)
+        if self.pk is None and self.predecessor_id == signed_agreement.pk and not racing:
+            racing.append("first request running")
+            other_request = Agreement.objects.get(pk=signed_agreement.pk)  # its own instance
+            racing[0] = services.agreement_start_successor(agreement=other_request)
+
+    monkeypatch.setattr(Agreement, "full_clean", full_clean_then_lose_the_race)
+    successor = services.agreement_start_successor(agreement=signed_agreement)
+    assert successor == racing[0]
+    assert Agreement.objects.filter(predecessor=signed_agreement).count() == 1
+    assert successor.commitments.count() == 8  # the winner's complete copy
+
+
+def test_a_double_submit_prepares_one_amendment_and_the_second_gets_it(
+    draft_agreement, monkeypatch
+):
+    """Issue 12: both requests numbered their amendment n° 1; the second broke the unique
+    number (IntegrityError, 500). Replayed in one connection, as for the successor."""
+    from relais.agreements.models import Agreement, Amendment
+
+    agreement = _recent_signed(draft_agreement)
+    line = services.CommitmentSpec(
+        place=agreement.commitments.first().place,
+        count=1,
+        unit="half_day",
+        frequency="weekly",
+        modality="on_site",
+    )
+    prepare = {
+        "subject": "Une journée de plus",
+        "dated_on": date(2026, 10, 1),
+        "effective_from": date(2026, 10, 5),
+        "commitments": [line],
+    }
+    real_full_clean = Amendment.full_clean
+    racing = []
+
+    def full_clean_then_lose_the_race(self, *args, **kwargs):
+        real_full_clean(self, *args, **kwargs)
+        if self.pk is None and not racing:
+            racing.append("first request running")
+            other_request = Agreement.objects.get(pk=agreement.pk)
+            racing[0] = services.amendment_prepare(agreement=other_request, **prepare)
+
+    monkeypatch.setattr(Amendment, "full_clean", full_clean_then_lose_the_race)
+    amendment = services.amendment_prepare(agreement=agreement, **prepare)
+    assert amendment == racing[0]
+    assert agreement.amendments.count() == 1
+    assert amendment.introduced_commitments.count() == 1  # the winner's table, once

@@ -65,7 +65,7 @@ def test_create_normalises_and_validates():
     )
     assert (person.name_key, person.phone, person.email) == (
         "dupont martin|eloise",
-        "0612345678",
+        "+33612345678",  # E.164, like every phone number (relais.core.validators)
         "eloise@exemple.fr",
     )
     with pytest.raises(ValidationError) as error:
@@ -84,7 +84,7 @@ def test_duplicates_by_normalised_name_and_year_or_by_phone_or_email():
         first_name="Éloïse",
         last_name="Dupont-Martin",
         birth_year=1961,
-        phone="0612345678",
+        phone="+33612345678",
         email="e@exemple.fr",
     )
     BeneficiaryFactory(first_name="Éloïse", last_name="Dupont-Martin", birth_year=1990)
@@ -113,7 +113,7 @@ def test_merge_moves_activities_and_fills_blanks(advisor, place):
     remove = BeneficiaryFactory(
         first_name="Jean",
         last_name="Cade",
-        phone="0612345678",
+        phone="+33612345678",
         birth_year=1950,
         social_status="retired",
     )
@@ -124,7 +124,7 @@ def test_merge_moves_activities_and_fills_blanks(advisor, place):
     keep.refresh_from_db()
     assert not Beneficiary.objects.filter(pk=remove.pk).exists()
     assert keep.activities.count() == 2 == before
-    assert keep.phone == "0612345678"
+    assert keep.phone == "+33612345678"
     assert keep.social_status == "retired"
     assert keep.last_activity_on == date(2025, 3, 3)
     moved.refresh_from_db()
@@ -137,3 +137,40 @@ def test_due_for_purge_after_24_months():
     old = BeneficiaryFactory(last_activity_on=date(2023, 1, 1))
     BeneficiaryFactory(last_activity_on=date(2025, 1, 1))
     assert list(Beneficiary.objects.due_for_purge(date(2025, 6, 1))) == [old]
+
+
+def test_merge_keeps_everything_that_refers_to_the_duplicate(advisor, place):
+    """A merge once deleted the duplicate's signed mandates (CASCADE): every reference moves."""
+    from relais.mandates.models import Mandate
+    from relais.privacy.models import RightsRequest
+    from relais.privacy.rights import due_date
+
+    from ..mandates.factories import make_mandate
+
+    keep = BeneficiaryFactory(first_name="Rosa", last_name="Vidal")
+    remove = BeneficiaryFactory(first_name="Rosa", last_name="Vidal")
+    mandate = make_mandate(beneficiary=remove, advisor=advisor)
+    today = date(2026, 11, 2)
+    request = RightsRequest.objects.create(
+        beneficiary=remove,
+        kind="access",
+        channel="mail",
+        received_on=today,
+        due_on=due_date(today),
+    )
+    beneficiary_merge(keep=keep, remove=remove)
+    assert Mandate.objects.get(pk=mandate.pk).beneficiary == keep
+    assert RightsRequest.objects.get(pk=request.pk).beneficiary == keep
+    # Every model that refers to a beneficiary is covered, whatever is added later.
+    referring = {r.related_model._meta.label for r in Beneficiary._meta.related_objects}
+    assert referring >= {"activities.Activity", "mandates.Mandate", "privacy.RightsRequest"}
+
+
+def test_search_by_phone_finds_numbers_stored_in_e164():
+    """Phone numbers are stored in E.164 since issue 12; people still type them the French way."""
+    person = BeneficiaryFactory(last_name="Cade", phone="+33612345678")
+    spanish = BeneficiaryFactory(last_name="Puig", phone="+34612345678")
+    assert list(Beneficiary.objects.search("06 12 34 56 78")) == [person]
+    assert list(Beneficiary.objects.search("0034 612 34")) == [spanish]
+    assert set(Beneficiary.objects.search("12 34 56")) == {person, spanish}
+    assert list(Beneficiary.objects.search("٦١٢٣٤")) == []

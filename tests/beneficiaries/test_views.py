@@ -152,7 +152,7 @@ def test_import_preview_then_confirm(advisor_client, advisor_user):
         "female",
         "retired",
         "Prades",
-        "0612345678",
+        "+33612345678",
     )
     assert aurore.created_by == advisor_user
     assert Beneficiary.objects.count() == 2
@@ -188,7 +188,7 @@ def test_import_checks_model_rules_and_unknown_columns(advisor_client):
         url, {"file": _xlsx([["Nom", "Téléphone", "E-mail"], ["Cade", "06", "x"]])}
     )
     text = page_text(response)
-    assert "Ligne 2 : téléphone : Numéro de téléphone incomplet" in text
+    assert "Ligne 2 : téléphone : Ce numéro de téléphone n'est pas valide" in text
     assert "Ligne 2 : e-mail" in text
     assert not Beneficiary.objects.exists()
 
@@ -252,7 +252,8 @@ def test_viewing_a_record_is_journaled_without_the_name(advisor_client, advisor_
 
 def test_import_refuses_an_xml_entity_bomb(advisor_client):
     """A workbook whose sheet declares XML entities (« billion laughs ») is refused as
-    unreadable, without expanding them: openpyxl parses through defusedxml."""
+    unreadable, without expanding them: relais.core.spreadsheets.check_upload refuses any DTD
+    before a parser reads the file (and openpyxl would parse through defusedxml)."""
     import zipfile
 
     from openpyxl.xml import DEFUSEDXML

@@ -25,8 +25,10 @@ CONCURRENT_REQUESTS = 8
 def test_parallel_registrations_for_the_last_seat_give_it_to_exactly_one_person():
     if connection.vendor != "postgresql":
         pytest.skip("Needs PostgreSQL row locks (set DATABASE_URL=postgres://…, as CI does).")
-    session = WorkshopSessionFactory(capacity=3)
-    RegistrationFactory.create_batch(2, session=session)  # one seat left
+    # One seat left, and room on the waiting list for everyone else (its cap is tested in
+    # test_waiting_list_cap.py).
+    session = WorkshopSessionFactory(capacity=3, waiting_list_cap=CONCURRENT_REQUESTS)
+    RegistrationFactory.create_batch(2, session=session)
     url = reverse("bookings:register", kwargs={"pk": session.pk})
     barrier = threading.Barrier(CONCURRENT_REQUESTS)
     statuses, errors = [], []

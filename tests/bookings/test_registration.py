@@ -53,7 +53,9 @@ def test_french_phone_formats_are_accepted_and_normalised(typed, stored):
     assert normalise_phone(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["12345", "06 12 34 56", "+44 20 7946 0958", "06 12 34 56 7a"])
+@pytest.mark.parametrize(
+    "typed", ["12345", "06 12 34 56", "06 12 34 56 7a", "NaN", "-1", "1e309", "06 12 34 56 7٨"]
+)
 def test_other_phone_numbers_are_refused_in_french(typed):
     with pytest.raises(ValidationError, match="numéro de téléphone n'est pas valide"):
         normalise_phone(typed)

@@ -91,6 +91,38 @@ def test_command_prints_errors_and_fails(tmp_path, capsys):
     assert Commune.objects.count() == 0
 
 
+def test_command_gives_line_numbered_errors_for_nul_bytes_long_names_and_foreign_digits(
+    tmp_path, capsys
+):
+    """Issue 12: a NUL byte or a 300-character name gave a traceback (PostgreSQL cannot store a
+    NUL; the name overflowed its column), and « ٦٦٥٠٠ » passed for a postal code."""
+    bad = tmp_path / "communes.csv"
+    bad.write_text(
+        "nom,code_postal,latitude,longitude\n"
+        "Prades,66500,42.6107,2.4276\n"
+        "Vin\x00ça,66320,42.6431,2.5225\n"
+        f"{'Saint-' * 50}Paul,66220,42.8,2.6\n"
+        "Catllar,٦٦٥٠٠,42.63,2.41\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="3 ligne\\(s\\) invalide\\(s\\) : aucune commune"):
+        call_command("import-communes", str(bad), "--department", "66")
+    assert capsys.readouterr().err.splitlines() == [
+        "Ligne 3 : caractère nul (\\x00) : la ligne est illisible.",
+        "Ligne 4 : le nom dépasse 100 caractères (304).",
+        "Ligne 5 : code postal « ٦٦٥٠٠ » invalide (5 chiffres attendus).",
+    ]
+    assert Commune.objects.count() == 0
+
+
+def test_command_refuses_an_impossible_department_code_in_french(tmp_path):
+    good = tmp_path / "communes.csv"
+    good.write_text("nom,code_postal,latitude,longitude\nPrades,66500,42.6,2.4\n")
+    with pytest.raises(CommandError, match="au plus 3 caractères"):
+        call_command("import-communes", str(good), "--department", "66666")
+    assert Commune.objects.count() == 0
+
+
 def test_command_imports_the_bundled_file(capsys):
     call_command("import-communes", str(BUNDLED))
     assert "226 créée(s)" in capsys.readouterr().out

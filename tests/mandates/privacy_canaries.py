@@ -8,16 +8,36 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from relais.mandates.models import MandateAction
+from relais.mandates.models import Mandate, MandateAction, MandateScan
 
 from .factories import build_mandate
 
 
-def make_mandates_closed():
-    due = build_mandate(
-        revoked_at=timezone.now() - timedelta(minutes=5), signed_scan="mandates/x.pdf"
+def _scan(mandate, version=1):
+    scan = MandateScan.objects.create(
+        mandate=mandate,
+        version=version,
+        file=f"mandates/canary-{mandate.pk}-{version}.pdf",
+        content_type="application/pdf",
+        sha256=f"{version:064d}",
+        uploaded_by=mandate.advisor.user,
     )
+    Mandate.objects.filter(pk=mandate.pk).update(current_scan=scan)
+    return scan
+
+
+def make_mandates_closed():
+    due = build_mandate(revoked_at=timezone.now() - timedelta(minutes=5))
+    _scan(due)
     return due, build_mandate()
+
+
+def make_mandate_scans():
+    """A replaced version and the current one of a revoked mandate; an active mandate's scan."""
+    revoked = build_mandate(revoked_at=timezone.now() - timedelta(minutes=5))
+    due = _scan(revoked, version=1)
+    _scan(revoked, version=2)
+    return due, _scan(build_mandate())
 
 
 def make_mandates_expired():

@@ -2,6 +2,7 @@
 scans, access and purge."""
 
 import datetime as dt
+import hashlib
 import io
 import json
 
@@ -16,14 +17,14 @@ from pypdf import PdfReader
 from relais.mandates import services
 from relais.mandates.documents import qr_payload
 from relais.mandates.enums import Status
-from relais.mandates.models import Mandate, MandateAction
+from relais.mandates.models import Mandate, MandateAction, MandateScan
 from relais.privacy.enums import JournalAction
 from relais.privacy.journal import journal_verify
 from relais.privacy.models import JournalEntry
 from relais.privacy.services import purge_run
 
 from ..beneficiaries.factories import BeneficiaryFactory
-from ..factories import AdvisorFactory
+from ..factories import AdvisorFactory, TOTPDeviceFactory
 from .factories import DEFAULTS, make_mandate
 
 pytestmark = pytest.mark.django_db
@@ -341,16 +342,18 @@ def test_the_beneficiary_page_links_to_mandates_and_rights(advisor_client):
 
 
 def test_the_signed_scan_is_checked_stored_privately_and_served_with_a_journal(
-    advisor_client, partner_client
+    advisor_client, advisor_user, partner_client
 ):
     mandate = make_mandate()
     upload = SimpleUploadedFile("Mandat Josette ARBOUSIER.pdf", PDF_BYTES, "application/pdf")
     advisor_client.post(reverse("mandates:scan_upload", args=[mandate.pk]), {"file": upload})
     mandate.refresh_from_db()
-    assert mandate.signed_scan.startswith("mandates/") and mandate.signed_scan.endswith(".pdf")
-    assert "ARBOUSIER" not in mandate.signed_scan
-    assert default_storage.exists(mandate.signed_scan)
-    assert mandate.signed_scan_type == "application/pdf"
+    scan = mandate.current_scan
+    assert scan.file.name.startswith("mandates/") and scan.file.name.endswith(".pdf")
+    assert "ARBOUSIER" not in scan.file.name
+    assert default_storage.exists(scan.file.name)
+    assert scan.content_type == "application/pdf"
+    assert (scan.version, scan.uploaded_by) == (1, advisor_user)
     response = advisor_client.get(reverse("mandates:scan", args=[mandate.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF_BYTES
@@ -370,7 +373,102 @@ def test_a_scan_that_is_not_a_pdf_or_an_image_is_refused(advisor_client, content
     upload = SimpleUploadedFile("mandat.pdf", content, "application/pdf")
     advisor_client.post(reverse("mandates:scan_upload", args=[mandate.pk]), {"file": upload})
     mandate.refresh_from_db()
-    assert mandate.signed_scan == ""
+    assert mandate.current_scan is None and not MandateScan.objects.exists()
+
+
+def _upload(client, mandate, content: bytes):
+    upload = SimpleUploadedFile("mandat.pdf", content, "application/pdf")
+    return client.post(reverse("mandates:scan_upload", args=[mandate.pk]), {"file": upload})
+
+
+def _served(response) -> bytes:
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content)
+
+
+def test_another_adviser_cannot_replace_the_scan_of_a_mandate_bound_to_its_signatory(
+    client_for, advisor_client, advisor
+):
+    """Issue 12: any adviser could replace (and so delete) the signatory's scan."""
+    mandate = make_mandate(advisor=advisor, binds="advisor")
+    assert _upload(advisor_client, mandate, PDF_BYTES + b"signed").status_code == 302
+    original = MandateScan.objects.get()
+    colleague = AdvisorFactory()
+    TOTPDeviceFactory(user=colleague.user)
+    colleague_client = client_for(colleague.user)
+
+    response = _upload(colleague_client, mandate, PDF_BYTES + b"forged")
+
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.mandate_attach_scan(
+            mandate=mandate,
+            user=colleague.user,
+            uploaded=SimpleUploadedFile("x.pdf", PDF_BYTES + b"forged"),
+        )
+    mandate.refresh_from_db()
+    assert mandate.current_scan == original
+    assert list(MandateScan.objects.all()) == [original]
+    assert default_storage.open(original.file.name).read() == PDF_BYTES + b"signed"
+    html = colleague_client.get(mandate.get_absolute_url()).content.decode()
+    assert f'action="{reverse("mandates:scan_upload", args=[mandate.pk])}"' not in html
+    assert "lui seul peut en déposer le mandat signé" in html
+    # The colleague still sees the signed mandate itself, like the rest of the mandate.
+    assert _served(colleague_client.get(reverse("mandates:scan", args=[mandate.pk]))).endswith(
+        b"signed"
+    )
+
+
+def test_on_a_team_mandate_any_adviser_may_replace_the_scan(client_for, advisor):
+    mandate = make_mandate(advisor=advisor)  # binds the team
+    colleague = AdvisorFactory()
+    TOTPDeviceFactory(user=colleague.user)
+    _upload(client_for(advisor.user), mandate, PDF_BYTES + b"v1")
+    assert _upload(client_for(colleague.user), mandate, PDF_BYTES + b"v2").status_code == 302
+    mandate.refresh_from_db()
+    assert (mandate.current_scan.version, mandate.current_scan.uploaded_by) == (2, colleague.user)
+
+
+def test_replacing_a_scan_keeps_every_version_and_serves_the_old_ones_to_the_entitled(
+    client_for, advisor_client, advisor
+):
+    mandate = make_mandate(advisor=advisor, binds="advisor")
+    _upload(advisor_client, mandate, PDF_BYTES + b"v1")
+    response = _upload(advisor_client, mandate, PDF_BYTES + b"v2")
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages[-1] == "Le mandat signé est remplacé ; la version précédente reste conservée."
+
+    mandate.refresh_from_db()
+    first, second = MandateScan.objects.order_by("version")
+    assert mandate.current_scan == second and second.version == 2
+    assert default_storage.exists(first.file.name) and first.file.name != second.file.name
+    assert first.sha256 == hashlib.sha256(PDF_BYTES + b"v1").hexdigest()
+    events = JournalEntry.objects.filter(details__event="scan_uploaded").order_by("sequence")
+    assert [(e.details["version"], e.details["replaces"]) for e in events] == [(1, None), (2, 1)]
+
+    current = reverse("mandates:scan", args=[mandate.pk])
+    old = reverse("mandates:scan_version", args=[mandate.pk, 1])
+    assert _served(advisor_client.get(current)).endswith(b"v2")
+    assert _served(advisor_client.get(old)).endswith(b"v1")
+    assert old in advisor_client.get(mandate.get_absolute_url()).content.decode()
+    assert JournalEntry.objects.filter(
+        action=JournalAction.PERSONAL_DATA_EXPORT, details__what="mandat signé numérisé (version 1)"
+    ).exists()
+    # Another adviser sees the current version only (the mandate is bound to its signatory).
+    colleague = AdvisorFactory()
+    TOTPDeviceFactory(user=colleague.user)
+    colleague_client = client_for(colleague.user)
+    assert _served(colleague_client.get(current)).endswith(b"v2")
+    assert colleague_client.get(old).status_code == 403
+    assert _served(
+        colleague_client.get(reverse("mandates:scan_version", args=[mandate.pk, 2]))
+    ).endswith(b"v2")
+    assert old not in colleague_client.get(mandate.get_absolute_url()).content.decode()
+    assert (
+        advisor_client.get(reverse("mandates:scan_version", args=[mandate.pk, 3])).status_code
+        == 404
+    )
 
 
 def test_a_too_large_scan_is_refused(advisor_client, monkeypatch):
@@ -381,7 +479,7 @@ def test_a_too_large_scan_is_refused(advisor_client, monkeypatch):
     upload = SimpleUploadedFile("mandat.pdf", PDF_BYTES + b"0" * 200, "application/pdf")
     advisor_client.post(reverse("mandates:scan_upload", args=[mandate.pk]), {"file": upload})
     mandate.refresh_from_db()
-    assert mandate.signed_scan == ""
+    assert mandate.current_scan is None and not MandateScan.objects.exists()
 
 
 # --- Retention ------------------------------------------------------------------------------
@@ -392,21 +490,24 @@ def test_purge_destroys_revoked_and_completed_mandates_with_their_scans(
 ):
     revoked, completed, active = make_mandate(), make_mandate(), make_mandate()
     user = revoked.advisor.user
-    services.mandate_attach_scan(
-        mandate=revoked, user=user, uploaded=SimpleUploadedFile("a.pdf", PDF_BYTES)
-    )
+    names = [
+        services.mandate_attach_scan(
+            mandate=revoked, user=user, uploaded=SimpleUploadedFile("a.pdf", PDF_BYTES + version)
+        ).file.name
+        for version in (b"1", b"2")
+    ]
     services.mandate_record_action(mandate=revoked, user=user, kind="form", family="social_health")
-    name = revoked.signed_scan
     services.mandate_revoke(mandate=revoked, user=user)
     services.mandate_complete(mandate=completed, user=completed.advisor.user)
     with django_capture_on_commit_callbacks(execute=True):
         report = purge_run()
     assert not report.errors
     assert list(Mandate.objects.all()) == [active]
-    assert not MandateAction.objects.exists()
-    assert not default_storage.exists(name)
+    assert not MandateAction.objects.exists() and not MandateScan.objects.exists()
+    assert not any(default_storage.exists(name) for name in names)  # every version
     counts = {r.rule.category: r.count for r in report.results}
     assert counts["mandates_closed"] == 2 and counts["mandate_actions"] == 1
+    assert counts["mandate_scans"] == 2
     assert journal_verify().ok
 
 

@@ -60,7 +60,7 @@ def test_partner_staff_edit_their_own_place(partner_client, partner_staff, place
     assert response.status_code == 302
     assert response["Location"] == place.get_absolute_url()
     place.refresh_from_db()
-    assert place.phone == "04 68 96 00 00" and place.opening_hours == "Tu-Sa 09:00-12:00"
+    assert place.phone == "+33468960000" and place.opening_hours == "Tu-Sa 09:00-12:00"
     assert not place.has_photocopier
     change = PlaceChange.objects.get(place=place)
     assert change.user == partner_staff
@@ -163,3 +163,35 @@ def test_history_lists_the_latest_twenty_changes(coordinator_client, coordinator
     )
     text = page_text(coordinator_client.get(place.get_absolute_url()))
     assert text.count("Téléphone : — →") == 20
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("phone", "NaN", "numéro de téléphone n'est pas valide"),
+        ("phone", "1e309", "numéro de téléphone n'est pas valide"),
+        ("phone", "-1", "numéro de téléphone n'est pas valide"),
+        ("postal_code", "٦٦٥٠٠", "Le code postal doit comporter 5 chiffres"),
+        ("opening_hours", "Mo %00 %s", "Horaires invalides"),
+    ],
+)
+def test_hostile_values_are_form_errors_and_nothing_is_stored(
+    coordinator_client, place, field, value, message
+):
+    """Issue 12: "NaN" was stored as a phone number and « ٦٦٥٠٠ » as a postal code (both
+    published in the open data); a "%" in the opening hours broke the error message (500)."""
+    response = coordinator_client.post(_edit_url(place), _form_data(place, **{field: value}))
+    assert response.status_code == 200
+    assert message in page_text(response)
+    place.refresh_from_db()
+    assert getattr(place, field) != value
+    assert not PlaceChange.objects.exists()
+
+
+def test_a_phone_number_is_stored_in_e164_and_shown_the_french_way(coordinator_client, place):
+    response = coordinator_client.post(_edit_url(place), _form_data(place, phone="04.68.96.00.00"))
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.phone == "+33468960000"
+    html = coordinator_client.get(place.get_absolute_url()).content.decode()
+    assert '<a href="tel:+33468960000">04 68 96 00 00</a>' in html

@@ -30,12 +30,12 @@ def test_update_records_who_when_and_what(place, partner_staff):
         data={"phone": "04 68 05 00 00", "opening_hours": "Mo-Fr 09:00-12:00", "has_phone": False},
     )
     place.refresh_from_db()
-    assert place.phone == "04 68 05 00 00" and not place.has_phone
+    assert place.phone == "+33468050000" and not place.has_phone  # E.164, shown the French way
     change = PlaceChange.objects.get(place=place)
     assert change.user == partner_staff
     assert before <= change.changed_at <= timezone.now()
     assert change.changes == [
-        {"field": "phone", "label": "téléphone", "old": None, "new": "04 68 05 00 00"},
+        {"field": "phone", "label": "téléphone", "old": None, "new": "+33468050000"},
         {
             "field": "opening_hours",
             "label": "horaires d'ouverture",

@@ -262,3 +262,30 @@ def test_slot_is_linked_to_the_commitment_it_fulfils(agreement, seed_places, adv
 def test_a_slot_needs_an_adviser(agreement, seed_places, make_slot):
     with pytest.raises(ValidationError, match="au moins un conseiller"):
         make_slot(seed_places["Prades"], [])
+
+
+def test_a_double_submit_on_one_date_keeps_the_first_change(
+    agreement, seed_places, advisor_at, make_slot, monkeypatch
+):
+    """Issue 12: two cancellations (or a cancellation and a replacement) of one date at the same
+    instant broke « one exception per date » (IntegrityError, 500). Replayed in one connection:
+    the other request's change appears between this one's validation and its insert."""
+    from relais.planning.models import OccurrenceException
+
+    usual, stand_in = advisor_at("Prades"), advisor_at("Catllar")
+    slot = make_slot(seed_places["Prades"], [usual], weekday=2, start="09:30", end="12:30")
+    day = date(2026, 4, 15)
+    real_full_clean = OccurrenceException.full_clean
+    racing = []
+
+    def full_clean_then_lose_the_race(self, *args, **kwargs):
+        real_full_clean(self, *args, **kwargs)
+        if self.pk is None and not racing:
+            racing.append("first request running")
+            racing[0] = services.occurrence_cancel(slot=slot, day=day, reason="Réunion")
+
+    monkeypatch.setattr(OccurrenceException, "full_clean", full_clean_then_lose_the_race)
+    kept = services.occurrence_replace(slot=slot, day=day, advisors=[stand_in])
+    assert kept == racing[0] and kept.reason == "Réunion"
+    assert OccurrenceException.objects.filter(slot=slot, date=day).count() == 1
+    assert not kept.replacement_advisors.exists()

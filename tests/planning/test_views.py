@@ -346,3 +346,30 @@ def test_navigation_entries(coordinator_client, advisor_client, partner_client):
     assert 'href="/planning/"' in coordinator_client.get("/").content.decode()
     assert 'href="/planning/ma-semaine/"' in advisor_client.get("/").content.decode()
     assert 'href="/planning/fermetures/"' in partner_client.get("/").content.decode()
+
+
+def test_a_closure_longer_than_a_year_must_be_confirmed(coordinator_client, seed_places):
+    """Issue 12: a closure to the year 9999 (or 2072 for 2027) silenced a place for ever."""
+    url = reverse("planning:closure_create")
+    data = {
+        "place": seed_places["Prades"].pk,
+        "start_date": "2027-01-04",
+        "end_date": "2028-01-10",  # a year and a week: 2028 for 2027?
+        "reason": "Travaux",
+    }
+    assert coordinator_client.post(url, {**data, "end_date": "2028-01-04"}).status_code == 302
+    Closure.objects.all().delete()  # a year exactly needs no confirmation
+    response = coordinator_client.post(url, data)
+    assert response.status_code == 200
+    assert "Cette fermeture dure plus d'un an" in page_text(response)
+    response = coordinator_client.post(url, {**data, "end_date": "9999-12-31"})
+    assert "entre le 01/01/1990 et le 31/12/2100" in page_text(response)
+    assert not Closure.objects.exists()
+    response = coordinator_client.post(url, {**data, "long_closure_confirmed": "on"})
+    assert response.status_code == 302
+    closure = Closure.objects.get()
+    edit = reverse("planning:closure_edit", args=[closure.pk])
+    response = coordinator_client.post(edit, {**data, "end_date": "2029-01-04"})
+    assert "Cette fermeture dure plus d'un an" in page_text(response)
+    closure.refresh_from_db()
+    assert closure.end_date == date(2028, 1, 10)

@@ -43,7 +43,7 @@ CANARY = "CANARI"
 CANARY_IP = "192.0.2.77"
 CANARY_DATE = dt.date(1903, 3, 3)
 CANARY_NUMBER = 1903
-TEXT_FIELDS = (models.CharField, models.TextField)
+TEXT_FIELDS = (models.CharField, models.TextField, models.FileField)  # a file: its name
 
 
 def canary_for(model_field, tag: str):

@@ -23,7 +23,7 @@ from relais.privacy.models import JournalEntry, RightsRequest
 
 from ..activities.factories import record_individual
 from ..beneficiaries.factories import BeneficiaryFactory
-from ..factories import AdvisorFactory, PlaceFactory, UserFactory
+from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory, UserFactory
 from ..mandates.factories import make_mandate
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,7 @@ def _person_with_everything():
 
 def test_the_export_holds_everything_about_the_person_and_nobody_else():
     beneficiary, mandate = _person_with_everything()
-    data = rights.beneficiary_export(beneficiary)
+    data = rights.beneficiary_export(beneficiary, viewer=mandate.advisor.user)  # notes' author
     text = rights.export_json(data).decode()
     assert data["personne"]["prénom"] == "Odette"
     assert data["personne"]["téléphone"] == "+33611223344" or "0611223344" in text
@@ -170,6 +170,38 @@ def test_exports_are_journaled_and_served_as_json_and_pdf(advisor_client):
         "export des droits (json)",
         "export des droits (pdf)",
     ]
+
+
+def _pdf_text(content: bytes) -> str:
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_an_export_carries_the_private_notes_of_whoever_exports_only(client_for):
+    """Issue 12: the export (JSON and PDF) carried another adviser's private note."""
+    author, colleague = AdvisorFactory(), AdvisorFactory()
+    beneficiary = BeneficiaryFactory()
+    place = PlaceFactory()
+    record_individual(author, place=place, beneficiary=beneficiary, private_notes="NoteDeAuteur")
+    record_individual(
+        colleague, place=place, beneficiary=beneficiary, private_notes="NoteDeCollegue"
+    )
+    exports = {}
+    for advisor in (author, colleague):
+        TOTPDeviceFactory(user=advisor.user)
+        client = client_for(advisor.user)
+        as_json = client.get(reverse("privacy:beneficiary_export_json", args=[beneficiary.pk]))
+        as_pdf = client.get(reverse("privacy:beneficiary_export_pdf", args=[beneficiary.pk]))
+        exports[advisor] = (as_json.content.decode(), _pdf_text(as_pdf.content))
+
+    for text in exports[colleague]:
+        assert "NoteDeCollegue" in text and "NoteDeAuteur" not in text
+    for text in exports[author]:
+        assert "NoteDeAuteur" in text and "NoteDeCollegue" not in text
+    notes = [
+        a["notes du conseiller"]
+        for a in rights.beneficiary_export(beneficiary, viewer=UserFactory())["accompagnements"]
+    ]
+    assert notes == ["", ""]  # not an adviser's own activity: no note at all
 
 
 # --- Erasure, opposition, rectification ----------------------------------------------------

@@ -182,3 +182,24 @@ def test_my_agenda_is_for_advisers(coordinator_client, client):
     assert coordinator_client.get(reverse("public:my_agenda")).status_code == 403
     response = client.get(reverse("public:my_agenda"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_a_double_click_on_create_link_gives_the_second_request_the_link_in_use(
+    client_for, advisor, monkeypatch
+):
+    """Issue 12: both requests revoked the old link, then both inserted an active one; the
+    second broke « one active link per adviser » (IntegrityError, 500). Replayed in one
+    connection: the first request's link appears after the second one's revocation."""
+    from relais.public import services
+
+    from ..factories import TOTPDeviceFactory
+
+    first = feed_token_issue(advisor=advisor)
+    monkeypatch.setattr(services, "feed_token_revoke", lambda *, advisor: 0)
+    TOTPDeviceFactory(user=advisor.user)
+    response = client_for(advisor.user).post(reverse("public:feed_token_create"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Un lien vient d'être créé par une autre demande au même moment" in html
+    assert "il ne sera plus affiché" not in html  # the other request showed the secret
+    assert list(FeedToken.objects.active()) == [first.feed_token]

@@ -132,7 +132,8 @@ PARTY_DELIBERATION = (
     r"^(?:d[ue] |de l'|de la )?(?P<body>.*?)\s*n\s*°\s*(?P<number>[0-9a-z][0-9a-z/_-]*)?[.\s]*"
     rf"(?:du|en date du)?\s*(?P<date>{DATE})?"
 )
-POSTAL_ADDRESS = r"^(?P<street>.*?),?\s*(?P<postal_code>\d{5})\s+(?P<city>[^,]+?)\s*$"
+# [0-9], not \d: « ٦٦٥٠٠ » would be read as a postal code (issue 12).
+POSTAL_ADDRESS = r"^(?P<street>.*?),?\s*(?P<postal_code>[0-9]{5})\s+(?P<city>[^,]+?)\s*$"
 DURATION = rf"duree (?:initiale )?(?:de |d')\s*(?P<count>{_NUMBER})\s+(?P<unit>ans?|annees?|mois)\b"
 TACIT_RENEWAL = r"reconduite? tacitement|reconduction tacite|renouvel\w+ tacitement"
 NO_RENEWAL = (

@@ -6,6 +6,13 @@ from pathlib import PurePath
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from relais.core.spreadsheets import (
+    MAX_COLUMNS,
+    SpreadsheetTooLarge,
+    SpreadsheetUnreadable,
+    check_upload,
+)
+
 from .parser import parse_text
 from .results import ImportResult
 from .rows import build_row, column_of
@@ -102,8 +109,26 @@ def parse_table_file(filename: str, content: bytes) -> ImportResult:
     """The Art. 1.2 table from a CSV (``,`` or ``;``), XLSX or ODS file (first sheet with one)."""
     extension = PurePath(filename).suffix.lower()
     result = ImportResult(source=extension.lstrip("."))
+    try:
+        # Before any parser: calamine builds a full grid, so one cell in XFD1048576 or an
+        # ODS row « repeated 100 000 times » would cost gigabytes and minutes.
+        check_upload(content, extension)
+    except SpreadsheetTooLarge as error:
+        result.errors.append(f"Fichier « {filename} » refusé : {error}")
+        return result
+    except SpreadsheetUnreadable as error:
+        result.errors.append(f"Fichier « {filename} » illisible : {error}")
+        return result
     if extension == ".csv":
-        rows_from_matrix(_csv_matrix(decode_text(content, result)), result)
+        matrix = _csv_matrix(decode_text(content, result))
+        widest = max((len(row) for row in matrix), default=0)
+        if widest > MAX_COLUMNS:  # header detection looks at every cell of every row
+            result.errors.append(
+                f"Fichier « {filename} » refusé : une ligne compte {widest} colonnes "
+                f"({MAX_COLUMNS} au plus)."
+            )
+            return result
+        rows_from_matrix(matrix, result)
         return result
     try:
         sheets = _sheets(content)

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from relais.core.services import communes_import
@@ -27,7 +28,10 @@ class Command(BaseCommand):
             raise CommandError(f"Fichier introuvable : {file}") from None
         except UnicodeDecodeError:
             raise CommandError(f"{file} n'est pas encodé en UTF-8.") from None
-        report = communes_import(text=text, department_code=department)
+        try:
+            report = communes_import(text=text, department_code=department)
+        except ValidationError as error:  # the département code given (a row's are checked)
+            raise CommandError(" ".join(error.messages)) from None
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(error)
