@@ -118,7 +118,7 @@ def test_a_stolen_password_never_reaches_enrolment_and_a_new_phone_needs_the_pas
     totp = TOTP(b32decode(secret), 30, 0, 6, 0)
     page.get_by_label("Code à 6 chiffres").fill(f"{totp.token():06d}")
     page.get_by_label("Mot de passe actuel").fill("pas-le-bon")
-    page.get_by_role("button", name="Activer").click()
+    page.get_by_role("button", name="Remplacer l'application").click()
     expect(page.get_by_text("Mot de passe incorrect : rien n'a été changé.")).to_be_visible()
     assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
@@ -126,7 +126,7 @@ def test_a_stolen_password_never_reaches_enrolment_and_a_new_phone_needs_the_pas
     TOTPDevice.objects.filter(user=user).update(throttling_failure_timestamp=None)
     page.get_by_label("Code à 6 chiffres").fill(f"{totp.token():06d}")
     page.get_by_label("Mot de passe actuel").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Activer").click()
+    page.get_by_role("button", name="Remplacer l'application").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vos codes de secours")
     new = TOTPDevice.objects.get(user=user)
     assert new.confirmed and b32decode(secret) == new.bin_key
