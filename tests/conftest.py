@@ -118,6 +118,12 @@ def advisor_user(db):
 
 
 @pytest.fixture
+def advisor(advisor_user):
+    """The adviser behind ``advisor_user`` (enrolled in 2FA), for services that take one."""
+    return advisor_user.advisor
+
+
+@pytest.fixture
 def partner_staff(partner):
     return _persona(Role.PARTNER_STAFF, organisation=partner)[0]
 

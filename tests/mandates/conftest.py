@@ -1,6 +1,0 @@
-import pytest
-
-
-@pytest.fixture
-def advisor(advisor_user):
-    return advisor_user.advisor
