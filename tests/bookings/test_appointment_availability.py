@@ -136,6 +136,8 @@ def test_public_holidays_have_no_availability():
     kind = appointment_type()
     # The first public holiday on a working day at least a week ahead: one exists whatever
     # today is (Christmas alone falls on a weekend some years).
+    # The suite's clock (tests/conftest.py): whatever TEST_NOW is, the holiday is searched from
+    # it, so the test holds at every date (make test-dates runs it at four).
     today = timezone.localdate()
     holiday = min(
         day

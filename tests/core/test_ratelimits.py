@@ -181,6 +181,7 @@ def test_the_database_cache_counts_and_keeps_the_window():
             expires = datetime.fromisoformat(expires)
         if timezone.is_naive(expires):
             expires = expires.replace(tzinfo=UTC)
+        # Both sides read the suite's fixed clock (tests/conftest.py): a difference, any date.
         assert expires - timezone.now() > timedelta(minutes=55)
         with pytest.raises(ValueError):
             cache.incr("absent")

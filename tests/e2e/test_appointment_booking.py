@@ -80,7 +80,8 @@ def test_a_resident_books_an_appointment_gets_the_email_and_cancels_by_the_link(
     assert_accessible("confirmation du rendez-vous")
     appointment = Appointment.objects.get()
     assert timezone.localtime(appointment.starts_at).hour == 14
-    # The first Tuesday offered, whatever today is (two days ahead on a Sunday evening).
+    # The first Tuesday offered, whatever today is (two days ahead on a Sunday evening): the
+    # bounds read the suite's fixed clock (tests/conftest.py), the same one the server used.
     assert appointment.occurrence_date.weekday() == 1
     assert (
         timezone.localdate()

@@ -40,6 +40,7 @@ def test_coordinator_convenes_the_committee(page, live_server, assert_accessible
     page.get_by_role("button", name="Valider").click()
     expect(page).to_have_url(live_server.url + "/")
 
+    # A month after the suite's fixed clock (tests/conftest.py), which the server reads too.
     day = timezone.localdate() + timedelta(days=30)
     page.goto(live_server.url + "/comite/reunions/nouvelle/")
     page.get_by_label(re.compile(r"^Date")).fill(day.isoformat())
