@@ -65,8 +65,15 @@ class SignatoryForm(forms.Form):
     name = forms.CharField(label="Nom", max_length=150)
 
 
+class PlausibleDateField(forms.DateField):
+    """A date of the agreement's life, typed in a date picker, within the plausible years."""
+
+    widget = DateInput
+    default_validators = [validate_plausible_date]
+
+
 class DateForm(forms.Form):
-    on = forms.DateField(label="Date", widget=DateInput(), validators=[validate_plausible_date])
+    on = PlausibleDateField(label="Date")
 
 
 class OppositionForm(DateForm):
@@ -78,40 +85,18 @@ class TerminationForm(forms.Form):
         label="Motif", choices=TerminationKind.choices, widget=forms.RadioSelect
     )
     initiated_by = forms.ChoiceField(label="À l'initiative de", choices=PartyRole.choices)
-    notice_sent_on = forms.DateField(
-        label="Mise en demeure envoyée le (faute)",
-        required=False,
-        widget=DateInput(),
-        validators=[validate_plausible_date],
+    notice_sent_on = PlausibleDateField(label="Mise en demeure envoyée le (faute)", required=False)
+    notice_received_on = PlausibleDateField(
+        label="Mise en demeure reçue le (faute)", required=False
     )
-    notice_received_on = forms.DateField(
-        label="Mise en demeure reçue le (faute)",
-        required=False,
-        widget=DateInput(),
-        validators=[validate_plausible_date],
-    )
-    notified_on = forms.DateField(
-        label="Notification reçue le (force majeure)",
-        required=False,
-        widget=DateInput(),
-        validators=[validate_plausible_date],
-    )
-    dissolved_on = forms.DateField(
-        label="Date de dissolution",
-        required=False,
-        widget=DateInput(),
-        validators=[validate_plausible_date],
-    )
+    notified_on = PlausibleDateField(label="Notification reçue le (force majeure)", required=False)
+    dissolved_on = PlausibleDateField(label="Date de dissolution", required=False)
 
 
 class AmendmentForm(forms.Form):
     subject = forms.CharField(label="Objet de l'avenant", max_length=300)
-    dated_on = forms.DateField(
-        label="Daté du", widget=DateInput(), validators=[validate_plausible_date]
-    )
-    effective_from = forms.DateField(
-        label="Prend effet le", widget=DateInput(), validators=[validate_plausible_date]
-    )
+    dated_on = PlausibleDateField(label="Daté du")
+    effective_from = PlausibleDateField(label="Prend effet le")
 
 
 class AmendmentLineForm(CommitmentForm):
