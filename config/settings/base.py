@@ -297,6 +297,9 @@ if RELAIS_APPOINTMENT_GRID_MINUTES < 1:
 RELAIS_APPOINTMENT_REMINDER_HOURS = env.int(
     "RELAIS_APPOINTMENT_REMINDER_HOURS", default=RELAIS_REMINDER_HOURS
 )
+# Days after a mandate's signature during which actions may be recorded (with a warning) while
+# its signed copy is not uploaded; past them, actions are refused until it is.
+RELAIS_MANDATE_SCAN_GRACE_DAYS = env.int("RELAIS_MANDATE_SCAN_GRACE_DAYS", default=7)
 # The data protection officer's contact, printed in the record of processing (GDPR art. 30).
 RELAIS_DPO_CONTACT = env.str("RELAIS_DPO_CONTACT", default="")
 # The planner's travel times: a CSV file from_commune,to_commune,minutes; empty = estimates.

@@ -38,8 +38,27 @@ def _render(template: str, context: dict) -> bytes:
     return document.write_pdf(stylesheets=[stylesheet])
 
 
+BORN = {"female": "née", "male": "né"}
+
+
+def page_reference(mandate: Mandate) -> str:
+    """The line every page carries: which mandate, and the hash of its signed content."""
+    return f"Mandat n° {mandate.pk} — empreinte SHA-256 :\\A {mandate.integrity_hash}"
+
+
+def revoked_mark(mandate: Mandate) -> str:
+    if not mandate.revoked_at:
+        return ""
+    at = timezone.localtime(mandate.revoked_at)
+    return f"MANDAT RÉVOQUÉ — révoqué le {at:%d/%m/%Y à %H:%M}, sans effet depuis"
+
+
 def _context(mandate: Mandate) -> dict:
     return {
+        "born": BORN.get(mandate.beneficiary.gender, "né(e)"),
+        "page_reference": page_reference(mandate),
+        "revoked_mark": revoked_mark(mandate),
+        "revoked_by_name": mandate.revoked_by.get_full_name() if mandate.revoked_by else "",
         "mandate": mandate,
         "beneficiary": mandate.beneficiary,
         "advisor_name": mandate.advisor.user.get_full_name(),

@@ -85,7 +85,7 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "—")]
         choices += [
-            (f"family:{code}", mandate.get_family_label(code)) for code in mandate.scope_families
+            (f"family:{code}", mandate.get_family_label(code)) for code in mandate.active_families
         ]
         choices += [(f"named:{index}", name) for index, name in enumerate(mandate.named_procedures)]
         if mandate.covers_data_requests:
@@ -110,6 +110,16 @@ class RevocationForm(forms.Form):
         max_length=200,
         help_text="Le retrait n'a pas à être justifié. N'indiquez ni nom ni information de santé.",
     )
+
+
+class FamilyRevocationForm(forms.Form):
+    family = forms.ChoiceField(label="Famille de démarches retirée")
+
+    def __init__(self, *args, mandate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family"].choices = [
+            (code, mandate.get_family_label(code)) for code in mandate.active_families
+        ]
 
 
 class ScanForm(forms.Form):

@@ -101,6 +101,23 @@ class Mandate(TimeStampedModel):
     completed_at = models.DateTimeField("démarche aboutie le", null=True, blank=True)
     revoked_at = models.DateTimeField("retiré le", null=True, blank=True)
     revocation_reason = models.CharField("motif du retrait", max_length=200, blank=True)
+    # Who recorded the revocation, printed on the receipt (the journal keeps it too).
+    revoked_by = entered_by("retrait enregistré par")
+    # Families withdrawn one by one (family code → ISO date and time): the signed scope never
+    # changes (the hash covers it), so what is withdrawn is recorded beside it.
+    revoked_families = models.JSONField(
+        "familles de démarches retirées", default=dict, blank=True, editable=False
+    )
+    # A renewal is a new mandate, signed again on site, with the scope of the one it renews.
+    renews = models.ForeignKey(
+        "self",
+        verbose_name="renouvelle le mandat",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="renewals",
+    )
     integrity_hash = models.CharField("empreinte SHA-256", max_length=64, editable=False)
     # The latest version of the signed scan; the earlier ones stay in ``scans``.
     current_scan = models.OneToOneField(
@@ -159,6 +176,46 @@ class Mandate(TimeStampedModel):
     def family_labels(self) -> list[str]:
         labels = dict(ProcedureFamily.choices)
         return [labels.get(code, code) for code in self.scope_families]
+
+    @property
+    def active_families(self) -> list[str]:
+        """The families still covered: the signed scope minus those withdrawn since."""
+        return [code for code in self.scope_families if code not in self.revoked_families]
+
+    @property
+    def withdrawn_families(self) -> list[dict]:
+        """Families withdrawn one by one, with their label and when (for pages and PDFs)."""
+        from django.utils.dateparse import parse_datetime
+
+        return [
+            {
+                "code": code,
+                "label": self.get_family_label(code),
+                "at": parse_datetime(self.revoked_families[code]),
+            }
+            for code in self.scope_families
+            if code in self.revoked_families
+        ]
+
+    @property
+    def covered_procedures(self) -> list[str]:
+        """Everything the mandate covers, in words: families, named procedures, data requests."""
+        covered = [self.get_family_label(code) for code in self.scope_families]
+        covered += list(self.named_procedures)
+        if self.covers_data_requests:
+            covered.append("Demandes de communication de données personnelles")
+        return covered
+
+    @property
+    def scan_missing(self) -> bool:
+        return self.current_scan_id is None
+
+    @property
+    def scan_deadline(self):
+        """Past this moment, no action is recorded until the signed mandate is uploaded."""
+        from datetime import timedelta
+
+        return self.signed_at + timedelta(days=settings.RELAIS_MANDATE_SCAN_GRACE_DAYS)
 
     @staticmethod
     def get_family_label(code: str) -> str:

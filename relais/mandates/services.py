@@ -5,6 +5,7 @@ Every write leaves an entry in the journal (``relais.privacy.journal``): action
 and the time; never a name nor free text (the journal outlives the mandate).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -45,11 +46,15 @@ def _require_active(mandate: Mandate) -> None:
         raise ValidationError(f"Ce mandat n'est plus actif ({mandate.status.label.lower()}).")
 
 
-def mandate_create(*, beneficiary, advisor, user, data: dict, now=None) -> Mandate:
+def mandate_create(
+    *, beneficiary, advisor, user, data: dict, now=None, renews: Mandate | None = None
+) -> Mandate:
     """Record a mandate signed on site now: identity checked by ``user``, text version current.
 
     ``advisor`` signs as mandataire; ``user`` is the account entering it (usually the same
     person). Refused for a beneficiary who objected to the processing of their data.
+    ``renews`` is the mandate this one renews (same person): a renewal is signed again, like
+    any mandate, and the earlier one keeps its own term.
     """
     from relais.privacy.rights import is_objecting
 
@@ -61,9 +66,14 @@ def mandate_create(*, beneficiary, advisor, user, data: dict, now=None) -> Manda
     unknown = set(data) - set(MANDATE_FIELDS)
     if unknown:
         raise ValueError(f"Unknown mandate fields: {sorted(unknown)}")
+    if renews is not None and renews.beneficiary_id != beneficiary.pk:
+        raise ValidationError("Un mandat ne renouvelle qu'un mandat de la même personne.")
+    if renews is not None and renews.revoked_at:
+        raise ValidationError("Un mandat retiré ne se renouvelle pas : la personne l'a retiré.")
     mandate = Mandate(
         beneficiary=beneficiary,
         advisor=advisor,
+        renews=renews,
         identity_verified_by=user,
         identity_verified_at=now,
         information_text_version=CURRENT_VERSION,
@@ -88,16 +98,54 @@ def mandate_create(*, beneficiary, advisor, user, data: dict, now=None) -> Manda
             data_requests=mandate.covers_data_requests,
             duration=mandate.duration,
             text_version=mandate.information_text_version,
+            renews=renews.pk if renews else None,
         )
     return mandate
 
 
+def mandate_renewal_data(mandate: Mandate) -> dict:
+    """The scope of ``mandate`` as the initial data of its renewal's form."""
+    return {
+        "mode": mandate.mode,
+        "binds": mandate.binds,
+        "scope_families": mandate.active_families,
+        "named_procedures": "\n".join(mandate.named_procedures),
+        "covers_data_requests": mandate.covers_data_requests,
+        "duration": mandate.duration,
+    }
+
+
+def scan_warning(mandate: Mandate, now=None) -> str:
+    """The warning shown while the signed copy is missing ("" once it is uploaded)."""
+    if not mandate.scan_missing:
+        return ""
+    deadline = timezone.localtime(mandate.scan_deadline)
+    if (now or timezone.now()) >= mandate.scan_deadline:
+        return (
+            "Le mandat signé n'est pas déposé : aucune action ne peut plus être inscrite avant "
+            "son dépôt."
+        )
+    return (
+        f"Le mandat signé n'est pas encore déposé : déposez-le avant le "
+        f"{deadline:%d/%m/%Y à %H:%M}, sans quoi plus aucune action ne pourra être inscrite."
+    )
+
+
 def mandate_record_action(
-    *, mandate: Mandate, user, kind: str, family: str = "", procedure: str = ""
+    *, mandate: Mandate, user, kind: str, family: str = "", procedure: str = "", now=None
 ) -> MandateAction:
     if not perms.can_act_under(user, mandate):
         raise PermissionDenied("Ce mandat a été donné au seul conseiller signataire.")
     _require_active(mandate)
+    # Without the signed copy nothing proves the scope: a grace period to upload it, then no.
+    if mandate.scan_missing and (now or timezone.now()) >= mandate.scan_deadline:
+        raise ValidationError(
+            "Le mandat signé n'a pas été déposé dans les "
+            f"{settings.RELAIS_MANDATE_SCAN_GRACE_DAYS} jours qui suivent la signature : "
+            "déposez-le avant d'inscrire une action."
+        )
+    if family and family in mandate.revoked_families:
+        raise ValidationError({"family": "La personne a retiré cette famille de démarches."})
     if family and family not in mandate.scope_families:
         raise ValidationError({"family": "Cette famille de démarches n'est pas couverte."})
     data_request = procedure == DATA_REQUEST_PROCEDURE and not family
@@ -117,6 +165,7 @@ def mandate_record_action(
         procedure=procedure or (mandate.get_family_label(family) if family else ""),
         kind=kind,
         advisor=user.advisor,
+        at=now or timezone.now(),
     )
     action.full_clean()
     with transaction.atomic():
@@ -152,9 +201,36 @@ def mandate_revoke(*, mandate: Mandate, user, reason: str = "", now=None) -> Man
         raise ValidationError("La démarche est déjà aboutie : le mandat a pris fin.")
     mandate.revoked_at = now or timezone.now()
     mandate.revocation_reason = reason.strip()[:200]
+    mandate.revoked_by = user if user is not None and user.is_authenticated else None
     with transaction.atomic():
-        mandate.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])
+        mandate.save(update_fields=["revoked_at", "revocation_reason", "revoked_by", "updated_at"])
         _journal(user, mandate, "revoked")
+    return mandate
+
+
+def mandate_revoke_family(*, mandate: Mandate, user, family: str, now=None) -> Mandate:
+    """The person withdraws one family of procedures and keeps the rest of the mandate.
+
+    Withdrawing the last thing the mandate still covers withdraws the mandate itself.
+    """
+    _require_active(mandate)
+    if family not in mandate.scope_families:
+        raise ValidationError({"family": "Cette famille de démarches n'est pas couverte."})
+    if family in mandate.revoked_families:
+        return mandate
+    now = now or timezone.now()
+    remaining = [code for code in mandate.active_families if code != family]
+    if not remaining and not mandate.named_procedures and not mandate.covers_data_requests:
+        return mandate_revoke(
+            mandate=mandate,
+            user=user,
+            reason=f"Retrait de la dernière famille couverte ({mandate.get_family_label(family)})",
+            now=now,
+        )
+    mandate.revoked_families = {**mandate.revoked_families, family: now.isoformat()}
+    with transaction.atomic():
+        mandate.save(update_fields=["revoked_families", "updated_at"])
+        _journal(user, mandate, "family_revoked", family=family)
     return mandate
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/actions/nouvelle/", views.mandate_action_create, name="action_create"),
     path("<int:pk>/aboutie/", views.mandate_complete_view, name="complete"),
     path("<int:pk>/retrait/", views.mandate_revoke_view, name="revoke"),
+    path("<int:pk>/retrait-famille/", views.mandate_revoke_family_view, name="revoke_family"),
     path("<int:pk>/recu-de-retrait.pdf", views.revocation_receipt, name="revocation_receipt"),
     path("<int:pk>/mandat-signe/", views.scan_upload, name="scan_upload"),
     path("<int:pk>/mandat-signe/fichier/", views.scan_download, name="scan"),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,9 +15,11 @@ from relais.privacy.journal import journal_personal_data_access
 
 from . import documents, perms, queries, services
 from .enums import Status
-from .forms import ActionForm, MandateForm, RevocationForm, ScanForm
+from .forms import ActionForm, FamilyRevocationForm, MandateForm, RevocationForm, ScanForm
 from .models import Mandate, MandateScan
 from .scans import scan_open
+
+PAGE_SIZE = 50
 
 
 def _require(allowed: bool) -> None:
@@ -59,11 +62,14 @@ def mandate_list(request):
     if beneficiary_pk := parse_id(request.GET.get("personne")):
         beneficiary = get_object_or_404(Beneficiary, pk=beneficiary_pk)
     mandates = queries.mandates_for_list(status=status, beneficiary=beneficiary)
+    # get_page: a page that is not a number is the first, one past the end the last.
+    page_obj = Paginator(mandates, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "mandates/mandate_list.html",
         {
-            "mandates": mandates,
+            "page_obj": page_obj,
+            "mandates": page_obj.object_list,
             "status": status,
             "statuses": Status.choices,
             "beneficiary": beneficiary,
@@ -82,7 +88,11 @@ def mandate_summary(request):
 def mandate_create(request, beneficiary_pk: int):
     _require(perms.can_create_mandate(request.user))
     beneficiary = get_object_or_404(Beneficiary, pk=beneficiary_pk)
-    form = MandateForm(request.POST or None)
+    renews = None
+    if renews_pk := parse_id(request.GET.get("renouvelle")):
+        renews = get_object_or_404(Mandate, pk=renews_pk, beneficiary=beneficiary)
+    initial = services.mandate_renewal_data(renews) if renews else None
+    form = MandateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             mandate = services.mandate_create(
@@ -90,6 +100,7 @@ def mandate_create(request, beneficiary_pk: int):
                 advisor=request.user.advisor,
                 user=request.user,
                 data=form.data_for_service(),
+                renews=renews,
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -99,7 +110,11 @@ def mandate_create(request, beneficiary_pk: int):
                 "Le mandat est enregistré : imprimez-le pour la signature des deux parties.",
             )
             return redirect(mandate)
-    return render(request, "mandates/mandate_form.html", {"form": form, "beneficiary": beneficiary})
+    return render(
+        request,
+        "mandates/mandate_form.html",
+        {"form": form, "beneficiary": beneficiary, "renews": renews},
+    )
 
 
 @login_required
@@ -117,6 +132,11 @@ def mandate_detail(request, pk: int):
             "can_act": perms.can_act_under(request.user, mandate) and mandate.is_active,
             "action_form": ActionForm(mandate=mandate),
             "can_upload_scan": perms.can_upload_scan(request.user, mandate) and mandate.is_active,
+            "scan_warning": services.scan_warning(mandate) if mandate.is_active else "",
+            "can_renew": perms.can_create_mandate(request.user) and not mandate.revoked_at,
+            "family_form": FamilyRevocationForm(mandate=mandate)
+            if mandate.is_active and perms.can_revoke(request.user, mandate)
+            else None,
             "scan_form": ScanForm(),
             "scan_versions": queries.earlier_scans(mandate) if can_see_versions else None,
         },
@@ -145,6 +165,8 @@ def mandate_action_create(request, pk: int):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "L'action est inscrite au journal.")
+            if warning := services.scan_warning(mandate):
+                messages.warning(request, warning)
     else:
         messages.error(request, "Choisissez la démarche et l'action.")
     return redirect(mandate)
@@ -184,6 +206,29 @@ def mandate_revoke_view(request, pk: int):
             )
             return redirect(mandate)
     return render(request, "mandates/mandate_revoke.html", {"mandate": mandate, "form": form})
+
+
+@login_required
+@require_POST
+def mandate_revoke_family_view(request, pk: int):
+    mandate = _get(request, pk)
+    _require(perms.can_revoke(request.user, mandate))
+    form = FamilyRevocationForm(request.POST, mandate=mandate)
+    if not form.is_valid():
+        messages.error(request, "Choisissez une famille de démarches que couvre encore le mandat.")
+        return redirect(mandate)
+    family = form.cleaned_data["family"]
+    try:
+        services.mandate_revoke_family(mandate=mandate, user=request.user, family=family)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"La famille « {mandate.get_family_label(family)} » est retirée du mandat, avec "
+            "effet immédiat ; le reste du mandat est inchangé.",
+        )
+    return redirect(mandate)
 
 
 @login_required

@@ -35,7 +35,6 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q
@@ -45,6 +44,7 @@ from django.utils import timezone
 
 from relais.accounts.enums import Role
 from relais.core.site import site_url
+from relais.messaging.outbox import outbox_email
 
 from .enums import JournalAction
 from .journal import journal_append
@@ -233,12 +233,6 @@ def rights_reminders_send(today: date | None = None) -> ReminderReport:
         if not recipients:
             report.skipped += 1
             continue
-        with transaction.atomic():
-            locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
-            if stage in locked.reminders_sent:
-                continue
-            locked.reminders_sent = [*locked.reminders_sent, stage]
-            locked.save(update_fields=["reminders_sent"])
         # No name in the message: the number, the right, the deadline and the link.
         body = render_to_string(
             "privacy/email/rights_reminder.txt",
@@ -248,12 +242,18 @@ def rights_reminders_send(today: date | None = None) -> ReminderReport:
                 "url": site_url(reverse("privacy:rights_detail", args=[request.pk])),
             },
         )
-        send_mail(
-            f"Relais — demande d'exercice des droits n° {request.pk} : échéance {labels[stage]}",
-            body,
-            None,
-            recipients,
+        subject = (
+            f"Relais — demande d'exercice des droits n° {request.pk} : échéance {labels[stage]}"
         )
+        with transaction.atomic():
+            locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
+            if stage in locked.reminders_sent:
+                continue
+            locked.reminders_sent = [*locked.reminders_sent, stage]
+            locked.save(update_fields=["reminders_sent"])
+            # Committed with the stage recorded: sent once, by the outbox, retried if refused.
+            for recipient in recipients:
+                outbox_email(to=recipient, subject=subject, body=body)
         journal_append(
             actor=None,
             action=JournalAction.RIGHTS_REQUEST,
@@ -379,6 +379,28 @@ def _generic_rows(beneficiary) -> list[dict]:
     return sections
 
 
+# The journal's ``mandate_action`` entries record every event of a mandate's life; only
+# ``action`` is an action done under it. The person reads what each one was.
+MANDATE_EVENTS = {
+    "signed": "Signature du mandat n° {id}",
+    "action": "Action sous mandat",
+    "completed": "Fin du mandat n° {id} (démarche aboutie)",
+    "revoked": "Retrait du mandat n° {id}",
+    "family_revoked": "Retrait d'une famille de démarches du mandat n° {id}",
+    "scan_uploaded": "Dépôt du mandat signé n° {id}",
+}
+
+
+def journal_operation_label(entry: dict) -> str:
+    """What a journal entry was, in words, from its stored action and details."""
+    details = entry.get("details") or {}
+    if entry["action"] == JournalAction.MANDATE_ACTION:
+        template = MANDATE_EVENTS.get(details.get("event"))
+        if template:
+            return template.format(id=entry.get("subject_id", ""))
+    return dict(JournalAction.choices).get(entry["action"], entry["action"])
+
+
 def beneficiary_export(beneficiary, *, viewer) -> dict:
     """Everything held about one person, in French labels, as JSON-ready data.
 
@@ -474,15 +496,14 @@ def beneficiary_export(beneficiary, *, viewer) -> dict:
             | Q(subject_type="mandates.mandate", subject_id__in=mandate_ids)
         )
         .order_by("sequence")
-        .values("timestamp", "actor_role", "action")
+        .values("timestamp", "actor_role", "action", "subject_type", "subject_id", "details")
     )
     roles = dict(Role.choices)
-    actions = dict(JournalAction.choices)
     journal = [
         {
             "date et heure": entry["timestamp"],
             "par": roles.get(entry["actor_role"], "traitement automatique"),
-            "opération": actions.get(entry["action"], entry["action"]),
+            "opération": journal_operation_label(entry),
         }
         for entry in accesses
     ]
