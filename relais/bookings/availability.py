@@ -6,7 +6,9 @@ leave already applied) is cut, per adviser present, into start times on a grid (
 ``RELAIS_APPOINTMENT_GRID_MINUTES``), keeping those that:
 
 * fit inside the occurrence with the type's duration;
-* do not overlap another appointment of that adviser (at any place);
+* leave the adviser free: nothing in ``relais.team.busy`` in the way (an appointment at any
+  place, a workshop they run, leave, a committee meeting, a permanence elsewhere or the drive
+  to and from it, a closure of the place);
 * leave the walk-in share free: at most ``(1 - RELAIS_APPOINTMENT_WALK_IN_SHARE)`` of the
   occurrence's minutes are booked per adviser (3 h with a share of 0.5: 90 min of appointments);
 * lie between now + ``RELAIS_APPOINTMENT_MIN_NOTICE_HOURS`` and now +
@@ -28,8 +30,10 @@ from django.utils import timezone
 from relais.core.params import parse_date
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.occurrences import Occurrence, occurrences_between
+from relais.team.busy import blocked_windows, busy_intervals
+from relais.team.enums import BusyKind
 
-from .appointments import Appointment, PlaceAppointmentSettings
+from .appointments import PlaceAppointmentSettings
 
 
 @dataclass(frozen=True)
@@ -144,8 +148,9 @@ def free_starts(
 ) -> list[datetime]:
     """Start times for one adviser in one occurrence ``start``–``end`` (pure function).
 
-    ``busy``: the adviser's appointments (any place) as (start, end); ``booked_minutes``: the
-    minutes already booked with them in this occurrence.
+    ``busy``: the times the adviser cannot take, as (start, end) pairs
+    (``relais.team.busy.blocked_windows``); ``booked_minutes``: the minutes already booked
+    with them in this occurrence.
     """
     budget = bookable_minutes(int((end - start).total_seconds() // 60), share)
     if booked_minutes + duration.total_seconds() / 60 > budget:
@@ -229,21 +234,24 @@ def openings(
     advisors = {a.pk: a for o in occurrences for a in o.advisors_present}
     if advisor_ids is not None:
         advisors = {pk: a for pk, a in advisors.items() if pk in set(advisor_ids)}
-    taken = Appointment.objects.holding().filter(
-        advisor_id__in=advisors,
-        starts_at__lt=max(o.end for o in occurrences),
-        ends_at__gt=min(o.start for o in occurrences),
-    )
-    if exclude_pk:
-        taken = taken.exclude(pk=exclude_pk)
-    busy = defaultdict(list)
+    # The one read model of the advisers' time: appointments anywhere, workshops they run,
+    # leave, committee meetings, permanences elsewhere (with the drive), closures.
+    busy_items = busy_intervals(list(advisors), first, last, places=[place], with_travel=False)
+    ignore = [("appointment", exclude_pk)] if exclude_pk else []
+    busy = {
+        pk: blocked_windows(busy_items, advisor_id=pk, place=place, ignore=ignore)
+        for pk in advisors
+    }
     booked = defaultdict(int)
-    for appointment in taken.only(
-        "advisor_id", "slot_id", "occurrence_date", "starts_at", "ends_at"
-    ):
-        busy[appointment.advisor_id].append((appointment.starts_at, appointment.ends_at))
-        occurrence_key = (appointment.advisor_id, appointment.slot_id, appointment.occurrence_date)
-        booked[occurrence_key] += appointment.duration_minutes
+    for item in busy_items:
+        if item.kind == BusyKind.APPOINTMENT and item.ref not in ignore:
+            appointment = item.obj
+            occurrence_key = (
+                appointment.advisor_id,
+                appointment.slot_id,
+                appointment.occurrence_date,
+            )
+            booked[occurrence_key] += appointment.duration_minutes
     duration = timedelta(minutes=appointment_type.duration_minutes)
     share, step = rules.walk_in_share, grid()
     result = []

@@ -1,11 +1,14 @@
 """Writes to appointments: book, cancel (by the link, by staff, after a schedule change), mark
 done or no-show, remind, and follow the schedule when it changes.
 
-Never two appointments of one adviser at the same time, under concurrency too: the booking
-locks the rows of the advisers who could take the time (``select_for_update``, in primary-key
-order so that two bookings never wait for each other crosswise), then computes the free times
-again — now seeing every booking committed before the lock was granted — and inserts. On
-SQLite, IMMEDIATE transactions serialise writers instead (config/settings/base.py). A unique
+Never two appointments of one adviser at the same time, nor one during their workshop, leave,
+committee meeting or permanence elsewhere (``relais.team.busy``, the one read model of an
+adviser's time), under concurrency too: the booking locks the rows of the advisers who could
+take the time (``select_for_update``, in primary-key order so that two bookings never wait for
+each other crosswise), then computes the free times again — now seeing every booking, and
+every workshop session scheduled (``relais.workshops.services`` takes the same locks),
+committed before the lock was granted — and inserts. On SQLite, IMMEDIATE transactions
+serialise writers instead (config/settings/base.py). A unique
 constraint on (adviser, start) of live appointments backs this up.
 
 A place's own rules (« Réglages des rendez-vous »: notice, horizon, walk-in share, online
@@ -37,6 +40,8 @@ from relais.core.site import calendar_attachment, calendar_uid, site_url
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.models import Closure
 from relais.planning.occurrences import occurrences_between
+from relais.team.busy import conflicts
+from relais.team.enums import BusyKind
 from relais.team.models import Advisor
 
 from . import availability, perms
@@ -48,6 +53,14 @@ from .models import Message
 from .services import clean_contact
 
 SLOT_TAKEN = "Ce créneau vient d'être pris, choisissez-en un autre."
+# Why a time is not free, for the resident, when it is not another appointment (no name).
+UNAVAILABLE = {
+    BusyKind.WORKSHOP: "le conseiller numérique anime un atelier à ce moment-là",
+    BusyKind.LEAVE: "le conseiller numérique est absent ce jour-là",
+    BusyKind.MEETING: "le conseiller numérique est en réunion à ce moment-là",
+    BusyKind.CLOSURE: "le lieu est exceptionnellement fermé",
+    BusyKind.PERMANENCE: "le conseiller numérique est attendu dans un autre lieu",
+}
 BOOKING_DISABLED = (
     "Ce lieu ne propose pas de rendez-vous en ligne pour le moment. Vous pouvez venir pendant "
     "une permanence, sans rendez-vous."
@@ -159,6 +172,34 @@ def _openings_at(place, appointment_type, starts_at: datetime, now, advisor_ids=
     ]
 
 
+def unavailable_error(place, appointment_type, starts_at: datetime) -> ValidationError:
+    """Why nobody can take ``starts_at`` at ``place`` (French, code ``taken``): another
+    appointment (« vient d'être pris »), else what the read model of the advisers' time
+    finds in the way (a workshop, leave, a meeting, a closure, a permanence elsewhere)."""
+    ends_at = starts_at + timedelta(minutes=appointment_type.duration_minutes)
+    day = timezone.localtime(starts_at).date()
+    present = {
+        advisor.pk: advisor
+        for occurrence in occurrences_between(day, day, places=[place])
+        if occurrence.status == OccurrenceStatus.PLANNED
+        and occurrence.start <= starts_at
+        and ends_at <= occurrence.end
+        for advisor in occurrence.advisors_present
+    }
+    kinds = []
+    for advisor in present.values():
+        kinds.extend(
+            c.kind for c in conflicts(advisor=advisor, start=starts_at, end=ends_at, place=place)
+        )
+    for kind in kinds:
+        if kind in UNAVAILABLE:
+            return ValidationError(
+                f"Ce créneau n'est pas disponible : {UNAVAILABLE[kind]}. Choisissez-en un autre.",
+                code="taken",
+            )
+    return ValidationError(SLOT_TAKEN, code="taken")
+
+
 def _days(days) -> str:
     return f"{days:g} jour{'s' if days > 1 else ''}"
 
@@ -219,7 +260,7 @@ def appointment_book(
     check_bookable(place=place, starts_at=starts_at, now=now)
     candidates = _openings_at(place, appointment_type, starts_at, now)
     if not candidates:
-        raise ValidationError(SLOT_TAKEN, code="taken")
+        raise unavailable_error(place, appointment_type, starts_at)
     try:
         with transaction.atomic():
             # Serialise with every other booking of these advisers (any place, any time).
@@ -232,7 +273,7 @@ def appointment_book(
             # Under the lock: what others booked meanwhile is visible now.
             fresh = _openings_at(place, appointment_type, starts_at, now, advisor_ids=locked)
             if not fresh:
-                raise ValidationError(SLOT_TAKEN, code="taken")
+                raise unavailable_error(place, appointment_type, starts_at)
             opening = fresh[0]
             appointment = Appointment(
                 appointment_type=appointment_type,

@@ -36,12 +36,12 @@ from .forms_appointments import (
 from .services_appointments import (
     MARKABLE,
     REFUSED_TIME_CODES,
-    SLOT_TAKEN,
     appointment_cancel,
     appointment_mark,
     check_bookable,
     next_options,
     place_appointment_settings_update,
+    unavailable_error,
 )
 from .services_appointments import appointment_book as book
 from .tokens import check_token
@@ -126,7 +126,7 @@ def appointment_form(request, place_slug: str):
                 for o in availability.openings(place, chosen, start=day, end=day)
             )
             if not available:
-                refusal = SLOT_TAKEN
+                refusal = " ".join(unavailable_error(place, chosen, starts_at).messages)
         taken = bool(refusal)
     return render(
         request,

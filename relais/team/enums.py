@@ -42,3 +42,15 @@ class LeaveKind(models.TextChoices):
 class HalfDay(models.TextChoices):
     MORNING = "am", "matin"
     AFTERNOON = "pm", "après-midi"
+
+
+class BusyKind(models.TextChoices):
+    """What takes an adviser's time (``relais.team.busy``)."""
+
+    PERMANENCE = "permanence", "Permanence"
+    WORKSHOP = "workshop", "Atelier"
+    APPOINTMENT = "appointment", "Rendez-vous"
+    LEAVE = "leave", "Absence"
+    CLOSURE = "closure", "Fermeture du lieu"
+    MEETING = "meeting", "Comité technique"
+    TRAVEL = "travel", "Trajet"

@@ -12,6 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from relais.team.busy import conflict_message, conflicts
+from relais.team.models import Advisor
+
 from .enums import SessionStatus, TopicStatus
 from .models import WorkshopSession, WorkshopTopic
 
@@ -111,6 +114,43 @@ def _build_session(
     )
 
 
+def _lock_advisors(advisors) -> list:
+    """Lock the advisers' rows, in primary-key order, like a booking does
+    (``relais.bookings.services_appointments``): a session and an appointment taking the same
+    adviser's time at once are serialised, and the second sees the first."""
+    ids = sorted({a.pk for a in advisors})
+    return list(Advisor.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+
+
+def check_advisors_free(session: WorkshopSession, advisors) -> None:
+    """Refuse (``ValidationError`` on ``advisors``, in French) when one of ``advisors`` is busy
+    during ``session`` (``relais.team.busy``: appointments, other workshops, leave, committee
+    meetings, permanences elsewhere and the drive, a closure of the place). A permanence at
+    the same place is no conflict: the workshop may be held during it. Call under the lock."""
+    if session.is_cancelled:
+        return
+    ignore = [("workshop", session.pk)] if session.pk else []
+    problems = []
+    for advisor in sorted(advisors, key=lambda a: a.pk):
+        found = conflicts(
+            advisor=advisor,
+            start=session.starts_at,
+            end=session.ends_at,
+            place=session.place,
+            ignore=ignore,
+        )
+        if found:
+            problems.append(conflict_message(advisor, found))
+    closed = conflicts(
+        advisor=None, start=session.starts_at, end=session.ends_at, place=session.place
+    )
+    if closed and not problems:
+        problems.append(f"Le lieu est fermé : {closed[0].describe()}.")
+    if problems:
+        problems.append("Choisissez un autre horaire, un autre lieu ou un autre conseiller.")
+        raise ValidationError({"advisors": problems})
+
+
 @transaction.atomic
 def session_create(
     *,
@@ -136,6 +176,8 @@ def session_create(
         series_key="",
     )
     session.full_clean()
+    advisors = _lock_advisors(advisors)
+    check_advisors_free(session, advisors)
     session.save()
     session.advisors.set(advisors)
     return session
@@ -179,6 +221,7 @@ def session_series_create(
     days = [first_day + timedelta(weeks=interval_weeks * i) for i in range(occurrences)]
     public_holidays = holidays.France(years={d.year for d in days}, language="fr")
     result = SeriesResult()
+    advisors = _lock_advisors(advisors)
     series_key = uuid.uuid4().hex if occurrences > 1 else ""
     for day in days:
         if day in public_holidays:
@@ -196,6 +239,7 @@ def session_series_create(
         )
         try:
             session.full_clean()
+            check_advisors_free(session, advisors)
         except ValidationError as error:
             raise ValidationError(
                 f"Séance du {day:%d/%m/%Y} : {'; '.join(error.messages)}"
@@ -227,6 +271,8 @@ def session_update(*, session: WorkshopSession, advisors=None, **fields) -> Work
     for name, value in fields.items():
         setattr(session, name, value)
     session.full_clean()
+    leaders = _lock_advisors(session.advisors.all() if advisors is None else advisors)
+    check_advisors_free(session, leaders)
     confirmed = session.registrations.confirmed().count()
     if session.capacity < confirmed:
         raise ValidationError(

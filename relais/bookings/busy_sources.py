@@ -1,0 +1,244 @@
+"""The queries behind ``relais.team.busy``: every source of an adviser's busy time, in one
+module, registered by ``BookingsConfig.ready()``.
+
+They live in ``bookings`` because it already depends on the planning, the workshops and the
+team (and only adds the committee, which depends on none of them): no import cycle, and no
+app but ``bookings`` reaches above itself. See ``relais/team/busy.py`` for the rules.
+
+Committee meetings: members are records, not accounts, so an adviser sits on the committee
+when an active member has the e-mail address of their account (case-insensitively) on the
+meeting's day. A meeting without a start time takes the working day (09:00–17:00); without
+an end time, two hours.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from relais.committee.models import CommitteeMember, Meeting
+from relais.planning.enums import OccurrenceStatus
+from relais.planning.models import Closure, Slot
+from relais.planning.occurrences import occurrences_between
+from relais.planning.travel import travel_minutes
+from relais.team.busy import Busy, register_source, register_travel
+from relais.team.enums import BusyKind
+from relais.team.models import Advisor, Leave
+from relais.workshops.enums import SessionStatus
+from relais.workshops.models import WorkshopSession
+
+from .appointments import Appointment
+
+MEETING_DEFAULT_START = time(9, 0)
+MEETING_DEFAULT_END = time(17, 0)
+MEETING_DEFAULT_HOURS = 2
+
+
+def _local(moment: datetime):
+    return timezone.localtime(moment).date()
+
+
+def _aware(naive: datetime) -> datetime:
+    return timezone.make_aware(naive)
+
+
+def permanences(advisor_ids, start, end, place_ids):
+    """Occurrences held (not cancelled) where the adviser is present."""
+    if not advisor_ids:
+        return []
+    advisors = list(Advisor.objects.filter(pk__in=advisor_ids))
+    wanted = set(advisor_ids)
+    found = []
+    for occurrence in occurrences_between(_local(start), _local(end), advisors=advisors):
+        if occurrence.status == OccurrenceStatus.CANCELLED:
+            continue
+        if not (occurrence.start < end and start < occurrence.end):
+            continue
+        for advisor in occurrence.advisors_present:
+            if advisor.pk in wanted:
+                found.append(
+                    Busy(
+                        kind=BusyKind.PERMANENCE,
+                        start=occurrence.start,
+                        end=occurrence.end,
+                        label=f"Permanence à {occurrence.place.name}",
+                        advisor_id=advisor.pk,
+                        place_id=occurrence.place.pk,
+                        commune=occurrence.place.commune,
+                        ref=("permanence", occurrence.key),
+                        obj=occurrence,
+                    )
+                )
+    return found
+
+
+def workshops(advisor_ids, start, end, place_ids):
+    """Sessions not cancelled that the adviser runs."""
+    sessions = (
+        WorkshopSession.objects.filter(
+            advisors__in=advisor_ids, starts_at__lt=end, ends_at__gt=start
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("topic", "place__commune")
+        .prefetch_related("advisors")
+        .distinct()
+    )
+    wanted = set(advisor_ids)
+    return [
+        Busy(
+            kind=BusyKind.WORKSHOP,
+            start=session.starts_at,
+            end=session.ends_at,
+            label=f"Atelier « {session.topic.title} » à {session.place.name}",
+            advisor_id=advisor.pk,
+            place_id=session.place_id,
+            commune=session.place.commune,
+            ref=("workshop", session.pk),
+            obj=session,
+        )
+        for session in sessions
+        for advisor in session.advisors.all()
+        if advisor.pk in wanted
+    ]
+
+
+def appointments(advisor_ids, start, end, place_ids):
+    """Appointments that hold the adviser's time (booked, done, no-show). Never the
+    resident's name: the messages that list them reach staff of other structures."""
+    rows = (
+        Appointment.objects.holding()
+        .filter(advisor_id__in=advisor_ids)
+        .overlapping(start, end)
+        .select_related("appointment_type", "place__commune")
+    )
+    return [
+        Busy(
+            kind=BusyKind.APPOINTMENT,
+            start=row.starts_at,
+            end=row.ends_at,
+            label=f"Rendez-vous « {row.appointment_type.name} » à {row.place.name}",
+            advisor_id=row.advisor_id,
+            place_id=row.place_id,
+            commune=row.place.commune,
+            ref=("appointment", row.pk),
+            obj=row,
+        )
+        for row in rows
+    ]
+
+
+def leave(advisor_ids, start, end, place_ids):
+    """Leave, to the half-day. The kind is not named (sick leave is sensitive)."""
+    rows = Leave.objects.filter(advisor_id__in=advisor_ids).overlapping(_local(start), _local(end))
+    found = []
+    for row in rows:
+        begins, ends = _aware(row.starts_at), _aware(row.ends_at)
+        if begins < end and start < ends:
+            found.append(
+                Busy(
+                    kind=BusyKind.LEAVE,
+                    start=begins,
+                    end=ends,
+                    label=f"Absence {row.period_display}",
+                    advisor_id=row.advisor_id,
+                    ref=("leave", row.pk),
+                    obj=row,
+                )
+            )
+    return found
+
+
+def closures(advisor_ids, start, end, place_ids):
+    """Closures of the given places and of the places of the advisers' permanences."""
+    places = set(place_ids)
+    if advisor_ids:
+        places |= set(
+            Slot.objects.valid_between(_local(start), _local(end))
+            .filter(advisors__in=advisor_ids)
+            .values_list("place_id", flat=True)
+        )
+    rows = Closure.objects.filter(
+        place_id__in=places, start_date__lte=_local(end), end_date__gte=_local(start)
+    ).select_related("place")
+    found = []
+    for row in rows:
+        begins = _aware(datetime.combine(row.start_date, time(0)))
+        ends = _aware(datetime.combine(row.end_date + timedelta(days=1), time(0)))
+        found.append(
+            Busy(
+                kind=BusyKind.CLOSURE,
+                start=begins,
+                end=ends,
+                label=f"Fermeture de {row.place.name} {row.period_display} ({row.reason})",
+                place_id=row.place_id,
+                ref=("closure", row.pk),
+                obj=row,
+            )
+        )
+    return found
+
+
+def _meeting_bounds(meeting: Meeting) -> tuple[datetime, datetime]:
+    begins = meeting.start_time or MEETING_DEFAULT_START
+    if meeting.end_time:
+        ends = datetime.combine(meeting.date, meeting.end_time)
+    elif meeting.start_time:
+        ends = datetime.combine(meeting.date, begins) + timedelta(hours=MEETING_DEFAULT_HOURS)
+    else:
+        ends = datetime.combine(meeting.date, MEETING_DEFAULT_END)
+    return _aware(datetime.combine(meeting.date, begins)), _aware(ends)
+
+
+def meetings(advisor_ids, start, end, place_ids):
+    """Committee meetings of the advisers who sit on the committee (matched by e-mail)."""
+    emails = {
+        email.casefold(): pk
+        for pk, email in Advisor.objects.filter(pk__in=advisor_ids).values_list("pk", "user__email")
+        if email
+    }
+    if not emails:
+        return []
+    members = [
+        m
+        for m in CommitteeMember.objects.exclude(email="").filter(joined_on__lte=_local(end))
+        if m.email.casefold() in emails
+    ]
+    if not members:
+        return []
+    found = []
+    for meeting in Meeting.objects.filter(date__range=(_local(start), _local(end))):
+        begins, ends = _meeting_bounds(meeting)
+        if not (begins < end and start < ends):
+            continue
+        for member in members:
+            if member.joined_on <= meeting.date and (
+                member.left_on is None or meeting.date <= member.left_on
+            ):
+                where = f" ({meeting.location})" if meeting.location else ""
+                found.append(
+                    Busy(
+                        kind=BusyKind.MEETING,
+                        start=begins,
+                        end=ends,
+                        label=f"Comité technique{where}",
+                        advisor_id=emails[member.email.casefold()],
+                        ref=("meeting", meeting.pk),
+                        obj=meeting,
+                    )
+                )
+    return found
+
+
+SOURCES = {
+    BusyKind.PERMANENCE: permanences,
+    BusyKind.WORKSHOP: workshops,
+    BusyKind.APPOINTMENT: appointments,
+    BusyKind.LEAVE: leave,
+    BusyKind.CLOSURE: closures,
+    BusyKind.MEETING: meetings,
+}
+
+
+def register() -> None:
+    for kind, source in SOURCES.items():
+        register_source(kind, source)
+    register_travel(travel_minutes)
