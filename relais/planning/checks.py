@@ -10,7 +10,11 @@
 - ``opening_hours`` (warning): a permanence outside the place's opening hours, when known;
 - ``agreement_period`` (error): a slot's dates outside the period of the agreement covering
   the place (the agreement may have ended or been terminated since the slot was created);
-- ``unstaffed`` (warning): an occurrence with no adviser left (leave), to be replaced.
+- ``unstaffed`` (warning): an occurrence with no adviser left (leave), to be replaced;
+- ``commitment`` (error): an adviser present at a permanence while a workshop they run at
+  another place, a committee meeting or the drive to or from one takes that time — read from
+  the one model of an adviser's time, :mod:`relais.team.busy` (a workshop at the same place
+  may be held during the permanence).
 
 The checks read occurrences (:mod:`relais.planning.occurrences`), so recurrences, holidays,
 closures, leave and one-off exceptions are all taken into account.
@@ -25,6 +29,9 @@ from datetime import date, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 from opening_hours import OpeningHours, State
+
+from relais.team.busy import busy_intervals, clashes
+from relais.team.enums import BusyKind
 
 from .enums import OccurrenceStatus, Weekday
 from .occurrences import Occurrence, occurrences_between, week_workload_hours
@@ -297,10 +304,56 @@ def _agreement_periods(slots) -> list[Finding]:
     return findings
 
 
+# What the read model adds to the permanences: the other permanences, the leave and the
+# appointments are already checked above (or inside permanences by construction).
+COMMITMENT_KINDS = (BusyKind.WORKSHOP, BusyKind.MEETING)
+
+
+def _commitments(occurrences, start: date, end: date) -> list[Finding]:
+    held = [o for o in occurrences if o.status != OccurrenceStatus.CANCELLED]
+    advisor_ids = {a.pk for o in held for a in o.advisors_present}
+    if not advisor_ids:
+        return []
+    busy = busy_intervals(advisor_ids, start, end, kinds=COMMITMENT_KINDS, with_travel=False)
+    if not busy:
+        return []
+    findings, seen = [], set()
+    for occurrence in held:
+        for advisor in occurrence.advisors_present:
+            found = clashes(
+                busy,
+                advisor_id=advisor.pk,
+                start=occurrence.start,
+                end=occurrence.end,
+                place=occurrence.place,
+            )
+            for item in found:
+                if item.kind == BusyKind.WORKSHOP and item.place_id == occurrence.place.pk:
+                    continue  # a workshop held during the permanence, at its place
+                key = (advisor.pk, slot_key(occurrence.slot), occurrence.date, item.ref)
+                if key in seen:
+                    continue
+                seen.add(key)
+                findings.append(
+                    Finding(
+                        ERROR,
+                        "commitment",
+                        f"{advisor} est prévu·e à la permanence de {occurrence.place} le "
+                        f"{day_label(occurrence.date)} ({_span(occurrence)}) mais n'est pas "
+                        f"disponible : {item.describe()}.",
+                        (slot_key(occurrence.slot),),
+                        advisor.pk,
+                        _slot_url(occurrence.slot),
+                    )
+                )
+    return findings
+
+
 def check_occurrences(occurrences, start: date, end: date) -> list[Finding]:
     """Every occurrence-level check over a computed set of occurrences."""
     return (
         _double_bookings_and_travel(occurrences)
+        + _commitments(occurrences, start, end)
         + _days_off(occurrences)
         + _working_time(occurrences, start, end)
         + _opening_hours_findings(occurrences)

@@ -3,6 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils import timezone
+
+from relais.team.busy import busy_intervals
+from relais.team.enums import BusyKind
+
 from .models import Closure, OccurrenceException, Slot
 from .occurrences import Occurrence, occurrences_between
 from .travel import travel_minutes
@@ -95,3 +100,45 @@ def models_q_for(advisor):
     from django.db.models import Q
 
     return Q(slot__advisors=advisor) | Q(replacement_advisors=advisor)
+
+
+# --- « Ma semaine »: one timeline -----------------------------------------------------------
+
+
+@dataclass
+class AgendaItem:
+    """One line of the adviser's timeline: a permanence (``entry``) or anything else the read
+    model of their time returns (``busy``: workshop, appointment, leave, meeting, closure)."""
+
+    start: datetime
+    end: datetime
+    kind: str
+    kind_label: str
+    entry: WeekEntry | None = None
+    busy: object = None
+
+
+@dataclass
+class AgendaDay:
+    date: date
+    items: list
+
+
+def advisor_agenda(advisor, start: date, days: int = 14) -> list[AgendaDay]:
+    """The adviser's days from ``start`` over ``days`` days, in one timeline: permanences
+    (with the drive from home, and those they are away from or that are cancelled), and what
+    ``relais.team.busy`` returns besides — workshops they run, appointments, leave, committee
+    meetings, closures of their places. Days with nothing are left out."""
+    end = start + timedelta(days=days - 1)
+    items = [
+        AgendaItem(e.occurrence.start, e.occurrence.end, BusyKind.PERMANENCE, "Permanence", entry=e)
+        for e in advisor_week(advisor, start, days)
+    ]
+    others = [k for k in BusyKind.values if k not in (BusyKind.PERMANENCE, BusyKind.TRAVEL)]
+    for busy in busy_intervals([advisor], start, end, kinds=others, with_travel=False):
+        items.append(AgendaItem(busy.start, busy.end, busy.kind, busy.kind_label, busy=busy))
+    by_day: dict[date, AgendaDay] = {}
+    for item in sorted(items, key=lambda i: (i.start, i.end)):
+        first = max(timezone.localtime(item.start).date(), start)
+        by_day.setdefault(first, AgendaDay(first, [])).items.append(item)
+    return [by_day[d] for d in sorted(by_day)]

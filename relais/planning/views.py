@@ -220,7 +220,8 @@ def planning_checks(request):
 
 @login_required
 def my_week(request):
-    """« Ma semaine »: the adviser's next permanences, leave and what changed since last time."""
+    """« Ma semaine »: the adviser's next two weeks in one timeline (permanences, workshops,
+    appointments, leave, meetings), upcoming leave and what changed since last time."""
     if not perms.can_view_my_week(request.user):
         raise PermissionDenied
     advisor = advisor_for_user(request.user)
@@ -234,7 +235,7 @@ def my_week(request):
         "planning/my_week.html",
         {
             "advisor": advisor,
-            "entries": queries.advisor_week(advisor, today, days=14),
+            "agenda": queries.advisor_agenda(advisor, today, days=14),
             "leaves": leave_for_list(advisor=advisor, since=today)[:10],
             "changes": queries.changes_since(advisor, previous),
             "previous_visit": previous,

@@ -26,6 +26,8 @@ from relais.core.site import calendar_uid
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.models import Slot
 from relais.planning.occurrences import Occurrence, occurrences_between
+from relais.team.busy import Busy, busy_intervals
+from relais.team.enums import BusyKind
 from relais.workshops.ics import session_event
 from relais.workshops.models import WorkshopSession
 from relais.workshops.queries import place_feed_sessions
@@ -169,7 +171,8 @@ def advisor_slots(advisor, start: date, end: date):
 
 
 def advisor_calendar(advisor, *, start: date | None = None) -> bytes:
-    """The private feed of an adviser: their permanences and the workshops they lead."""
+    """The private feed of an adviser, one timeline: their permanences, the workshops they
+    lead, their appointments, leave and committee meetings (``relais.team.busy``)."""
     start = start or timezone.localdate() - timedelta(days=PAST_DAYS)
     end = start + timedelta(days=PAST_DAYS + ADVISOR_FUTURE_DAYS)
     calendar = _calendar(f"Mon agenda Relais — {advisor}")
@@ -186,5 +189,31 @@ def advisor_calendar(advisor, *, start: date | None = None) -> bytes:
     )
     for session in sessions:
         calendar.add_component(session_event(session))
+    kinds = (BusyKind.APPOINTMENT, BusyKind.LEAVE, BusyKind.MEETING)
+    for busy in busy_intervals([advisor], start, end, kinds=kinds, with_travel=False):
+        calendar.add_component(busy_event(busy, advisor))
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def busy_event(busy: Busy, advisor) -> Event:
+    """An appointment, a leave or a committee meeting in the adviser's own calendar, from
+    ``relais.team.busy``. No resident's name nor kind of leave: a feed's link can leak."""
+    key = "-".join(str(part) for part in busy.ref)
+    modified = getattr(busy.obj, "updated_at", None) or timezone.now()
+    event = Event()
+    event.add("uid", calendar_uid(f"{key}-conseiller-{advisor.pk}"))
+    event.add("dtstamp", modified)
+    event.add("last-modified", modified)
+    event.add("sequence", sequence(modified))
+    event.add("dtstart", timezone.localtime(busy.start))
+    event.add("dtend", timezone.localtime(busy.end))
+    summary = busy.label
+    if busy.kind == BusyKind.LEAVE:
+        summary = "Absence"
+    event.add("summary", summary)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if busy.kind == BusyKind.LEAVE else "OPAQUE")
+    if busy.kind == BusyKind.APPOINTMENT:
+        event.add("location", _location(busy.obj.place))
+    return event

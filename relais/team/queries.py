@@ -4,6 +4,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from .busy import busy_intervals
+from .enums import BusyKind
 from .models import Advisor, Leave
 
 
@@ -28,3 +30,36 @@ def advisor_for_user(user) -> Advisor | None:
     if not user.is_authenticated:
         return None
     return Advisor.objects.with_user().filter(user=user).first()
+
+
+# What a leave takes the adviser away from (the leave itself and drives are not listed;
+# closures are the place's, not the adviser's).
+IMPACT_KINDS = (BusyKind.PERMANENCE, BusyKind.WORKSHOP, BusyKind.APPOINTMENT, BusyKind.MEETING)
+
+
+def leave_impacts(leave: Leave) -> list:
+    """The permanences, workshops, appointments and committee meetings of the adviser that
+    ``leave`` falls on (``relais.team.busy``), soonest first. The leave is recorded anyway:
+    the coordinator then replaces, moves or cancels them."""
+    start = timezone.make_aware(leave.starts_at)
+    end = timezone.make_aware(leave.ends_at)
+    return [
+        item
+        for item in busy_intervals(
+            [leave.advisor_id], start, end, kinds=IMPACT_KINDS, with_travel=False
+        )
+        if item.overlaps(start, end)
+    ]
+
+
+def leave_impacts_message(leave: Leave, limit: int = 8) -> str:
+    """French, for the coordinator after saving a leave: what it affects, or ""."""
+    found = leave_impacts(leave)
+    if not found:
+        return ""
+    lines = " ; ".join(item.describe() for item in found[:limit])
+    more = f" ; et {len(found) - limit} autre(s)" if len(found) > limit else ""
+    return (
+        f"Cette absence touche {len(found)} engagement(s) de {leave.advisor} : {lines}{more}. "
+        "Prévoyez un remplacement, déplacez ou annulez-les."
+    )

@@ -122,6 +122,8 @@ def leave_create(request):
             _add_errors(form, error)
         else:
             messages.success(request, f"Absence enregistrée : {leave}.")
+            if impacts := queries.leave_impacts_message(leave):
+                messages.warning(request, impacts)
             return redirect("team:leave_list")
     return render(request, "team/leave_form.html", {"form": form, "leave": None})
 
@@ -134,11 +136,13 @@ def leave_edit(request, pk: int):
     form = LeaveForm(request.POST or None, instance=Leave.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            services.leave_update(leave=leave, **form.cleaned_data)
+            leave = services.leave_update(leave=leave, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, "L'absence est modifiée.")
+            if impacts := queries.leave_impacts_message(leave):
+                messages.warning(request, impacts)
             return redirect("team:leave_list")
     return render(request, "team/leave_form.html", {"form": form, "leave": leave})
 

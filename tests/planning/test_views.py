@@ -321,7 +321,7 @@ def test_advisers_see_only_their_own_week(client_for, this_week_slot):
     TOTPDeviceFactory(user=other.user)
     text = page_text(client_for(other.user).get(reverse("planning:my_week")))
     assert "Lieu de Catllar" not in text
-    assert "Aucune permanence prévue" in text
+    assert "Rien de prévu dans les deux prochaines semaines" in text
 
 
 @pytest.mark.parametrize("persona", ["coordinator_client", "partner_client", "committee_client"])
