@@ -304,5 +304,9 @@ RELAIS_MANDATE_SCAN_GRACE_DAYS = env.int("RELAIS_MANDATE_SCAN_GRACE_DAYS", defau
 RELAIS_DPO_CONTACT = env.str("RELAIS_DPO_CONTACT", default="")
 # The planner's travel times: a CSV file from_commune,to_commune,minutes; empty = estimates.
 RELAIS_TRAVEL_MATRIX = env.str("RELAIS_TRAVEL_MATRIX", default="")
+# The planner's midday break (minutes, the drive between the two places not included).
+RELAIS_PLANNER_MIN_BREAK_MINUTES = env.int("RELAIS_PLANNER_MIN_BREAK_MINUTES", default=45)
+# Whether the planner may split a day committed as a day between advisers or days.
+RELAIS_PLANNER_SPLIT_DAYS = env.bool("RELAIS_PLANNER_SPLIT_DAYS", default=False)
 # Solve the planner inside the request instead of a background thread (tests, debugging).
 RELAIS_PLANNER_SYNC = env.bool("RELAIS_PLANNER_SYNC", default=False)

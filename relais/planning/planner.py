@@ -1,4 +1,4 @@
-"""The weekly planner: which adviser holds which permanence, solved with OR-Tools CP-SAT.
+"""The weekly planner: which adviser holds which permanence, on real working days.
 
 Pure core (no database): :class:`PlanningProblem` in, :class:`PlanResult` out. The Django
 side (:mod:`relais.planning.planner_db`) builds the problem from the commitments, places and
@@ -9,55 +9,46 @@ Rules, in the planner's own words:
 - **Half-day windows.** A week is cut into half-day windows: morning 09:00–12:30 and
   afternoon 13:30–17:00 (3 h 30 each, the agreements' default half-day). A place's window
   is *usable* when its OpenStreetMap opening hours keep it open for at least 3 h of the
-  window (the shortest permanence that counts as a half-day, see
-  :mod:`relais.planning.coverage`). Opening hours are read on the dates of the planned week.
-  A place without opening hours is assumed open Monday to Friday.
-- **Outside opening hours.** Some places ask for more half-days than they are open (the
-  seed's Catllar: one day a week, open 3 h only on Wednesday afternoon). By default such a
-  commitment cannot be met and is explained; with ``outside_hours`` the planner may also use
-  the place's other weekday windows (the partner opens the room for the permanence), each
-  one costing more than any travel, so they are used only when unavoidable.
-- **Demand.** Half-days per week per place: a day is two half-days; fortnightly and monthly
-  commitments are rounded *up* to whole weekly half-days (a fortnightly half-day reserves a
-  weekly window; the coordinator may then make the slot fortnightly). Never more than one
-  adviser in a place's window: a second adviser at the same time gives the public no extra
-  half-day of permanence.
-- **Advisers.** One place per window at most, only on working days and outside leave, and
-  at most ``capacity`` half-days a week: ``floor(weekly hours / 3.5)`` capped at two per
-  working day (35 h → 10, 28 h over 4 days → 8). Travel is not deducted: the 3 h 30 window
-  holds a permanence of at least 3 h plus the drive, and the planning checks warn when a
-  week's permanences plus travel exceed the working time.
-- **Travel.** ``travel[(advisor, place)]`` is the one-way drive from the adviser's home
-  commune (résidence administrative) to the place, from :mod:`relais.planning.travel`
-  (matrix CSV when provided, else haversine × road factor 1.4 at 50 km/h). Each worked
-  half-day costs a round trip from home. This is an upper bound of the real drive (a day
-  at one place, lunch on site, drives one round trip; a day at two places drives home →
-  A → B → home, no more than two round trips by the triangle inequality) that keeps the
-  model small and its LP relaxation tight: counting one round trip per day needs a
-  « visit » variable per (adviser, place, day) whose relaxation made the bound useless on
-  the département-scale benchmark. Places further than ``max_travel_minutes`` one way
-  from an adviser's home are not offered to them.
-- **Objective, lexicographic, in two solves.** First solve: least travel (plus, before
-  travel, the windows used outside opening hours when allowed). Second solve, with the
-  first solve's travel fixed as an upper bound and its solution as a hint: continuity then
-  balance, as ``continuity × (max capacity + 1) + (max load − min load)`` where continuity
-  counts each (adviser, place) pair used, twice when the pair is not in the current
-  planning: so the same adviser keeps the same place week after week and a place sees
-  few different faces. The reported bound and gap are the first solve's, on travel. The
-  first solve is hinted with a min-cost flow (with one round trip per half-day it is a
-  transportation problem, see :func:`_flow_assignments`): CP-SAT starts from the optimum
-  and proves it; CP-SAT proper is needed for the second solve, whose objective is not a
-  flow.
-- **Infeasibility.** Cheap necessary checks run first (a place open fewer half-days than
-  committed, out of every adviser's reach, team capacity below the commitments). When one
-  fails, or the solver proves the model infeasible, a second model with one slack variable
-  per place finds the plan meeting the most commitments, and each place still short is
-  explained in French.
+  window. A place without opening hours is assumed open Monday to Friday. With
+  ``outside_hours`` the planner may also use the place's other weekday windows, each one
+  costing more than any travel, so they are used only when unavoidable.
+- **Demand.** Half-days per week per place; ``full_days`` of them come as whole days
+  (commitments counted in « journées »): the same adviser holds the morning and the
+  afternoon of the same day, unless the coordinator allows splitting (``split_days``).
+  Never more than one adviser in a place's window.
+- **A day is a tour.** An adviser's day goes from home (résidence administrative or base)
+  to the morning place, then to the afternoon place, then home: its driving is
+  ``t(home, A) + t(A, B) + t(B, home)`` (one round trip when only one half-day is worked,
+  lunch on site when A = B). ``place_travel`` gives the place-to-place times; without it a
+  change of place at midday is costed through home (an upper bound).
+- **Working time includes travel.** A worked half-day counts ``half_day_minutes`` (3 h 30)
+  and the day's driving counts too: per day at most ``max_day_minutes`` (10 h, the legal
+  daily maximum), per week at most the adviser's contracted minutes (``weekly_minutes``).
+  Only advisers under contract that week are in the problem (the database side filters).
+- **Midday break.** Between the morning window (ends 12:30) and the afternoon one (starts
+  13:30) there is an hour, and a permanence of 3 h may start up to 30 min into its window:
+  the drive between the two places plus ``min_break_minutes`` (default 45) must fit in
+  those 90 minutes, so by default a midday drive is at most 45 minutes.
+- **Objective** (one weighted sum, so one bound and one gap): minutes driven (real tours),
+  plus ``continuity_weight`` per half-day given to an adviser who did not hold that place in
+  the current planning (when there is one), plus ``balance_weight`` per half-day of
+  deviation between an adviser's load and their share of the week in proportion to their
+  contracted hours; windows outside opening hours and unmet commitments cost more than any
+  of these. Optional hard cap on the number of different places per adviser.
+- **Never empty-handed.** Every commitment has a (heavily penalised) slack, so the model
+  always has a solution: a constructive heuristic plus local search gives one at once, the
+  current planning (when valid) and the heuristic are given to CP-SAT as hints, and the best
+  plan found is returned with the proven bound and the gap. A plan with unmet commitments
+  is returned as partial, each place short explained in French.
+- **Size.** Each adviser is offered the ``max_candidates`` nearest places (and every place
+  its ``min_advisors`` nearest advisers, the pins and the current planning's pairs): the
+  result says so when this restriction applied.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import time as clock
 from collections import defaultdict
 from collections.abc import Callable
@@ -77,16 +68,31 @@ WINDOWS = {
 }
 MIN_OPEN_MINUTES = 180
 HALF_DAY_HOURS = 3.5
+HALF_DAY_MINUTES = 210
+MIDDAY_GAP_MINUTES = 60  # 12:30 → 13:30
+WINDOW_SLACK_MINUTES = 30  # a 3 h permanence may start 30 min into its 3 h 30 window
+MIN_BREAK_MINUTES = 45
+MAX_DAY_MINUTES = 600  # 10 h: the legal daily maximum
 WEEKDAYS_OPEN_BY_DEFAULT = range(5)
 MAX_TRAVEL_MINUTES = 120
+MAX_CANDIDATES = 24
+MIN_ADVISORS = 6
 NUM_WORKERS = 2
-SUBSOLVERS = ("max_lp", "quick_restart")
-SECOND_SOLVE_SHARE = 0.3  # of the time limit, for continuity and balance
+CONTINUITY_WEIGHT = 10
+BALANCE_WEIGHT = 5
 
-OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
+OPTIMAL, FEASIBLE, PARTIAL, INFEASIBLE, UNKNOWN = (
+    "optimal",
+    "feasible",
+    "partial",
+    "infeasible",
+    "unknown",
+)
 STATUS_LABELS = {
     OPTIMAL: "optimal",
     FEASIBLE: "réalisable (optimalité non prouvée dans le temps imparti)",
+    PARTIAL: "partiel : des engagements ne sont pas tenus par le meilleur planning trouvé "
+    "dans le temps imparti",
     INFEASIBLE: "impossible : des engagements ne peuvent pas être tenus",
     UNKNOWN: "aucune solution trouvée dans le temps imparti",
 }
@@ -150,10 +156,11 @@ def default_windows() -> frozenset[Window]:
 class PlannerPlace:
     id: int
     name: str
-    demand: int
+    demand: int  # half-days a week, whole days included (two each)
     windows: frozenset[Window]
     commitments: tuple[str, ...] = ()
     hours_known: bool = True
+    full_days: int = 0  # of the demand, whole days (same adviser, same day)
 
     @property
     def extra_windows(self) -> frozenset[Window]:
@@ -167,8 +174,9 @@ class PlannerAdvisor:
     name: str
     home: str
     days: frozenset[int]
-    capacity: int
+    capacity: int  # half-days a week at most
     unavailable: frozenset[Window] = frozenset()
+    weekly_minutes: int | None = None  # contracted working time, travel included; None: no cap
 
     def available(self, window: Window) -> bool:
         return window[0] in self.days and window not in self.unavailable
@@ -186,16 +194,41 @@ class Pin:
         return (self.weekday, self.half)
 
 
+@dataclass(frozen=True)
+class Assignment:
+    advisor_id: int
+    place_id: int
+    weekday: int
+    half: str
+    outside_hours: bool = False
+
+    @property
+    def window(self) -> Window:
+        return (self.weekday, self.half)
+
+
 @dataclass
 class PlanningProblem:
     places: list[PlannerPlace]
     advisors: list[PlannerAdvisor]
-    travel: dict[tuple[int, int], int]  # (advisor id, place id) → one-way minutes
+    travel: dict[tuple[int, int], int]  # (advisor id, place id) → one-way minutes from home
     pins: list[Pin] = field(default_factory=list)
     previous: frozenset[tuple[int, int]] = frozenset()  # (advisor id, place id) pairs
     week_start: date | None = None
     max_travel_minutes: int = MAX_TRAVEL_MINUTES
     outside_hours: bool = False
+    place_travel: dict[tuple[int, int], int] = field(default_factory=dict)  # place → place
+    current: list[Assignment] = field(default_factory=list)  # the planning in force: hints
+    half_day_minutes: int = HALF_DAY_MINUTES
+    min_break_minutes: int = MIN_BREAK_MINUTES
+    max_day_minutes: int = MAX_DAY_MINUTES
+    split_days: bool = False
+    max_places_per_advisor: int | None = None
+    continuity_weight: int = CONTINUITY_WEIGHT
+    balance_weight: int = BALANCE_WEIGHT
+    max_candidates: int | None = MAX_CANDIDATES
+    min_advisors: int = MIN_ADVISORS
+    travel_notes: dict[tuple, str] = field(default_factory=dict)  # leg → doubt, in French
 
     @property
     def total_demand(self) -> int:
@@ -214,32 +247,67 @@ class PlanningProblem:
             return place.windows | place.extra_windows
         return place.windows
 
-
-@dataclass(frozen=True)
-class Assignment:
-    advisor_id: int
-    place_id: int
-    weekday: int
-    half: str
-    outside_hours: bool = False
+    def between(self, advisor_id: int, a: int, b: int) -> int:
+        """Drive from place ``a`` to place ``b`` (through home when the pair is unknown)."""
+        if a == b:
+            return 0
+        found = self.place_travel.get((a, b))
+        if found is None:
+            found = self.place_travel.get((b, a))
+        if found is None:
+            found = self.travel.get((advisor_id, a), 0) + self.travel.get((advisor_id, b), 0)
+        return found
 
     @property
-    def window(self) -> Window:
-        return (self.weekday, self.half)
+    def max_midday_drive(self) -> int:
+        return MIDDAY_GAP_MINUTES + WINDOW_SLACK_MINUTES - self.min_break_minutes
+
+    def day_drive(self, advisor_id: int, morning: int | None, afternoon: int | None) -> int:
+        """Minutes driven on a day: home → morning place → afternoon place → home."""
+        t = self.travel
+        if morning is None and afternoon is None:
+            return 0
+        if morning is None:
+            return 2 * t.get((advisor_id, afternoon), 0)
+        if afternoon is None:
+            return 2 * t.get((advisor_id, morning), 0)
+        return (
+            t.get((advisor_id, morning), 0)
+            + self.between(advisor_id, morning, afternoon)
+            + t.get((advisor_id, afternoon), 0)
+        )
+
+    def day_allowed(self, advisor_id: int, morning: int | None, afternoon: int | None) -> bool:
+        """Break and day length rules for a day of two half-days."""
+        if morning is None or afternoon is None:
+            worked = 1 if (morning is not None or afternoon is not None) else 0
+            return (
+                worked * self.half_day_minutes + self.day_drive(advisor_id, morning, afternoon)
+                <= self.max_day_minutes
+            )
+        if self.between(advisor_id, morning, afternoon) > self.max_midday_drive:
+            return False
+        return (
+            2 * self.half_day_minutes + self.day_drive(advisor_id, morning, afternoon)
+            <= self.max_day_minutes
+        )
 
 
 @dataclass
 class PlanResult:
     status: str
     assignments: list[Assignment] = field(default_factory=list)
-    travel_minutes: int = 0
-    objective: float | None = None  # first solve's objective (travel, with outside-hours cost)
+    travel_minutes: int = 0  # real driving of the tours, minutes a week
+    objective: float | None = None
     bound: float | None = None
     gap: float | None = None
     seconds: float = 0.0
     loads: dict[int, int] = field(default_factory=dict)
     explanations: list[str] = field(default_factory=list)
     shortfalls: dict[int, int] = field(default_factory=dict)  # place id → half-days missing
+    source: str = ""  # which method found the plan returned
+    relaxed: list[str] = field(default_factory=list)  # what was relaxed or restricted
+    working_minutes: dict[int, int] = field(default_factory=dict)  # adviser → week, travel incl.
 
     @property
     def is_plan(self) -> bool:
@@ -255,16 +323,16 @@ class PlanResult:
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        data["loads"] = {str(k): v for k, v in self.loads.items()}
-        data["shortfalls"] = {str(k): v for k, v in self.shortfalls.items()}
+        for key in ("loads", "shortfalls", "working_minutes"):
+            data[key] = {str(k): v for k, v in getattr(self, key).items()}
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> PlanResult:
         data = dict(data)
         data["assignments"] = [Assignment(**a) for a in data.get("assignments", [])]
-        data["loads"] = {int(k): v for k, v in data.get("loads", {}).items()}
-        data["shortfalls"] = {int(k): v for k, v in data.get("shortfalls", {}).items()}
+        for key in ("loads", "shortfalls", "working_minutes"):
+            data[key] = {int(k): v for k, v in data.get(key, {}).items()}
         return cls(**data)
 
 
@@ -281,12 +349,34 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
-# --- Travel of a plan ----------------------------------------------------------------------
+# --- Evaluating a plan ----------------------------------------------------------------------
+
+
+def _days(assignments) -> dict[tuple[int, int], dict[str, int]]:
+    days: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for a in assignments:
+        days[(a.advisor_id, a.weekday)][a.half] = a.place_id
+    return days
 
 
 def plan_travel(problem: PlanningProblem, assignments) -> int:
-    """Minutes driven per week: a round trip from home per half-day held."""
-    return sum(2 * problem.travel.get((a.advisor_id, a.place_id), 0) for a in assignments)
+    """Minutes driven per week: each adviser's day is one tour from home and back."""
+    return sum(
+        problem.day_drive(advisor_id, halves.get(MORNING), halves.get(AFTERNOON))
+        for (advisor_id, _d), halves in _days(assignments).items()
+    )
+
+
+def working_minutes(problem: PlanningProblem, assignments) -> dict[int, int]:
+    """Per adviser, the week's working time: half-days held plus the tours' driving."""
+    minutes = {a.id: 0 for a in problem.advisors}
+    for (advisor_id, _d), halves in _days(assignments).items():
+        minutes[advisor_id] = (
+            minutes.get(advisor_id, 0)
+            + problem.half_day_minutes * len(halves)
+            + problem.day_drive(advisor_id, halves.get(MORNING), halves.get(AFTERNOON))
+        )
+    return minutes
 
 
 def _loads(problem: PlanningProblem, assignments) -> dict[int, int]:
@@ -294,6 +384,17 @@ def _loads(problem: PlanningProblem, assignments) -> dict[int, int]:
     for a in assignments:
         loads[a.advisor_id] = loads.get(a.advisor_id, 0) + 1
     return loads
+
+
+def _shares(problem: PlanningProblem) -> dict[int, float]:
+    """Each adviser's fair share of the week's half-days, in proportion to contracted time."""
+    weights = {
+        a.id: float(a.weekly_minutes or a.capacity * problem.half_day_minutes)
+        for a in problem.advisors
+        if a.capacity > 0
+    }
+    total = sum(weights.values()) or 1.0
+    return {i: problem.total_demand * w / total for i, w in weights.items()}
 
 
 # --- Necessary checks -----------------------------------------------------------------------
@@ -348,115 +449,6 @@ def precheck(problem: PlanningProblem) -> tuple[list[str], dict[int, tuple[int, 
     return team, places
 
 
-# --- CP-SAT model ---------------------------------------------------------------------------
-
-
-class _Model:
-    """Variables and constraints shared by the plain and the slack models."""
-
-    def __init__(self, problem: PlanningProblem, *, with_slack: bool, pins: list[Pin]):
-        self.problem = problem
-        self.model = cp_model.CpModel()
-        m = self.model
-        self.x: dict[tuple[int, int, int, str], cp_model.IntVar] = {}
-        self.outside: set[tuple[int, int, int, str]] = set()
-        self.cost: dict[tuple[int, int, int, str], int] = {}
-        pinned = {(p.advisor_id, p.place_id, p.weekday, p.half) for p in pins}
-        for place in problem.places:
-            if place.demand <= 0:
-                continue
-            windows = problem.place_windows(place)
-            for advisor in problem.advisors:
-                if advisor.capacity <= 0:
-                    continue
-                reachable = problem.reachable(advisor, place)
-                for window in windows:
-                    key = (advisor.id, place.id, *window)
-                    if not advisor.available(window) or not (reachable or key in pinned):
-                        continue
-                    self.x[key] = m.new_bool_var(f"x_{key}")
-                    self.cost[key] = 2 * problem.travel.get((advisor.id, place.id), 0)
-                    if window not in place.windows:
-                        self.outside.add(key)
-        by_place, by_place_window = defaultdict(list), defaultdict(list)
-        by_advisor_window, by_advisor = defaultdict(list), defaultdict(list)
-        for key, var in self.x.items():
-            a, p, d, h = key
-            by_place[p].append(var)
-            by_place_window[(p, d, h)].append(var)
-            by_advisor_window[(a, d, h)].append(var)
-            by_advisor[a].append(var)
-        self.slack = {}
-        for place in problem.places:
-            if place.demand <= 0:
-                continue
-            if with_slack:
-                self.slack[place.id] = m.new_int_var(0, place.demand, f"slack_{place.id}")
-                m.add(sum(by_place[place.id]) + self.slack[place.id] == place.demand)
-            else:
-                m.add(sum(by_place[place.id]) == place.demand)
-        for group in (by_place_window, by_advisor_window):
-            for variables in group.values():
-                if len(variables) > 1:
-                    m.add_at_most_one(variables)
-        advisors = {a.id: a for a in problem.advisors}
-        for advisor_id, variables in by_advisor.items():
-            if len(variables) > advisors[advisor_id].capacity:
-                m.add(sum(variables) <= advisors[advisor_id].capacity)
-        for key in pinned:
-            if key in self.x:
-                m.add(self.x[key] == 1)
-        self.by_advisor = by_advisor
-        self.travel_expr = sum(c * self.x[k] for k, c in self.cost.items() if c)
-        max_cost = max(self.cost.values(), default=0)
-        # Weights making each level dominate the next (lexicographic by weighted sum).
-        self.outside_weight = max_cost * problem.total_demand + 1
-        outside_count = sum(self.x[k] for k in self.outside)
-        self.first_objective = self.travel_expr + self.outside_weight * outside_count
-        if with_slack:
-            slack_weight = self.outside_weight * (problem.total_demand + 1)
-            self.first_objective += slack_weight * sum(self.slack.values())
-
-    def assignments(self, value) -> list[Assignment]:
-        return [
-            Assignment(a, p, d, h, outside_hours=(a, p, d, h) in self.outside)
-            for (a, p, d, h), var in self.x.items()
-            if value(var)
-        ]
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: ProgressCallback | None, stage: str, started: float):
-        super().__init__()
-        self.progress, self.stage, self.started = progress, stage, started
-
-    def on_solution_callback(self) -> None:
-        if self.progress is None:
-            return
-        objective, bound = self.objective_value, self.best_objective_bound
-        gap = (objective - bound) / objective * 100 if objective else 0.0
-        self.progress(
-            Progress(
-                f"{self.stage} : solution à {objective:.0f} (borne {bound:.0f}, écart {gap:.1f} %)",
-                objective,
-                bound,
-                clock.perf_counter() - self.started,
-            )
-        )
-
-
-def _solver(time_limit_s: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = NUM_WORKERS
-    # With two workers, CP-SAT's default pair left the département-scale bound at 1–5 %
-    # after 10 s; the full LP relaxation plus restarts from the greedy hint proves the
-    # optimum in about 2.5 s (see docs/performance.md).
-    solver.parameters.subsolvers.extend(SUBSOLVERS)
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
-    solver.parameters.random_seed = 0
-    return solver
-
-
 def _check_pins(problem: PlanningProblem) -> tuple[list[Pin], list[str]]:
     """Pins that can be kept, and a French message for each one dropped."""
     places = {p.id: p for p in problem.places}
@@ -486,13 +478,606 @@ def _check_pins(problem: PlanningProblem) -> tuple[list[Pin], list[str]]:
     return kept, messages
 
 
+# --- The model, solver-neutral ----------------------------------------------------------------
+
+
+class WeekModel:
+    """The week as a linear integer model, independent of the solver that reads it.
+
+    Variables (all integer, lower bound 0): ``x[a, p, d, h]`` adviser ``a`` holds place
+    ``p`` in window ``(d, h)``; ``z[a, d, p, q]`` adviser ``a`` works at ``p`` in the
+    morning and ``q`` in the afternoon of day ``d`` (only pairs meeting the break and the
+    day length exist); ``short[p]`` half-days of ``p`` not held; ``whole_short[p]`` whole
+    days of ``p`` not held whole; ``dev[a]`` deviation from the adviser's share; ``u[a, p]``
+    adviser ``a`` works at ``p`` at all (with a cap on places). A day's driving is
+    ``Σ 2 t(home, ·) x − Σ (t(home, p) + t(home, q) − t(p, q)) z``: exact, because working
+    both halves forces the pair variable of the two places worked (the linking rows below).
+    CP-SAT solves it (:func:`solve`); the benchmark hands the same rows to HiGHS for an
+    independent bound.
+    """
+
+    def __init__(self, problem: PlanningProblem, pins: list[Pin]):
+        self.problem = problem
+        self.lower: list[int] = []
+        self.upper: list[int] = []
+        self.names: list[str] = []
+        self.rows: list[tuple[list[int], list[int], float, float]] = []
+        self.cost: dict[int, int] = {}
+        self.x: dict[tuple[int, int, int, str], int] = {}
+        self.z: dict[tuple[int, int, int, int], int] = {}
+        self.short: dict[int, int] = {}
+        self.whole_short: dict[int, int] = {}
+        self.dev: dict[int, int] = {}
+        self.u: dict[tuple[int, int], int] = {}
+        self.outside: set[tuple[int, int, int, str]] = set()
+        self.restricted = False
+        self._build(pins)
+
+    def var(self, name: str, upper: int, cost: int = 0, lower: int = 0) -> int:
+        index = len(self.upper)
+        self.names.append(name)
+        self.lower.append(lower)
+        self.upper.append(upper)
+        if cost:
+            self.cost[index] = cost
+        return index
+
+    def row(self, terms: list[tuple[int, int]], lo: float, hi: float) -> None:
+        if terms:
+            self.rows.append(([i for i, _ in terms], [c for _, c in terms], lo, hi))
+
+    def candidates(self) -> dict[int, set[int]]:
+        """Places offered to each adviser (rule « Size » in the module docstring)."""
+        problem = self.problem
+        reach = {
+            a.id: sorted(
+                (problem.travel[(a.id, p.id)], p.id)
+                for p in problem.places
+                if p.demand > 0 and problem.reachable(a, p)
+            )
+            for a in problem.advisors
+            if a.capacity > 0
+        }
+        offered = {a: {p for _t, p in pairs} for a, pairs in reach.items()}
+        limit = problem.max_candidates
+        if limit is None or all(len(s) <= limit for s in offered.values()):
+            return offered
+        self.restricted = True
+        chosen = {a: {p for _t, p in pairs[:limit]} for a, pairs in reach.items()}
+        for place in problem.places:
+            near = sorted(
+                (problem.travel[(a, place.id)], a) for a in reach if place.id in offered[a]
+            )
+            for _t, a in near[: problem.min_advisors]:
+                chosen[a].add(place.id)
+        for item in [*problem.current, *problem.pins]:
+            if item.advisor_id in chosen and item.place_id in offered[item.advisor_id]:
+                chosen[item.advisor_id].add(item.place_id)
+        for a, p in problem.previous:
+            if a in chosen and p in offered[a]:
+                chosen[a].add(p)
+        return chosen
+
+    def weights(self) -> tuple[int, int, int]:
+        problem = self.problem
+        per_half = (
+            4 * problem.max_travel_minutes
+            + problem.continuity_weight
+            + 2 * problem.balance_weight
+            + 1
+        )
+        outside = per_half
+        short = 4 * per_half
+        return outside, short, short
+
+    def _build(self, pins: list[Pin]) -> None:
+        problem = self.problem
+        t = problem.travel
+        pinned = {(p.advisor_id, p.place_id, p.weekday, p.half) for p in pins}
+        offered = self.candidates()
+        for key in pinned:
+            offered.setdefault(key[0], set()).add(key[1])
+        places = {p.id: p for p in problem.places}
+        outside_weight, short_weight, whole_weight = self.weights()
+        continuity = problem.continuity_weight if problem.previous else 0
+        by_place, by_place_window = defaultdict(list), defaultdict(list)
+        by_advisor_window, by_advisor = defaultdict(list), defaultdict(list)
+        for advisor in problem.advisors:
+            if advisor.capacity <= 0:
+                continue
+            for place_id in sorted(offered.get(advisor.id, ())):
+                place = places[place_id]
+                for window in sorted(problem.place_windows(place)):
+                    key = (advisor.id, place_id, *window)
+                    if not advisor.available(window):
+                        continue
+                    if problem.half_day_minutes + 2 * t[(advisor.id, place_id)] > (
+                        problem.max_day_minutes
+                    ):
+                        continue
+                    cost = 2 * t[(advisor.id, place_id)]
+                    if (advisor.id, place_id) not in problem.previous:
+                        cost += continuity
+                    if window not in place.windows:
+                        self.outside.add(key)
+                        cost += outside_weight
+                    index = self.var(f"x{key}", 1, cost, lower=1 if key in pinned else 0)
+                    self.x[key] = index
+                    by_place[place_id].append(index)
+                    by_place_window[(place_id, *window)].append(index)
+                    by_advisor_window[(advisor.id, *window)].append(index)
+                    by_advisor[advisor.id].append(index)
+        for place in problem.places:
+            if place.demand <= 0:
+                continue
+            self.short[place.id] = self.var(f"short{place.id}", place.demand, short_weight)
+            terms = [(i, 1) for i in by_place[place.id]] + [(self.short[place.id], 1)]
+            self.row(terms, place.demand, place.demand)
+        for group in (by_place_window, by_advisor_window):
+            for indexes in group.values():
+                if len(indexes) > 1:
+                    self.row([(i, 1) for i in indexes], 0, 1)
+        # Days: pairs of places, their linking rows, and the week's working time.
+        week_terms = defaultdict(list)
+        whole = defaultdict(list)
+        for advisor in problem.advisors:
+            a = advisor.id
+            if a not in by_advisor:
+                continue
+            if len(by_advisor[a]) > advisor.capacity:
+                self.row([(i, 1) for i in by_advisor[a]], 0, advisor.capacity)
+            for d in sorted(advisor.days):
+                mornings = [p for p in offered.get(a, ()) if (a, p, d, MORNING) in self.x]
+                afternoons = [p for p in offered.get(a, ()) if (a, p, d, AFTERNOON) in self.x]
+                for p in mornings:
+                    week_terms[a].append(
+                        (self.x[(a, p, d, MORNING)], problem.half_day_minutes + 2 * t[(a, p)])
+                    )
+                for q in afternoons:
+                    week_terms[a].append(
+                        (self.x[(a, q, d, AFTERNOON)], problem.half_day_minutes + 2 * t[(a, q)])
+                    )
+                if not mornings or not afternoons:
+                    continue
+                pair_terms, from_morning, to_afternoon = [], defaultdict(list), defaultdict(list)
+                for p in mornings:
+                    for q in afternoons:
+                        if not problem.day_allowed(a, p, q):
+                            continue
+                        saving = t[(a, p)] + t[(a, q)] - problem.between(a, p, q)
+                        index = self.var(f"z{(a, d, p, q)}", 1, -saving)
+                        self.z[(a, d, p, q)] = index
+                        pair_terms.append((index, 1))
+                        from_morning[p].append(index)
+                        to_afternoon[q].append(index)
+                        week_terms[a].append((index, -saving))
+                        if p == q:
+                            whole[p].append(index)
+                for p in mornings:
+                    self.row(
+                        [(i, 1) for i in from_morning[p]] + [(self.x[(a, p, d, MORNING)], -1)],
+                        -1,
+                        0,
+                    )
+                for q in afternoons:
+                    self.row(
+                        [(i, 1) for i in to_afternoon[q]] + [(self.x[(a, q, d, AFTERNOON)], -1)],
+                        -1,
+                        0,
+                    )
+                # Both halves worked ⇒ one allowed pair chosen.
+                self.row(
+                    [(self.x[(a, p, d, MORNING)], 1) for p in mornings]
+                    + [(self.x[(a, q, d, AFTERNOON)], 1) for q in afternoons]
+                    + [(i, -1) for i, _ in pair_terms],
+                    -2,
+                    1,
+                )
+            if advisor.weekly_minutes is not None:
+                self.row(week_terms[a], -math.inf, advisor.weekly_minutes)
+        if not problem.split_days:
+            for place in problem.places:
+                if place.full_days > 0:
+                    self.whole_short[place.id] = self.var(
+                        f"whole_short{place.id}", place.full_days, whole_weight
+                    )
+                    terms = [(i, 1) for i in whole[place.id]]
+                    terms.append((self.whole_short[place.id], 1))
+                    self.row(terms, place.full_days, math.inf)
+        if problem.balance_weight:
+            for advisor_id, share in _shares(problem).items():
+                if advisor_id not in by_advisor:
+                    continue
+                target = round(share)
+                dev = self.var(f"dev{advisor_id}", problem.total_demand, problem.balance_weight)
+                self.dev[advisor_id] = dev
+                load = [(i, 1) for i in by_advisor[advisor_id]]
+                self.row([(dev, 1), *[(i, -c) for i, c in load]], -target, math.inf)
+                self.row([(dev, 1), *load], target, math.inf)
+        if problem.max_places_per_advisor:
+            for advisor_id in by_advisor:
+                per_place = defaultdict(list)
+                for (a, p, _d, _h), i in self.x.items():
+                    if a == advisor_id:
+                        per_place[p].append(i)
+                if len(per_place) <= problem.max_places_per_advisor:
+                    continue
+                used = []
+                for p, xs in per_place.items():
+                    u = self.var(f"u{(advisor_id, p)}", 1)
+                    self.u[(advisor_id, p)] = u
+                    used.append((u, 1))
+                    for i in xs:
+                        self.row([(i, 1), (u, -1)], -1, 0)
+                self.row(used, 0, problem.max_places_per_advisor)
+
+    # Values of a plan, for hints and for comparing plans on the model's objective.
+    def values(self, assignments) -> dict[int, int] | None:
+        """Every variable's value for a plan; None when the plan is outside the model."""
+        problem = self.problem
+        values = dict.fromkeys(range(len(self.upper)), 0)
+        for a in assignments:
+            index = self.x.get((a.advisor_id, a.place_id, a.weekday, a.half))
+            if index is None:
+                return None
+            values[index] = 1
+        held = defaultdict(int)
+        for a in assignments:
+            held[a.place_id] += 1
+        for place_id, index in self.short.items():
+            demand = next(p.demand for p in problem.places if p.id == place_id)
+            values[index] = demand - held[place_id]
+            if values[index] < 0:
+                return None
+        whole = defaultdict(int)
+        for (advisor_id, d), halves in _days(assignments).items():
+            if MORNING in halves and AFTERNOON in halves:
+                index = self.z.get((advisor_id, d, halves[MORNING], halves[AFTERNOON]))
+                if index is None:
+                    return None
+                values[index] = 1
+                if halves[MORNING] == halves[AFTERNOON]:
+                    whole[halves[MORNING]] += 1
+        for place_id, index in self.whole_short.items():
+            full = next(p.full_days for p in problem.places if p.id == place_id)
+            values[index] = max(0, full - whole[place_id])
+        loads = _loads(problem, assignments)
+        shares = _shares(problem)
+        for advisor_id, index in self.dev.items():
+            values[index] = abs(loads.get(advisor_id, 0) - round(shares[advisor_id]))
+        for (advisor_id, place_id), index in self.u.items():
+            values[index] = int(
+                any(a.advisor_id == advisor_id and a.place_id == place_id for a in assignments)
+            )
+        for indexes, coefs, lo, hi in self.rows:
+            total = sum(values[i] * c for i, c in zip(indexes, coefs, strict=True))
+            if total < lo - 1e-9 or total > hi + 1e-9:
+                return None
+        return values
+
+    def objective(self, values: dict[int, int]) -> int:
+        return sum(c * values[i] for i, c in self.cost.items())
+
+    def assignments(self, value) -> list[Assignment]:
+        return [
+            Assignment(a, p, d, h, outside_hours=(a, p, d, h) in self.outside)
+            for (a, p, d, h), index in self.x.items()
+            if value(index) > 0.5
+        ]
+
+    def to_cpsat(self) -> tuple[cp_model.CpModel, list]:
+        model = cp_model.CpModel()
+        variables = [
+            model.new_bool_var(name) if (lo, hi) == (0, 1) else model.new_int_var(lo, hi, name)
+            for name, lo, hi in zip(self.names, self.lower, self.upper, strict=True)
+        ]
+        for i, (lo, hi) in enumerate(zip(self.lower, self.upper, strict=True)):
+            if lo == hi == 1:
+                model.add(variables[i] == 1)
+        big = cp_model.INT_MAX
+        for indexes, coefs, lo, hi in self.rows:
+            expr = cp_model.LinearExpr.weighted_sum([variables[i] for i in indexes], coefs)
+            model.add_linear_constraint(
+                expr, -big if lo == -math.inf else int(lo), big if hi == math.inf else int(hi)
+            )
+        items = sorted(self.cost.items())
+        model.minimize(
+            cp_model.LinearExpr.weighted_sum(
+                [variables[i] for i, _ in items], [c for _, c in items]
+            )
+        )
+        return model, variables
+
+
+# --- Heuristic: construction plus local search ------------------------------------------------
+
+
+class _Search:
+    """A plan held per adviser, with the model's objective computed adviser by adviser.
+
+    Used to have a plan at once (never empty-handed), to hint CP-SAT, and as the benchmark's
+    « greedy + local search » baseline. Moves: give a half-day (or a whole day) to another
+    adviser or another window, swap two advisers' places in the same window, fill a half-day
+    still unheld. Only moves keeping every hard rule are taken.
+    """
+
+    def __init__(self, model: WeekModel, pins: list[Pin], seed: int = 0):
+        self.model = model
+        self.problem = problem = model.problem
+        self.rng = random.Random(seed)  # noqa: S311 (a reproducible search, not a secret)
+        self.advisors = {a.id: a for a in problem.advisors}
+        self.places = {p.id: p for p in problem.places}
+        self.options = defaultdict(list)  # place → [(advisor, window)]
+        for a, p, d, h in model.x:
+            self.options[p].append((a, (d, h)))
+        self.shares = {i: round(s) for i, s in _shares(problem).items()}
+        self.outside_weight, self.short_weight, self.whole_weight = model.weights()
+        self.continuity = problem.continuity_weight if problem.previous else 0
+        self.plan: dict[int, dict[Window, int]] = {a.id: {} for a in problem.advisors}
+        self.held: dict[tuple[int, int, str], int] = {}  # (place, d, h) → adviser
+        self.pinned = {(p.advisor_id, p.weekday, p.half) for p in pins}
+        self.cost = {a: self.adviser_cost(a, {}) for a in self.plan}
+        self.count: dict[int, int] = defaultdict(int)
+        self.whole: dict[int, int] = defaultdict(int)
+        self.penalties = {p.id: 0.0 for p in problem.places}
+        for p in problem.places:
+            self.penalties[p.id] = self.penalty(p.id)
+        for pin in pins:
+            self.place(pin.advisor_id, pin.place_id, pin.window)
+
+    # Costs
+    def adviser_cost(self, a: int, slots: dict[Window, int]) -> float:
+        problem, advisor = self.problem, self.advisors[a]
+        if len(slots) > advisor.capacity:
+            return math.inf
+        cap = problem.max_places_per_advisor
+        if cap and len(set(slots.values())) > cap:
+            return math.inf
+        total, work = 0, 0
+        for d in {w[0] for w in slots}:
+            m, n = slots.get((d, MORNING)), slots.get((d, AFTERNOON))
+            if m is not None and n is not None and not problem.day_allowed(a, m, n):
+                return math.inf
+            drive = problem.day_drive(a, m, n)
+            total += drive
+            work += drive + problem.half_day_minutes * ((m is not None) + (n is not None))
+        if advisor.weekly_minutes is not None and work > advisor.weekly_minutes:
+            return math.inf
+        for w, p in slots.items():
+            if (a, p) not in problem.previous:
+                total += self.continuity
+            if w not in self.places[p].windows:
+                total += self.outside_weight
+        if problem.balance_weight and a in self.shares:
+            total += problem.balance_weight * abs(len(slots) - self.shares[a])
+        return total
+
+    def penalty(self, p: int) -> float:
+        place = self.places[p]
+        total = self.short_weight * (place.demand - self.count[p])
+        if place.full_days and not self.problem.split_days:
+            total += self.whole_weight * max(0, place.full_days - self.whole[p])
+        return total
+
+    def total(self) -> float:
+        return sum(self.cost.values()) + sum(self.penalties.values())
+
+    def _other_half(self, a: int, p: int, w: Window) -> bool:
+        other = (w[0], AFTERNOON if w[1] == MORNING else MORNING)
+        return self.plan[a].get(other) == p
+
+    # Changes
+    def place(self, a: int, p: int, w: Window) -> None:
+        self.plan[a][w] = p
+        self.held[(p, *w)] = a
+        self.count[p] += 1
+        if self._other_half(a, p, w):
+            self.whole[p] += 1
+        self.cost[a] = self.adviser_cost(a, self.plan[a])
+        self.penalties[p] = self.penalty(p)
+
+    def remove(self, a: int, w: Window) -> int:
+        p = self.plan[a].pop(w)
+        del self.held[(p, *w)]
+        self.count[p] -= 1
+        if self._other_half(a, p, w):
+            self.whole[p] -= 1
+        self.cost[a] = self.adviser_cost(a, self.plan[a])
+        self.penalties[p] = self.penalty(p)
+        return p
+
+    def added_cost(self, a: int, p: int, w: Window) -> float:
+        if w in self.plan[a] or (p, *w) in self.held:
+            return math.inf
+        return self.adviser_cost(a, {**self.plan[a], w: p}) - self.cost[a]
+
+    def assignments(self) -> list[Assignment]:
+        return [
+            Assignment(a, p, d, h, outside_hours=(d, h) not in self.places[p].windows)
+            for a, slots in self.plan.items()
+            for (d, h), p in slots.items()
+        ]
+
+    # Construction
+    def construct(self) -> None:
+        if not self.problem.split_days:
+            for place in sorted(self.problem.places, key=lambda p: len(self.options[p.id])):
+                for _ in range(place.full_days - self.whole[place.id]):
+                    if place.demand - self.count[place.id] < 2:
+                        break
+                    best = None
+                    for a, (d, h) in self.options[place.id]:
+                        if h != MORNING or (a, place.id, d, AFTERNOON) not in self.model.x:
+                            continue
+                        both = {(d, MORNING): place.id, (d, AFTERNOON): place.id}
+                        if any(w in self.plan[a] or (place.id, *w) in self.held for w in both):
+                            continue
+                        delta = self.adviser_cost(a, {**self.plan[a], **both}) - self.cost[a]
+                        if delta < math.inf and (best is None or delta < best[0]):
+                            best = (delta, a, d)
+                    if best is None:
+                        break
+                    _delta, a, d = best
+                    self.place(a, place.id, (d, MORNING))
+                    self.place(a, place.id, (d, AFTERNOON))
+        order = sorted(self.problem.places, key=lambda p: (len(self.options[p.id]), p.id))
+        for place in order:
+            for _ in range(place.demand - self.count[place.id]):
+                best = None
+                for a, w in self.options[place.id]:
+                    delta = self.added_cost(a, place.id, w)
+                    if delta < math.inf and (best is None or delta < best[0]):
+                        best = (delta, a, w)
+                if best is None:
+                    break
+                self.place(best[1], place.id, best[2])
+
+    # Local search
+    def improve(self, deadline: float) -> None:
+        held_list = lambda: [  # noqa: E731
+            (a, w) for a, slots in self.plan.items() for w in slots if (a, *w) not in self.pinned
+        ]
+        current = self.total()
+        moves = 0
+        while clock.perf_counter() < deadline:
+            moves += 1
+            items = held_list()
+            if not items:
+                return
+            kind = self.rng.random()
+            a, w = self.rng.choice(items)
+            p = self.plan[a][w]
+            snapshot = {a: dict(self.plan[a])}
+            if kind < 0.45:  # relocate one half-day
+                b, w2 = self.rng.choice(self.options[p])
+                if (b, w2) == (a, w) or (b, *w2) in self.pinned:
+                    continue
+                if w2 in self.plan[b] and not (b == a and w2 == w):
+                    continue
+                if (p, *w2) in self.held and w2 != w:
+                    continue
+                snapshot.setdefault(b, dict(self.plan[b]))
+                self.remove(a, w)
+                self.place(b, p, w2)
+            elif kind < 0.8:  # swap with another adviser working the same window
+                others = [
+                    b
+                    for b in self.plan
+                    if b != a and w in self.plan[b] and (b, *w) not in self.pinned
+                ]
+                if not others:
+                    continue
+                b = self.rng.choice(others)
+                q = self.plan[b][w]
+                if (a, q, *w) not in self.model.x or (b, p, *w) not in self.model.x:
+                    continue
+                snapshot[b] = dict(self.plan[b])
+                self.remove(a, w)
+                self.remove(b, w)
+                self.place(a, q, w)
+                self.place(b, p, w)
+            else:  # move the whole day of this adviser to another adviser
+                d = w[0]
+                day = {v: q for v, q in self.plan[a].items() if v[0] == d}
+                if any((a, *v) in self.pinned for v in day):
+                    continue
+                b = self.rng.choice(list(self.plan))
+                if b == a or any(v in self.plan[b] for v in day):
+                    continue
+                if any((b, q, *v) not in self.model.x for v, q in day.items()):
+                    continue
+                snapshot[b] = dict(self.plan[b])
+                for v in day:
+                    self.remove(a, v)
+                for v, q in day.items():
+                    self.place(b, q, v)
+            new = self.total()
+            if new <= current:
+                current = new
+                continue
+            for b in snapshot:  # undo
+                for v in list(self.plan[b]):
+                    self.remove(b, v)
+            for b, slots in snapshot.items():
+                for v, q in slots.items():
+                    self.place(b, q, v)
+            if moves % 50 == 0:
+                self.fill()
+                current = self.total()
+
+    def fill(self) -> None:
+        """Give still unheld half-days to whoever can take them at least cost."""
+        for place in self.problem.places:
+            for _ in range(place.demand - self.count[place.id]):
+                best = None
+                for a, w in self.options[place.id]:
+                    delta = self.added_cost(a, place.id, w)
+                    if delta < math.inf and (best is None or delta < best[0]):
+                        best = (delta, a, w)
+                if best is None:
+                    break
+                self.place(best[1], place.id, best[2])
+
+
+def heuristic(
+    problem: PlanningProblem, time_limit_s: float = 1.0, *, seed: int = 0, model=None
+) -> list[Assignment]:
+    """Construction then local search for ``time_limit_s``: a plan meeting every hard rule."""
+    started = clock.perf_counter()
+    pins, _messages = _check_pins(problem)
+    model = model or WeekModel(problem, pins)
+    search = _Search(model, pins, seed=seed)
+    search.construct()
+    search.fill()
+    search.improve(started + time_limit_s)
+    search.fill()
+    return search.assignments()
+
+
+# --- Solving --------------------------------------------------------------------------------
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, progress: ProgressCallback | None, stage: str, started: float):
+        super().__init__()
+        self.progress, self.stage, self.started = progress, stage, started
+
+    def on_solution_callback(self) -> None:
+        if self.progress is None:
+            return
+        objective, bound = self.objective_value, self.best_objective_bound
+        gap = (objective - bound) / objective * 100 if objective else 0.0
+        self.progress(
+            Progress(
+                f"{self.stage} : solution à {objective:.0f} (borne {bound:.0f}, écart {gap:.1f} %)",
+                objective,
+                bound,
+                clock.perf_counter() - self.started,
+            )
+        )
+
+
+def _solver(time_limit_s: float, workers: int = NUM_WORKERS) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
+    solver.parameters.random_seed = 0
+    return solver
+
+
+HEURISTIC_SHARE = 0.1  # of the time limit, for construction and local search before CP-SAT
+
+
 def solve(
     problem: PlanningProblem,
     time_limit_s: float = 10.0,
     progress: ProgressCallback | None = None,
+    *,
+    workers: int = NUM_WORKERS,
 ) -> PlanResult:
-    """Plan the week (rules in the module docstring)."""
+    """Plan the week (rules in the module docstring): always the best plan found."""
     started = clock.perf_counter()
+    deadline = started + time_limit_s
 
     def tell(message: str) -> None:
         if progress:
@@ -500,181 +1085,132 @@ def solve(
 
     pins, pin_messages = _check_pins(problem)
     team_problems, place_problems = precheck(problem)
-    if team_problems or place_problems:
-        tell("Des engagements ne peuvent pas être tenus : recherche du meilleur planning partiel.")
-        result = _solve_with_slack(problem, pins, time_limit_s, progress, started)
-        result.explanations = pin_messages + team_problems + result.explanations
-        _explain_shortfalls(problem, result, place_problems)
-        return result
-
     tell(f"Modèle : {len(problem.places)} lieux, {len(problem.advisors)} conseillers.")
-    built = _Model(problem, with_slack=False, pins=pins)
-    model = built.model
-    model.minimize(built.first_objective)
-    _hint(built, _flow_assignments(built, pins))
-    first_limit = time_limit_s * (1 - SECOND_SOLVE_SHARE)
-    solver = _solver(first_limit)
-    status = solver.solve(model, _Reporter(progress, "Trajets", started))
-    if status == cp_model.INFEASIBLE:
-        tell("Aucun planning ne tient tous les engagements : recherche du meilleur partiel.")
-        result = _solve_with_slack(problem, pins, time_limit_s, progress, started)
-        result.explanations = pin_messages + result.explanations
-        _explain_shortfalls(problem, result, {})
-        return result
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    model = WeekModel(problem, pins)
+    relaxed = []
+    if model.restricted:
+        relaxed.append(
+            f"Chaque conseiller s'est vu proposer ses {problem.max_candidates} lieux les plus "
+            f"proches (et chaque lieu ses {problem.min_advisors} conseillers les plus proches) : "
+            "l'écart est calculé sur ce choix."
+        )
+    # Candidates: the current planning when it still fits, then the heuristic.
+    candidates = []
+    current = [a for a in problem.current if (a.advisor_id, a.place_id, *a.window) in model.x]
+    values = model.values(current) if current else None
+    if values is not None:
+        candidates.append((model.objective(values), "planning en vigueur", current, values))
+    tell("Premier planning : construction et recherche locale.")
+    found = heuristic(problem, min(2.0, time_limit_s * HEURISTIC_SHARE), model=model)
+    values = model.values(found)
+    if values is not None:
+        candidates.append((model.objective(values), "heuristique", found, values))
+    candidates.sort(key=lambda c: c[0])
+    cp, variables = model.to_cpsat()
+    if candidates:
+        for index, value in candidates[0][3].items():
+            cp.add_hint(variables[index], value)
+    solver = _solver(deadline - clock.perf_counter(), workers)
+    tell("Optimisation (CP-SAT).")
+    status = solver.solve(cp, _Reporter(progress, "Trajets", started))
+    bound = None
+    proven = False
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        assignments = model.assignments(lambda i: solver.value(variables[i]))
+        values = model.values(assignments)
+        if values is not None:
+            candidates.append((model.objective(values), "CP-SAT", assignments, values))
+        bound = solver.best_objective_bound
+        proven = status == cp_model.OPTIMAL
+    elif status == cp_model.INFEASIBLE:
+        # Only the pins can make the model infeasible (every commitment has a slack):
+        # they clash with working time or the break. Solve again without them.
+        if problem.pins:
+            from dataclasses import replace
+
+            again = solve(
+                replace(problem, pins=[]),
+                max(0.5, deadline - clock.perf_counter()),
+                progress,
+                workers=workers,
+            )
+            again.explanations.insert(
+                0,
+                "Les choix imposés ne tiennent pas ensemble dans le temps de travail ou la "
+                "pause méridienne : ils ont été ignorés.",
+            )
+            again.relaxed.append("choix imposés ignorés")
+            return again
+    else:
+        bound = solver.best_objective_bound if status != cp_model.MODEL_INVALID else None
+    if not candidates:
         return PlanResult(
             UNKNOWN,
             seconds=clock.perf_counter() - started,
-            explanations=[
-                *pin_messages,
-                "Aucune solution trouvée dans le temps imparti : augmentez la durée de calcul.",
-            ],
+            explanations=[*pin_messages, "Aucun planning trouvé : vérifiez les données."],
         )
-    objective, bound = solver.objective_value, solver.best_objective_bound
-    assignments = built.assignments(solver.boolean_value)
-    first_status = OPTIMAL if status == cp_model.OPTIMAL else FEASIBLE
-
-    # Second solve: continuity then balance, travel held at the first solve's value.
-    remaining = time_limit_s - (clock.perf_counter() - started)
-    if remaining > 0.2:
-        tell("Trajets minimaux trouvés : mêmes conseillers aux mêmes lieux, charges équilibrées.")
-        model.clear_objective()
-        model.add(built.first_objective <= round(objective))
-        model.clear_hints()
-        _hint(built, assignments)
-        secondary = _secondary_objective(built)
-        model.minimize(secondary)
-        second = _solver(min(remaining, time_limit_s * SECOND_SOLVE_SHARE))
-        if second.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            assignments = built.assignments(second.boolean_value)
-    travel = plan_travel(problem, assignments)
-    return PlanResult(
-        first_status,
-        assignments=sorted(assignments, key=lambda a: (a.place_id, a.weekday, a.half)),
-        travel_minutes=travel,
-        objective=objective,
-        bound=bound,
-        gap=_gap(objective, bound),
-        seconds=clock.perf_counter() - started,
-        loads=_loads(problem, assignments),
-        explanations=pin_messages + _outside_hours_notes(problem, assignments),
-    )
-
-
-def _gap(objective: float, bound: float) -> float:
-    return max(0.0, (objective - bound) / objective) if objective else 0.0
-
-
-def _hint(built: _Model, assignments: list[Assignment]) -> None:
-    chosen = {(a.advisor_id, a.place_id, a.weekday, a.half) for a in assignments}
-    for key, var in built.x.items():
-        built.model.add_hint(var, key in chosen)
-
-
-def _flow_assignments(built: _Model, pins: list[Pin]) -> list[Assignment]:
-    """The first solve's optimum as a min-cost flow, to hint CP-SAT.
-
-    With a round trip per half-day, the first objective is a transportation problem: source
-    → place (its demand) → place's window (1) → adviser's same window (1, the cost) →
-    adviser (their capacity) → sink. Its LP is integral, so the flow is optimal for the
-    first solve; CP-SAT starts from it and only has to prove it (and a maximum flow at least
-    cost is also the best partial plan when the slack model runs). Pins are pre-assigned.
-    """
-    from ortools.graph.python import min_cost_flow
-
-    problem = built.problem
-    pinned = {(p.advisor_id, p.place_id, p.weekday, p.half) for p in pins}
-    taken_place = {(p, d, h) for (_a, p, d, h) in pinned}
-    taken_advisor = {(a, d, h) for (a, _p, d, h) in pinned}
-    demand, capacity = defaultdict(int), {a.id: a.capacity for a in problem.advisors}
-    for place in problem.places:
-        demand[place.id] = place.demand
-    for a, p, _d, _h in pinned:
-        demand[p] -= 1
-        capacity[a] -= 1
-    nodes: dict = {}
-
-    def node(key) -> int:
-        return nodes.setdefault(key, len(nodes))
-
-    flow = min_cost_flow.SimpleMinCostFlow()
-    source, sink = node("source"), node("sink")
-    arcs = {}
-    for key, cost in built.cost.items():
-        a, p, d, h = key
-        if key in pinned or (p, d, h) in taken_place or (a, d, h) in taken_advisor:
-            continue
-        extra = built.outside_weight if key in built.outside else 0
-        arcs[key] = flow.add_arc_with_capacity_and_unit_cost(
-            node(("pw", p, d, h)), node(("aw", a, d, h)), 1, cost + extra
-        )
-    for key in list(nodes):
-        if key[0] == "pw":
-            flow.add_arc_with_capacity_and_unit_cost(node(("p", key[1])), nodes[key], 1, 0)
-        elif key[0] == "aw":
-            flow.add_arc_with_capacity_and_unit_cost(nodes[key], node(("a", key[1])), 1, 0)
-    for key in list(nodes):
-        if key[0] == "p" and demand[key[1]] > 0:
-            flow.add_arc_with_capacity_and_unit_cost(source, nodes[key], demand[key[1]], 0)
-        elif key[0] == "a" and capacity.get(key[1], 0) > 0:
-            flow.add_arc_with_capacity_and_unit_cost(nodes[key], sink, capacity[key[1]], 0)
-    total = sum(max(0, v) for v in demand.values())
-    flow.set_node_supply(source, total)
-    flow.set_node_supply(sink, -total)
-    chosen = [Assignment(*key, outside_hours=key in built.outside) for key in pinned]
-    if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
-        return greedy_assignments(problem, pins)
-    chosen += [
-        Assignment(*key, outside_hours=key in built.outside)
-        for key, arc in arcs.items()
-        if flow.flow(arc)
-    ]
-    return chosen
-
-
-def _secondary_objective(built: _Model):
-    m, problem = built.model, built.problem
-    pairs = defaultdict(list)
-    for (a, p, _d, _h), var in built.x.items():
-        pairs[(a, p)].append(var)
-    continuity = []
-    for (a, p), variables in pairs.items():
-        used = m.new_bool_var(f"u_{a}_{p}")
-        for var in variables:
-            m.add_implication(var, used)
-        continuity.append((1 if (a, p) in problem.previous else 2) * used)
-    top = max((a.capacity for a in problem.advisors), default=0)
-    loads = [sum(v) for a, v in built.by_advisor.items()]
-    if not loads:
-        return sum(continuity)
-    high, low = m.new_int_var(0, top, "max_load"), m.new_int_var(0, top, "min_load")
-    for load in loads:
-        m.add(high >= load)
-        m.add(low <= load)
-    return (top + 1) * sum(continuity) + (high - low)
-
-
-def _solve_with_slack(problem, pins, time_limit_s, progress, started) -> PlanResult:
-    built = _Model(problem, with_slack=True, pins=pins)
-    built.model.minimize(built.first_objective)
-    _hint(built, _flow_assignments(built, pins))
-    remaining = max(0.5, time_limit_s - (clock.perf_counter() - started))
-    solver = _solver(remaining)
-    status = solver.solve(built.model, _Reporter(progress, "Planning partiel", started))
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return PlanResult(INFEASIBLE, seconds=clock.perf_counter() - started)
-    assignments = built.assignments(solver.boolean_value)
-    shortfalls = {
-        place_id: solver.value(var) for place_id, var in built.slack.items() if solver.value(var)
-    }
-    return PlanResult(
-        INFEASIBLE,
+    candidates.sort(key=lambda c: (c[0], c[1] != "CP-SAT"))
+    objective, source, assignments, values = candidates[0]
+    if proven and source != "CP-SAT":
+        proven = objective <= solver.objective_value
+    if bound is not None:
+        bound = min(bound, objective)
+    shortfalls = {p: values[i] for p, i in model.short.items() if values[i]}
+    whole_missing = {p: values[i] for p, i in model.whole_short.items() if values[i]}
+    _outside_w, short_weight, _whole_w = model.weights()
+    if not shortfalls and not whole_missing:
+        status_out = OPTIMAL if proven or (bound is not None and bound >= objective) else FEASIBLE
+    elif (
+        team_problems
+        or place_problems
+        or proven
+        or (bound is not None and bound >= min(short_weight, _whole_w) - 1e-6)
+    ):
+        status_out = INFEASIBLE
+    else:
+        status_out = PARTIAL
+    result = PlanResult(
+        status_out,
         assignments=sorted(assignments, key=lambda a: (a.place_id, a.weekday, a.half)),
         travel_minutes=plan_travel(problem, assignments),
+        objective=float(objective),
+        bound=float(bound) if bound is not None else None,
+        gap=_gap(objective, bound) if bound is not None else None,
         seconds=clock.perf_counter() - started,
         loads=_loads(problem, assignments),
         shortfalls=shortfalls,
+        source=source,
+        relaxed=relaxed,
+        working_minutes=working_minutes(problem, assignments),
     )
+    result.explanations = pin_messages + (team_problems if shortfalls else [])
+    if shortfalls:
+        _explain_shortfalls(problem, result, place_problems)
+    places = {p.id: p for p in problem.places}
+    for place_id, missing in sorted(whole_missing.items()):
+        place = places[place_id]
+        result.explanations.append(
+            f"{place.name}{_commitment_text(place)} : {_plural(missing, 'journée')} sur "
+            f"{place.full_days} ne peu{'ven' if missing > 1 else ''}t pas être tenue"
+            f"{'s' if missing > 1 else ''} entière{'s' if missing > 1 else ''} par un même "
+            "conseiller (horaires d'ouverture, temps de travail ou trajets) : autorisez le "
+            "fractionnement des journées ou ajustez les horaires."
+        )
+    if status_out == PARTIAL:
+        result.explanations.append(
+            "Aucun planning tenant tous les engagements n'a été trouvé dans le temps imparti, "
+            "sans preuve qu'il n'en existe pas : voici le meilleur planning partiel trouvé ; "
+            "augmentez la durée de calcul pour chercher encore."
+        )
+    result.explanations += _outside_hours_notes(problem, assignments)
+    result.explanations += _travel_notes(problem, assignments)
+    return result
+
+
+def _gap(objective: float, bound: float) -> float:
+    if objective <= 0:
+        return 0.0
+    return max(0.0, (objective - bound) / objective)
 
 
 def _explain_shortfalls(problem, result: PlanResult, place_problems: dict) -> None:
@@ -687,8 +1223,9 @@ def _explain_shortfalls(problem, result: PlanResult, place_problems: dict) -> No
         met = place.demand - missing
         if why is None:
             why = (
-                "les conseillers qui peuvent s'y rendre sont déjà occupés ailleurs ou "
-                "absents sur ses demi-journées d'ouverture"
+                "les conseillers qui peuvent s'y rendre sont déjà occupés ailleurs, absents "
+                "ou au bout de leur temps de travail (trajets compris) sur ses demi-journées "
+                "d'ouverture"
             )
         count = min(met, possible) if possible is not None else met
         result.explanations.append(
@@ -714,15 +1251,34 @@ def _outside_hours_notes(problem, assignments) -> list[str]:
     ]
 
 
+def _travel_notes(problem, assignments) -> list[str]:
+    """The estimated legs the plan drives that the travel module flags as doubtful."""
+    if not problem.travel_notes:
+        return []
+    legs = []
+    for (advisor_id, _d), halves in _days(assignments).items():
+        for p in halves.values():
+            legs.append((advisor_id, p))
+        m, n = halves.get(MORNING), halves.get(AFTERNOON)
+        if m is not None and n is not None and m != n:
+            legs.append(("places", min(m, n), max(m, n)))
+    notes = []
+    for leg in dict.fromkeys(legs):
+        if leg in problem.travel_notes and problem.travel_notes[leg] not in notes:
+            notes.append(problem.travel_notes[leg])
+    return notes
+
+
 # --- Greedy baseline ------------------------------------------------------------------------
 
 
 def greedy_assignments(problem: PlanningProblem, pins: list[Pin] | None = None) -> list:
     """Each demanded half-day, place by place, to the nearest adviser still free then.
 
-    The baseline of the benchmark and the first solve's hint. Places are taken in the
-    problem's order; within a place, the window and adviser with the least travel win (ties:
-    the lighter load). May leave half-days unassigned.
+    The former planner's baseline, kept as the benchmark's « greedy »: it knows neither
+    tours, working time nor whole days (the benchmark counts its violations). Places are
+    taken in the problem's order; within a place, the window and adviser with the least
+    travel win (ties: the lighter load). May leave half-days unassigned.
     """
     load, busy, used = defaultdict(int), set(), set()
     chosen = []
@@ -781,4 +1337,6 @@ def greedy(problem: PlanningProblem) -> PlanResult:
         seconds=clock.perf_counter() - started,
         loads=_loads(problem, assignments),
         shortfalls=shortfalls,
+        source="glouton",
+        working_minutes=working_minutes(problem, assignments),
     )

@@ -32,7 +32,7 @@ from . import planner
 from .models import PlanRun, Slot, monday_of
 from .periods import agreement_periods
 from .services import slot_create
-from .travel import travel_minutes
+from .travel import travel_doubt, travel_minutes
 
 PROGRESS_EVERY_S = 0.5
 
@@ -69,11 +69,14 @@ def _unavailable(advisor, leaves, monday: date) -> frozenset:
 
 
 def problem_from_database(
-    week_start: date, *, pins=(), outside_hours: bool = False
+    week_start: date, *, pins=(), outside_hours: bool = False, split_days: bool | None = None
 ) -> planner.PlanningProblem:
     """The planning problem of the week starting ``week_start`` (rules in the docstring)."""
+    from relais.agreements.enums import CommitmentUnit
     from relais.team.models import Advisor, Leave
 
+    if split_days is None:
+        split_days = settings.RELAIS_PLANNER_SPLIT_DAYS
     monday = monday_of(week_start)
     places = []
     communes = {}
@@ -81,6 +84,10 @@ def problem_from_database(
     for place, commitments in sorted(by_place.items(), key=lambda i: i[0].name):
         windows = planner.windows_from_opening_hours(place.opening_hours, monday)
         weekly = sum(c.weekly_half_days for c in commitments)
+        # Commitments counted in days are held as whole days (rounded up like the demand).
+        whole_days = sum(
+            c.weekly_half_days / 2 for c in commitments if c.unit == CommitmentUnit.DAY
+        )
         places.append(
             planner.PlannerPlace(
                 id=place.pk,
@@ -89,6 +96,7 @@ def problem_from_database(
                 windows=windows if windows is not None else planner.default_windows(),
                 commitments=tuple(c.label for c in commitments),
                 hours_known=windows is not None,
+                full_days=min(math.ceil(whole_days), math.ceil(weekly) // 2),
             )
         )
         communes[place.pk] = place.commune
@@ -107,6 +115,7 @@ def problem_from_database(
                 days=days,
                 capacity=planner.capacity_for(advisor.weekly_hours, len(days)),
                 unavailable=_unavailable(advisor, leaves[advisor.pk], monday),
+                weekly_minutes=round(float(advisor.weekly_hours) * 60),
             )
         )
         communes[("advisor", advisor.pk)] = advisor.home_commune
@@ -115,13 +124,36 @@ def problem_from_database(
         for a in advisors
         for p in places
     }
-    previous = frozenset(
-        (advisor_id, place_id)
-        for place_id, advisor_id in Slot.objects.valid_between(
-            monday, monday + timedelta(days=6)
-        ).values_list("place_id", "advisors")
-        if advisor_id is not None
+    place_travel = {
+        (p.id, q.id): travel_minutes(communes[p.id], communes[q.id])
+        for p in places
+        for q in places
+        if p.id < q.id
+    }
+    notes = {}
+    for a in advisors:
+        for p in places:
+            doubt = travel_doubt(communes[("advisor", a.id)], communes[p.id])
+            if doubt:
+                notes[(a.id, p.id)] = doubt
+    for p, q in place_travel:
+        doubt = travel_doubt(communes[p], communes[q])
+        if doubt:
+            notes[("places", p, q)] = doubt
+    # The planning in force that week: continuity pairs, and a warm start for the solver.
+    slots = Slot.objects.valid_between(monday, monday + timedelta(days=6)).values_list(
+        "place_id", "advisors", "weekday", "start_time"
     )
+    known_places = {p.id for p in places}
+    known_advisors = {a.id for a in advisors}
+    previous = frozenset((a, p) for p, a, _d, _s in slots if a is not None)
+    current = [
+        planner.Assignment(
+            a, p, d, planner.MORNING if start < planner.WINDOWS[planner.AFTERNOON][0] else "pm"
+        )
+        for p, a, d, start in slots
+        if a in known_advisors and p in known_places
+    ]
     return planner.PlanningProblem(
         places=places,
         advisors=advisors,
@@ -130,6 +162,11 @@ def problem_from_database(
         previous=previous,
         week_start=monday,
         outside_hours=outside_hours,
+        place_travel=place_travel,
+        current=current,
+        travel_notes=notes,
+        min_break_minutes=settings.RELAIS_PLANNER_MIN_BREAK_MINUTES,
+        split_days=split_days,
     )
 
 
@@ -141,11 +178,28 @@ def result_payload(problem: planner.PlanningProblem, result: planner.PlanResult)
         for p in problem.places
     }
     data["advisors"] = {
-        str(a.id): {"name": a.name, "home": a.home, "capacity": a.capacity}
+        str(a.id): {
+            "name": a.name,
+            "home": a.home,
+            "capacity": a.capacity,
+            "weekly_minutes": a.weekly_minutes,
+        }
         for a in problem.advisors
     }
+    # Each day's tour (home → morning place → afternoon place → home) shared between its
+    # half-days, so an adviser's half-days add up to their real driving.
+    days = defaultdict(list)
     for item in data["assignments"]:
-        item["travel_minutes"] = 2 * problem.travel.get((item["advisor_id"], item["place_id"]), 0)
+        days[(item["advisor_id"], item["weekday"])].append(item)
+    for (advisor_id, _d), items in days.items():
+        halves = {item["half"]: item["place_id"] for item in items}
+        drive = problem.day_drive(
+            advisor_id, halves.get(planner.MORNING), halves.get(planner.AFTERNOON)
+        )
+        items.sort(key=lambda item: item["half"])
+        for index, item in enumerate(items):
+            share = drive // len(items)
+            item["travel_minutes"] = share if index < len(items) - 1 else drive - share * index
     data["week_start"] = problem.week_start.isoformat() if problem.week_start else None
     return data
 
@@ -289,6 +343,8 @@ def advisor_loads(payload: dict) -> list[dict]:
                 "load": load,
                 "capacity": advisor["capacity"],
                 "travel_minutes": travel[int(advisor_id)],
+                "working_minutes": payload.get("working_minutes", {}).get(str(advisor_id)),
+                "weekly_minutes": advisor.get("weekly_minutes"),
             }
         )
     return sorted(rows, key=lambda r: (-r["load"], r["name"]))
@@ -379,14 +435,19 @@ def next_monday(today: date | None = None) -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
-def parse_week(value: str | None) -> date:
+def parse_week(value: str | None, *, today: date | None = None) -> date:
     """The Monday of the week of ``value`` (ISO date), or next Monday.
 
-    Raises ``ValueError`` for anything else, a date outside the plausible range included.
+    Raises ``ValueError`` for anything else, a date outside the plausible range included,
+    and for a past week: a plan is applied from its Monday on, and a week already over
+    has no permanence left to create (the current week is accepted).
     """
     if value:
         day = parse_date(value)
         if day is None:
             raise ValueError(f"semaine invalide : {value[:20]!r}")
-        return monday_of(day)
-    return next_monday()
+        monday = monday_of(day)
+        if monday < monday_of(today or timezone.localdate()):
+            raise ValueError("semaine passée")
+        return monday
+    return next_monday(today)

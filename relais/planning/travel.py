@@ -10,6 +10,12 @@ When ``settings.RELAIS_TRAVEL_MATRIX`` names a CSV file with the columns
 ``from_commune,to_commune,minutes`` (commune names as in the database, either order), its
 figures win; pairs missing from the file fall back to the estimate. Everything is cached:
 the matrix is read once per file, and each pair is computed once per process.
+
+The straight line misleads where a massif stands between two communes (Prades and
+Arles-sur-Tech: 23 min « as the crow flies », more than an hour by road around the Canigó):
+:func:`travel_doubt` flags estimated legs of at least ``DOUBTFUL_ESTIMATE_MINUTES`` so the
+planner can say which of its drives rest on the estimate. How to compute a real matrix
+with OSRM or Valhalla from OpenStreetMap: docs/operations.md, « Travel-time matrix ».
 """
 
 import csv
@@ -22,6 +28,7 @@ from django.conf import settings
 ROAD_FACTOR = 1.4
 AVERAGE_SPEED_KMH = 50
 EARTH_RADIUS_KM = 6371.0
+DOUBTFUL_ESTIMATE_MINUTES = 40
 
 
 def haversine_km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
@@ -69,6 +76,28 @@ def travel_minutes(commune_a, commune_b) -> int:
         float(commune_a.longitude),
         float(commune_b.latitude),
         float(commune_b.longitude),
+    )
+
+
+def from_matrix(commune_a, commune_b) -> bool:
+    """Whether the pair's time comes from the operator's matrix (not the estimate)."""
+    path = settings.RELAIS_TRAVEL_MATRIX
+    if commune_a.pk == commune_b.pk or not path:
+        return commune_a.pk == commune_b.pk
+    return (_key(commune_a.name), _key(commune_b.name)) in _matrix(str(path))
+
+
+def travel_doubt(commune_a, commune_b) -> str | None:
+    """A French warning when the pair's time is a long straight-line estimate, else None."""
+    if from_matrix(commune_a, commune_b):
+        return None
+    minutes = travel_minutes(commune_a, commune_b)
+    if minutes < DOUBTFUL_ESTIMATE_MINUTES:
+        return None
+    return (
+        f"Trajet {commune_a.name} – {commune_b.name} estimé à {minutes} min à vol d'oiseau : "
+        "en montagne la route peut être bien plus longue ; à vérifier, ou fournir une matrice "
+        "de temps de trajet (RELAIS_TRAVEL_MATRIX)."
     )
 
 

@@ -31,6 +31,13 @@ class Command(BaseCommand):
             "assez ouvert pour ses engagements.",
         )
         parser.add_argument(
+            "--split-days",
+            action="store_true",
+            default=None,
+            help="Autoriser à fractionner une journée engagée entre deux conseillers ou deux "
+            "jours (par défaut : réglage RELAIS_PLANNER_SPLIT_DAYS).",
+        )
+        parser.add_argument(
             "--apply",
             action="store_true",
             help="Créer les permanences proposées (là où le lieu n'en a pas déjà), après "
@@ -40,12 +47,22 @@ class Command(BaseCommand):
             "--yes", action="store_true", help="Avec --apply : ne pas demander de confirmation."
         )
 
-    def handle(self, *args, week, json: bool, time_limit, outside_hours, apply, yes, **options):
+    def handle(
+        self, *args, week, json: bool, time_limit, outside_hours, split_days, apply, yes, **options
+    ):
         try:
             monday = planner_db.parse_week(week)
-        except ValueError:
+        except ValueError as error:
+            if "passée" in str(error):
+                raise CommandError(
+                    "Semaine passée : choisissez la semaine en cours ou une semaine à venir."
+                ) from None
             raise CommandError("Date invalide : format attendu AAAA-MM-JJ.") from None
-        problem = planner_db.problem_from_database(monday, outside_hours=outside_hours)
+        if not 0 < time_limit <= 3600:
+            raise CommandError("Durée de calcul : entre 0 et 3600 secondes.")
+        problem = planner_db.problem_from_database(
+            monday, outside_hours=outside_hours, split_days=split_days
+        )
         progress = None
         if not json:
             progress = lambda step: self.stderr.write(f"  {step.message}")  # noqa: E731
@@ -55,7 +72,7 @@ class Command(BaseCommand):
             self.stdout.write(_json_output(payload))
         else:
             self.stdout.write(_text_output(payload))
-        if apply and result.is_plan:
+        if apply and result.assignments:
             self._apply(payload, monday, yes)
         if not result.is_plan:
             sys.exit(1)
@@ -83,6 +100,8 @@ def _json_output(payload: dict) -> str:
         "travel_minutes": payload["travel_minutes"],
         "bound": payload["bound"],
         "gap": payload["gap"],
+        "source": payload["source"],
+        "relaxed": payload["relaxed"],
         "seconds": round(payload["seconds"], 3),
         "assignments": [
             {
@@ -92,7 +111,7 @@ def _json_output(payload: dict) -> str:
                 "advisor": advisors[str(a["advisor_id"])]["name"],
                 "weekday": a["weekday"],
                 "half": a["half"],
-                "travel_minutes": a["travel_minutes"],
+                "travel_minutes": a["travel_minutes"],  # share of the day's tour
                 "outside_hours": a["outside_hours"],
             }
             for a in payload["assignments"]
@@ -109,8 +128,8 @@ def _text_output(payload: dict) -> str:
     gap = payload["gap"]
     lines = [
         f"Semaine du {payload['week_start']} : {planner.STATUS_LABELS[payload['status']]}",
-        f"Trajets : {payload['travel_minutes']} min par semaine (aller-retour)"
-        + (f", écart à l'optimum {gap * 100:.1f} %" if gap is not None else "")
+        f"Trajets : {payload['travel_minutes']} min de route par semaine (tournées réelles)"
+        + (f", écart à la borne prouvée {gap * 100:.1f} %" if gap is not None else "")
         + f", calculé en {payload['seconds']:.1f} s",
         "",
     ]
@@ -133,6 +152,12 @@ def _text_output(payload: dict) -> str:
         lines += ["", "Charge par conseiller :"]
         lines += [
             f"  {r['name']} : {r['load']}/{r['capacity']} demi-journées, {r['travel_minutes']} min"
+            + (
+                f" de route, {r['working_minutes']} min de travail"
+                + (f" / {r['weekly_minutes']} au contrat" if r["weekly_minutes"] else "")
+                if r["working_minutes"] is not None
+                else ""
+            )
             for r in loads
         ]
     if payload["explanations"]:
