@@ -1,4 +1,9 @@
-"""The main navigation, by role. One place decides which sections a role sees."""
+"""The main navigation, by role. One place decides which sections a role sees.
+
+On a 360 px phone only a role's main destinations fit one row (issue 17): ``PRIMARY`` names
+them, three per role, and the base layout puts the rest behind a "Menu" button (a
+``<details>``, so that it opens without JavaScript). The dashboard is the brand's link.
+"""
 
 from dataclasses import dataclass
 
@@ -47,6 +52,12 @@ NAV_ITEMS = (
     NavItem("Statistiques", "reporting:dashboard", ALL_STAFF),
     NavItem("Mandats", "mandates:list", frozenset({Role.ADVISOR})),
     NavItem("Mandats", "mandates:summary", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
+    # The register of data-subject requests: those who keep it (privacy.rights.can_handle_rights).
+    NavItem(
+        "Droits des personnes",
+        "privacy:rights_list",
+        frozenset({Role.COORDINATOR, Role.ADVISOR}),
+    ),
     NavItem(
         "Comptes rendus",
         "monthly:list",
@@ -62,15 +73,61 @@ NAV_ITEMS = (
 )
 
 
-def nav_for(user, current_path: str) -> list[dict]:
-    """Navigation entries for a user, with the current one flagged for aria-current."""
-    if not user.is_authenticated or (user.requires_two_factor and not user.is_verified()):
-        return []
-    items = []
+# Three labels and "Menu" fit 360 px in one row; the order is the row's.
+_MANAGERS = ("planning:slot_list", "agreements:list", "reporting:dashboard")
+PRIMARY = {
+    Role.COORDINATOR: _MANAGERS,
+    Role.ADMINISTRATOR: _MANAGERS,
+    Role.ADVISOR: ("planning:my_week", "activities:list", "beneficiaries:list"),
+    Role.PARTNER_STAFF: ("places:list", "workshops:session_list", "monthly:list"),
+    Role.COMMITTEE_MEMBER: ("committee:index", "agreements:list", "reporting:dashboard"),
+}
+
+
+class Navigation(list):
+    """The entries a user sees (dicts: label, url, current, primary), in the menu's order.
+
+    ``primary`` are the row's entries, ``more`` the menu's; ``more_current`` says that the page
+    is one of the menu's, so that the closed "Menu" button can show it.
+    """
+
+    @property
+    def primary(self) -> list[dict]:
+        return sorted((i for i in self if i["primary"]), key=lambda i: i["rank"])
+
+    @property
+    def more(self) -> list[dict]:
+        return [i for i in self if not i["primary"]]
+
+    @property
+    def more_current(self) -> bool:
+        return any(i["current"] for i in self.more)
+
+
+def nav_for_role(role: str, current_path: str) -> Navigation:
+    """A role's entries, with the current one flagged for aria-current."""
+    primary = PRIMARY.get(role, ())
+    items = Navigation()
     for item in NAV_ITEMS:
-        if user.role not in item.roles:
+        if role not in item.roles:
             continue
         url = reverse(item.url_name)
         current = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
+        rank = primary.index(item.url_name) if item.url_name in primary else None
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "current": current,
+                "primary": rank is not None,
+                "rank": rank,
+            }
+        )
     return items
+
+
+def nav_for(user, current_path: str) -> Navigation:
+    """Navigation entries for a signed-in user (none before the second factor)."""
+    if not user.is_authenticated or (user.requires_two_factor and not user.is_verified()):
+        return Navigation()
+    return nav_for_role(user.role, current_path)
