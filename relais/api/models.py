@@ -7,6 +7,7 @@ nobody can brute-force it, and a lookup by hash is one indexed query per request
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from relais.core.models import TimeStampedModel
 
@@ -15,7 +16,8 @@ from .enums import Scope
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(revoked_at__isnull=True)
+        """Not revoked and not expired: a token is valid up to its expiry date included."""
+        return self.filter(revoked_at__isnull=True, expires_on__gte=timezone.localdate())
 
 
 class ApiToken(TimeStampedModel):
@@ -34,6 +36,8 @@ class ApiToken(TimeStampedModel):
         related_name="+",
     )
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    # Every token expires: a forgotten client stops reading data on its own (issue 20).
+    expires_on = models.DateField("expire le", help_text="Dernier jour de validité du jeton.")
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
@@ -51,7 +55,11 @@ class ApiToken(TimeStampedModel):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on < timezone.localdate()
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or [])

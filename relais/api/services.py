@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -19,8 +20,12 @@ def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def api_token_create(*, user, name: str, scopes: list[str]) -> tuple[ApiToken, str]:
-    """A new token and its secret — the only time the secret exists in clear."""
+def api_token_create(
+    *, user, name: str, scopes: list[str], expires_on: date | None = None
+) -> tuple[ApiToken, str]:
+    """A new token and its secret — the only time the secret exists in clear.
+
+    ``expires_on``: its last valid day, a year from today unless given."""
     if not perms.can_manage_tokens(user):
         raise PermissionDenied
     scopes = sorted(set(scopes or []))
@@ -34,6 +39,7 @@ def api_token_create(*, user, name: str, scopes: list[str]) -> tuple[ApiToken, s
         token_hash=token_hash(secret),
         scopes=scopes,
         created_by=user,
+        expires_on=expires_on or timezone.localdate() + timedelta(days=365),
     )
     token.full_clean()
     token.save()

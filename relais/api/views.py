@@ -21,8 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from relais.activities.enums import BREAKDOWNS, ActivityKind, Equipment, Theme
 from relais.activities.models import EQUIPMENT_FIELDS, Activity, ActivityTheme
-from relais.core.params import parse_date, parse_id, parse_ids
-from relais.core.validators import PLAUSIBLE_EARLIEST, PLAUSIBLE_LATEST
+from relais.core.params import Period, PeriodError, parse_id, parse_ids, parse_period
 from relais.privacy.enums import JournalAction
 from relais.privacy.journal import journal_append
 from relais.reporting import stats
@@ -63,7 +62,7 @@ def token_required(scope: str):
             if token is None:
                 return _error(
                     401,
-                    "Authentification requise : jeton d'API absent, invalide ou révoqué "
+                    "Authentification requise : jeton d'API absent, invalide, expiré ou révoqué "
                     "(en-tête « Authorization: Bearer <jeton> »).",
                     WWW_Authenticate='Bearer realm="relais"',
                 )
@@ -97,22 +96,29 @@ def _choice(request, name: str, choices) -> str:
     return value
 
 
-def _month(value: str, name: str) -> date | None:
-    if not value:
-        return None
-    day = parse_date(value + "-01" if len(value) == 7 else value)
-    if day is None:
-        raise BadRequest(
-            f"Paramètre « {name} » : date AAAA-MM ou AAAA-MM-JJ attendue, entre "
-            f"{PLAUSIBLE_EARLIEST:%Y} et {PLAUSIBLE_LATEST:%Y}."
-        )
-    return day
+def _period(request) -> Period:
+    """``start`` and ``end``, read the same way by every endpoint (both inclusive; a month as
+    ``end`` runs to its last day)."""
+    try:
+        return parse_period(request.GET.get("start", ""), request.GET.get("end", ""))
+    except PeriodError as error:
+        raise BadRequest(str(error)) from error
+
+
+def _limit(request) -> int:
+    text = request.GET.get("limit", "")
+    if not text:
+        return DEFAULT_PAGE_SIZE
+    number = parse_id(text)  # ASCII digits, positive: "0", "-1" and "1e3" are refused
+    if number is None or number > MAX_PAGE_SIZE:
+        raise BadRequest(f"Paramètre « limit » : nombre entier entre 1 et {MAX_PAGE_SIZE} attendu.")
+    return number
 
 
 def stats_filters(request) -> stats.StatsFilters:
-    """The dashboard's filters: period (months), partner, place, commune, theme, kind."""
-    start = _month(request.GET.get("start", ""), "start")
-    end = _month(request.GET.get("end", ""), "end")
+    """The dashboard's filters: period, partner, place, commune, theme, kind."""
+    period = _period(request)
+    start, end = period.start, period.end
     filters = {
         "partners": _ids(request, "partner"),
         "places": _ids(request, "place"),
@@ -125,6 +131,7 @@ def stats_filters(request) -> stats.StatsFilters:
     default = stats.StatsFilters.last_months(12)
     result = stats.StatsFilters(start=start or default.start, end=end or default.end, **filters)
     if result.start > result.end:
+        # Only one end given, beyond the default's other end.
         raise BadRequest("La période commence après sa fin.")
     return result
 
@@ -248,17 +255,13 @@ def activity_row(row: dict, themes: list[str]) -> dict:
 
 @token_required(Scope.ACTIVITIES_READ)
 def activities_view(request):
-    start = _month(request.GET.get("start", ""), "start")
-    end = _month(request.GET.get("end", ""), "end")
-    try:
-        limit = min(max(int(request.GET.get("limit", DEFAULT_PAGE_SIZE)), 1), MAX_PAGE_SIZE)
-    except ValueError as error:
-        raise BadRequest("Paramètre « limit » : nombre entier attendu.") from error
+    period = _period(request)
+    limit = _limit(request)
     activities = Activity.objects.all()
-    if start:
-        activities = activities.filter(date__gte=start)
-    if end:
-        activities = activities.filter(date__lte=end)
+    if period.start:
+        activities = activities.filter(date__gte=period.start)
+    if period.end:
+        activities = activities.filter(date__lte=period.end)
     partners, places = _ids(request, "partner"), _ids(request, "place")
     if partners:
         activities = activities.filter(place__partner_id__in=partners)
@@ -333,6 +336,7 @@ def token_list(request):
                 user=request.user,
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
+                expires_on=form.cleaned_data["expires_on"],
             )
         except ValidationError as error:
             form.add_error(None, error.messages)

@@ -6,6 +6,8 @@ integers, year 9999, Unicode digits) counts as absent: the filter is not applied
 not pre-filled, and nothing reaches the database that would make it answer 500.
 """
 
+import calendar
+from dataclasses import dataclass
 from datetime import date
 
 from .validators import PLAUSIBLE_EARLIEST, PLAUSIBLE_LATEST, is_ascii_digits
@@ -48,3 +50,48 @@ def parse_month(value, *, earliest: date = PLAUSIBLE_EARLIEST, latest: date = PL
         return None
     month = day.replace(day=1)
     return month if earliest.replace(day=1) <= month <= latest else None
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read; the message is French and names the parameter."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Inclusive bounds in days; either may be open (``None``)."""
+
+    start: date | None
+    end: date | None
+
+
+def _period_bound(value, name: str, *, last: bool) -> date | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    day = parse_date(f"{text}-01" if len(text) == 7 else text)
+    if day is None or len(text) not in (7, 10):
+        raise PeriodError(
+            f"Paramètre « {name} » : date AAAA-MM ou AAAA-MM-JJ attendue, entre "
+            f"{PLAUSIBLE_EARLIEST:%Y} et {PLAUSIBLE_LATEST:%Y}."
+        )
+    if last and len(text) == 7:
+        # A month given as an end means its last day: « end=2026-12 » includes 31 December.
+        day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def parse_period(start, end, *, start_name: str = "start", end_name: str = "end") -> Period:
+    """The one reading of a period for every endpoint and filter: a day or a month at each end,
+    both ends inclusive (a month as ``start`` is its first day, as ``end`` its last).
+
+    Raises :class:`PeriodError` (French) on an unreadable bound or a start after the end.
+    """
+    period = Period(
+        _period_bound(start, start_name, last=False), _period_bound(end, end_name, last=True)
+    )
+    if period.start and period.end and period.start > period.end:
+        raise PeriodError(
+            f"La période commence après sa fin ({start_name} {period.start:%d/%m/%Y}, "
+            f"{end_name} {period.end:%d/%m/%Y})."
+        )
+    return period

@@ -1,9 +1,11 @@
 """The read-only JSON API: tokens and scopes, statistics, anonymised activities, the journal."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from relais.activities.models import Activity
 from relais.api.models import ApiToken
@@ -16,6 +18,7 @@ from ..reporting.monthly_helpers import CANARY_NOTE, record_march
 
 pytestmark = pytest.mark.django_db
 CANARY_NAME = "Zygomaticienne"
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
@@ -126,8 +129,10 @@ def test_bad_cursor_is_a_400(client, coordinator):
 
 
 def test_the_secret_is_shown_once(coordinator_client):
+    expires_on = (timezone.localdate() + timedelta(days=365)).isoformat()
     response = coordinator_client.post(
-        reverse("api:token_list"), {"name": "Tableau open data", "scopes": ["stats:read"]}
+        reverse("api:token_list"),
+        {"name": "Tableau open data", "scopes": ["stats:read"], "expires_on": expires_on},
     )
     token = ApiToken.objects.get()
     html = response.content.decode()
@@ -157,3 +162,39 @@ def test_only_coordinators_and_administrators_manage_tokens(request, persona):
 
 def test_administrators_manage_tokens(administrator_client):
     assert administrator_client.get(reverse("api:token_list")).status_code == 200
+
+
+def test_a_token_expires_after_its_last_day(client, coordinator, activities, time_machine):
+    """Every token has an expiry date (issue 20): valid through its last day, refused after."""
+    last_day = timezone.localdate() + timedelta(days=30)
+    token, secret = api_token_create(
+        user=coordinator, name="Open data", scopes=["stats:read"], expires_on=last_day
+    )
+    assert _get(client, "stats", secret).status_code == 200
+    time_machine.move_to(datetime.combine(last_day, time(23, 59), tzinfo=PARIS), tick=False)
+    assert _get(client, "stats", secret).status_code == 200
+    time_machine.move_to(datetime.combine(last_day + timedelta(days=1), time(0, 1), tzinfo=PARIS))
+    response = _get(client, "stats", secret)
+    assert response.status_code == 401 and "expiré" in response.json()["detail"]
+    token.refresh_from_db()
+    assert token.is_expired and not token.is_active
+
+
+def test_the_token_form_requires_a_plausible_expiry(coordinator_client):
+    client = coordinator_client
+    url = reverse("api:token_list")
+    page = client.get(url).content.decode()
+    default = (timezone.localdate() + timedelta(days=365)).isoformat()
+    assert f'value="{default}"' in page
+    for day, message in [
+        (timezone.localdate() - timedelta(days=1), "passée"),
+        (timezone.localdate() + timedelta(days=4 * 365), "trois ans"),
+        ("1999-02-31", "date"),
+    ]:
+        response = client.post(
+            url, {"name": "Open data", "scopes": ["stats:read"], "expires_on": str(day)}
+        )
+        assert response.status_code == 200 and message in response.content.decode()
+    assert not ApiToken.objects.exists()
+    client.post(url, {"name": "Open data", "scopes": ["stats:read"], "expires_on": default})
+    assert ApiToken.objects.get().expires_on.isoformat() == default
