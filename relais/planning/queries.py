@@ -138,7 +138,8 @@ def advisor_agenda(advisor, start: date, days: int = 14) -> list[AgendaDay]:
     for busy in busy_intervals([advisor], start, end, kinds=others, with_travel=False):
         items.append(AgendaItem(busy.start, busy.end, busy.kind, busy.kind_label, busy=busy))
     by_day: dict[date, AgendaDay] = {}
-    for item in sorted(items, key=lambda i: (i.start, i.end)):
+    # A permanence first among things starting together: it frames what happens in it.
+    for item in sorted(items, key=lambda i: (i.start, i.kind != BusyKind.PERMANENCE, i.end)):
         first = max(timezone.localtime(item.start).date(), start)
         by_day.setdefault(first, AgendaDay(first, [])).items.append(item)
     return [by_day[d] for d in sorted(by_day)]

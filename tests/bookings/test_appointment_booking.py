@@ -256,6 +256,6 @@ def test_advisers_see_their_bookings_in_my_week(setting, advisor_user, client_fo
     booked(place, kind, me, at(day, "11:00"), slot=slot, first_name="Sacha", last_name="Modèle")
     booked(place, kind, me, at(day, "09:00"), slot=slot, first_name="Lou", status="cancelled")
     page = client_for(advisor_user).get(reverse("planning:my_week")).content.decode()
-    assert "Mon agenda des deux prochaines semaines" in page and "Rendez-vous" in page
+    assert "Mes deux prochaines semaines" in page and "Rendez-vous" in page
     assert "Sacha Modèle" in page and "Lou" not in page
     assert re.search(r"11:00–11:45", page)

@@ -354,7 +354,7 @@ def test_my_week_shows_her_workshop_in_the_timeline(prades, client_for):
     workshop(place, adviser, at(day, "14:00"))
     booked(place, appointment_type(), adviser, at(day, "16:00"), slot=slot)
     page = client_for(adviser.user).get(reverse("planning:my_week")).content.decode()
-    agenda = page[page.index("Mon agenda") :]
+    agenda = page[page.index("Mes deux prochaines semaines") :]
     assert agenda.index("14:00–16:45 · Permanence") < agenda.index("14:00–16:00 · Atelier")
     assert agenda.index("14:00–16:00 · Atelier") < agenda.index("16:00–16:45 · Rendez-vous")
     assert "Mon smartphone au quotidien" in agenda

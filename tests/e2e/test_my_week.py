@@ -60,7 +60,7 @@ def test_advisor_opens_my_week_on_a_phone(
         "link", name="Ma semaine"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ma semaine")
-    permanences = page.get_by_role("region", name="Mon agenda des deux prochaines semaines")
+    permanences = page.get_by_role("region", name="Mes deux prochaines semaines")
     expect(permanences.get_by_text("Médiathèque de Vinça").first).to_be_visible()
     expect(permanences.get_by_text("Trajet depuis Prades").first).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
