@@ -78,7 +78,9 @@ MAX_TRAVEL_MINUTES = 120
 MAX_CANDIDATES = 24
 MIN_ADVISORS = 6
 NUM_WORKERS = 2
+SUBSOLVERS = ("max_lp", "quick_restart")
 CONTINUITY_WEIGHT = 10
+SEARCH_TEMPERATURE = 0.5  # minutes: the local search's starting annealing temperature
 BALANCE_WEIGHT = 5
 
 OPTIMAL, FEASIBLE, PARTIAL, INFEASIBLE, UNKNOWN = (
@@ -808,8 +810,10 @@ class _Search:
         self.advisors = {a.id: a for a in problem.advisors}
         self.places = {p.id: p for p in problem.places}
         self.options = defaultdict(list)  # place → [(advisor, window)]
+        self.reach = defaultdict(set)  # adviser → places offered
         for a, p, d, h in model.x:
             self.options[p].append((a, (d, h)))
+            self.reach[a].add(p)
         self.shares = {i: round(s) for i, s in _shares(problem).items()}
         self.outside_weight, self.short_weight, self.whole_weight = model.weights()
         self.continuity = problem.continuity_weight if problem.previous else 0
@@ -920,6 +924,7 @@ class _Search:
                     _delta, a, d = best
                     self.place(a, place.id, (d, MORNING))
                     self.place(a, place.id, (d, AFTERNOON))
+        self.flow()
         order = sorted(self.problem.places, key=lambda p: (len(self.options[p.id]), p.id))
         for place in order:
             for _ in range(place.demand - self.count[place.id]):
@@ -932,15 +937,93 @@ class _Search:
                     break
                 self.place(best[1], place.id, best[2])
 
+    def flow(self) -> None:
+        """The remaining half-days as a min-cost flow, each costed a round trip from home.
+
+        Place → window → adviser's window → adviser, the adviser's arc capped by the
+        half-days their working time still holds at a round trip of average length. The
+        flow is optimal for that simpler cost; the half-days it proposes are kept when they
+        fit the real rules (tours, break, working time), the rest is left to :meth:`fill`.
+        """
+        from ortools.graph.python import min_cost_flow
+
+        problem = self.problem
+        flow = min_cost_flow.SimpleMinCostFlow()
+        nodes: dict = {}
+
+        def node(key) -> int:
+            return nodes.setdefault(key, len(nodes))
+
+        source, sink = node("source"), node("sink")
+        arcs = {}
+        for (a, p, d, h), index in self.model.x.items():
+            if (p, d, h) in self.held or (d, h) in self.plan[a]:
+                continue
+            cost = self.model.cost.get(index, 0)
+            arcs[(a, p, d, h)] = flow.add_arc_with_capacity_and_unit_cost(
+                node(("pw", p, d, h)), node(("aw", a, d, h)), 1, cost
+            )
+        total = 0
+        for key in list(nodes):
+            if key[0] == "pw":
+                flow.add_arc_with_capacity_and_unit_cost(node(("p", key[1])), nodes[key], 1, 0)
+            elif key[0] == "aw":
+                flow.add_arc_with_capacity_and_unit_cost(nodes[key], node(("a", key[1])), 1, 0)
+        for key in list(nodes):
+            if key[0] == "p":
+                need = self.places[key[1]].demand - self.count[key[1]]
+                if need > 0:
+                    flow.add_arc_with_capacity_and_unit_cost(source, nodes[key], need, 0)
+                    total += need
+            elif key[0] == "a":
+                advisor = self.advisors[key[1]]
+                room = advisor.capacity - len(self.plan[key[1]])
+                if advisor.weekly_minutes is not None:
+                    trips = [problem.travel[(advisor.id, p)] for p in self.reach[advisor.id]]
+                    average = 2 * sorted(trips)[len(trips) // 2] if trips else 0
+                    used = self.adviser_minutes(advisor.id)
+                    room = min(
+                        room,
+                        (advisor.weekly_minutes - used) // (problem.half_day_minutes + average),
+                    )
+                if room > 0:
+                    flow.add_arc_with_capacity_and_unit_cost(nodes[key], sink, room, 0)
+        flow.set_node_supply(source, total)
+        flow.set_node_supply(sink, -total)
+        if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
+            return
+        for (a, p, d, h), arc in arcs.items():
+            if flow.flow(arc) and self.added_cost(a, p, (d, h)) < math.inf:
+                self.place(a, p, (d, h))
+
+    def adviser_minutes(self, a: int) -> int:
+        slots, problem = self.plan[a], self.problem
+        total = 0
+        for d in {w[0] for w in slots}:
+            m, n = slots.get((d, MORNING)), slots.get((d, AFTERNOON))
+            total += problem.day_drive(a, m, n)
+            total += problem.half_day_minutes * ((m is not None) + (n is not None))
+        return total
+
     # Local search
     def improve(self, deadline: float) -> None:
         held_list = lambda: [  # noqa: E731
             (a, w) for a, slots in self.plan.items() for w in slots if (a, *w) not in self.pinned
         ]
         current = self.total()
+        best, best_plan = current, {a: dict(slots) for a, slots in self.plan.items()}
+        started = clock.perf_counter()
+        span = max(1e-3, deadline - started)
+        temperature = SEARCH_TEMPERATURE
         moves = 0
-        while clock.perf_counter() < deadline:
+        while True:
             moves += 1
+            if moves % 64 == 0:
+                now = clock.perf_counter()
+                if now >= deadline:
+                    break
+                # Simulated annealing: worse moves accepted less and less often.
+                temperature = SEARCH_TEMPERATURE * (1 - (now - started) / span) + 0.05
             items = held_list()
             if not items:
                 return
@@ -992,8 +1075,13 @@ class _Search:
                 for v, q in day.items():
                     self.place(b, q, v)
             new = self.total()
-            if new <= current:
+            if new <= current or (
+                new < math.inf and self.rng.random() < math.exp((current - new) / temperature)
+            ):
                 current = new
+                if new < best:
+                    best = new
+                    best_plan = {a: dict(slots) for a, slots in self.plan.items()}
                 continue
             for b in snapshot:  # undo
                 for v in list(self.plan[b]):
@@ -1004,6 +1092,15 @@ class _Search:
             if moves % 50 == 0:
                 self.fill()
                 current = self.total()
+        self.restore(best_plan)
+
+    def restore(self, plan: dict[int, dict[Window, int]]) -> None:
+        for a in self.plan:
+            for w in list(self.plan[a]):
+                self.remove(a, w)
+        for a, slots in plan.items():
+            for w, p in slots.items():
+                self.place(a, p, w)
 
     def fill(self) -> None:
         """Give still unheld half-days to whoever can take them at least cost."""
@@ -1060,12 +1157,20 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 def _solver(time_limit_s: float, workers: int = NUM_WORKERS) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
+    # With two workers the default pair barely moves the bound on the département instance;
+    # the full LP relaxation plus restarts from the hint prove far more (docs/performance.md).
+    if workers <= 2:
+        solver.parameters.subsolvers.extend(SUBSOLVERS)
+    # Probing and symmetry detection took most of 10 s in presolve at the département's
+    # size (17,000 variables) for no gain: off.
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
     solver.parameters.max_time_in_seconds = max(0.1, time_limit_s)
     solver.parameters.random_seed = 0
     return solver
 
 
-HEURISTIC_SHARE = 0.1  # of the time limit, for construction and local search before CP-SAT
+HEURISTIC_SHARE = 0.3  # of the time limit, for construction and local search before CP-SAT
 
 
 def solve(
@@ -1101,7 +1206,7 @@ def solve(
     if values is not None:
         candidates.append((model.objective(values), "planning en vigueur", current, values))
     tell("Premier planning : construction et recherche locale.")
-    found = heuristic(problem, min(2.0, time_limit_s * HEURISTIC_SHARE), model=model)
+    found = heuristic(problem, time_limit_s * HEURISTIC_SHARE, model=model)
     values = model.values(found)
     if values is not None:
         candidates.append((model.objective(values), "heuristique", found, values))
