@@ -34,10 +34,15 @@ from .enums import (
     duration_label,
     theme_group,
 )
-from .models import BREAKDOWN_NAMES
+from .models import BREAKDOWN_NAMES, COUNT_MESSAGE, DURATION_MESSAGE, PARTICIPANTS_MESSAGE
 from .queries import private_notes_for
 
 DEFAULT_AUTONOMY = Autonomy.GUIDED  # the most frequent case at the seed's permanences
+
+
+def bounds_messages(message: str) -> dict:
+    """One French sentence for a number out of range, whichever end (not Django's two)."""
+    return {"min_value": message, "max_value": message, "invalid": "Saisissez un nombre entier."}
 
 
 class ActivityForm(forms.Form):
@@ -67,6 +72,7 @@ class ActivityForm(forms.Form):
         required=False,
         min_value=1,
         max_value=MAX_DURATION_MINUTES,
+        error_messages=bounds_messages(DURATION_MESSAGE),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text="Seulement si vous avez choisi « Autre ».",
     )
@@ -205,14 +211,29 @@ def _count_input(label: str) -> forms.IntegerField:
         label=label,
         min_value=0,
         max_value=MAX_PARTICIPANTS,
+        error_messages=bounds_messages(COUNT_MESSAGE),
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
     )
 
 
+class SessionLinkField(forms.ModelChoiceField):
+    """The hidden link to the reported session: a hidden field cannot show an error, so a
+    session that no longer exists (deleted since the form was opened) leaves the report
+    unlinked rather than refusing it with nothing to see."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
+
+
 class CollectiveActivityForm(ActivityForm):
-    workshop_session = forms.ModelChoiceField(
-        queryset=WorkshopSession.objects.all(), required=False, widget=forms.HiddenInput
+    workshop_session = SessionLinkField(
+        queryset=WorkshopSession.objects.select_related("topic", "place"), required=False
     )
     title = forms.CharField(label="Titre de l'atelier", max_length=200)
     level = forms.ChoiceField(
@@ -222,6 +243,7 @@ class CollectiveActivityForm(ActivityForm):
         label="Nombre de participants",
         min_value=1,
         max_value=MAX_PARTICIPANTS,
+        error_messages=bounds_messages(PARTICIPANTS_MESSAGE),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1"}),
     )
 
@@ -232,6 +254,13 @@ class CollectiveActivityForm(ActivityForm):
             for value, label in vocabulary.choices:
                 self.fields[count_field(prefix, value)] = _count_input(label)
 
+    @property
+    def linked_session(self):
+        """The workshop session this report is for, if any (shown above the form)."""
+        if self.is_bound:
+            return self.fields["workshop_session"].to_python(self.data.get("workshop_session"))
+        return self.initial.get("workshop_session")
+
     def breakdown_groups(self) -> list[tuple[str, str, list]]:
         """(prefix, legend, bound fields) for each breakdown fieldset."""
         legends = {"gender": "Genre", "age": "Tranches d'âge", "status": "Statuts"}
@@ -241,18 +270,42 @@ class CollectiveActivityForm(ActivityForm):
         ]
 
     def clean(self):
+        """Each breakdown adds up to the participants, « Non communiqué » taking the rest.
+
+        « Non communiqué » is what is left once the known values are counted: left empty, or
+        alone in its breakdown (the edit form shows the total there), it follows the total, so
+        that correcting the number of participants never means emptying three fields first.
+        """
         data = super().clean()
         total = data.get("participants_count")
         if total is None:
             return data
         for prefix, vocabulary in BREAKDOWNS.items():
-            names = [count_field(prefix, v) for v in vocabulary.values]
-            given = sum(data.get(name) or 0 for name in names)
-            if given and given != total:
+            unknown = count_field(prefix, "unknown")
+            if unknown in self.errors:
+                continue
+            known = [count_field(prefix, v) for v in vocabulary.values if v != "unknown"]
+            if any(name in self.errors for name in known):
+                continue
+            known_sum = sum(data.get(name) or 0 for name in known)
+            if not data.get(unknown) or not known_sum:
+                if known_sum > total:
+                    self.add_error(
+                        next(name for name in known if data.get(name)),
+                        f"La répartition par {BREAKDOWN_NAMES[prefix]} compte {known_sum} "
+                        f"personne(s) pour {total} participant(s) : corrigez-la ou "
+                        "laissez-la vide.",
+                    )
+                else:
+                    data[unknown] = total - known_sum
+                continue
+            given = known_sum + data[unknown]
+            if given != total:
                 self.add_error(
-                    None,
+                    unknown,
                     f"La répartition par {BREAKDOWN_NAMES[prefix]} compte {given} personne(s) "
-                    f"pour {total} participant(s) : corrigez-la ou laissez-la vide.",
+                    f"pour {total} participant(s) : corrigez-la, ou videz « Non communiqué » "
+                    "pour qu'il compte le reste.",
                 )
         return data
 
@@ -263,6 +316,8 @@ class CollectiveActivityForm(ActivityForm):
             "title": activity.title,
             "level": activity.level,
             "participants_count": activity.participants_count,
+            # Kept through an edit: the link is what marks the session as reported.
+            "workshop_session": activity.workshop_session,
         }
         for prefix, vocabulary in BREAKDOWNS.items():
             for value in vocabulary.values:

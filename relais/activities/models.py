@@ -58,9 +58,22 @@ PERSONAL_DATA = (
 EQUIPMENT_FIELDS = {value: f"equipment_{value}" for value in Equipment.values}
 
 
+PARTICIPANTS_MESSAGE = (
+    f"Indiquez un nombre de participants entre 1 et {MAX_PARTICIPANTS} : vérifiez le nombre saisi."
+)
+COUNT_MESSAGE = f"Indiquez un nombre entre 0 et {MAX_PARTICIPANTS}."
+DURATION_MESSAGE = f"Indiquez une durée entre 1 et {MAX_DURATION_MINUTES} minutes."
+ONE_REPORT_PER_SESSION = "Cette séance d'atelier a déjà son compte rendu."
+
+
 def _count_column(prefix: str, value: str) -> models.PositiveIntegerField:
+    # Bounded like the total they add up to: on SQLite nothing else would stop 10^11.
     label = dict(BREAKDOWNS[prefix].choices)[value]
-    return models.PositiveIntegerField(f"{prefix} : {label}", default=0)
+    return models.PositiveIntegerField(
+        f"{prefix} : {label}",
+        default=0,
+        validators=[MaxValueValidator(MAX_PARTICIPANTS, message=COUNT_MESSAGE)],
+    )
 
 
 def _sum_equals_participants(prefix: str) -> Q:
@@ -98,7 +111,10 @@ class Activity(TimeStampedModel):
     date = models.DateField("date", validators=[validate_programme_date])
     duration_minutes = models.PositiveSmallIntegerField(
         "durée (minutes)",
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)],
+        validators=[
+            MinValueValidator(1, message=DURATION_MESSAGE),
+            MaxValueValidator(MAX_DURATION_MINUTES, message=DURATION_MESSAGE),
+        ],
     )
     location_kind = models.CharField(
         "lieu", max_length=10, choices=LocationKind.choices, default=LocationKind.PLACE
@@ -144,7 +160,12 @@ class Activity(TimeStampedModel):
 
     # Who was helped, anonymously (see the module docstring).
     participants_count = models.PositiveIntegerField(
-        "participants", default=1, validators=[MaxValueValidator(MAX_PARTICIPANTS)]
+        "participants",
+        default=1,
+        validators=[
+            MinValueValidator(1, message=PARTICIPANTS_MESSAGE),
+            MaxValueValidator(MAX_PARTICIPANTS, message=PARTICIPANTS_MESSAGE),
+        ],
     )
     gender_female = _count_column("gender", "female")
     gender_male = _count_column("gender", "male")
@@ -220,6 +241,19 @@ class Activity(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(participants_count__lte=MAX_PARTICIPANTS),
                 name="activity_participants_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    **{f"{name}__lte": MAX_PARTICIPANTS for name in ALL_COUNT_FIELDS},
+                ),
+                name="activity_counts_bounded",
+            ),
+            # A workshop session has one report: the link is what tells the session is reported.
+            models.UniqueConstraint(
+                fields=["workshop_session"],
+                condition=Q(workshop_session__isnull=False),
+                name="activity_one_report_per_session",
+                violation_error_message=ONE_REPORT_PER_SESSION,
             ),
             models.CheckConstraint(
                 condition=~Q(equipment_none=True)

@@ -1,6 +1,8 @@
 """Reads for the activity pages."""
 
-from django.db.models import Prefetch
+from datetime import timedelta
+
+from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
 from relais.core.params import parse_id
@@ -46,42 +48,62 @@ def activity_for_detail(pk: int):
     )
 
 
-def planned_place(advisor, day, now=None):
-    """The place of the adviser's permanence on ``day`` (planning app), or ``None``.
+# A permanence counts as "under way" a little before it opens and after it closes: advisers
+# arrive early, and type the last reports once the door is shut.
+PERMANENCE_MARGIN = timedelta(minutes=30)
 
-    The permanence under way at ``now`` wins, else the day's first one the adviser attends.
+
+def convention_place_ids(day) -> set[int]:
+    """Places with a commitment on ``day`` in an agreement in force (the convention's table)."""
+    from relais.agreements.models import Commitment
+
+    commitments = Commitment.objects.valid_on(day).select_related("agreement")
+    timelines = {}
+    for commitment in commitments:
+        agreement = commitment.agreement
+        if agreement.pk not in timelines:
+            timelines[agreement.pk] = agreement.timeline(day).is_in_force
+    return {c.place_id for c in commitments if timelines[c.agreement_id]}
+
+
+def planned_place(advisor, now, allowed: set[int]):
+    """The place of the adviser's permanence under way at ``now`` (planning app), or ``None``.
+
     Imported lazily: the activities app works without the planning app installed.
     """
     try:
         from relais.planning.occurrences import occurrences_between
     except ImportError:
         return None
-    now = now or timezone.now()
-    attended = [
-        occurrence
-        for occurrence in occurrences_between(day, day, advisors=[advisor])
-        if occurrence.is_held and advisor in occurrence.advisors_present
-    ]
-    for occurrence in attended:
-        if occurrence.start <= now <= occurrence.end:
+    day = timezone.localdate(now)
+    for occurrence in occurrences_between(day, day, advisors=[advisor]):
+        if not (occurrence.is_held and advisor in occurrence.advisors_present):
+            continue
+        under_way = (
+            occurrence.start - PERMANENCE_MARGIN <= now <= occurrence.end + PERMANENCE_MARGIN
+        )
+        if under_way and occurrence.place.pk in allowed:
             return occurrence.place
-    return attended[0].place if attended else None
+    return None
 
 
-def most_recent_place(advisor):
-    """The place of the adviser's latest activity at a place, or ``None``."""
-    activity = (
+def frequent_place(advisor, day, allowed: set[int]):
+    """The place of most of the adviser's activities this month (latest wins a tie), or None."""
+    row = (
         Activity.objects.of_advisor(advisor)
-        .filter(place__isnull=False)
-        .select_related("place")
-        .only("place", "date", "created_at")
+        .filter(place_id__in=allowed, date__gte=day.replace(day=1), date__lte=day)
+        .values("place_id")
+        .annotate(n=Count("pk"), latest=Max("date"))
+        .order_by("-n", "-latest", "place_id")
         .first()
     )
-    return activity.place if activity else None
+    return Place.objects.filter(pk=row["place_id"]).first() if row else None
 
 
-def default_place(advisor, day, requested: str = ""):
-    """The place the entry form starts with: ``?place=`` (slug or id), planning, habit."""
+def default_place(advisor, day, requested: str = "", now=None):
+    """The place the entry form starts with: ``?place=`` (slug or id, an explicit link), else
+    the permanence under way, else the adviser's most frequent place this month — never a
+    place outside the convention in force."""
     if requested:
         places = Place.objects.active()
         place_id = parse_id(requested)
@@ -92,7 +114,12 @@ def default_place(advisor, day, requested: str = ""):
         )
         if place is not None:
             return place
-    return planned_place(advisor, day) or most_recent_place(advisor)
+    allowed = convention_place_ids(day)
+    if not allowed:
+        return None
+    return planned_place(advisor, now or timezone.now(), allowed) or frequent_place(
+        advisor, day, allowed
+    )
 
 
 def initial_from_session(session_id: str) -> dict:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +28,13 @@ TITLES = {
 }
 # localStorage keys of the drafts kept by static/activities/draft.js.
 DRAFT_KEYS = {kind: f"relais-draft-activity-{kind}" for kind in ActivityKind.values}
+
+
+ALREADY_REPORTED = "Cette séance d'atelier a déjà son compte rendu : le voici."
+
+
+def _existing_report(session):
+    return session.activity_reports.first() if session is not None else None
 
 
 def _advisor(request):
@@ -68,6 +76,9 @@ def activity_create(request):
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
+            # A session has one report: a second form for it (another tab, a co-leader) shows
+            # the first report instead of failing, even when both posts cross (IntegrityError).
+            session = form.cleaned_data.get("workshop_session")
             try:
                 activity, created = activity_record(
                     advisor=advisor,
@@ -75,7 +86,13 @@ def activity_create(request):
                     data=_data(form),
                     idempotency_key=form.cleaned_data["idempotency_key"],
                 )
-            except ValidationError as error:
+            except (ValidationError, IntegrityError) as error:
+                report = _existing_report(session)
+                if report is not None:
+                    messages.info(request, ALREADY_REPORTED)
+                    return redirect(report)
+                if isinstance(error, IntegrityError):
+                    raise
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
@@ -95,6 +112,10 @@ def activity_create(request):
         }
         if kind == ActivityKind.COLLECTIVE:
             initial.update(queries.initial_from_session(request.GET.get("session", "")))
+            report = _existing_report(initial.get("workshop_session"))
+            if report is not None:
+                messages.info(request, ALREADY_REPORTED)
+                return redirect(report)
         beneficiary_id = parse_id(request.GET.get("beneficiary"))
         if kind == ActivityKind.INDIVIDUAL and beneficiary_id:
             initial["beneficiary"] = Beneficiary.objects.filter(pk=beneficiary_id).first()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from relais.core.ratelimits import public_form_limit
 from relais.workshops.forms import SessionCancelForm
 from relais.workshops.models import WorkshopSession
-from relais.workshops.queries import seats_left, waiting_list_full
+from relais.workshops.queries import report_is_due, seats_left, waiting_list_full
 
 from . import perms, queries
 from .consent import consent_text
@@ -162,6 +162,8 @@ def _staff_session(request, pk: int, check) -> WorkshopSession:
 @login_required
 def roster(request, pk: int):
     """The people registered to a session, the waiting list, attendance and actions."""
+    from relais.activities.perms import can_record_activity
+
     session = _staff_session(request, pk, perms.can_view_registrations)
     roster = queries.session_roster(session)
     return render(
@@ -178,6 +180,9 @@ def roster(request, pk: int):
             else None,
             "can_cancel_session": perms.can_cancel_session(request.user, session)
             and session.is_open,
+            # From the start of the session until its report is recorded (issue 14).
+            "report_due": can_record_activity(request.user) and report_is_due(session),
+            "report": session.activity_reports.first(),
         },
     )
 

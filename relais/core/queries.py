@@ -53,7 +53,23 @@ def advisor_dashboard(user) -> dict:
 
     advisor = Advisor.objects.with_user().filter(user=user).first()
     upcoming = advisor_week(advisor, timezone.localdate(), days=7)[:5] if advisor else []
-    return {"advisor": advisor, "upcoming": upcoming}
+    return {"advisor": advisor, "upcoming": upcoming, **_reports_due(advisor)}
+
+
+REPORTS_DUE_SHOWN = 10
+
+
+def _reports_due(advisor) -> dict:
+    """« Comptes rendus à saisir »: the workshop sessions the adviser ran, not reported yet."""
+    from relais.workshops.queries import sessions_awaiting_report
+
+    if advisor is None:
+        return {"reports_due": [], "reports_due_count": 0}
+    sessions = sessions_awaiting_report(advisor)
+    return {
+        "reports_due": list(sessions[:REPORTS_DUE_SHOWN]),
+        "reports_due_count": sessions.count(),
+    }
 
 
 def partner_dashboard(user) -> dict:

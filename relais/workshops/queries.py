@@ -132,3 +132,29 @@ def staff_sessions(user, *, place=None, include_past: bool = False):
         .prefetch_related("advisors__user")
         .order_by("starts_at")
     )
+
+
+# --- Activity reports (comptes rendus) ------------------------------------------------------------
+
+
+def report_is_due(session, now=None) -> bool:
+    """A session's report is due from its start until one is recorded (never if cancelled)."""
+    return (
+        session.status != SessionStatus.CANCELLED
+        and session.starts_at <= (now or timezone.now())
+        and not session.activity_reports.exists()
+    )
+
+
+def sessions_awaiting_report(advisor, now=None):
+    """The sessions ``advisor`` runs that have started and have no report yet, oldest first."""
+    return (
+        WorkshopSession.objects.filter(
+            advisors=advisor,
+            starts_at__lte=now or timezone.now(),
+            activity_reports__isnull=True,
+        )
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("topic", "place")
+        .order_by("starts_at", "pk")
+    )

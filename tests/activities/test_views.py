@@ -10,6 +10,7 @@ from django.utils import timezone
 from relais.activities.models import Activity
 
 from ..beneficiaries.factories import BeneficiaryFactory
+from ..bookings.appointment_helpers import covered_place, permanence
 from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory
 from ..helpers import page_text
 from .factories import record_collective, record_individual
@@ -24,7 +25,7 @@ def _post(client, data: dict, kind="individual"):
     return client.post(url, data)
 
 
-def test_form_is_prefilled_from_context(advisor_client, advisor, place):
+def test_form_is_prefilled_from_context(advisor_client, advisor):
     response = advisor_client.get(CREATE)
     assert response.status_code == 200
     defaults = form_defaults(response.content.decode())
@@ -34,14 +35,49 @@ def test_form_is_prefilled_from_context(advisor_client, advisor, place):
     assert defaults["location_kind"] == ["place"]
     assert defaults["place"] == [""]  # no habit yet, no planning
     uuid.UUID(defaults["idempotency_key"][0])
-    # The most recent place becomes the default …
-    record_individual(advisor, place=place)
+    # The place of most of this month's activities becomes the default …
+    place = covered_place()
+    record_individual(advisor, place=place, date=timezone.localdate())
     defaults = form_defaults(advisor_client.get(CREATE).content.decode())
     assert defaults["place"] == [str(place.pk)]
     # … unless the link names one.
     other = PlaceFactory()
     defaults = form_defaults(advisor_client.get(CREATE + f"?place={other.slug}").content.decode())
     assert defaults["place"] == [str(other.pk)]
+
+
+def _default_place(client) -> str:
+    return form_defaults(client.get(CREATE).content.decode())["place"][0]
+
+
+@pytest.mark.now("2026-11-24T10:15")  # a Tuesday, during the morning permanence
+def test_default_place_is_the_permanence_under_way_else_the_most_frequent_this_month(
+    advisor_client, advisor
+):
+    prades = covered_place()
+    vinca = covered_place(name="Médiathèque de Vinça", slug="mediatheque-vinca", commune="Vinça")
+    outside = PlaceFactory(name="Commune de Baillestavy")  # in no convention
+    today = timezone.localdate()
+    for day in (1, 2, 3):
+        record_individual(advisor, place=outside, date=today.replace(day=day))
+    for day in (4, 5):
+        record_individual(advisor, place=vinca, date=today.replace(day=day))
+    record_individual(advisor, place=prades, date=today.replace(day=6))
+    record_individual(advisor, place=prades, date=today - timedelta(days=40))  # last month
+    # Never a place outside the convention, however often: Vinça is this month's habit.
+    assert _default_place(advisor_client) == str(vinca.pk)
+    # The permanence under way wins over the habit.
+    permanence(prades, [advisor], weekday=today.weekday(), start="09:00", end="12:00")
+    assert _default_place(advisor_client) == str(prades.pk)
+
+
+@pytest.mark.now("2026-11-24T15:00")  # the same Tuesday, the morning permanence long over
+def test_a_permanence_that_is_over_does_not_set_the_place(advisor_client, advisor):
+    prades = covered_place()
+    vinca = covered_place(name="Médiathèque de Vinça", slug="mediatheque-vinca", commune="Vinça")
+    record_individual(advisor, place=vinca, date=timezone.localdate())
+    permanence(prades, [advisor], weekday=timezone.localdate().weekday())
+    assert _default_place(advisor_client) == str(vinca.pk)
 
 
 def test_typical_individual_report_takes_four_interactions(advisor_client, advisor, place):
@@ -128,17 +164,39 @@ def test_collective_entry(advisor_client, place):
         place=[str(place.pk)],
         participants_count=["6"],
         gender_female=["4"],
-        gender_male=["1"],
+        gender_male=["3"],
         age_70_plus=["6"],
     )
     response = _post(advisor_client, data, kind="collective")
-    assert "répartition par genre compte 5 personne(s) pour 6" in page_text(response)
-    data["gender_unknown"] = ["1"]
+    text = page_text(response)
+    assert "répartition par genre compte 7 personne(s) pour 6" in text
+    assert "répartition par" not in text.replace("répartition par genre", "", 1)  # once only
+    assert response.context["form"].errors.keys() == {"gender_female"}
+    data["gender_male"] = ["1"]  # « Non communiqué », left empty, counts the rest
     response = _post(advisor_client, data, kind="collective")
     activity = Activity.objects.get()
     assert response["Location"] == activity.get_absolute_url()
     assert (activity.participants_count, activity.gender_female, activity.age_70_plus) == (6, 4, 6)
-    assert activity.status_unknown == 6
+    assert (activity.gender_male, activity.gender_unknown, activity.status_unknown) == (1, 1, 6)
+
+
+def test_an_explicit_unknown_count_that_does_not_add_up_is_refused_on_its_field(
+    advisor_client, place
+):
+    data = form_defaults(advisor_client.get(CREATE + "?kind=collective").content.decode())
+    data.update(
+        title=["Découvrir sa tablette"],
+        themes=["hardware_basics"],
+        place=[str(place.pk)],
+        participants_count=["6"],
+        gender_female=["4"],
+        gender_unknown=["1"],
+    )
+    response = _post(advisor_client, data, kind="collective")
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"gender_unknown"}
+    assert "compte 5 personne(s) pour 6" in page_text(response)
+    assert not Activity.objects.exists()
 
 
 def test_list_shows_own_activities_latest_first(advisor_client, advisor, place):
