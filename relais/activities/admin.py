@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from .models import Activity
+from .services import activity_delete
 
 
 @admin.register(Activity)
@@ -25,3 +26,11 @@ class ActivityAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Deleting goes through the service, which keeps the statistics' roll-ups exact.
+    def delete_model(self, request, obj):
+        activity_delete(activity=obj)
+
+    def delete_queryset(self, request, queryset):
+        for activity in queryset:
+            activity_delete(activity=activity)

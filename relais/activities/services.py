@@ -1,4 +1,5 @@
-"""Writes to activities. Every write goes through here: validation, themes, beneficiary dates.
+"""Writes to activities. Every write goes through here: validation, themes, beneficiary dates,
+and the statistics roll-ups, kept in the same transaction (``reporting.rollup.StatsChange``).
 
 ``data`` dictionaries use the form's field names: ``kind``, ``date``, ``duration_minutes``,
 ``location_kind``, ``place``, ``themes`` (list of ``Theme`` values), ``equipment`` (list of
@@ -26,6 +27,14 @@ from .enums import (
     count_fields,
 )
 from .models import EQUIPMENT_FIELDS, Activity, ActivityTheme
+
+
+def _stats_change(**touched):
+    """The statistics' roll-ups follow the write (imported here: reporting reads this app)."""
+    from relais.reporting.rollup import StatsChange
+
+    return StatsChange(**touched)
+
 
 # How long after recording an adviser may still correct an activity.
 EDIT_WINDOW = timedelta(days=7)
@@ -128,10 +137,14 @@ def activity_record(
     _apply(activity, data)
     activity.full_clean(exclude=["idempotency_key"])
     try:
-        with transaction.atomic():
+        with (
+            transaction.atomic(),
+            _stats_change(beneficiaries=[activity.beneficiary_id]) as stats,
+        ):
             activity.save()
             _save_themes(activity, themes)
             refresh_last_activity(activity.beneficiary)
+            stats.add(activity.pk)
     except IntegrityError:
         existing = Activity.objects.filter(idempotency_key=key).first()
         if existing is None:
@@ -144,13 +157,30 @@ def activity_update(*, activity: Activity, data: dict) -> Activity:
     """Correct an activity (kind, advisor and key never change)."""
     themes = _themes(data)
     previous_beneficiary = activity.beneficiary
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        _stats_change(
+            activities=[activity.pk],
+            beneficiaries=[activity.beneficiary_id, getattr(data.get("beneficiary"), "pk", None)],
+        ),
+    ):
         _apply(activity, data)
         activity.full_clean()
         activity.save()
         _save_themes(activity, themes)
         refresh_last_activity(previous_beneficiary, activity.beneficiary)
     return activity
+
+
+def activity_delete(*, activity: Activity) -> None:
+    """Delete an activity (its themes go with it); the statistics no longer count it."""
+    beneficiary = activity.beneficiary
+    with (
+        transaction.atomic(),
+        _stats_change(activities=[activity.pk], beneficiaries=[activity.beneficiary_id]),
+    ):
+        activity.delete()
+        refresh_last_activity(beneficiary)
 
 
 def activity_can_still_be_edited(activity: Activity, now=None) -> bool:
@@ -161,7 +191,8 @@ def activities_resync_person(*, beneficiary) -> int:
     """Copy a beneficiary's current profile onto the counts of their activities.
 
     Called after their profile changed, before they are merged away or deleted: the figures of
-    their activities then survive them. Returns the number of rows updated.
+    their activities then survive them. Returns the number of rows updated. The caller keeps
+    the statistics' roll-ups (``StatsChange`` over the beneficiary, around its whole write).
     """
     activities = list(beneficiary.activities.only("pk", "date", *ALL_COUNT_FIELDS))
     for activity in activities:

@@ -129,8 +129,9 @@ def stats_filters(request) -> stats.StatsFilters:
     if start is None and end is None:
         return stats.StatsFilters.last_months(12, **filters)
     default = stats.StatsFilters.last_months(12)
-    result = stats.StatsFilters(start=start or default.start, end=end or default.end, **filters)
-    if result.start > result.end:
+    # Days, exactly (15–20 November is not all November).
+    result = stats.StatsFilters.between(start or default.first, end or default.last, **filters)
+    if result.first > result.last:
         # Only one end given, beyond the default's other end.
         raise BadRequest("La période commence après sa fin.")
     return result
@@ -142,13 +143,13 @@ def stats_filters(request) -> stats.StatsFilters:
 @token_required(Scope.STATS_READ)
 def stats_view(request):
     filters = stats_filters(request)
-    # The roll-up (refreshed every few minutes) once it exists; the activities before that.
-    source = "rollup" if stats.refreshed_at() is not None else "live"
+    # The roll-ups (kept by every write) once built; the activities until then.
+    source = "rollup" if stats.rollups_ready() else "live"
     result = stats.dashboard(filters, source=source)
     totals = result.totals
     return JsonResponse(
         {
-            "period": {"start": filters.start.isoformat(), "end": filters.end.isoformat()},
+            "period": {"start": filters.first.isoformat(), "end": filters.last.isoformat()},
             "filters": {
                 "partner": list(filters.partners),
                 "place": list(filters.places),
@@ -157,7 +158,8 @@ def stats_view(request):
                 "kind": filters.kind,
             },
             "source": source,
-            "refreshed_at": result.refreshed_at.isoformat() if result.refreshed_at else None,
+            # The figures count every activity committed before this instant.
+            "refreshed_at": result.computed_at.isoformat(),
             "totals": {
                 "activities": totals.activities,
                 "individual": totals.individual,

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from relais.activities.models import Activity
 from relais.activities.services import activities_resync_person, refresh_last_activity
+from relais.reporting.rollup import StatsChange
 
 from .importing import build_beneficiary
 from .models import Beneficiary, BeneficiaryImport
@@ -44,8 +45,9 @@ def beneficiary_create(*, data: dict, created_by) -> Beneficiary:
 
 
 def beneficiary_update(*, beneficiary: Beneficiary, data: dict) -> Beneficiary:
-    """Change a beneficiary; their activities' anonymous counts follow the new profile."""
-    with transaction.atomic():
+    """Change a beneficiary; their activities' anonymous counts (and, for those without a
+    place, commune) follow the new profile, in the statistics too."""
+    with transaction.atomic(), StatsChange(beneficiaries=[beneficiary.pk]):
         _set(beneficiary, data)
         beneficiary.full_clean()
         beneficiary.save()
@@ -63,7 +65,7 @@ def beneficiary_merge(*, keep: Beneficiary, remove: Beneficiary) -> Beneficiary:
     """
     if keep.pk == remove.pk:
         raise ValueError("Cannot merge a beneficiary into itself.")
-    with transaction.atomic():
+    with transaction.atomic(), StatsChange(beneficiaries=[keep.pk, remove.pk]):
         for name in MERGED_FIELDS:
             if getattr(keep, name) in (None, "") and getattr(remove, name) not in (None, ""):
                 setattr(keep, name, getattr(remove, name))
@@ -91,10 +93,10 @@ def beneficiary_delete(*, beneficiary: Beneficiary) -> int:
     """Delete a beneficiary (right to erasure, end of retention); their activities stay.
 
     Their current gender, age bracket and status are copied onto the activities' anonymous
-    counts first, then the link is cut: the statistics do not change. Returns the number of
-    activities anonymised.
+    counts first, then the link is cut: the statistics keep counting the activities (no longer
+    as a followed person's). Returns the number of activities anonymised.
     """
-    with transaction.atomic():
+    with transaction.atomic(), StatsChange(beneficiaries=[beneficiary.pk]):
         count = activities_resync_person(beneficiary=beneficiary)
         Activity.objects.filter(beneficiary=beneficiary).update(beneficiary=None)
         beneficiary.delete()

@@ -13,11 +13,13 @@ Why three: at 10 M activities (400 advisers) a year of FINE rows is about 90,000
 PLACE rows about 16,000, of COARSE rows 24 — and the dashboard's p95 must stay under 50 ms
 (docs/performance.md). Every measure is a sum, so coarser grains add up from the FINE rows.
 
-``commune`` is the place's commune, else (activity at home, remote…) the commune of the
-beneficiary when one is linked and known, else empty. Rows are written by
-``relais.reporting.rollup`` (``relais refresh-stats``), never by hand. No personal data: counts
-only, no link to a beneficiary. Foreign keys carry no database constraint (``db_constraint=False``)
-so a roll-up never blocks the deletion of a place or an adviser; the next refresh drops the row.
+``commune`` is empty for an activity at a place (the place's commune is read from the place),
+else (at home, remote…) the commune of the beneficiary when one is linked and known. Rows are
+written by ``relais.reporting.rollup``: kept up to date by every write to the activities, in
+its transaction (``rollup.StatsChange``), rebuilt whole by ``relais refresh-stats``. No
+personal data: counts only, no link to a beneficiary. Foreign keys carry no database
+constraint (``db_constraint=False``) so a roll-up never blocks the deletion of a place or an
+adviser (both are protected by the activities that reference them anyway).
 """
 
 from django.db import models
@@ -50,6 +52,12 @@ BASE_MEASURES = [
     "new_beneficiaries",
 ]
 MEASURE_FIELDS = BASE_MEASURES + ALL_COUNT_FIELDS + DURATION_FIELDS
+
+# The layout of the roll-up rows. ``StatsRefresh.layout`` records the one the rows were built
+# with; while they differ (a release changed the rows), figures are computed from the activities
+# until ``relais refresh-stats`` rebuilds them. 1: FINE and COARSE grains; 2: PLACE grain added;
+# 3: a place's commune no longer stored (read from the place), rows kept by the writes.
+LAYOUT = 3
 
 
 def _fk(model: str, verbose_name: str) -> models.ForeignKey:
@@ -122,11 +130,12 @@ class ActivityThemeMonthlyStat(MonthlyStatBase):
 
 
 class StatsRefresh(models.Model):
-    """Singleton (pk=1): where the incremental refresh stopped."""
+    """Singleton (pk=1): the layout the roll-up rows were last rebuilt with, and when."""
 
+    # Unused since the writes keep the roll-ups (layout 3); kept to spare a migration.
     watermark = models.DateTimeField("activités modifiées jusqu'au", null=True, blank=True)
-    # The roll-up layout the rows were written with (``rollup.LAYOUT``): a release that changes
-    # it (a new grain…) gets its rows rebuilt by the next refresh, without an operator's step.
+    # The roll-up layout the rows were rebuilt with (``LAYOUT``): until it matches, the
+    # statistics are computed from the activities and the writes leave the rows alone.
     layout = models.PositiveSmallIntegerField("version des agrégats", default=0)
     refreshed_at = models.DateTimeField("dernière mise à jour", null=True, blank=True)
 

@@ -1,61 +1,101 @@
-"""Refresh of the monthly roll-ups (``relais refresh-stats``): incremental and idempotent.
+"""The monthly roll-ups, kept exact by the writes themselves; rebuilt whole on demand.
 
-A month's rows are always recomputed whole (delete + insert in one transaction): the FINE rows
-from the activity rows, with the same aggregates as ``stats.rows(source="live")``, then the
-PLACE and COARSE rows by summing the FINE rows (every measure is a sum; ``new_beneficiaries``
-too, a first visit being one activity in one FINE row), so a refresh can be repeated at will
-and the roll-up equals the live figures. Which months:
+**Kept by the writes** (docs/decisions/0006-live-statistics.md). Every service that changes
+what the statistics count (an activity recorded, corrected or deleted; a beneficiary changed,
+merged or deleted — the purge goes through that) wraps its write in :class:`StatsChange`, in
+its own transaction:
 
-* ``full=True`` (``--full``, nightly): every month that has activities or roll-up rows;
-* otherwise (every 5 minutes): the months of activities modified since the watermark (the
-  latest ``updated_at`` seen, minus ``OVERLAP`` so a transaction committed late is not missed),
-  the months of the other activities of their beneficiaries (a new first visit moves the
-  « nouveau bénéficiaire » of another month), and the months whose activity count no longer
-  matches the roll-up (deleted or re-dated activities — one indexed ``GROUP BY`` month).
+1. before the write, the FINE rows the touched activities contribute, computed from the
+   activity rows by the very query the rebuild uses (``stats.stored_queryset``);
+2. after it, the same for the same activities (and those added meanwhile);
+3. the difference is added to the roll-up rows (FINE, and the PLACE and COARSE rows it sums
+   to), rows emptied by it removed.
 
-Not seen by the incremental pass, caught by the nightly ``--full``: a beneficiary deleted or
-re-located (their activities keep their counts but lose the link / change commune), a place
-moved to another commune.
+The touched activities are the written ones plus every activity of the beneficiaries involved:
+whether an activity is a person's first (« nouveau bénéficiaire ») depends on their others, and
+a person's commune is the commune of their activities without a place. That is a person's few
+activities, never a month: a write costs a few indexed queries whatever the size of the table.
+The roll-up rows do not depend on anything else (a place's commune is read from the place).
+
+No signal: a write that bypasses the services (a raw SQL update, a restore, a bulk load) must
+be followed by ``relais refresh-stats``, which rebuilds every month (:func:`rebuild`).
+
+**Concurrency.** On PostgreSQL, the deltas of a month are applied under a transaction-level
+advisory lock of that month (months in order, no deadlock), so two writes never both insert the
+same new row; updates add to the values (``x = x + d``), so concurrent writes add up. A rebuild
+takes an EXCLUSIVE lock on both tables: writes wait for it (or it for them), so none is lost.
+SQLite serialises writers anyway.
+
+**Safety net.** Should a delta ever make a count negative (rows changed behind the services'
+back), the layout is marked stale: every figure is then computed from the activities, exact,
+until the next rebuild, and the error is logged.
 """
 
-from datetime import date, timedelta
+from __future__ import annotations
 
-from django.db import connection, transaction
-from django.db.models import Count, Max, Sum
-from django.db.models.functions import TruncMonth
+import logging
+from collections import defaultdict
+from datetime import date
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from relais.activities.models import Activity
 
 from .enums import Grain
 from .models import (
+    LAYOUT,
     MEASURE_FIELDS,
     ActivityMonthlyStat,
     ActivityThemeMonthlyStat,
     StatsRefresh,
 )
-from .stats import StatsFilters, grouped_queryset, month_start
+from .stats import month_start, stored_queryset
 
-OVERLAP = timedelta(minutes=10)
-# 1: FINE and COARSE grains; 2: PLACE grain added.
-LAYOUT = 2
-# Grain → its keys, and the source of its rows: FINE from the activities, the others summed
-# from the FINE rows of the same month (a few thousand rows instead of a month of activities).
-GRAINS = {
-    Grain.FINE: (["place", "advisor", "kind", "commune"], "live"),
-    Grain.PLACE: (["place", "kind", "commune"], "rollup"),
-    Grain.COARSE: (["kind"], "rollup"),
+logger = logging.getLogger(__name__)
+
+MODELS = {False: ActivityMonthlyStat, True: ActivityThemeMonthlyStat}  # by_theme → model
+# Grain → the keys of its rows (besides month, and theme in the theme table); FINE first.
+GRAIN_KEYS = {
+    Grain.FINE: ("place", "advisor", "kind", "commune"),
+    Grain.PLACE: ("place", "kind", "commune"),
+    Grain.COARSE: ("kind",),
 }
+ALL_KEYS = ("place", "advisor", "kind", "commune")
+# Advisory lock namespace (``pg_advisory_xact_lock(int, int)``): "RS" for roll-up stats.
+LOCK_NAMESPACE = 0x5253
 
 
-def _insert(model, month: date, grain: Grain, group_by: list[str], source: str) -> int:
-    """INSERT … SELECT of one month at one grain, from the live aggregate query or from the
-    month's FINE roll-up rows."""
-    qs, _ = grouped_queryset(StatsFilters(month, month), group_by, source=source, grain=Grain.FINE)
+# --- Rebuild ---------------------------------------------------------------------------------
+
+
+def _insert_fine(model, month: date, by_theme: bool) -> int:
+    """INSERT … SELECT of one month's FINE rows, from the activities."""
+    sql, params = stored_queryset(by_theme=by_theme, month=month).query.sql_with_params()
+    keys = [*GRAIN_KEYS[Grain.FINE], *(["theme"] if by_theme else [])]
+    return _insert_select(model, month, Grain.FINE, keys, sql, params)
+
+
+def _insert_summed(model, month: date, grain: Grain, by_theme: bool) -> int:
+    """INSERT … SELECT of one month's rows at a coarser grain, summing its FINE rows."""
+    keys = [*GRAIN_KEYS[grain], *(["theme"] if by_theme else [])]
+    qs = (
+        model.objects.filter(month=month, grain=Grain.FINE)
+        .values(**{f"k_{key}": F(_column(key)) for key in keys})
+        .annotate(**{f"m_{name}": Sum(name) for name in MEASURE_FIELDS})
+        .order_by()
+    )
     sql, params = qs.query.sql_with_params()
-    columns = ["month", "grain"]
-    columns += [f"{key}_id" if key in {"place", "advisor", "commune"} else key for key in group_by]
-    columns += MEASURE_FIELDS
+    return _insert_select(model, month, grain, keys, sql, params)
+
+
+def _column(key: str) -> str:
+    return f"{key}_id" if key in {"place", "advisor", "commune"} else key
+
+
+def _insert_select(model, month, grain, keys, sql, params) -> int:
+    columns = ["month", "grain", *(_column(key) for key in keys), *MEASURE_FIELDS]
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -66,64 +106,190 @@ def _insert(model, month: date, grain: Grain, group_by: list[str], source: str) 
         return cursor.rowcount
 
 
-def refresh_month(month: date) -> int:
+def _lock_tables() -> None:
+    """Writes wait while the rows are rebuilt (and the rebuild for writes under way)."""
+    if connection.vendor == "postgresql":
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in MODELS.values())
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+
+
+def rebuild_month(month: date) -> int:
     """Recompute one month of both roll-ups, every grain; returns the rows written."""
     month = month_start(month)
     with transaction.atomic():
+        _lock_tables()
         ActivityMonthlyStat.objects.filter(month=month).delete()
         ActivityThemeMonthlyStat.objects.filter(month=month).delete()
         written = 0
-        for grain, (keys, source) in GRAINS.items():  # FINE first: the others read it
-            written += _insert(ActivityMonthlyStat, month, grain, keys, source)
-            written += _insert(ActivityThemeMonthlyStat, month, grain, [*keys, "theme"], source)
+        for by_theme, model in MODELS.items():
+            written += _insert_fine(model, month, by_theme)
+            for grain in (Grain.PLACE, Grain.COARSE):  # summed from the FINE rows just written
+                written += _insert_summed(model, month, grain, by_theme)
     return written
 
 
-def _mismatched_months() -> set[date]:
-    live = {
-        month_start(row["month"]): row["n"]
-        for row in Activity.objects.annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    rolled = {
-        row["month"]: row["n"]
-        for row in ActivityMonthlyStat.objects.filter(grain=Grain.FINE)
-        .values("month")
-        .annotate(n=Sum("activities"))
-        .order_by()
-    }
-    return {m for m in live.keys() | rolled.keys() if live.get(m, 0) != rolled.get(m, 0)}
+def rebuild() -> dict:
+    """Rebuild every month of the roll-ups from the activities, in one transaction, and mark
+    them built with this release's ``LAYOUT``. ``{"months": […], "rows": n}``.
 
-
-def months_to_refresh(watermark, *, full: bool = False) -> set[date]:
-    """The months whose roll-up rows may be stale (see the module's docstring)."""
-    if full or watermark is None:
+    Needed only after rows changed behind the services' back (restore, bulk load) or a release
+    that changes ``LAYOUT``: the writes keep the rows exact otherwise."""
+    with transaction.atomic():
+        _lock_tables()
         months = {month_start(d) for d in Activity.objects.dates("date", "month")}
-        return months | set(ActivityMonthlyStat.objects.values_list("month", flat=True))
-    changed = Activity.objects.filter(updated_at__gt=watermark - OVERLAP)
-    months = {month_start(d) for d in changed.dates("date", "month")}
-    beneficiaries = changed.filter(beneficiary__isnull=False).values("beneficiary_id")
-    months |= {
-        month_start(d)
-        for d in Activity.objects.filter(beneficiary_id__in=beneficiaries).dates("date", "month")
-    }
-    return months | _mismatched_months()
+        ActivityMonthlyStat.objects.all().delete()
+        ActivityThemeMonthlyStat.objects.all().delete()
+        written = sum(rebuild_month(month) for month in sorted(months))
+        StatsRefresh.objects.update_or_create(
+            pk=1, defaults={"layout": LAYOUT, "refreshed_at": timezone.now()}
+        )
+    return {"months": sorted(months), "rows": written}
 
 
-def refresh(*, full: bool = False) -> dict:
-    """Bring the roll-ups up to date; returns ``{"months": […], "rows": n}``.
+def mismatched_months() -> list[date]:
+    """Months whose roll-up rows differ from the activities (a check, for ``--check``)."""
+    from .stats import StatsFilters, rows
 
-    Every month when ``full`` or when the rows were written with another ``LAYOUT``."""
-    state, _ = StatsRefresh.objects.get_or_create(pk=1)
-    started = timezone.now()
-    latest = Activity.objects.aggregate(latest=Max("updated_at"))["latest"]
-    full = full or state.layout != LAYOUT
-    months = sorted(months_to_refresh(state.watermark, full=full))
-    written = sum(refresh_month(month) for month in months)
-    state.watermark = latest or state.watermark
-    state.refreshed_at = started
-    state.layout = LAYOUT
-    state.save()
-    return {"months": months, "rows": written}
+    months = {month_start(d) for d in Activity.objects.dates("date", "month")}
+    months |= set(ActivityMonthlyStat.objects.values_list("month", flat=True))
+    wrong = []
+    for month in sorted(months):
+        filters = StatsFilters(month, month)
+        for group_by in (["place", "advisor", "kind", "commune"], ["theme", "place", "advisor"]):
+            live = _as_set(rows(filters, group_by, source="live"))
+            if live != _as_set(rows(filters, group_by, source="rollup-checked")):
+                wrong.append(month)
+                break
+    return wrong
+
+
+def _as_set(grouped: list[dict]) -> set:
+    return {tuple(sorted(row.items())) for row in grouped if row["activities"]}
+
+
+# --- Deltas applied by the writes ------------------------------------------------------------
+
+
+def _contributions(activity_ids) -> dict:
+    """``{(by_theme, grain, key): [measures]}``: what these activities add to the roll-ups.
+    ``key``: (month, place, advisor, kind, commune[, theme]), None where the grain has none."""
+    result: dict = defaultdict(lambda: [0] * len(MEASURE_FIELDS))
+    if not activity_ids:
+        return result
+    for by_theme in (False, True):
+        for row in stored_queryset(by_theme=by_theme, activities=activity_ids):
+            values = [row[f"m_{name}"] or 0 for name in MEASURE_FIELDS]
+            theme = (row["k_theme"],) if by_theme else ()
+            for grain, keys in GRAIN_KEYS.items():
+                key = (
+                    month_start(row["k_month"]),
+                    *(row[f"k_{k}"] if k in keys else None for k in ALL_KEYS),
+                    *theme,
+                )
+                total = result[(by_theme, grain, key)]
+                for i, value in enumerate(values):
+                    total[i] += value
+    return result
+
+
+def _lock_months(months) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite: one writer at a time
+    with connection.cursor() as cursor:
+        for month in sorted(months):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [LOCK_NAMESPACE, month.year * 12 + month.month],
+            )
+
+
+def _apply(delta: dict) -> None:
+    """Add ``delta`` to the roll-up rows (creating, or removing when emptied)."""
+    delta = {k: v for k, v in delta.items() if any(v)}
+    if not delta:
+        return
+    _lock_months({key[0] for _, _, key in delta})
+    for (by_theme, grain, key), values in sorted(delta.items(), key=_order):
+        model = MODELS[by_theme]
+        where = {"month": key[0], "grain": grain}
+        where |= {_column(name): value for name, value in zip(ALL_KEYS, key[1:5], strict=True)}
+        if by_theme:
+            where["theme"] = key[5]
+        changes = {name: value for name, value in zip(MEASURE_FIELDS, values, strict=True)}
+        rows = model.objects.filter(**where)
+        if not rows.update(**{n: F(n) + v for n, v in changes.items() if v}):
+            model.objects.create(**where, **changes)
+        elif changes["activities"] < 0:
+            rows.filter(activities=0).delete()
+
+
+def _order(item):
+    (by_theme, grain, key), _ = item
+    return (by_theme, grain, tuple((value is None, str(value)) for value in key))
+
+
+class StatsChange:
+    """Keeps the roll-ups exact across a write. Use inside the write's transaction::
+
+        with transaction.atomic(), StatsChange(activities=[a.pk], beneficiaries=[b.pk]) as c:
+            ...  # the write
+            c.add(new_activity.pk)  # activities created by the write
+
+    ``activities``: the activities the write changes or deletes; ``beneficiaries``: people whose
+    activities it may change (link, profile, merge, deletion) — all their activities count as
+    touched, before and after.
+    """
+
+    def __init__(self, *, activities=(), beneficiaries=()):
+        self.activities = {pk for pk in activities if pk is not None}
+        self.beneficiaries = {pk for pk in beneficiaries if pk is not None}
+        self.before: dict = {}
+
+    def add(self, *activity_ids) -> None:
+        self.activities.update(pk for pk in activity_ids if pk is not None)
+
+    def _touched(self) -> set:
+        touched = set(self.activities)
+        if self.beneficiaries:
+            touched |= set(
+                Activity.objects.filter(beneficiary_id__in=self.beneficiaries).values_list(
+                    "pk", flat=True
+                )
+            )
+        return touched
+
+    def __enter__(self) -> StatsChange:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("StatsChange runs inside the write's transaction.")
+        self.activities = self._touched()
+        self.before = _contributions(self.activities)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            return  # the transaction rolls back: nothing to keep
+        after = _contributions(self._touched())
+        delta = {}
+        for key in self.before.keys() | after.keys():
+            old = self.before.get(key) or [0] * len(MEASURE_FIELDS)
+            new = after.get(key) or [0] * len(MEASURE_FIELDS)
+            delta[key] = [n - o for n, o in zip(new, old, strict=True)]
+        try:
+            with transaction.atomic():  # a savepoint: a failure here never loses the write
+                _lock_rows()
+                if not StatsRefresh.objects.filter(pk=1, layout=LAYOUT).exists():
+                    return  # not built yet (or stale): figures are live until the rebuild
+                _apply(delta)
+        except DatabaseError:
+            logger.exception("Statistics roll-ups out of step; figures are live until rebuilt.")
+            StatsRefresh.objects.filter(pk=1).update(layout=0)
+
+
+def _lock_rows() -> None:
+    """Take the roll-up tables' ROW EXCLUSIVE lock before reading whether they are built, so
+    that a rebuild (EXCLUSIVE) either includes this write or comes after its delta."""
+    if connection.vendor == "postgresql":
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in MODELS.values())
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {tables} IN ROW EXCLUSIVE MODE")

@@ -9,7 +9,7 @@ pages and the API. Every function takes a :class:`StatsFilters` and returns plai
 * :func:`monthly_series` → list of :class:`MonthPoint` (12 months ending with the period)
 * :func:`located_breakdowns` → the ``place`` and ``commune`` breakdowns from one query
 * :func:`dashboard` → :class:`Dashboard` (all of the above in ~8 queries)
-* :func:`scoped_filters` applies who-sees-what; :func:`refreshed_at` tells how fresh figures are.
+* :func:`scoped_filters` applies who-sees-what; :func:`rollups_ready` whether roll-ups answer.
 
 **Measures** (the Coop's vocabulary):
 
@@ -25,9 +25,11 @@ pages and the API. Every function takes a :class:`StatsFilters` and returns plai
   distinct counts do not add up across months, and a roll-up must add up;
 * ``anonymous_individual``: individual activities with nobody linked.
 
-**Periods are whole months** (``start`` and ``end`` are normalised to months), read from the
-monthly roll-up (``source="rollup"``, refreshed every 5 minutes by ``relais refresh-stats``).
-``source="live"`` computes the same figures from the activity rows (tests, small data).
+**Periods** are whole months (``start``/``end``) or days (``StatsFilters.between``). With
+``source="rollup"`` the whole months are read from the monthly roll-ups — kept exact by every
+write, in its transaction (``relais.reporting.rollup``) — and the days of a month the period
+does not fill are computed from the activity rows, so any period is exact. ``source="live"``
+computes everything from the activity rows (tests, small data, roll-ups not built yet).
 
 **Commune** is the commune of the place, else (at home, remote) the beneficiary's commune when
 known. **Themes** are multi-valued: the theme breakdown's counts add up to more than the total.
@@ -36,7 +38,7 @@ known. **Themes** are multi-valued: the theme breakdown's counts add up to more 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
@@ -57,13 +59,14 @@ from relais.activities.models import Activity, ActivityTheme
 from .enums import Grain
 from .models import (
     DURATION_BUCKETS,
+    LAYOUT,
     MEASURE_FIELDS,
     ActivityMonthlyStat,
     ActivityThemeMonthlyStat,
     StatsRefresh,
 )
 
-SOURCES = ("rollup", "live")
+SOURCES = ("rollup", "live", "rollup-checked")
 DIMENSIONS = {
     # name → (French title, main unit)
     "theme": ("Thématiques", "activities"),
@@ -86,12 +89,20 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+def month_end(day: date) -> date:
+    return month_start(day) + relativedelta(months=1) - timedelta(days=1)
+
+
 # --- Filters ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class StatsFilters:
     """What to count. ``start``/``end``: any day of the first and last month (inclusive).
+
+    ``first_day``/``last_day`` narrow the period to days (both inclusive; :meth:`between`):
+    when given they win, and ``start``/``end`` become their months. Without them the period is
+    the whole months ``start`` to ``end``.
 
     Empty tuples and strings mean « all ». Ids are primary keys (Organisation for
     ``partners``, Place, team.Advisor, core.Commune); ``theme`` and ``kind`` are enum values.
@@ -105,12 +116,29 @@ class StatsFilters:
     communes: tuple[int, ...] = ()
     theme: str = ""
     kind: str = ""
+    first_day: date | None = None
+    last_day: date | None = None
 
     def __post_init__(self):
-        object.__setattr__(self, "start", month_start(self.start))
-        object.__setattr__(self, "end", month_start(self.end))
+        object.__setattr__(self, "start", month_start(self.first_day or self.start))
+        object.__setattr__(self, "end", month_start(self.last_day or self.end))
         for name in ("partners", "places", "advisors", "communes"):
             object.__setattr__(self, name, tuple(sorted({int(v) for v in getattr(self, name)})))
+
+    @property
+    def first(self) -> date:
+        """The period's first day."""
+        return self.first_day or self.start
+
+    @property
+    def last(self) -> date:
+        """The period's last day."""
+        return self.last_day or month_end(self.end)
+
+    @classmethod
+    def between(cls, first_day: date, last_day: date, **filters) -> StatsFilters:
+        """The days ``first_day`` to ``last_day`` (inclusive), exactly."""
+        return cls(first_day, last_day, first_day=first_day, last_day=last_day, **filters)
 
     @classmethod
     def last_months(cls, months: int = 12, today: date | None = None, **filters) -> StatsFilters:
@@ -120,7 +148,8 @@ class StatsFilters:
 
     @property
     def end_exclusive(self) -> date:
-        return self.end + relativedelta(months=1)
+        """The day after the period."""
+        return self.last + timedelta(days=1)
 
     @property
     def months(self) -> list[date]:
@@ -129,6 +158,23 @@ class StatsFilters:
             result.append(month)
             month += relativedelta(months=1)
         return result
+
+    def split(self) -> tuple[StatsFilters | None, list[StatsFilters]]:
+        """``(whole months, [partial months])``: the whole months inside the period (``None``
+        if there are none) and the days at either end that do not fill their month."""
+        first, after = self.first, self.end_exclusive
+        whole_first = first if first.day == 1 else month_start(first) + relativedelta(months=1)
+        whole_after = after if after.day == 1 else month_start(after)
+        if whole_first >= whole_after:
+            return None, [self]
+        one_day = timedelta(days=1)
+        whole = replace(self, first_day=whole_first, last_day=whole_after - one_day)
+        edges = []
+        if first < whole_first:
+            edges.append(replace(self, first_day=first, last_day=whole_first - one_day))
+        if whole_after < after:
+            edges.append(replace(self, first_day=whole_after, last_day=after - one_day))
+        return whole, edges
 
 
 def scoped_filters(user, filters: StatsFilters) -> StatsFilters:
@@ -213,7 +259,7 @@ class Dashboard:
     totals: Totals
     breakdowns: dict[str, Breakdown]
     series: list[MonthPoint]
-    refreshed_at: datetime | None
+    computed_at: datetime  # figures count every activity committed before this instant
 
 
 # --- Row source: roll-up or live -------------------------------------------------------------
@@ -264,7 +310,7 @@ def _live_measures(prefix: str) -> dict:
 def _live_queryset(filters: StatsFilters, by_theme: bool):
     p = "activity__" if by_theme else ""
     qs = ActivityTheme.objects.all() if by_theme else Activity.objects.all()
-    qs = qs.filter(**{f"{p}date__gte": filters.start, f"{p}date__lt": filters.end_exclusive})
+    qs = qs.filter(**{f"{p}date__gte": filters.first, f"{p}date__lte": filters.last})
     if filters.partners:
         qs = qs.filter(**{f"{p}place__partner_id__in": filters.partners})
     if filters.places:
@@ -302,6 +348,39 @@ def _live_keys(by_theme: bool) -> dict:
     return keys
 
 
+def stored_queryset(*, by_theme: bool, month: date | None = None, activities=None):
+    """The FINE roll-up rows of some activities, computed from the activity rows:
+    ``values(k_<key>…).annotate(m_<measure>…)``, its columns in the order of ``FINE_KEYS``
+    (``+ theme``) then ``MEASURE_FIELDS`` (the refresh inserts its SQL as is).
+
+    ``month``: the activities of that month (keys without ``month``); ``activities``: those ids
+    (keys with ``month``), for the deltas the writes apply (``relais.reporting.rollup``).
+
+    The stored ``commune`` is the beneficiary's, for activities without a place only: a place's
+    commune is read from the place when figures are read, so a place moved to another commune
+    changes no stored row.
+    """
+    p = "activity__" if by_theme else ""
+    qs = ActivityTheme.objects.all() if by_theme else Activity.objects.all()
+    keys = _live_keys(by_theme)
+    keys["commune"] = Case(
+        When(**{f"{p}place__isnull": True}, then=F(f"{p}beneficiary__commune_id")),
+        default=None,
+        output_field=IntegerField(),
+    )
+    if month is not None:
+        qs = qs.filter(**{f"{p}date__gte": month, f"{p}date__lt": month + relativedelta(months=1)})
+        del keys["month"]
+    if activities is not None:
+        qs = qs.filter(**{"activity_id__in" if by_theme else "pk__in": list(activities)})
+    measures = _live_measures(p)
+    return (
+        qs.values(**{f"k_{key}": expression for key, expression in keys.items()})
+        .annotate(**{f"m_{name}": measures[name] for name in MEASURE_FIELDS})
+        .order_by()
+    )
+
+
 def _rollup_queryset(filters: StatsFilters, by_theme: bool):
     from relais.places.models import Place
 
@@ -316,7 +395,11 @@ def _rollup_queryset(filters: StatsFilters, by_theme: bool):
     if filters.advisors:
         qs = qs.filter(advisor_id__in=filters.advisors)
     if filters.communes:
-        qs = qs.filter(commune_id__in=filters.communes)
+        # The place's commune, read now (see ``stored_queryset``); else the stored one.
+        qs = qs.filter(
+            Q(place__isnull=False, place__commune_id__in=filters.communes)
+            | Q(place__isnull=True, commune_id__in=filters.communes)
+        )
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.theme:
@@ -349,8 +432,9 @@ def grouped_queryset(
     grain: Grain | None = None,
 ):
     """The ``values(k_<key>…).annotate(m_<measure>…)`` queryset behind :func:`rows`, its
-    columns in that order (the roll-up refresh inserts its SQL as is). ``grain``: the roll-up
-    rows to read instead of :func:`grain_for`'s choice (the refresh sums the FINE rows)."""
+    columns in that order. ``source="rollup"`` reads whole months only (``filters.start`` to
+    ``filters.end``); :func:`rows` adds the partial months. ``grain``: the roll-up rows to read
+    instead of :func:`grain_for`'s choice."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
     measures = measures or MEASURE_FIELDS
@@ -363,14 +447,45 @@ def grouped_queryset(
     else:
         grain = grain_for(filters, group_by) if grain is None else grain
         qs = _rollup_queryset(filters, by_theme).filter(grain=grain)
-        keys = {"place": F("place_id"), "advisor": F("advisor_id"), "commune": F("commune_id")}
+        keys = {"place": F("place_id"), "advisor": F("advisor_id")}
         keys |= {"month": F("month"), "kind": F("kind"), "theme": F("theme")}
+        # The place's commune as it is now, else the stored one (see ``stored_queryset``).
+        keys["commune"] = Coalesce("place__commune_id", "commune_id")
         aggregates = {name: Sum(name) for name in measures}
     aggregates = {f"m_{name}": expression for name, expression in aggregates.items()}
     if not group_by:
         return qs, aggregates
     qs = qs.values(**{f"k_{key}": keys[key] for key in group_by}).annotate(**aggregates)
     return qs.order_by(), None
+
+
+def rollups_ready() -> bool:
+    """Whether the roll-up rows were built with this release's layout (``models.LAYOUT``):
+    until ``relais refresh-stats`` has rebuilt them, every figure is computed live."""
+    return StatsRefresh.objects.filter(pk=1, layout=LAYOUT).exists()
+
+
+# Internal: "rollup" whose readiness the caller checked already (one query per dashboard).
+_CHECKED = "rollup-checked"
+
+
+def _resolved(source: str) -> str:
+    if source == "rollup":
+        return _CHECKED if rollups_ready() else "live"
+    return source
+
+
+def _query(filters, group_by, source, measures) -> list[dict]:
+    qs, aggregates = grouped_queryset(filters, group_by, source=source, measures=measures)
+    result = [qs.aggregate(**aggregates)] if aggregates is not None else list(qs)
+    cleaned = []
+    for row in result:
+        item = {key: row[f"k_{key}"] for key in group_by}
+        if "month" in item and item["month"] is not None:
+            item["month"] = month_start(item["month"])
+        item.update({name: row[f"m_{name}"] or 0 for name in measures})
+        cleaned.append(item)
+    return cleaned
 
 
 def rows(
@@ -383,17 +498,30 @@ def rows(
     """Summed measures grouped by keys (``month``, ``place``, ``advisor``, ``kind``,
     ``commune``, ``theme``): one dict per group, with the keys and the measures (0, not None).
 
+    ``source="rollup"``: the whole months from the roll-ups, the days of a month the period
+    does not fill computed from the activities (exact, and few rows), added up.
+
     Low-level: the building block of the functions below.
     """
     measures = measures or MEASURE_FIELDS
-    qs, aggregates = grouped_queryset(filters, group_by, source=source, measures=measures)
-    result = [qs.aggregate(**aggregates)] if aggregates is not None else list(qs)
-    cleaned = []
-    for row in result:
-        item = {key: row[f"k_{key}"] for key in group_by}
-        item.update({name: row[f"m_{name}"] or 0 for name in measures})
-        cleaned.append(item)
-    return cleaned
+    source = _resolved(source)
+    if source == "live":
+        return _query(filters, group_by, "live", measures)
+    whole, edges = filters.split()
+    parts = [_query(whole, group_by, "rollup", measures)] if whole is not None else []
+    parts += [_query(edge, group_by, "live", measures) for edge in edges]
+    if len(parts) == 1:
+        return parts[0]
+    merged: dict[tuple, dict] = {}
+    for part in parts:
+        for row in part:
+            key = tuple(row[name] for name in group_by)
+            if key not in merged:
+                merged[key] = dict(row)
+            else:
+                for name in measures:
+                    merged[key][name] += row[name]
+    return list(merged.values())
 
 
 # --- Public queries --------------------------------------------------------------------------
@@ -537,14 +665,15 @@ def monthly_series(
 ) -> list[MonthPoint]:
     """One point per month for the ``months`` months ending with ``filters.end`` (zeros
     included), whatever ``filters.start``."""
-    window = replace(filters, start=filters.end - relativedelta(months=months - 1))
+    # Whole months, but the last one stops where the period does.
+    window = replace(filters, first_day=filters.end - relativedelta(months=months - 1))
     grouped = rows(
         window,
         ["month"],
         source=source,
         measures=["activities", "accompaniments", "linked", "new_beneficiaries"],
     )
-    by_month = {month_start(row["month"]): row for row in grouped if row["month"]}
+    by_month = {row["month"]: row for row in grouped if row["month"]}
     points = []
     for month in window.months:
         row = by_month.get(month)
@@ -567,7 +696,9 @@ DASHBOARD_DIMENSIONS = ["theme", "duration", "place", "commune", "age", "gender"
 
 
 def dashboard(filters: StatsFilters, *, source: str = "rollup") -> Dashboard:
-    """Totals, the dashboard's breakdowns and the 12-month series."""
+    """Totals, the dashboard's breakdowns and the 12-month series, as of now."""
+    computed_at = timezone.now()
+    source = _resolved(source)
     result = totals(filters, source=source)
     located = located_breakdowns(filters, source=source)
     return Dashboard(
@@ -580,10 +711,5 @@ def dashboard(filters: StatsFilters, *, source: str = "rollup") -> Dashboard:
             for name in DASHBOARD_DIMENSIONS
         },
         series=monthly_series(filters, source=source),
-        refreshed_at=refreshed_at() if source == "rollup" else timezone.now(),
+        computed_at=computed_at,
     )
-
-
-def refreshed_at() -> datetime | None:
-    """When the roll-up was last refreshed (``None``: never — figures are empty)."""
-    return StatsRefresh.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()

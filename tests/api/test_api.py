@@ -69,7 +69,7 @@ def test_scopes_are_enforced(client, coordinator, activities):
 def test_stats_with_the_dashboards_filters(client, coordinator, partner, activities):
     _, secret = _token(coordinator, "stats:read")
     body = _get(client, "stats", secret, start="2025-03", end="2025-03").json()
-    assert body["period"] == {"start": "2025-03-01", "end": "2025-03-01"}
+    assert body["period"] == {"start": "2025-03-01", "end": "2025-03-31"}
     assert body["totals"]["activities"] == 5
     body = _get(client, "stats", secret, start="2025-03", end="2025-03", partner=partner.pk,
                 kind="collective").json()  # fmt: skip

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from relais.reporting.rollup import refresh
+from relais.reporting.rollup import rebuild
 from relais.reporting.stats import StatsFilters
 
 from ..activities.factories import record_collective, record_individual
@@ -25,6 +25,8 @@ CANARY_NOTE = "NOTE-CANARI-7f3a secret de la personne"
 
 @pytest.fixture
 def data(place, other_place):
+    """Recorded through the services on built (empty) roll-ups: the writes keep them."""
+    rebuild()
     advisor = AdvisorFactory()
     other_advisor = AdvisorFactory()
     alice = BeneficiaryFactory(first_name="Alice", last_name=CANARY_NAME, gender="female",
@@ -47,7 +49,6 @@ def data(place, other_place):
     b3 = record_individual(other_advisor, place=other_place, beneficiary=bob,
                            date=date(2025, 3, 3), themes=["email"],
                            duration_minutes=15)  # fmt: skip
-    refresh(full=True)
     return {
         "advisor": advisor, "other_advisor": other_advisor, "alice": alice, "bob": bob,
         "activities": [a1, a2, a3, w, b1, b2, b3], "place": place, "other_place": other_place,

@@ -7,7 +7,7 @@ import pytest
 
 from relais.reporting import stats
 from relais.reporting.models import ActivityMonthlyStat, ActivityThemeMonthlyStat
-from relais.reporting.rollup import refresh
+from relais.reporting.rollup import rebuild
 from relais.reporting.stats import StatsFilters
 
 pytestmark = pytest.mark.django_db
@@ -112,31 +112,83 @@ def test_partner_staff_see_their_places_only(data, year_2025, partner_staff, coo
     assert stats.scoped_filters(coordinator, year_2025) == year_2025
 
 
-def test_rollup_equals_live_and_refresh_is_idempotent(data, year_2025):
-    before = (ActivityMonthlyStat.objects.count(), ActivityThemeMonthlyStat.objects.count())
-    refresh(full=True)
-    refresh()
-    assert (ActivityMonthlyStat.objects.count(), ActivityThemeMonthlyStat.objects.count()) == before
-    assert stats.dashboard(year_2025) == replace(
-        stats.dashboard(year_2025, source="live"), refreshed_at=stats.refreshed_at()
-    )
+def _same(rollup, live) -> bool:
+    return replace(rollup, computed_at=live.computed_at) == live
 
 
-def test_incremental_refresh_follows_new_deleted_and_backdated_activities(data, year_2025):
+def _rollup_rows() -> set:
+    fields = [f.attname for f in ActivityMonthlyStat._meta.concrete_fields if f.name != "id"]
+    theme_fields = [*fields, "theme"]
+    return {("main", *row) for row in ActivityMonthlyStat.objects.values_list(*fields)} | {
+        ("theme", *row) for row in ActivityThemeMonthlyStat.objects.values_list(*theme_fields)
+    }
+
+
+def test_rows_kept_by_the_writes_are_the_rebuilt_rows(data, year_2025):
+    kept = _rollup_rows()
+    assert kept
+    rebuild()
+    assert _rollup_rows() == kept
+    rebuild()
+    assert _rollup_rows() == kept
+    assert _same(stats.dashboard(year_2025), stats.dashboard(year_2025, source="live"))
+
+
+def test_recorded_corrected_and_deleted_activities_count_at_once(data, year_2025):
+    from relais.activities.services import activity_delete, activity_update
+
     from ..activities.factories import record_individual
 
     alice = data["alice"]
+    march = StatsFilters(date(2025, 3, 1), date(2025, 3, 1))
     # A visit of Alice in January: she becomes new in January, returning in March.
-    record_individual(data["advisor"], place=data["place"], beneficiary=alice,
-                      date=date(2025, 1, 2))  # fmt: skip
-    data["activities"][2].delete()  # the anonymous one, in March
-    result = refresh()
-    assert date(2025, 1, 1) in result["months"] and date(2025, 3, 1) in result["months"]
-    for source in ["rollup", "live"]:
-        march = stats.totals(StatsFilters(date(2025, 3, 1), date(2025, 3, 1)), source=source)
-        assert march.new_beneficiaries == 0 and march.activities == 4
-    assert stats.totals(year_2025) == stats.totals(year_2025, source="live")
-    assert refresh()["rows"] >= 0  # nothing left to do is fine, twice
+    january = record_individual(data["advisor"], place=data["place"], beneficiary=alice,
+                                date=date(2025, 1, 2))  # fmt: skip
+    activity_delete(activity=data["activities"][2])  # the anonymous one, in March
+    for source in SOURCES:
+        t = stats.totals(march, source=source)
+        assert t.new_beneficiaries == 0 and t.activities == 4
+    # Corrected to another month and another person: both follow.
+    activity_update(activity=january, data={
+        "date": date(2025, 2, 2), "duration_minutes": 45, "location_kind": "place",
+        "place": data["place"], "themes": ["housing"], "beneficiary": data["bob"],
+        "autonomy": "guided"})  # fmt: skip
+    assert stats.totals(march).new_beneficiaries == 1  # Alice's first visit again
+    assert _same(stats.dashboard(year_2025), stats.dashboard(year_2025, source="live"))
+    assert _rollup_rows() == (rebuild() and _rollup_rows())
+
+
+def test_a_write_costs_a_few_queries_whatever_the_months(data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..activities.factories import record_individual
+
+    # Bob has activities in three months; one more visit recomputes no month: it reads his few
+    # activities and adds to the rows of the new one (3 grains × (1 + 1 theme)).
+    with CaptureQueriesContext(connection) as queries:
+        record_individual(data["other_advisor"], place=data["other_place"],
+                          beneficiary=data["bob"], date=date(2025, 3, 25))  # fmt: skip
+    stats_sql = [q["sql"] for q in queries if "monthlystat" in q["sql"]]
+    assert len(stats_sql) <= 13
+    assert not [sql for sql in stats_sql if sql.startswith("DELETE")]
+    assert len([q for q in queries if 'FROM "activities_activity"' in q["sql"]]) <= 12
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_period_in_days_is_exact(data, source):
+    from relais.activities.services import activity_delete
+
+    # March 2025: a1 and a3 on the 10th, the workshop on the 11th, b3 on the 3rd, a2 the 20th.
+    days = StatsFilters.between(date(2025, 3, 10), date(2025, 3, 11))
+    t = stats.totals(days, source=source)
+    assert t.activities == 3 and t.accompaniments == 8
+    assert t.new_beneficiaries == 1  # Alice, on the 10th
+    across = StatsFilters.between(date(2025, 1, 20), date(2025, 3, 5))
+    assert stats.totals(across, source=source).activities == 2  # b2 (February), b3 (3 March)
+    assert _same(stats.dashboard(across, source=source), stats.dashboard(across, source="live"))
+    activity_delete(activity=data["activities"][4])  # b1, in January: b2 becomes Bob's first
+    assert stats.totals(across, source=source).new_beneficiaries == 1
 
 
 def test_dashboard_query_count(data, year_2025, django_assert_max_num_queries):
@@ -191,7 +243,7 @@ def test_the_dashboard_reads_no_adviser_row_unless_asked(data, year_2025, change
     ActivityMonthlyStat.objects.filter(grain=Grain.FINE).delete()
     ActivityThemeMonthlyStat.objects.filter(grain=Grain.FINE).delete()
     assert live.totals.activities > 0
-    assert stats.dashboard(filters) == replace(live, refreshed_at=stats.refreshed_at())
+    assert _same(stats.dashboard(filters), live)
 
 
 def test_place_rows_are_the_adviser_rows_summed(data):
@@ -211,7 +263,6 @@ def test_place_rows_are_the_adviser_rows_summed(data):
     from ..activities.factories import record_individual
 
     record_individual(data["other_advisor"], place=data["place"], date=date(2025, 3, 12))
-    refresh()
     march_place = ActivityMonthlyStat.objects.filter(
         month=date(2025, 3, 1), place=data["place"], kind="individual"
     )
@@ -219,23 +270,37 @@ def test_place_rows_are_the_adviser_rows_summed(data):
     assert march_place.get(grain=Grain.PLACE).activities == 4
 
 
-def test_a_new_rollup_layout_rebuilds_every_month(data, year_2025):
-    from django.utils import timezone
-
+def test_rows_of_another_layout_are_not_read_until_rebuilt(data, year_2025):
     from relais.reporting.enums import Grain
-    from relais.reporting.models import StatsRefresh
-    from relais.reporting.rollup import LAYOUT, OVERLAP
+    from relais.reporting.models import LAYOUT, StatsRefresh
+
+    from ..activities.factories import record_individual
 
     # As if the rows had been written by the release before the PLACE grain.
     ActivityMonthlyStat.objects.filter(grain=Grain.PLACE).delete()
     StatsRefresh.objects.filter(pk=1).update(layout=LAYOUT - 1)
-    result = refresh()  # the 5-minute timer's run, not --full
+    assert not stats.rollups_ready()
+    live = stats.dashboard(year_2025, source="live")
+    assert _same(stats.dashboard(year_2025), live)  # exact, from the activities
+    record_individual(data["advisor"], place=data["place"], date=date(2025, 3, 12))
+    assert stats.totals(year_2025).activities == 8  # the writes leave the rows alone
+    result = rebuild()
     assert result["months"] == [date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)]
-    assert StatsRefresh.objects.get(pk=1).layout == LAYOUT
+    assert stats.rollups_ready()
     assert stats.breakdown(year_2025, "place") == stats.breakdown(year_2025, "place", source="live")
-    # Once rebuilt, the layout no longer forces anything: past the overlap window, no month.
-    StatsRefresh.objects.filter(pk=1).update(watermark=timezone.now() + 2 * OVERLAP)
-    assert refresh()["months"] == []
+
+
+def test_a_place_moved_to_another_commune_moves_its_figures(data, year_2025):
+    from ..factories import CommuneFactory
+
+    place = data["place"]
+    place.commune = CommuneFactory(name="Vinça")
+    place.save()
+    assert stats.breakdown(year_2025, "commune") == stats.breakdown(
+        year_2025, "commune", source="live"
+    )
+    filters = replace(year_2025, communes=(place.commune_id,))
+    assert stats.totals(filters).activities == 4
 
 
 @pytest.mark.parametrize("source", SOURCES)

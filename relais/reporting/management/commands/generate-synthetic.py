@@ -22,7 +22,7 @@ class Command(BaseCommand):
         result = generate(activities, seed=seed, log=self.stdout.write)
         self.stdout.write(f"{activities} activités créées en {result['seconds']:.1f} s.")
         if not no_refresh:
-            from relais.reporting.rollup import refresh
+            from relais.reporting.rollup import rebuild
 
-            refresh(full=True)
+            rebuild()
             self.stdout.write("Statistiques calculées.")

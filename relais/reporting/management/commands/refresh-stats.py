@@ -1,22 +1,43 @@
-"""``relais refresh-stats [--full]``: update the statistics roll-ups (cron: every 5 minutes;
-``--full`` nightly). See relais.reporting.rollup."""
+"""``relais refresh-stats [--check]``: rebuild the statistics roll-ups from the activities.
+
+Not a periodic job: every write keeps the roll-ups exact in its own transaction (see
+relais.reporting.rollup). Needed after a restore, a bulk load or a release that changes the
+roll-up layout (until then every figure is computed from the activities, exact but slower).
+``--check`` only compares them with the activities, month by month."""
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from relais.reporting.rollup import refresh
+from relais.reporting.rollup import mismatched_months, rebuild
 
 
 class Command(BaseCommand):
-    help = "Met à jour les statistiques pré-calculées (incrémental ; --full : tout recalculer)."
+    help = (
+        "Reconstruit les statistiques pré-calculées à partir des activités (après une "
+        "restauration, un chargement en masse ou une mise à jour) ; --check : vérifie seulement."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--full", action="store_true", help="Recalculer tous les mois.")
+        parser.add_argument(
+            "--check", action="store_true", help="Comparer sans rien écrire (code 1 si écart)."
+        )
+        # Accepted for the timers of earlier releases; every run rebuilds everything now.
+        parser.add_argument("--full", action="store_true", help="Sans effet (compatibilité).")
 
-    def handle(self, *args, full=False, **options):
+    def handle(self, *args, check=False, **options):
         start = time.perf_counter()
-        result = refresh(full=full)
+        if check:
+            wrong = mismatched_months()
+            if wrong:
+                raise CommandError(
+                    "Écart avec les activités pour : "
+                    + ", ".join(f"{month:%m/%Y}" for month in wrong)
+                    + ". Lancez « relais refresh-stats »."
+                )
+            self.stdout.write("Statistiques pré-calculées conformes aux activités.")
+            return
+        result = rebuild()
         self.stdout.write(
             f"{len(result['months'])} mois recalculé(s), {result['rows']} ligne(s) "
             f"en {time.perf_counter() - start:.1f} s."
