@@ -1,12 +1,13 @@
 """Statistics in a real browser: a coordinator logs in with TOTP, filters by place, sees a chart;
-the page passes axe-core and raises no CSP error."""
+the page passes axe-core and raises no CSP error. An activity recorded in the browser is in the
+statistics at once, without any command."""
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from relais.accounts.enums import Role
-from relais.reporting.rollup import refresh
+from relais.reporting.rollup import rebuild
 
 from ..activities.factories import record_collective, record_individual
 from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory, UserFactory
@@ -26,7 +27,6 @@ def test_coordinator_filters_statistics_by_place(
     record_individual(advisor, place=prades, date=this_month, themes=["email", "health"])
     record_collective(advisor, place=prades, date=this_month)
     record_individual(advisor, place=ceret, date=this_month)
-    refresh(full=True)
     device = TOTPDeviceFactory(user=UserFactory(role=Role.COORDINATOR))
 
     _log_in(page, live_server.url, device.user.email)
@@ -52,3 +52,26 @@ def test_coordinator_filters_statistics_by_place(
     expect(table).not_to_contain_text("Bibliothèque de Céret")
     assert_accessible("statistiques filtrées par lieu")
     assert console_errors == []
+
+
+def test_an_activity_recorded_in_the_browser_is_counted_at_once(page, live_server):
+    from .test_activity_entry import _log_in_as_advisor
+
+    rebuild()  # built roll-ups (empty): the figures below come from the rows the write keeps
+    advisor = _log_in_as_advisor(page, live_server.url)
+    place = PlaceFactory(name="Médiathèque de Prades", slug="mediatheque-prades")
+    record_individual(advisor, place=place, date=timezone.localdate())
+
+    def activities_shown() -> str:
+        page.goto(f"{live_server.url}/statistiques/?place={place.pk}")
+        kpi = page.get_by_role("term").filter(has_text="Activités").first
+        return kpi.locator("xpath=following-sibling::dd[1]").inner_text()
+
+    assert activities_shown() == "1"
+    page.goto(f"{live_server.url}/activites/nouveau/?place={place.slug}")
+    page.get_by_label("E-mail", exact=True).check()
+    page.get_by_label("45 min").check()
+    page.get_by_label("Partiellement autonome").check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_contain_text("L'activité est enregistrée.")
+    assert activities_shown() == "2"
