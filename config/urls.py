@@ -31,6 +31,8 @@ urlpatterns = [
     path("comite/", include("relais.committee.urls")),
     # Read-only JSON API (bearer tokens, no session) and its token management page.
     path("api/", include("relais.api.urls")),
+    path("messages-envoyes/", include("relais.messaging.urls")),
+    path("taches/", include("relais.jobs.urls")),
     path("admin/", admin.site.urls),
 ]
 

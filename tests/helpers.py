@@ -51,3 +51,12 @@ def page_text(response) -> str:
     """The visible text of a response: tags dropped, entities decoded, spaces collapsed."""
     text = re.sub(r"<[^>]+>", " ", response.content.decode())
     return re.sub(r"\s+", " ", html.unescape(text))
+
+
+def committed(function, *args, **kwargs):
+    """Call ``function`` and run what it left for after the commit (the outbox's sending), as
+    happens outside the test's wrapping transaction; returns its result."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return function(*args, **kwargs)

@@ -264,6 +264,12 @@ EXPECTED.update({
     "workshops:topic_list": ("login", "ok", "ok", "ok", "403", "403", "ok"),
     "workshops:topic_new": ("login", "ok", "403", "403", "403", "403", "ok"),
 })
+# --- Background work: the outbox and the jobs page (coordinators and administrators) ----------
+EXPECTED.update({
+    "jobs:jobs": COUNTS_ONLY,
+    "messaging:outbox": COUNTS_ONLY,
+    "messaging:resend": POST_ONLY,
+})
 # fmt: on
 
 

@@ -42,7 +42,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
+    # The task engine: django-tasks (Django 6's django.tasks, backported) and its database
+    # backend, whose worker is `relais worker` (docs/decisions/0006-task-engine.md).
+    "django_tasks",
+    "django_tasks_db",
     "relais.core",
+    # Low in the layers: every app may queue an e-mail or an SMS, or schedule a job.
+    "relais.messaging",
+    "relais.jobs",
     "relais.accounts",
     "relais.places",
     "relais.team",
@@ -198,6 +205,8 @@ STORAGES = {
 # --- E-mail -----------------------------------------------------------------------------------
 # EMAIL_URL examples: smtp+tls://user:password@smtp.example.org:587, consolemail://
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+# A stuck SMTP server must not hold a worker for ever: the attempt fails and is retried.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relais <ne-pas-repondre@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("Administrateur", a) for a in env.list("ADMINS", default=[])]
@@ -310,3 +319,26 @@ RELAIS_PLANNER_MIN_BREAK_MINUTES = env.int("RELAIS_PLANNER_MIN_BREAK_MINUTES", d
 RELAIS_PLANNER_SPLIT_DAYS = env.bool("RELAIS_PLANNER_SPLIT_DAYS", default=False)
 # Solve the planner inside the request instead of a background thread (tests, debugging).
 RELAIS_PLANNER_SYNC = env.bool("RELAIS_PLANNER_SYNC", default=False)
+
+# --- Background work (docs/decisions/0006-task-engine.md) -------------------------------------
+# Tasks are rows of the database (django-tasks' database backend), run by `relais worker`
+# processes on any machine that reaches the database. Queues: "messages" (the outbox),
+# "planner" (long solves) and "default" (periodic jobs, the rest); a worker takes all of them
+# unless told otherwise (docs/operations.md, « Worker »).
+TASK_QUEUES = ["default", "messages", "planner"]
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES},
+}
+# A task whose worker stopped sending heartbeats for this long is run again (the worker died:
+# SIGKILL, power loss), up to RELAIS_TASK_MAX_ATTEMPTS runs in all; then it is marked failed.
+RELAIS_WORKER_HEARTBEAT_SECONDS = env.int("RELAIS_WORKER_HEARTBEAT_SECONDS", default=15)
+RELAIS_WORKER_LOST_AFTER_SECONDS = env.int("RELAIS_WORKER_LOST_AFTER_SECONDS", default=120)
+RELAIS_TASK_MAX_ATTEMPTS = env.int("RELAIS_TASK_MAX_ATTEMPTS", default=3)
+# Whether `relais worker` enqueues the periodic jobs (relais/jobs/schedule.py). Any number of
+# workers may: each slot of each job is enqueued once (a unique row).
+RELAIS_PERIODIC_JOBS = env.bool("RELAIS_PERIODIC_JOBS", default=True)
+# The outbox: a failed e-mail or SMS is tried again after RELAIS_OUTBOX_RETRY_SECONDS, then
+# twice as long each time, RELAIS_OUTBOX_MAX_ATTEMPTS attempts in all; then it shows as failed
+# to the coordinators (/messages-envoyes/).
+RELAIS_OUTBOX_MAX_ATTEMPTS = env.int("RELAIS_OUTBOX_MAX_ATTEMPTS", default=6)
+RELAIS_OUTBOX_RETRY_SECONDS = env.int("RELAIS_OUTBOX_RETRY_SECONDS", default=60)

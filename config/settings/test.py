@@ -20,8 +20,18 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Like e-mail: never a real SMS provider from a developer's .env; the tests read sms.outbox.
 RELAIS_SMS_BACKEND = "relais.bookings.sms.LoggingSmsBackend"
+# Tasks run inline when enqueued (after the commit, for the outbox): a test reads mail.outbox
+# right after the action. The worker's own tests switch to the database backend.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": TASK_QUEUES,  # noqa: F405
+    }
+}
 # Travel times are the estimates unless a test sets a matrix of its own.
 RELAIS_TRAVEL_MATRIX = ""
+# The scheduler is tested on its own; a worker started by a test runs only the tasks it is given.
+RELAIS_PERIODIC_JOBS = False
 
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0

@@ -1,6 +1,14 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+    UserChangeForm,
+)
+from django.template.loader import render_to_string
+
+from relais.messaging.outbox import outbox_email
 
 from .models import User
 
@@ -103,3 +111,21 @@ def client_ip(request) -> str | None:
     if trusted and forwarded:
         return forwarded[-min(trusted, len(forwarded))]
     return request.META.get("REMOTE_ADDR")
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its e-mail queued in the outbox instead of sent in the request: an
+    SMTP failure neither shows the user an error nor loses the link (the outbox retries it)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        outbox_email(to=to_email, subject=subject, body=body, from_email=from_email or "")

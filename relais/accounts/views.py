@@ -22,7 +22,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from relais.core.ratelimits import public_form_limit
 
 from . import perms, services
-from .forms import EmailAuthenticationForm, TokenForm, TotpConfirmForm, TotpReplaceForm
+from .forms import (
+    EmailAuthenticationForm,
+    OutboxPasswordResetForm,
+    TokenForm,
+    TotpConfirmForm,
+    TotpReplaceForm,
+)
 from .models import User
 
 RECOVERY_CODES_SESSION_KEY = "relais_new_recovery_codes"
@@ -195,6 +201,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 # Each request e-mails the address typed: limited per client address and per address typed.
 @method_decorator(public_form_limit("password-reset"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = OutboxPasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"

@@ -1,28 +1,26 @@
-"""Messages to residents: recorded in :class:`Message`, sent at most once, after the commit.
+"""Messages to residents: recorded in :class:`Message`, sent through the outbox.
 
-:func:`message_queue` creates the ``queued`` row inside the caller's transaction and schedules the
-sending for after the commit: a registration that rolls back never sends anything, and the row
-of a message exists before the message leaves. The sending marks it ``sent`` or ``failed``.
-Nothing ever re-sends a ``queued`` or ``failed`` row by itself (at most once, see the model).
-
-Appointments will reuse :func:`message_queue` and :func:`deliver` with their own foreign key.
+:func:`message_queue` creates the ``queued`` row and its outbox message (``relais.messaging``)
+inside the caller's transaction: a registration that rolls back never sends anything, and a
+committed one never loses its message. The outbox's task sends it (retrying a provider's
+refusal with growing delays) and :func:`message_outcome` marks the row ``sent`` or ``failed``.
+A message is unique per object, kind and channel, so a re-run of a job queues nothing twice.
 """
 
 import logging
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from relais.core.site import site_url
+from relais.messaging.models import OutboxMessage, OutboxStatus
+from relais.messaging.outbox import outbox_email, outbox_sms
 from relais.workshops.ics import calendar_bytes
 
 from .enums import MessageChannel, MessageKind, MessageStatus
 from .models import Message, Registration
-from .sms import get_sms_backend
 from .validators import is_mobile
 
 logger = logging.getLogger(__name__)
@@ -49,7 +47,7 @@ def message_queue(
     attachments: tuple = (),
     **related,
 ) -> Message | None:
-    """Record a message and send it once the current transaction commits.
+    """Record a message and queue it in the outbox, sent once the current transaction commits.
 
     ``related`` names the object it is about (``registration=…``). Returns ``None`` when the same
     message (object, kind, channel) exists already: it was sent, or is being sent, before.
@@ -59,7 +57,8 @@ def message_queue(
     if channel == MessageChannel.SMS and not is_mobile(recipient):
         status, error = MessageStatus.SKIPPED, "Numéro fixe : pas d'envoi de SMS."
     try:
-        # A savepoint: a duplicate must not break the caller's transaction.
+        # A savepoint: a duplicate must not break the caller's transaction. The row and its
+        # outbox message are committed together, or neither.
         with transaction.atomic():
             message = Message.objects.create(
                 kind=kind,
@@ -70,36 +69,34 @@ def message_queue(
                 error=error,
                 **related,
             )
+            if status == MessageStatus.QUEUED:
+                origin = f"bookings.message:{message.pk}"
+                if channel == MessageChannel.EMAIL:
+                    outbox_email(
+                        to=recipient, subject=message.subject, body=body,
+                        attachments=attachments, origin=origin, on_outcome=OUTCOME,
+                    )  # fmt: skip
+                else:
+                    outbox_sms(to=recipient, text=body, origin=origin, on_outcome=OUTCOME)
     except IntegrityError:
         return None
-    if status == MessageStatus.QUEUED:
-        transaction.on_commit(partial(deliver, message.pk, body, attachments), robust=True)
     return message
 
 
-def deliver(message_pk: int, body: str, attachments: tuple = ()) -> None:
-    """Send a queued message and record the outcome (``sent`` or ``failed``, with the error).
+OUTCOME = "relais.bookings.messaging.message_outcome"
 
-    Only the transaction that created the row schedules this call, once: nothing else sends a
-    ``queued`` row, so a crash before the outcome is written leaves it ``queued``, never resent.
-    """
-    message = Message.objects.get(pk=message_pk)
-    if message.status != MessageStatus.QUEUED:
-        return
-    try:
-        if message.channel == MessageChannel.EMAIL:
-            email = EmailMessage(message.subject, body, None, [message.recipient])
-            for filename, content, mimetype in attachments:
-                email.attach(filename, content, mimetype)
-            email.send(fail_silently=False)
-        else:
-            get_sms_backend().send(message.recipient, body)
-    except Exception as error:  # any provider or SMTP failure is recorded, never re-raised
-        logger.warning("Message %s non envoyé : %s", message_pk, error)
-        message.status, message.error = MessageStatus.FAILED, str(error)[:1000] or "erreur"
-    else:
-        message.status, message.error, message.sent_at = MessageStatus.SENT, "", timezone.now()
-    message.save(update_fields=["status", "error", "sent_at"])
+
+def message_outcome(outbox: OutboxMessage) -> None:
+    """Mirror the outbox's final word on the resident's :class:`Message` (pages, admin)."""
+    message_pk = int(outbox.origin.removeprefix("bookings.message:"))
+    if outbox.status == OutboxStatus.SENT:
+        Message.objects.filter(pk=message_pk).update(
+            status=MessageStatus.SENT, error="", sent_at=outbox.sent_at
+        )
+    elif outbox.status == OutboxStatus.FAILED:
+        Message.objects.filter(pk=message_pk).update(
+            status=MessageStatus.FAILED, error=outbox.error[:1000] or "erreur"
+        )
 
 
 # --- Registration messages ------------------------------------------------------------------------

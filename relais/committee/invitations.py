@@ -1,22 +1,23 @@
 """Convocations to a committee meeting: the e-mail, its calendar file, and its delivery.
 
 The rows (:class:`~relais.committee.models.MeetingInvitation`) are written by
-:func:`relais.committee.services.meeting_send_invitations`; the sending happens here, after the
-commit, at most once per row (the same pattern as the residents' messages in
-``relais.bookings.messaging``).
+:func:`relais.committee.services.meeting_send_invitations`, which queues each e-mail in the
+outbox (``relais.messaging``) in the same transaction; the outbox's task sends it (retrying a
+refusal) and :func:`invitation_outcome` records ``sent`` or ``failed`` on the row.
 """
 
 import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from icalendar import Event
 
 from relais.core.site import calendar_attachment, calendar_uid, site_url
+from relais.messaging.models import OutboxMessage, OutboxStatus
+from relais.messaging.outbox import outbox_email
 
 from .enums import InvitationStatus
 from .models import Meeting, MeetingInvitation
@@ -59,7 +60,8 @@ def invitation_subject(meeting: Meeting, *, sequence: int) -> str:
     return f"{prefix} : comité technique départemental du {day}"
 
 
-def invitation_message(invitation: MeetingInvitation) -> EmailMessage:
+def invitation_queue(invitation: MeetingInvitation) -> OutboxMessage:
+    """Queue the convocation's e-mail, with its calendar file, in the caller's transaction."""
     meeting = invitation.meeting
     body = render_to_string(
         "committee/email/convocation.txt",
@@ -71,35 +73,31 @@ def invitation_message(invitation: MeetingInvitation) -> EmailMessage:
             "department_name": settings.RELAIS_DEPARTMENT_NAME,
         },
     )
-    email = EmailMessage(
-        invitation_subject(meeting, sequence=invitation.sequence), body, None,
-        [invitation.recipient],
-    )  # fmt: skip
-    email.attach(
+    calendar = (
         f"comite-{meeting.date:%Y-%m-%d}.ics",
         meeting_ics(meeting, sequence=invitation.sequence),
         "text/calendar; charset=utf-8; method=PUBLISH",
     )
-    return email
+    return outbox_email(
+        to=invitation.recipient,
+        subject=invitation_subject(meeting, sequence=invitation.sequence),
+        body=body,
+        attachments=[calendar],
+        origin=f"committee.meetinginvitation:{invitation.pk}",
+        on_outcome="relais.committee.invitations.invitation_outcome",
+    )
 
 
-def invitations_deliver(invitation_pks: list[int]) -> None:
-    """Send queued convocations and record each outcome (``sent`` or ``failed`` with the error).
-
-    Called once, after the commit of the transaction that queued them: nothing else sends a
-    ``queued`` row, so a crash before the outcome is written never sends a convocation twice.
-    """
-    queued = MeetingInvitation.objects.filter(
-        pk__in=invitation_pks, status=InvitationStatus.QUEUED
-    ).select_related("meeting", "member")
-    for invitation in queued:
-        try:
-            invitation_message(invitation).send(fail_silently=False)
-        except Exception as error:  # an SMTP failure is recorded on the row, never re-raised
-            logger.warning("Convocation %s non envoyée : %s", invitation.pk, error)
-            invitation.status = InvitationStatus.FAILED
-            invitation.error = str(error)[:1000] or "erreur"
-        else:
-            invitation.status, invitation.error = InvitationStatus.SENT, ""
-            invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["status", "error", "sent_at"])
+def invitation_outcome(outbox: OutboxMessage) -> None:
+    """Record the outbox's final word on the invitation (shown on the meeting's page)."""
+    pk = int(outbox.origin.removeprefix("committee.meetinginvitation:"))
+    if outbox.status == OutboxStatus.SENT:
+        MeetingInvitation.objects.filter(pk=pk).update(
+            status=InvitationStatus.SENT, error="", sent_at=outbox.sent_at
+        )
+    elif outbox.status == OutboxStatus.FAILED:
+        if outbox.error:
+            logger.warning("Convocation %s non envoyée : %s", pk, outbox.error)
+        MeetingInvitation.objects.filter(pk=pk).update(
+            status=InvitationStatus.FAILED, error=outbox.error[:1000] or "erreur"
+        )

@@ -1,14 +1,12 @@
 """Writes to the committee: members, meetings and action items (« axes de progrès »)."""
 
-from functools import partial
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from . import perms
 from .enums import InvitationStatus
-from .invitations import invitations_deliver
+from .invitations import invitation_queue
 from .models import ActionItem, CommitteeMember, Meeting, MeetingInvitation
 from .queries import meeting_invitation_state, meeting_invitees
 
@@ -117,9 +115,6 @@ def meeting_send_invitations(*, user, meeting: Meeting) -> list[MeetingInvitatio
         invitation.recipient = member.email
         invitation.status, invitation.error = InvitationStatus.QUEUED, ""
         _save(invitation)
+        invitation_queue(invitation)  # the e-mail, committed with the row
         queued.append(invitation)
-    if queued:
-        transaction.on_commit(
-            partial(invitations_deliver, [invitation.pk for invitation in queued]), robust=True
-        )
     return queued

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
@@ -29,6 +28,7 @@ from relais.committee.enums import ReminderKind, ReportStatus
 from relais.committee.models import MonthlyReport, MonthlyReportReminder
 from relais.core.models import Organisation
 from relais.core.site import site_url
+from relais.messaging.outbox import outbox_email
 
 from .monthly import activities_between, month_end, month_label, month_start, previous_month
 
@@ -171,8 +171,8 @@ def send_reminders(*, today: date, dry_run: bool = False) -> tuple[int, int]:
                 continue
             with transaction.atomic():
                 _, created = MonthlyReportReminder.objects.get_or_create(**key)
-                if created:
-                    send_mail(subject, body, None, [recipient], fail_silently=False)
+                if created:  # the e-mail is committed with its record, sent by the outbox
+                    outbox_email(to=recipient, subject=subject, body=body)
             sent, already = (sent + 1, already) if created else (sent, already + 1)
     return sent, already
 

@@ -11,7 +11,7 @@ from relais.accounts import services
 from relais.accounts.enums import Role
 
 from ..factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
-from ..helpers import expire_throttle, totp_code
+from ..helpers import committed, expire_throttle, totp_code
 
 LOGIN = reverse("accounts:login")
 HOME = reverse("core:home")
@@ -165,7 +165,9 @@ def test_lockout_after_repeated_failures_with_a_french_message(client, settings)
 
 def test_password_reset_by_email(client):
     user = UserFactory(role=Role.COMMITTEE_MEMBER, email="comite@exemple.test")
-    response = client.post(reverse("accounts:password_reset"), {"email": "comite@exemple.test"})
+    response = committed(
+        client.post, reverse("accounts:password_reset"), {"email": "comite@exemple.test"}
+    )
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

@@ -14,7 +14,7 @@ from relais.agreements.enums import AgreementStatus, TerminationKind
 from relais.agreements.models import AlertLog
 
 from ..factories import UserFactory
-from ..helpers import count_tags, page_text
+from ..helpers import committed, count_tags, page_text
 from .factories import make_agreement, make_signed_agreement
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_navigation_has_agreements(coordinator_client, partner_client, advisor_c
 
 def run_alerts(*args) -> str:
     out = StringIO()
-    call_command("send-agreement-alerts", *args, stdout=out)
+    committed(call_command, "send-agreement-alerts", *args, stdout=out)
     return out.getvalue()
 
 

@@ -5,6 +5,7 @@ from io import StringIO
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -14,6 +15,8 @@ from relais.bookings.messaging import message_queue
 from relais.bookings.models import Message
 from relais.bookings.services import reminders_send
 from relais.bookings.sms import SmsError
+from relais.messaging.models import OutboxMessage, OutboxStatus
+from relais.messaging.outbox import outbox_sweep
 from relais.workshops.enums import SessionStatus
 
 from ..workshops.factories import RegistrationFactory, WorkshopSessionFactory
@@ -77,7 +80,27 @@ def test_a_landline_gets_no_sms_and_it_is_recorded_as_skipped(sms_outbox):
     assert message.status == MessageStatus.SKIPPED and "fixe" in message.error
 
 
-def test_a_failed_sms_is_recorded_and_never_retried(sms_outbox):
+def test_a_failed_sms_is_retried_by_the_outbox_then_recorded_once_sent(sms_outbox):
+    RegistrationFactory(session=_session_in(30), email="", phone="+33639980021")
+    with mock.patch(
+        "relais.bookings.sms.LoggingSmsBackend.send", side_effect=SmsError("quota dépassé")
+    ):
+        _run()
+    message = Message.objects.get()
+    outbox = OutboxMessage.objects.get()
+    assert message.status == MessageStatus.QUEUED  # not given up: a retry is scheduled
+    assert outbox.status == OutboxStatus.PENDING and outbox.error == "quota dépassé"
+    assert outbox.attempts == 1 and outbox.next_attempt_at > timezone.now()
+    _run()  # the next run queues nothing new
+    assert sms_outbox == [] and Message.objects.count() == 1
+    with time_machine.travel(outbox.next_attempt_at + timedelta(minutes=5)):
+        outbox_sweep()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and len(sms_outbox) == 1
+
+
+def test_a_failed_sms_is_recorded_as_failed_after_the_last_attempt(sms_outbox, settings):
+    settings.RELAIS_OUTBOX_MAX_ATTEMPTS = 1
     RegistrationFactory(session=_session_in(30), email="", phone="+33639980021")
     with mock.patch(
         "relais.bookings.sms.LoggingSmsBackend.send", side_effect=SmsError("quota dépassé")
@@ -85,15 +108,14 @@ def test_a_failed_sms_is_recorded_and_never_retried(sms_outbox):
         _run()
     message = Message.objects.get()
     assert message.status == MessageStatus.FAILED and message.error == "quota dépassé"
-    _run()
-    assert sms_outbox == [] and Message.objects.count() == 1
+    assert OutboxMessage.objects.get().status == OutboxStatus.FAILED
 
 
-def test_a_crash_between_recording_and_sending_never_causes_a_second_send(sms_outbox):
-    """At most once: a message left ``queued`` (the process died before sending) is not sent
-    again by the next run."""
+def test_a_crash_between_recording_and_sending_sends_once_through_the_sweep(sms_outbox):
+    """The process died after the commit, before the sending was enqueued: the outbox's sweep
+    enqueues it, once; send-reminders never queues it a second time."""
     registration = RegistrationFactory(session=_session_in(30), email="", phone="+33639980022")
-    with mock.patch("relais.bookings.messaging.transaction.on_commit"):  # the send never runs
+    with mock.patch("relais.messaging.outbox.transaction.on_commit"):  # the enqueue is lost
         message_queue(
             kind=MessageKind.REMINDER,
             channel=MessageChannel.SMS,
@@ -105,6 +127,11 @@ def test_a_crash_between_recording_and_sending_never_causes_a_second_send(sms_ou
     _run()
     assert sms_outbox == []
     assert Message.objects.get().status == MessageStatus.QUEUED
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        outbox_sweep()
+        outbox_sweep()
+    assert [sms.text for sms in sms_outbox] == ["Rappel"]
+    assert Message.objects.get().status == MessageStatus.SENT
 
 
 def test_dry_run_sends_and_records_nothing():

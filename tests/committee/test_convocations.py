@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail.backends import locmem
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -136,12 +136,18 @@ def test_a_member_who_joins_later_receives_the_current_version_only(
     assert mailoutbox[-1].to == ["paul@example.fr"]
 
 
-def test_a_failed_sending_is_recorded_then_retried(meeting, send, mailoutbox, monkeypatch):
-    def refuse(self, fail_silently=False):
+def test_a_failed_sending_is_recorded_then_retried(
+    meeting, send, mailoutbox, monkeypatch, settings
+):
+    """The outbox gave up (one attempt allowed here): the page shows it failed, and sending
+    the convocation again queues those members only."""
+    settings.RELAIS_OUTBOX_MAX_ATTEMPTS = 1
+
+    def refuse(self, messages):
         raise SMTPException("serveur de messagerie injoignable")
 
     with monkeypatch.context() as patch:
-        patch.setattr(EmailMessage, "send", refuse)
+        patch.setattr(locmem.EmailBackend, "send_messages", refuse)
         send(meeting)
     failed = MeetingInvitation.objects.filter(status=InvitationStatus.FAILED)
     assert failed.count() == 2 and "injoignable" in failed.first().error

@@ -24,6 +24,7 @@ from relais.privacy.models import JournalEntry, RightsRequest
 from ..activities.factories import record_individual
 from ..beneficiaries.factories import BeneficiaryFactory
 from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory, UserFactory
+from ..helpers import committed
 from ..mandates.factories import make_mandate
 
 pytestmark = pytest.mark.django_db
@@ -84,15 +85,16 @@ def test_a_refusal_is_motivated_and_closing_twice_is_refused(advisor_user):
 def test_reminders_are_sent_once_per_stage(advisor_user):
     received = dt.date(2025, 3, 3)
     request = _request(advisor_user, received_on=received)  # due 2025-04-03
-    assert rights.rights_reminders_send(today=dt.date(2025, 3, 20)).sent == 0
-    assert rights.rights_reminders_send(today=dt.date(2025, 3, 27)).sent == 1
-    assert rights.rights_reminders_send(today=dt.date(2025, 3, 27)).sent == 0  # idempotent
+    assert committed(rights.rights_reminders_send, today=dt.date(2025, 3, 20)).sent == 0
+    assert committed(rights.rights_reminders_send, today=dt.date(2025, 3, 27)).sent == 1
+    # Idempotent:
+    assert committed(rights.rights_reminders_send, today=dt.date(2025, 3, 27)).sent == 0
     out = StringIO()
-    call_command("send-rights-reminders", "--today", "2025-04-03", stdout=out)
+    committed(call_command, "send-rights-reminders", "--today", "2025-04-03", stdout=out)
     assert "1 relance(s)" in out.getvalue()
-    call_command("send-rights-reminders", "--today", "2025-04-03", stdout=StringIO())
-    assert rights.rights_reminders_send(today=dt.date(2025, 4, 10)).sent == 1
-    assert rights.rights_reminders_send(today=dt.date(2025, 4, 20)).sent == 0
+    committed(call_command, "send-rights-reminders", "--today", "2025-04-03", stdout=StringIO())
+    assert committed(rights.rights_reminders_send, today=dt.date(2025, 4, 10)).sent == 1
+    assert committed(rights.rights_reminders_send, today=dt.date(2025, 4, 20)).sent == 0
     assert len(mail.outbox) == 3
     assert mail.outbox[0].to == [advisor_user.email]
     assert request.beneficiary.last_name not in mail.outbox[0].body
@@ -104,7 +106,7 @@ def test_reminders_are_sent_once_per_stage(advisor_user):
 def test_a_closed_request_gets_no_reminder(advisor_user):
     request = _request(advisor_user, received_on=dt.date(2025, 3, 3))
     rights.rights_request_close(request=request, user=advisor_user, status="done", outcome="ok")
-    assert rights.rights_reminders_send(today=dt.date(2025, 4, 10)).sent == 0
+    assert committed(rights.rights_reminders_send, today=dt.date(2025, 4, 10)).sent == 0
 
 
 def test_an_unassigned_request_reminds_the_coordinators(db):
@@ -116,7 +118,7 @@ def test_an_unassigned_request_reminds_the_coordinators(db):
         received_on=dt.date(2025, 3, 3),
         due_on=dt.date(2025, 4, 3),
     )
-    assert rights.rights_reminders_send(today=dt.date(2025, 4, 3)).sent == 1
+    assert committed(rights.rights_reminders_send, today=dt.date(2025, 4, 3)).sent == 1
     assert coordinator.email in mail.outbox[0].to
     assert request.pk
 

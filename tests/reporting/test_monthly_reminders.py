@@ -12,6 +12,7 @@ from relais.committee.models import MonthlyReport, MonthlyReportReminder
 from relais.reporting import monthly_services as services
 from relais.reporting.monthly_reminders import due_reminders, send_reminders
 
+from ..helpers import committed
 from .monthly_helpers import MARCH, record_march
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def march(advisor_user, place, other_place):
 
 def _run(today: str) -> str:
     out = StringIO()
-    call_command("send-report-reminders", "--today", today, stdout=out)
+    committed(call_command, "send-report-reminders", "--today", today, stdout=out)
     return out.getvalue()
 
 
@@ -52,7 +53,7 @@ def test_submitted_but_not_validated_after_10_days_reminds_the_partner_staff(
     kinds = {(r.partner, r.kind) for r in due_reminders(date(2025, 4, 12))}
     assert (partner, "not_validated") not in kinds
     assert (partner, "not_submitted") not in kinds
-    send_reminders(today=date(2025, 4, 13))
+    committed(send_reminders, today=date(2025, 4, 13))
     to_staff = [m for m in mail.outbox if m.to == [partner_staff.email]]
     assert len(to_staff) == 1 and "à valider" in to_staff[0].subject
     assert MonthlyReportReminder.objects.filter(kind="not_validated").count() == 1

@@ -8,8 +8,7 @@ a failed sending leaves nothing recorded (it is retried by the next run).
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from relais.accounts.models import User
 from relais.agreements.deadlines import Deadline, Kind, french_date, upcoming_deadlines
 from relais.agreements.models import AlertLog
 from relais.core.site import site_url
+from relais.messaging.outbox import outbox_email
 
 # How far ahead each kind of deadline is worth an e-mail (None: whenever it is listed).
 ALERT_WINDOWS = {
@@ -140,12 +140,9 @@ class Command(BaseCommand):
     @staticmethod
     def _send_once(key: dict, subject: str, body: str) -> bool:
         """Record and send one alert atomically; False when it had already been sent."""
-        try:
-            with transaction.atomic():
-                _, created = AlertLog.objects.get_or_create(**key)
-                if created:
-                    # Raises on failure, rolling the log row back so the next run retries.
-                    send_mail(subject, body, None, [key["recipient"]], fail_silently=False)
-        except OSError as error:  # SMTP and socket errors
-            raise CommandError(f"Échec de l'envoi à {key['recipient']} : {error}") from error
+        with transaction.atomic():
+            _, created = AlertLog.objects.get_or_create(**key)
+            if created:
+                # Committed with the log row; the outbox sends it and retries a failure.
+                outbox_email(to=key["recipient"], subject=subject, body=body)
         return created

@@ -1,0 +1,38 @@
+"""The jobs page: the last run of each periodic job, failed tasks, live workers."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from relais.messaging.views import can_view_outbox
+
+from .models import PeriodicRun, WorkerHeartbeat
+from .schedule import JOBS
+
+
+@login_required
+def jobs_page(request):
+    if not can_view_outbox(request.user):  # coordinators and administrators
+        raise PermissionDenied
+    last_runs = {}
+    for run in PeriodicRun.objects.filter(job__in=[job.name for job in JOBS]).order_by("-slot"):
+        last_runs.setdefault(run.job, run)
+        if len(last_runs) == len(JOBS):
+            break
+    alive_after = timezone.now() - dt.timedelta(seconds=settings.RELAIS_WORKER_LOST_AFTER_SECONDS)
+    return render(
+        request,
+        "jobs/jobs.html",
+        {
+            "jobs": [(job, last_runs.get(job.name)) for job in JOBS],
+            "failed_runs": PeriodicRun.objects.filter(status=PeriodicRun.Status.FAILED)[:20],
+            "failed_tasks": DBTaskResult.objects.failed().order_by("-finished_at")[:20],
+            "waiting": DBTaskResult.objects.ready().count(),
+            "workers": WorkerHeartbeat.objects.filter(seen_at__gte=alive_after),
+        },
+    )
