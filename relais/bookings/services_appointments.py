@@ -555,11 +555,14 @@ def _hand_over(affected: Affected) -> Appointment | None:
         if appointment.status != AppointmentStatus.BOOKED:
             return None
         for advisor_id in ids:
-            clash = (
-                Appointment.objects.holding()
-                .filter(advisor_id=advisor_id)
-                .overlapping(appointment.starts_at, appointment.ends_at)
-                .exists()
+            # Free then by the one read model: no appointment, workshop, leave, meeting or
+            # permanence elsewhere in the way (the appointment itself is ignored).
+            clash = conflicts(
+                advisor=advisor_id,
+                start=appointment.starts_at,
+                end=appointment.ends_at,
+                place=appointment.place,
+                ignore=[("appointment", appointment.pk)],
             )
             if not clash:
                 appointment.advisor_id = advisor_id

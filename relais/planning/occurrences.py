@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from relais.team.busy import busy_intervals, clashes
+from relais.team.enums import BusyKind
+
 from .calendars import public_holidays, school_holiday_on
 from .enums import ExceptionKind, OccurrenceStatus
 from .models import Closure, OccurrenceException, Slot
@@ -226,7 +229,8 @@ def replacement_candidates(occurrence: Occurrence, *, limit: int = 10) -> list[C
 
     Kept: active advisers under contract that day, working that weekday, not on leave then,
     not already expected there, free at that time (including the drive from and to their
-    other permanences of the day), and whose week stays within their weekly working time.
+    other permanences of the day, and their workshops, appointments and committee meetings
+    from ``relais.team.busy``), and whose week stays within their weekly working time.
     """
     from relais.team.models import Advisor, Leave
 
@@ -254,10 +258,35 @@ def replacement_candidates(occurrence: Occurrence, *, limit: int = 10) -> list[C
         hours = _hours_with(advisor, mine, occurrence)
         if hours > float(advisor.weekly_hours):
             continue
+        if _other_commitments(advisor, occurrence):
+            continue
         minutes = travel_minutes(advisor.home_commune, occurrence.place.commune)
         candidates.append(Candidate(advisor, minutes, round(hours, 1)))
     candidates.sort(key=lambda c: (c.travel_minutes, str(c.advisor)))
     return candidates[:limit]
+
+
+# Permanences and leave are checked above; the read model adds the rest of the adviser's time.
+OTHER_COMMITMENTS = (BusyKind.WORKSHOP, BusyKind.APPOINTMENT, BusyKind.MEETING)
+
+
+def _other_commitments(advisor, occurrence: Occurrence) -> list:
+    """What else takes the adviser then (``relais.team.busy``): a workshop, an appointment or
+    a committee meeting, with the drive when it is in another commune."""
+    busy = busy_intervals(
+        [advisor],
+        occurrence.start - timedelta(hours=6),
+        occurrence.end + timedelta(hours=6),
+        kinds=OTHER_COMMITMENTS,
+        with_travel=False,
+    )
+    return clashes(
+        busy,
+        advisor_id=advisor.pk,
+        start=occurrence.start,
+        end=occurrence.end,
+        place=occurrence.place,
+    )
 
 
 def _hours_with(advisor, mine: list[Occurrence], extra: Occurrence) -> float:

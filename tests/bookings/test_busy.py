@@ -358,3 +358,25 @@ def test_my_week_shows_her_workshop_in_the_timeline(prades, client_for):
     assert agenda.index("14:00–16:45 · Permanence") < agenda.index("14:00–16:00 · Atelier")
     assert agenda.index("14:00–16:00 · Atelier") < agenda.index("16:00–16:45 · Rendez-vous")
     assert "Mon smartphone au quotidien" in agenda
+
+
+def test_a_replacement_or_a_hand_over_never_picks_a_colleague_busy_elsewhere(prades):
+    from relais.bookings.services_appointments import schedule_changes_apply
+    from relais.planning.occurrences import find_occurrence, replacement_candidates
+
+    place, adviser, slot, day = prades
+    colleague = advisor(home_commune=place.commune)
+    assert colleague in [c.advisor for c in replacement_candidates(find_occurrence(slot, day))]
+    workshop(vinca(place), colleague, at(day, "15:00"), minutes=60)
+    assert colleague not in [c.advisor for c in replacement_candidates(find_occurrence(slot, day))]
+    # Léa's appointment, she goes on leave, her colleague replaces her that day but runs a
+    # workshop at Vinça then: the appointment is cancelled, not handed over into the workshop.
+    appointment = booked(place, appointment_type(), adviser, at(day, "15:00"), slot=slot)
+    planning_services.occurrence_replace(
+        slot=slot, day=day, advisors=[colleague], reason="Formation"
+    )
+    leave_create(advisor=adviser, kind=LeaveKind.TRAINING, start_date=day, end_date=day)
+    report = schedule_changes_apply()
+    appointment.refresh_from_db()
+    assert (report.handed_over, report.cancelled) == (0, 1)
+    assert appointment.advisor == adviser and appointment.status == "cancelled"
