@@ -380,3 +380,27 @@ def test_a_replacement_or_a_hand_over_never_picks_a_colleague_busy_elsewhere(pra
     appointment.refresh_from_db()
     assert (report.handed_over, report.cancelled) == (0, 1)
     assert appointment.advisor == adviser and appointment.status == "cancelled"
+
+
+def test_the_session_form_shows_the_conflict_and_saves_nothing(prades, coordinator_client):
+    place, adviser, slot, day = prades
+    booked(place, appointment_type(), adviser, at(day, "15:00"), slot=slot)
+    topic = WorkshopTopicFactory(title="Mes démarches en ligne", duration_minutes=120)
+    response = coordinator_client.post(
+        reverse("workshops:session_new"),
+        {
+            "topic": topic.pk,
+            "place": place.pk,
+            "day": day.isoformat(),
+            "start_time": "14:00",
+            "duration_minutes": "",
+            "capacity": "",
+            "waiting_list_cap": "",
+            "advisors": [adviser.pk],
+            "occurrences": 1,
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "n&#x27;est pas disponible : Rendez-vous « Aide aux démarches en ligne »" in page
+    assert not topic.sessions.exists()
