@@ -66,6 +66,8 @@ COUNTS_ONLY = ("login", "ok", "403", "403", "403", "403", "ok")
 PUBLIC = ("ok",) * 7
 EVERY_STAFF = ("login", "ok", "ok", "ok", "ok", "ok", "ok")
 POST_ONLY = ("login", "405", "405", "405", "405", "405", "405")
+# The register of rights requests: advisers and the controller's coordinators (issue 20 §4).
+HANDLERS = ("login", "ok", "ok", "ok", "403", "403", "403")
 
 EXPECTED: dict[str, tuple[str, ...]] = {}  # filled below, sorted by URL name
 
@@ -86,16 +88,17 @@ EXPECTED.update({
     "mandates:action_create": POST_ONLY,
     "mandates:complete": POST_ONLY,
     "mandates:revoke": ADVISERS_ONLY,
+    "mandates:revoke_family": POST_ONLY,
     # Not revoked: no receipt yet.
     "mandates:revocation_receipt": ("login", "403", "404", "404", "403", "403", "403"),
     "mandates:scan_upload": POST_ONLY,
     "mandates:scan": ADVISERS_ONLY,
     # Version 1, replaced: whoever may act under the mandate (bound to ``advisor``).
     "mandates:scan_version": ("login", "403", "ok", "403", "403", "403", "403"),
-    "privacy:rights_list": ADVISERS_ONLY,
+    "privacy:rights_list": HANDLERS,
     "privacy:rights_summary": COUNTS_ONLY,
-    "privacy:rights_create": ADVISERS_ONLY,
-    "privacy:rights_detail": ADVISERS_ONLY,
+    "privacy:rights_create": HANDLERS,
+    "privacy:rights_detail": HANDLERS,
     "privacy:beneficiary_rights": ADVISERS_ONLY,
     "privacy:beneficiary_export_json": ADVISERS_ONLY,
     "privacy:beneficiary_export_pdf": ADVISERS_ONLY,

@@ -172,6 +172,13 @@ class RightsRequest(models.Model):
     closed_on = models.DateField("close le", null=True, blank=True)
     outcome = models.TextField("réponse apportée", blank=True)
     reminders_sent = models.JSONField("relances envoyées", default=list, blank=True)
+    # Art. 12.3: the deadline may be extended by two months, with the reasons, the person being
+    # informed within the first month.
+    extended_on = models.DateField("délai prolongé le", null=True, blank=True, editable=False)
+    extension_reason = models.TextField("motif de la prolongation", blank=True, editable=False)
+    person_informed_on = models.DateField(
+        "personne informée de la prolongation le", null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         "accounts.User",
         verbose_name="enregistrée par",
@@ -204,3 +211,8 @@ class RightsRequest(models.Model):
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.status == RightsStatus.OPEN and today > self.due_on
+
+    def is_due_soon(self, today=None) -> bool:
+        """Open and due within the next 7 days (today included), not yet late."""
+        today = today or timezone.localdate()
+        return self.status == RightsStatus.OPEN and 0 <= (self.due_on - today).days <= 7

@@ -22,8 +22,8 @@ register(
         start_event="Clôture de la demande (une opposition acceptée dure autant que la fiche)",
         due=rights_requests_due,
         action=RetentionAction.DELETE,
-        recipients="Conseillers de l'équipe départementale ; les coordinateurs voient les "
-        "échéances sans nom",
+        recipients="Coordinateurs du Département (qui tiennent le registre avec le délégué à la "
+        "protection des données) et conseillers de l'équipe départementale",
         statistics="Le journal garde la réception, la clôture et les relances, sans nom.",
     )
 )

@@ -8,28 +8,72 @@ from relais.accounts.enums import ROLES_REQUIRING_TWO_FACTOR, Role
 from relais.core.models import Organisation
 
 from .models import JournalVerification, PurgeRun
-from .registry import RetentionRule, registry
+from .registry import FIELD_LABELS, SERVER_ONLY, RetentionRule, registry
 
 
-def _model_label(label: str) -> str:
-    try:
-        return str(apps.get_model(label)._meta.verbose_name_plural)
-    except LookupError:
-        return label
+def _no_personal_data() -> list[dict]:
+    """Tables without personal data, grouped by reason; the project's own are named (their
+    labels are French), the framework's and libraries' are counted as technical tables."""
+    by_reason: dict[str, list[str]] = {}
+    technical = 0
+    for label, reason in sorted(registry.no_personal_data.items()):
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        if not model.__module__.startswith("relais."):
+            technical += 1
+            continue
+        by_reason.setdefault(reason, []).append(str(model._meta.verbose_name_plural))
+    rows = [
+        {"models": ", ".join(name[:1].upper() + name[1:] for name in names), "reason": reason}
+        for reason, names in by_reason.items()
+    ]
+    if technical:
+        rows.append(
+            {
+                "models": f"{technical} tables techniques du cadre logiciel",
+                "reason": "Permissions, types de contenu, tâches de fond : aucune personne.",
+            }
+        )
+    return rows
+
+
+# The record is read by the DPO, the CNIL and the public: never a model's internal name.
+NO_TRANSFER = "Aucun : données hébergées en France, aucune communication hors de l'Union européenne"
+
+
+def _kept(rule: RetentionRule) -> list[dict]:
+    """What an anonymised row keeps, one line per reason (so many counters kept for one reason
+    read as one line, not one per column)."""
+    if rule.kept_description:
+        return [{"fields": rule.kept_description, "why": ""}]
+    meta = rule.model_class._meta
+    by_reason: dict[str, list[str]] = {}
+    for name, why in rule.kept.items():
+        label = FIELD_LABELS.get(name, str(meta.get_field(name).verbose_name))
+        # "gender : Femme" and the like: one counter of a breakdown, named by the breakdown.
+        label = label.split(" : ")[0]
+        by_reason.setdefault(why, [])
+        if label not in by_reason[why]:
+            by_reason[why].append(BREAKDOWN_LABELS.get(label, label))
+    return [{"fields": ", ".join(labels), "why": why} for why, labels in by_reason.items()]
+
+
+# The breakdowns of an activity's anonymous counters, named in French.
+BREAKDOWN_LABELS = {
+    "gender": "nombre de personnes par genre",
+    "age": "nombre de personnes par tranche d'âge",
+    "status": "nombre de personnes par statut",
+}
 
 
 def _rule_row(rule: RetentionRule) -> dict:
-    meta = rule.model_class._meta
     return {
         "category": rule.category,
         "label": rule.label,
-        "model": rule.model,
-        "model_label": str(meta.verbose_name_plural),
         "data": rule.field_labels(),
-        "kept": [
-            {"field": str(meta.get_field(name).verbose_name), "why": why}
-            for name, why in rule.kept.items()
-        ],
+        "kept": _kept(rule),
         "data_subjects": rule.data_subjects,
         "purpose": rule.purpose,
         "legal_basis": rule.legal_basis,
@@ -39,6 +83,12 @@ def _rule_row(rule: RetentionRule) -> dict:
         "recipients": rule.recipients,
         "statistics": rule.statistics,
     }
+
+
+def _recipients(rules) -> list[str]:
+    """Who receives a processing's data; "the server alone" only when nobody else does."""
+    readers = _unique(rule.recipients for rule in rules if rule.recipients != SERVER_ONLY)
+    return readers or [SERVER_ONLY]
 
 
 def _unique(values) -> list[str]:
@@ -96,15 +146,14 @@ def processing_record() -> dict:
                 "purposes": _unique(rule.purpose for rule in rules),
                 "legal_bases": _unique(rule.legal_basis for rule in rules),
                 "data_subjects": _unique(rule.data_subjects for rule in rules),
-                "recipients": _unique(rule.recipients for rule in rules),
+                "recipients": _recipients(rules),
+                "transfers": NO_TRANSFER,
+                "terms": _unique(f"{rule.label} : {rule.term_label}" for rule in rules),
                 "rules": [_rule_row(rule) for rule in rules],
             }
             for name, rules in processings.items()
         ],
-        "no_personal_data": [
-            {"model": _model_label(label), "reason": reason}
-            for label, reason in sorted(registry.no_personal_data.items())
-        ],
+        "no_personal_data": _no_personal_data(),
         "security_measures": _security_measures(),
         "generated_at": timezone.localtime(),
     }

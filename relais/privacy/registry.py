@@ -44,6 +44,8 @@ from .enums import RetentionAction
 ANONYMOUS_EMAIL_DOMAIN = "anonyme.invalid"
 
 PUBLIC_INTEREST = "Mission d'intérêt public (art. 6.1.e RGPD)"
+# Data nobody reads but the server itself (secrets, sessions): said so, never « Aucun ».
+SERVER_ONLY = "Personne : données lues par le seul serveur de Relais"
 LEGAL_OBLIGATION_SECURITY = "Obligation légale : sécurité du traitement (art. 6.1.c et 32 RGPD)"
 DEPARTMENT_STAFF = "Coordinateurs et administrateurs du Département"
 
@@ -80,9 +82,10 @@ class RetentionRule:
     anonymise: Callable[[models.Model], None] | None = None
     destroy: Callable[[models.Model], None] | None = None
     kept: dict[str, str] = field(default_factory=dict)
-    recipients: str = DEPARTMENT_STAFF
+    recipients: str = DEPARTMENT_STAFF  # French; SERVER_ONLY when nobody reads them
     statistics: str = ""  # French: which figures survive the term
     data_description: str = ""  # French, for the record when the fields' labels are not
+    kept_description: str = ""  # French, for the record when ``kept`` lists many counters
 
     def __post_init__(self) -> None:
         problems = []
@@ -112,10 +115,13 @@ class RetentionRule:
         return RetentionAction(self.action).label
 
     def field_labels(self) -> list[str]:
+        """The categories of data, in French for a reader (never a field's technical name)."""
         if self.data_description:
             return [self.data_description]
         meta = self.model_class._meta
-        return [str(meta.get_field(name).verbose_name) for name in self.fields]
+        return [
+            FIELD_LABELS.get(name, str(meta.get_field(name).verbose_name)) for name in self.fields
+        ]
 
     def cutoff(self, now: datetime) -> datetime:
         return now - self.term
@@ -161,6 +167,19 @@ class RetentionRegistry:
     def no_personal_data(self) -> dict[str, str]:
         return dict(self._no_personal_data)
 
+
+# French words for fields whose own label is technical or English (third-party models).
+FIELD_LABELS = {
+    "ip_address": "adresse IP",
+    "username": "e-mail saisi",
+    "user_agent": "type de navigateur",
+    "get_data": "paramètres de la page",
+    "post_data": "données saisies dans le formulaire (sans le mot de passe)",
+    "session_data": "données de session",
+    "object_repr": "désignation de l'élément modifié",
+    "change_message": "description de la modification",
+    "name_key": "clé de recherche tirée du nom",
+}
 
 registry = RetentionRegistry()
 register = registry.register
@@ -353,7 +372,7 @@ BUILTIN_RULES = (
         due=_devices_due("otp_totp.TOTPDevice"),
         data_description="nom du dispositif et clé secrète TOTP",
         action=RetentionAction.DELETE,
-        recipients="Aucun (secret conservé par le serveur seul)",
+        recipients=SERVER_ONLY,
     ),
     RetentionRule(
         category="recovery_codes",
@@ -371,7 +390,7 @@ BUILTIN_RULES = (
         due=_devices_due("otp_static.StaticDevice"),
         data_description="nom du dispositif et codes de secours (à usage unique)",
         action=RetentionAction.DELETE,
-        recipients="Aucun (secret conservé par le serveur seul)",
+        recipients=SERVER_ONLY,
     ),
     RetentionRule(
         category="sessions",
@@ -387,7 +406,7 @@ BUILTIN_RULES = (
         start_event="Expiration de la session",
         due=_older_than("sessions.Session", "expire_date"),
         action=RetentionAction.DELETE,
-        recipients="Aucun",
+        recipients=SERVER_ONLY,
     ),
     RetentionRule(
         category="login_attempts",

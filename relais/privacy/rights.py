@@ -51,6 +51,9 @@ from .journal import journal_append
 from .models import JournalEntry, RightsKind, RightsRequest, RightsStatus
 
 RESPONSE_DELAY = relativedelta(months=1)
+# Art. 12.3: "extended by two further months where necessary".
+EXTENSION_DELAY = relativedelta(months=2)
+DUE_SOON_DAYS = 7
 # Reminder stages: (code, days before the deadline, label). Sent once each, in this order.
 REMINDER_STAGES = (
     ("j-7", 7, "dans 7 jours"),
@@ -64,7 +67,20 @@ CLOSED_TERM = relativedelta(years=3)
 
 
 def can_handle_rights(user) -> bool:
-    """Advisers: they meet the people, see their records and carry out the requests."""
+    """Who keeps the register: record, follow, extend and close requests.
+
+    The controller is the Département (convention, art. 4): its coordinators answer for it,
+    with the data protection officer (who has no account: coordinators record what reaches
+    the DPO). Advisers keep it too: they meet the people and receive most requests.
+    """
+    from relais.beneficiaries.perms import can_view_named_data
+
+    return can_view_named_data(user) or (user.is_authenticated and user.role == Role.COORDINATOR)
+
+
+def can_act_on_record(user) -> bool:
+    """Carrying a request out on the person's record (copy, erasure, opposition): the team's
+    advisers, who alone see the records (professional secrecy, convention art. 2)."""
     from relais.beneficiaries.perms import can_view_named_data
 
     return can_view_named_data(user)
@@ -81,6 +97,28 @@ def can_view_rights_summary(user) -> bool:
 def due_date(received_on: date) -> date:
     """One month after receipt; relativedelta clamps to the month's last day."""
     return received_on + RESPONSE_DELAY
+
+
+def received_floor() -> date:
+    """The earliest plausible date of receipt: the programme's start (nothing was held about
+    anyone before it); a mistyped year (1999 for 2025) would otherwise be "late" at once."""
+    from relais.core.validators import PROGRAMME_START
+
+    return PROGRAMME_START
+
+
+def received_on_problem(received_on: date, today: date | None = None) -> str:
+    """Why a date of receipt is not plausible, in French ("" when it is)."""
+    today = today or timezone.localdate()
+    if received_on > today:
+        return "La date de réception ne peut pas être dans le futur."
+    floor = received_floor()
+    if received_on < floor:
+        return (
+            f"La date de réception ne peut pas précéder le {floor:%d/%m/%Y}, début du programme "
+            ": vérifiez l'année saisie."
+        )
+    return ""
 
 
 def _journal(user, request: RightsRequest, event: str, **details) -> None:
@@ -119,8 +157,8 @@ def rights_request_create(
     errors = {}
     if beneficiary is None and not request.requester_label:
         errors["requester_label"] = "Indiquez qui fait la demande, ou ouvrez-la depuis sa fiche."
-    if received_on > timezone.localdate():
-        errors["received_on"] = "La date de réception ne peut pas être dans le futur."
+    if problem := received_on_problem(received_on):
+        errors["received_on"] = problem
     if errors:
         raise ValidationError(errors)
     request.full_clean()
@@ -156,6 +194,46 @@ def rights_request_close(
     return request
 
 
+def rights_request_extend(
+    *, request: RightsRequest, user, reason: str, person_informed_on: date, today=None
+) -> RightsRequest:
+    """Extend the deadline by two months (art. 12.3), once, with the reasons; the person must
+    have been informed of it, and why, within the month following receipt."""
+    today = today or timezone.localdate()
+    errors = {}
+    if request.status != RightsStatus.OPEN:
+        raise ValidationError("Cette demande est déjà close.")
+    if request.extended_on:
+        raise ValidationError("Le délai de cette demande est déjà prolongé (une fois au plus).")
+    if not reason.strip():
+        errors["reason"] = "Indiquez le motif de la prolongation (complexité, nombre de demandes)."
+    first_due = due_date(request.received_on)
+    if person_informed_on is None:
+        errors["person_informed_on"] = "Indiquez quand la personne a été informée."
+    elif person_informed_on < request.received_on or person_informed_on > today:
+        errors["person_informed_on"] = (
+            "La personne est informée entre la réception de la demande et aujourd'hui."
+        )
+    elif person_informed_on > first_due:
+        errors["person_informed_on"] = (
+            f"La personne doit être informée dans le mois qui suit la réception, soit au plus "
+            f"tard le {first_due:%d/%m/%Y} (RGPD, art. 12.3)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    request.extended_on = today
+    request.extension_reason = reason.strip()
+    request.person_informed_on = person_informed_on
+    request.due_on = first_due + EXTENSION_DELAY
+    # The reminders start again for the new deadline.
+    request.reminders_sent = []
+    request.full_clean()
+    with transaction.atomic():
+        request.save()
+        _journal(user, request, "extended", due_on=request.due_on.isoformat())
+    return request
+
+
 def rights_requests_open():
     return RightsRequest.objects.filter(status=RightsStatus.OPEN)
 
@@ -168,7 +246,7 @@ def rights_summary(today=None) -> dict:
         "open_count": open_requests.count(),
         "overdue_count": open_requests.filter(due_on__lt=today).count(),
         "due_soon_count": open_requests.filter(
-            due_on__gte=today, due_on__lte=today + timedelta(days=7)
+            due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
         ).count(),
         "closed_late_count": RightsRequest.objects.exclude(status=RightsStatus.OPEN)
         .filter(closed_on__gt=models.F("due_on"))
@@ -312,6 +390,20 @@ def rights_opposition_apply(*, beneficiary, user, request: RightsRequest | None 
     return revoked
 
 
+# What an erasure answers for each other open request of the same person.
+ERASURE_CLOSES = {
+    RightsKind.ACCESS: "Sans objet après l'effacement de la fiche (demande n° {request}) : "
+    "le Département ne détient plus de données sur la personne, ce qui lui a été indiqué.",
+    RightsKind.PORTABILITY: "Sans objet après l'effacement de la fiche (demande n° {request}) : "
+    "plus aucune donnée à transmettre.",
+    RightsKind.RECTIFICATION: "Sans objet : les données ont été effacées (demande n° {request}) "
+    "au lieu d'être rectifiées.",
+    RightsKind.OPPOSITION: "Satisfaite par l'effacement de la fiche (demande n° {request}) : "
+    "plus aucun traitement des données de la personne.",
+    RightsKind.ERASURE: "Satisfaite : la fiche a été effacée (demande n° {request}).",
+}
+
+
 def rights_erasure_apply(*, beneficiary, user, request: RightsRequest | None = None) -> int:
     """Erase the record (activities kept anonymously, mandates destroyed); returns the number of
     activities anonymised. The request stays in the register, without the person.
@@ -323,6 +415,18 @@ def rights_erasure_apply(*, beneficiary, user, request: RightsRequest | None = N
             beneficiary=beneficiary, user=user, kind=RightsKind.ERASURE, request=request
         )
         mandates = beneficiary.mandates.count()
+        # The person's other open requests lose their record: each is answered now, by what
+        # the erasure did for it, before the link disappears.
+        others = RightsRequest.objects.filter(
+            beneficiary=beneficiary, status=RightsStatus.OPEN
+        ).exclude(pk=request.pk)
+        for other in others:
+            rights_request_close(
+                request=other,
+                user=user,
+                status=RightsStatus.DONE,
+                outcome=ERASURE_CLOSES[other.kind].format(request=request.pk),
+            )
         RightsRequest.objects.filter(beneficiary=beneficiary).update(requester_label="")
         count = beneficiary_delete(beneficiary=beneficiary)
         request.refresh_from_db()
@@ -399,6 +503,62 @@ def journal_operation_label(entry: dict) -> str:
         if template:
             return template.format(id=entry.get("subject_id", ""))
     return dict(JournalAction.choices).get(entry["action"], entry["action"])
+
+
+CNIL = (
+    "Vous pouvez introduire une réclamation auprès de la Commission nationale de l'informatique "
+    "et des libertés (CNIL), 3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, "
+    "www.cnil.fr (RGPD, art. 77)."
+)
+SOURCE = (
+    "Vous-même : les données ont été recueillies auprès de vous par les conseillers de l'équipe "
+    "départementale lors de vos accompagnements, ou saisies par vous lors d'une inscription à "
+    "un atelier ou d'une prise de rendez-vous en ligne. Aucune donnée ne provient d'un tiers."
+)
+# The models of what is held about a person, beyond those found by their relation to the record.
+EXPORT_MODELS = {
+    "beneficiaries.Beneficiary",
+    "activities.Activity",
+    "mandates.Mandate",
+    "mandates.MandateAction",
+    "mandates.MandateScan",
+    "privacy.RightsRequest",
+}
+
+
+def access_information(beneficiary=None) -> dict:
+    """What art. 15.1 requires beside the data, generated from the retention table (the same
+    table as the record of processing): purposes, recipients, retention, rights, source."""
+    from .registry import registry
+
+    models_held = set(EXPORT_MODELS)
+    if beneficiary is not None:
+        models_held |= {
+            relation.related_model._meta.label
+            for relation in beneficiary._meta.related_objects
+            if not relation.many_to_many
+        }
+    rules = [rule for rule in registry.rules() if rule.model in models_held]
+    dpo = settings.RELAIS_DPO_CONTACT or "par l'intermédiaire du Département"
+    return {
+        "finalités": list(dict.fromkeys(f"{r.processing} : {r.purpose}" for r in rules)),
+        "bases légales": list(dict.fromkeys(r.legal_basis for r in rules)),
+        "destinataires": list(dict.fromkeys(r.recipients for r in rules if r.recipients)),
+        "durées de conservation": [
+            f"{r.label} : {r.term_label} à compter de : {r.start_event[:1].lower()}"
+            f"{r.start_event[1:]} ; au terme : {r.action_label.lower()}"
+            for r in rules
+        ],
+        "transferts hors de l'Union européenne": "Aucun.",
+        "décision automatisée": "Aucune décision automatisée ni profilage.",
+        "source des données": SOURCE,
+        "vos droits": (
+            "Rectification, effacement, limitation et opposition au traitement : adressez-vous "
+            "à un conseiller de l'équipe départementale ou au délégué à la protection des "
+            f"données du Département ({dpo})."
+        ),
+        "réclamation": CNIL,
+    }
 
 
 def beneficiary_export(beneficiary, *, viewer) -> dict:
@@ -517,6 +677,7 @@ def beneficiary_export(beneficiary, *, viewer) -> dict:
         "demandes d'exercice des droits": requests,
         "autres données": _generic_rows(beneficiary),
         "consultations et opérations (journal)": journal,
+        "informations (RGPD, art. 15)": access_information(beneficiary),
     }
 
 

@@ -35,6 +35,26 @@ class RightsRequestForm(forms.Form):
         help_text="Seulement si la personne n'a pas de fiche ou n'est pas encore identifiée.",
     )
 
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if problem := rights.received_on_problem(received_on):
+            raise forms.ValidationError(problem)
+        return received_on
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif de la prolongation",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        help_text="Complexité ou nombre des demandes (RGPD, art. 12.3).",
+    )
+    person_informed_on = forms.DateField(
+        label="Personne informée de la prolongation et de ses motifs le",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_plausible_date],
+    )
+
 
 class CloseForm(forms.Form):
     status = forms.ChoiceField(
@@ -59,7 +79,7 @@ def _require(allowed: bool) -> None:
 
 
 def _beneficiary(request, pk: int) -> Beneficiary:
-    _require(rights.can_handle_rights(request.user))
+    _require(rights.can_act_on_record(request.user))
     return get_object_or_404(Beneficiary, pk=pk)
 
 
@@ -96,6 +116,7 @@ def rights_list(request):
             "show": show,
             "statuses": RightsStatus.choices,
             "today": timezone.localdate(),
+            "due_soon_days": rights.DUE_SOON_DAYS,
         },
     )
 
@@ -112,6 +133,7 @@ def rights_create(request):
     _require(rights.can_handle_rights(request.user))
     beneficiary = None
     if beneficiary_pk := parse_id(request.GET.get("personne")):
+        _require(rights.can_act_on_record(request.user))
         beneficiary = get_object_or_404(Beneficiary, pk=beneficiary_pk)
     initial = {"received_on": timezone.localdate(), "kind": request.GET.get("droit", "")}
     form = RightsRequestForm(request.POST or None, initial=initial)
@@ -139,8 +161,23 @@ def rights_detail(request, pk: int):
     rights_request = get_object_or_404(
         RightsRequest.objects.select_related("beneficiary", "handled_by", "created_by"), pk=pk
     )
-    form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    extending = request.POST.get("prolonger") == "1"
+    form = CloseForm(None if extending else request.POST or None)
+    extension_form = ExtensionForm(request.POST if extending else None)
+    if extending and extension_form.is_valid():
+        try:
+            rights.rights_request_extend(
+                request=rights_request, user=request.user, **extension_form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(extension_form, error)
+        else:
+            messages.success(
+                request,
+                f"Délai prolongé : réponse due le {rights_request.due_on:%d/%m/%Y}.",
+            )
+            return redirect("privacy:rights_detail", pk=pk)
+    if not extending and request.method == "POST" and form.is_valid():
         try:
             rights.rights_request_close(
                 request=rights_request, user=request.user, **form.cleaned_data
@@ -153,7 +190,13 @@ def rights_detail(request, pk: int):
     return render(
         request,
         "privacy/rights_detail.html",
-        {"rights_request": rights_request, "form": form, "today": timezone.localdate()},
+        {
+            "rights_request": rights_request,
+            "form": form,
+            "extension_form": extension_form,
+            "can_act_on_record": rights.can_act_on_record(request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 
