@@ -189,6 +189,8 @@ EXPECTED.update({
     "committee:meeting_detail": ("login", "404", "403", "403", "403", "404", "404"),
     "committee:meeting_edit": ("login", "404", "403", "403", "403", "403", "403"),
     "committee:meeting_invite": POST_ONLY,
+    "committee:meeting_minutes": ("login", "404", "403", "403", "403", "404", "404"),
+    "committee:meeting_attendance": ("login", "404", "403", "403", "403", "403", "403"),
     "committee:member_create": ("login", "ok", "403", "403", "403", "403", "403"),
     "committee:member_edit": ("login", "404", "403", "403", "403", "403", "403"),
     "committee:member_list": ("login", "ok", "403", "403", "403", "ok", "ok"),

@@ -15,6 +15,7 @@ partners' monthly activity reports.
   keeps its migrations to itself (decision recorded in docs/architecture.md).
 """
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -109,6 +110,10 @@ class CommitteeMember(TimeStampedModel):
             raise ValidationError(errors)
 
 
+# How far ahead a meeting may be planned.
+MEETING_HORIZON_YEARS = 2
+
+
 class Meeting(TimeStampedModel):
     """A meeting of the committee (at least once a year, Art. 3.4)."""
 
@@ -136,10 +141,45 @@ class Meeting(TimeStampedModel):
         return reverse("committee:meeting_detail", args=[self.pk])
 
     def clean(self):
+        errors = {}
         if self.end_time and not self.start_time:
-            raise ValidationError({"start_time": "Indiquez l'heure de début avant celle de fin."})
-        if self.start_time and self.end_time and self.end_time <= self.start_time:
-            raise ValidationError({"end_time": "L'heure de fin doit suivre l'heure de début."})
+            errors["start_time"] = "Indiquez l'heure de début avant celle de fin."
+        elif self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = "L'heure de fin doit suivre l'heure de début."
+        if self.date:
+            errors.update(self._date_problems())
+        if errors:
+            raise ValidationError(errors)
+
+    def _date_problems(self) -> dict:
+        """The committee exists since the programme, meets once a day at most, and a meeting
+        that has not taken place has no minutes yet."""
+        from relais.core.validators import PROGRAMME_START
+
+        today = timezone.localdate()
+        if self.date < PROGRAMME_START:
+            return {
+                "date": f"Le comité ne s'est pas réuni avant le début du programme "
+                f"({PROGRAMME_START:%d/%m/%Y}) : vérifiez l'année."
+            }
+        if self.date > today + relativedelta(years=MEETING_HORIZON_YEARS):
+            return {
+                "date": f"Une réunion se prévoit au plus {MEETING_HORIZON_YEARS} ans à l'avance "
+                ": vérifiez l'année."
+            }
+        problems = {}
+        if Meeting.objects.filter(date=self.date).exclude(pk=self.pk).exists():
+            problems["date"] = (
+                f"Le comité a déjà une réunion le {self.date:%d/%m/%Y} : complétez celle-là."
+            )
+        if self.date > today:
+            for name, label in (("minutes", "Le compte rendu"), ("decisions", "Les décisions")):
+                if getattr(self, name).strip():
+                    problems[name] = (
+                        f"{label} d'une réunion qui n'a pas encore eu lieu (le "
+                        f"{self.date:%d/%m/%Y}) ne peut pas être saisi."
+                    )
+        return problems
 
     @property
     def convened_details(self) -> str:
@@ -252,6 +292,21 @@ class ActionItem(TimeStampedModel):
     def clean(self) -> None:
         if not self.owner_member_id and not self.owner_label.strip():
             raise ValidationError({"owner_label": "Indiquez le porteur de l'action."})
+        if self.owner_member_id and self.owner_label.strip():
+            raise ValidationError(
+                {
+                    "owner_label": "Un seul porteur : un membre du comité, ou sinon une "
+                    "structure ou une fonction, pas les deux."
+                }
+            )
+        meeting = self.meeting if self.meeting_id else None
+        if meeting is not None and self.due_on and self.due_on < meeting.date:
+            raise ValidationError(
+                {
+                    "due_on": f"L'échéance ne peut pas précéder la réunion qui a décidé "
+                    f"l'action ({meeting.date:%d/%m/%Y})."
+                }
+            )
         if self.status == ActionStatus.DONE and not self.done_on:
             self.done_on = timezone.localdate()
         if self.status == ActionStatus.OPEN:

@@ -10,6 +10,7 @@ monthly reports' status, and the committee's meetings and action items of the ye
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from relais.reporting import charts, stats
 from relais.reporting.monthly import partner_places, period_figures
 
 from .enums import ReportStatus
+from .figures import HeadlineFigures, headline_figures, whole_half_days
 from .models import ActionItem, Meeting, MonthlyReport
 
 PDF_CSS = Path(__file__).resolve().parent / "templates" / "committee" / "pdf" / "review.css"
@@ -39,14 +41,35 @@ class Review:
     reports: dict
     meetings: list
     actions: list
+    headline: HeadlineFigures | None = None
+    today: date | None = None
 
     @property
     def scope_label(self) -> str:
         return str(self.partner) if self.partner else settings.RELAIS_DEPARTMENT_NAME
 
     @property
+    def provisional(self) -> bool:
+        """The year is not over: the figures still move."""
+        return self.today is not None and self.today < date(self.year, 12, 31)
+
+    @property
+    def period_end(self) -> date:
+        return (
+            min(self.today, date(self.year, 12, 31))
+            if self.provisional
+            else date(self.year, 12, 31)
+        )
+
+    @property
     def title(self) -> str:
-        return f"Bilan {self.year} — {self.scope_label}"
+        suffix = f" (provisoire, au {self.today:%d/%m/%Y})" if self.provisional else ""
+        return f"Bilan {self.year} — {self.scope_label}{suffix}"
+
+    @property
+    def named_holders(self) -> bool:
+        """Some action is carried by a member, named (the footer must say so)."""
+        return any(item.owner_member_id for item in self.actions)
 
 
 def _report_status(year: int, partner) -> dict:
@@ -60,6 +83,7 @@ def _report_status(year: int, partner) -> dict:
 
 
 def annual_review(*, year: int, partner=None, today: date | None = None) -> Review:
+    today = today or timezone.localdate()
     first, last = date(year, 1, 1), date(year, 12, 31)
     filters = stats.StatsFilters(
         start=first, end=last, partners=(partner.pk,) if partner is not None else ()
@@ -76,6 +100,19 @@ def annual_review(*, year: int, partner=None, today: date | None = None) -> Revi
     )
     if partner is not None:
         actions = actions.filter(partner=partner)
+    headline = headline_figures(
+        first=first,
+        last=last,
+        partner=partner,
+        committed_by_place={
+            row["place_id"]: Decimal(str(row["committed"]))
+            for row in figures["permanences"]["places"]
+        },
+    )
+    # Per place: committed in whole half-days, held as actually held (activities).
+    for row in figures["permanences"]["places"]:
+        row["committed"] = whole_half_days(row["committed"])
+        row["held"] = headline.held_by_place.get(row["place_id"], 0)
     coverage_rows = [(row["place"], int(row["held"])) for row in figures["permanences"]["places"]]
     review_charts = {
         "series": charts.series_chart(series, title=f"Activités et accompagnements en {year}"),
@@ -98,6 +135,8 @@ def annual_review(*, year: int, partner=None, today: date | None = None) -> Revi
         reports=_report_status(year, partner),
         meetings=meetings,
         actions=list(actions.order_by("due_on", "pk")),
+        headline=headline,
+        today=today,
     )
 
 

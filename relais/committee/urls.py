@@ -13,6 +13,10 @@ urlpatterns = [
     path("reunions/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("reunions/<int:pk>/modifier/", views.meeting_edit, name="meeting_edit"),
     path("reunions/<int:pk>/convocations/", views.meeting_invite, name="meeting_invite"),
+    path("reunions/<int:pk>/compte-rendu.pdf", views.meeting_minutes_pdf, name="meeting_minutes"),
+    path(
+        "reunions/<int:pk>/emargement.pdf", views.meeting_attendance_pdf, name="meeting_attendance"
+    ),
     path("reunions/<int:meeting_pk>/actions/nouvelle/", views.action_create, name="action_create"),
     path("actions/<int:pk>/", views.action_edit, name="action_edit"),
     path("bilan/", views.review, name="review"),

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from relais.reporting.charts import data_uri
 
-from . import perms, queries, services
+from . import documents, perms, queries, services
 from .forms import ActionItemForm, MeetingForm, MemberForm, ReviewForm
 from .models import ActionItem, CommitteeMember, Meeting
 from .review import annual_review, render_review_pdf
@@ -60,7 +61,9 @@ def index(request):
     _read(request)
     context = queries.committee_overview()
     context["can_manage"] = perms.can_manage_committee(request.user)
-    context["review_year"] = timezone.localdate().year - 1
+    today = timezone.localdate()
+    # In December the year's review is the one being prepared; before, last year's.
+    context["review_year"] = today.year if today.month == 12 else today.year - 1
     return render(request, "committee/index.html", context)
 
 
@@ -143,16 +146,52 @@ def meeting_invite(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        # Say what happened: messages are queued, not yet delivered.
         if sent:
             count = len(sent)
             messages.success(
                 request,
-                f"{count} convocation{'s' if count > 1 else ''} en cours d'envoi ; "
-                "l'état de chacune s'affiche ci-dessous.",
+                ngettext(
+                    "%(count)d convocation mise dans la file d'envoi",
+                    "%(count)d convocations mises dans la file d'envoi",
+                    count,
+                )
+                % {"count": count}
+                + " ; l'état de chacune (envoyée ou en échec) s'affiche ci-dessous une fois "
+                "l'envoi tenté.",
             )
         else:
-            messages.info(request, "Tous les membres ont déjà reçu cette convocation.")
+            messages.info(
+                request,
+                "Aucune convocation envoyée : chaque membre qui a une adresse a déjà la "
+                "convocation à jour (envoyée ou dans la file d'envoi).",
+            )
     return redirect(f"{meeting.get_absolute_url()}#convocation")
+
+
+def _attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def meeting_minutes_pdf(request, pk: int):
+    _read(request)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    return _attachment(
+        documents.render_minutes_pdf(meeting), f"compte-rendu-comite-{meeting.date}.pdf"
+    )
+
+
+@login_required
+def meeting_attendance_pdf(request, pk: int):
+    """Members' names and structures, to sign: for those who convene the committee."""
+    _manage(request)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    return _attachment(
+        documents.render_attendance_sheet_pdf(meeting), f"emargement-comite-{meeting.date}.pdf"
+    )
 
 
 @login_required

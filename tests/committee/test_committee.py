@@ -70,13 +70,13 @@ def test_coordinator_creates_members_meetings_and_actions_through_the_pages(
 def test_action_needs_an_owner(coordinator, meeting):
     with pytest.raises(ValidationError):
         services.action_item_create(
-            user=coordinator, meeting=meeting, data={"title": "x", "due_on": date(2025, 1, 1)}
+            user=coordinator, meeting=meeting, data={"title": "x", "due_on": date(2026, 12, 31)}
         )
     item = services.action_item_create(
         user=coordinator,
         meeting=meeting,
-        data={"title": "x", "owner_label": "Département — coordination", "due_on": date(2025, 1, 1),
-              "status": "done"},
+        data={"title": "x", "owner_label": "Département — coordination",
+              "due_on": date(2026, 12, 31), "status": "done"},
     )  # fmt: skip
     assert item.done_on is not None
 

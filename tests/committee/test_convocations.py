@@ -198,11 +198,11 @@ def test_coordinator_sends_from_the_meeting_page(
 
     assert response.status_code == 302 and response["Location"].endswith("#convocation")
     page = page_text(coordinator_client.get(response["Location"]))
-    assert "2 convocations en cours d'envoi" in page
+    assert "2 convocations mises dans la file d'envoi" in page
     assert page.count("Envoyée le") == 2
     assert "Tous les membres qui ont une adresse e-mail ont reçu la convocation à jour." in page
     response = coordinator_client.post(reverse("committee:meeting_invite", args=[meeting.pk]))
-    assert "Tous les membres ont déjà reçu cette convocation." in page_text(
+    assert "Aucune convocation envoyée : chaque membre qui a une adresse" in page_text(
         coordinator_client.get(response["Location"])
     )
     assert len(mailoutbox) == 2
