@@ -31,6 +31,7 @@ class AgreementForm(forms.ModelForm):
             "opposition_notice_months",
             "hard_end_date",
             "notice_days",
+            "force_majeure_notice_days",
             "day_hours",
             "half_day_hours",
             "communication_mention",

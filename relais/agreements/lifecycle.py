@@ -32,7 +32,8 @@ class Terms:
     tacit_renewal: bool = True
     opposition_notice_months: int = 2
     hard_end: date | None = None
-    notice_days: int = 30
+    notice_days: int = 30  # Art. 7.1: after the formal notice is received
+    force_majeure_notice_days: int = 30  # Art. 7.2: after the notification
     opposed_on: date | None = None
     termination_kind: str = ""
     notice_received_on: date | None = None  # fault: formal notice received by the defaulting party
@@ -101,7 +102,10 @@ def _termination_end(terms: Terms) -> tuple[date | None, str]:
             return None, ""
         return expiry, EndReason.TERMINATION_FAULT
     if kind == TerminationKind.FORCE_MAJEURE and terms.notified_on:
-        return notice_expiry(terms.notified_on, terms.notice_days), EndReason.FORCE_MAJEURE
+        return (
+            notice_expiry(terms.notified_on, terms.force_majeure_notice_days),
+            EndReason.FORCE_MAJEURE,
+        )
     if kind == TerminationKind.DISSOLUTION and terms.dissolved_on:
         return terms.dissolved_on, EndReason.DISSOLUTION
     return None, ""

@@ -92,6 +92,12 @@ class Deliberation(TimeStampedModel):
         "abstentions", default=0, validators=[MaxValueValidator(MAX_COUNCIL_MEMBERS)]
     )
     decision_text = models.TextField("texte de la décision", blank=True)
+    second_convocation = models.BooleanField(
+        "seconde convocation",
+        default=False,
+        help_text="Séance tenue après une première convocation sans quorum : le conseil "
+        "délibère valablement quel que soit le nombre de présents (CGCT L2121-17).",
+    )
     certified_on = models.DateField(
         "certifiée conforme le", null=True, blank=True, validators=[validate_plausible_date]
     )
@@ -223,7 +229,16 @@ class Agreement(TimeStampedModel):
     )
     # Art. 7 — termination notices, in calendar days.
     notice_days = models.PositiveSmallIntegerField(
-        "délai de résiliation (jours)", default=30, validators=[MaxValueValidator(MAX_NOTICE_DAYS)]
+        "délai de résiliation pour faute (jours)",
+        default=30,
+        validators=[MaxValueValidator(MAX_NOTICE_DAYS)],
+        help_text="Art. 7.1 : délai après la réception de la mise en demeure.",
+    )
+    force_majeure_notice_days = models.PositiveSmallIntegerField(
+        "délai de résiliation pour force majeure (jours)",
+        default=30,
+        validators=[MaxValueValidator(MAX_NOTICE_DAYS)],
+        help_text="Art. 7.2 : délai après la notification de l'évènement.",
     )
     # Art. 1.2 — hours counted for a day and a half-day.
     day_hours = models.DecimalField(
@@ -305,6 +320,7 @@ class Agreement(TimeStampedModel):
             opposition_notice_months=self.opposition_notice_months,
             hard_end=self.hard_end_date,
             notice_days=self.notice_days,
+            force_majeure_notice_days=self.force_majeure_notice_days,
             opposed_on=self.opposed_on,
             termination_kind=self.termination_kind,
             notice_received_on=self.notice_received_on,

@@ -357,6 +357,7 @@ def agreement_start_successor(*, agreement: Agreement, title: str | None = None)
         tacit_renewal=agreement.tacit_renewal,
         opposition_notice_months=agreement.opposition_notice_months,
         notice_days=agreement.notice_days,
+        force_majeure_notice_days=agreement.force_majeure_notice_days,
         day_hours=agreement.day_hours,
         half_day_hours=agreement.half_day_hours,
         communication_mention=agreement.communication_mention,

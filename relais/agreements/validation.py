@@ -2,7 +2,9 @@
 
 - present + proxies − members not voting = voters;
 - for + against + abstentions = voters;
-- quorum: more than half of the members in office present (proxies do not count);
+- quorum: more than half of the members in office present (proxies do not count), except
+  on a second convocation (CGCT L2121-17: the council then deliberates validly whatever the
+  attendance);
 - a member holds at most one proxy, held by a member who is present;
 - a present member cannot give a proxy;
 - the lists of names, when known, agree with the announced figures.
@@ -35,6 +37,7 @@ def deliberation_problems(
     votes_against: int | None = 0,
     abstentions: int | None = 0,
     members: list[Member] = (),
+    quorum_required: bool = True,
 ) -> list[str]:
     """Every rule the figures break, as French sentences (an empty list when all is well)."""
     problems: list[str] = []
@@ -48,7 +51,7 @@ def deliberation_problems(
             problems.append(
                 f"{present_count} présents pour {members_in_office} conseillers en exercice."
             )
-        elif present_count * 2 <= members_in_office:
+        elif quorum_required and present_count * 2 <= members_in_office:
             problems.append(
                 f"Quorum non atteint : {present_count} présents sur {members_in_office} "
                 f"conseillers en exercice (il en faut plus de la moitié, soit "
@@ -107,4 +110,5 @@ def problems_of(deliberation) -> list[str]:
             Member(m.name, m.attendance, m.proxy_holder, m.not_voting)
             for m in deliberation.members.all()
         ],
+        quorum_required=not deliberation.second_convocation,
     )

@@ -23,6 +23,8 @@ from .models import Agreement
 
 SESSION_KEY = "agreements_import"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# A PDF carries fonts: the signed convention exported by a word processor weighs more.
+MAX_PDF_BYTES = 5 * 1024 * 1024
 PASTED_NAME = "texte-colle.txt"
 
 
@@ -48,8 +50,9 @@ class ImportForm(forms.Form):
         label="Ou un fichier",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ACCEPTED_EXTENSIONS))}),
-        help_text="Texte (.txt) ou tableau des lieux (.csv, .xlsx, .ods) avec les colonnes lieu, "
-        "durée, fréquence et modalités ; 2 Mo au plus.",
+        help_text="PDF de la délibération ou de la convention (5 Mo au plus), texte (.txt) ou "
+        "tableau des lieux (.csv, .xlsx, .ods) avec les colonnes lieu, durée, fréquence et "
+        "modalités (2 Mo au plus).",
     )
     agreement = forms.ModelChoiceField(
         label="Convention à compléter",
@@ -72,8 +75,12 @@ class ImportForm(forms.Form):
         if upload:
             extension = PurePath(upload.name).suffix.lower()
             if extension not in ACCEPTED_EXTENSIONS:
-                self.add_error("file", "Format non pris en charge : .txt, .csv, .xlsx ou .ods.")
-            elif upload.size > MAX_UPLOAD_BYTES:
+                self.add_error(
+                    "file", "Format non pris en charge : .pdf, .txt, .csv, .xlsx ou .ods."
+                )
+            elif extension == ".pdf" and upload.size > MAX_PDF_BYTES:
+                self.add_error("file", "Le PDF dépasse 5 Mo.")
+            elif extension != ".pdf" and upload.size > MAX_UPLOAD_BYTES:
                 self.add_error("file", "Le fichier dépasse 2 Mo.")
         return data
 

@@ -233,7 +233,8 @@ def termination_record(request, agreement):
         title="Résiliation (art. 7)",
         submit="Enregistrer la résiliation",
         intro=f"Pour faute : effet {agreement.notice_days} jours après réception de la mise en "
-        f"demeure restée infructueuse. Force majeure : {agreement.notice_days} jours après "
+        f"demeure restée infructueuse. Force majeure : {agreement.force_majeure_notice_days} jours "
+        "après "
         "notification. Dissolution du bénéficiaire : immédiate.",
     )
 

@@ -4,12 +4,15 @@ No database access here: :func:`parse_text` returns what the text says; matching
 places and communes is :mod:`.matching`'s job.
 """
 
+import itertools
 import re
 
 from ..enums import Attendance
 from ..validation import Member, deliberation_problems
 from . import patterns
+from .checks import cross_check
 from .compare import compare_tables
+from .normalise import normalise
 from .results import (
     ImportResult,
     ParsedAgreement,
@@ -19,10 +22,16 @@ from .results import (
     ParsedRow,
     ParsedSignatory,
 )
-from .rows import build_row, header_columns, parse_duration, parse_frequency, parse_modality
+from .rows import (
+    build_row,
+    column_of,
+    header_columns,
+    parse_duration,
+    parse_frequency,
+    parse_modality,
+)
 from .text import (
     fold,
-    lines_of,
     parse_french_date,
     parse_number,
     sentence_case,
@@ -79,33 +88,120 @@ def _row_from_line(
     )
 
 
-def parse_tables(lines: list[str], start: int, end: int, result: ImportResult) -> list[ParsedRow]:
+# A Markdown separator row ("|---|:---:|") or a rule of dashes: not a row, not the end.
+SEPARATOR_ROW = re.compile(r"^[\s|:+=_-]*-{3,}[\s|:+=_-]*$")
+
+
+def _stacked_header(lines: list[str], index: int, end: int) -> tuple[list[str], int] | None:
+    """A header written one cell per line ("LIEU" / "DURÉE" / …): (columns, next index)."""
+    columns, position = [], index
+    while position < end:
+        line = strip_markup(lines[position])
+        if not line:
+            position += 1
+            continue
+        cells = split_cells(line)
+        column = column_of(cells[0]) if len(cells) == 1 else None
+        if column is None or column in columns:
+            break
+        columns.append(column)
+        position += 1
+    if {"label", "duration"} <= set(columns) and len(columns) >= 3:
+        return columns, position
+    return None
+
+
+def _next_cells(lines: list[str], index: int, end: int, count: int) -> tuple[list, int]:
+    """The next ``count`` non-blank lines, each one cell: [(index, text)], next index."""
+    found, position = [], index
+    while position < end and len(found) < count:
+        line = strip_markup(lines[position])
+        if line:
+            if SEPARATOR_ROW.match(line) or len(split_cells(line)) != 1:
+                break
+            found.append((position, line))
+        position += 1
+    return found, position
+
+
+def _cells_look_like_row(values: dict) -> bool:
+    return bool(
+        parse_duration(values.get("duration", ""))
+        or parse_frequency(values.get("frequency", ""))
+        or parse_modality(values.get("modality", "") or "")
+    )
+
+
+def parse_tables(
+    lines: list[str], start: int, end: int, result: ImportResult, headers: list | None = None
+) -> list[ParsedRow]:
     """Rows of every table between two line indexes; unreadable rows go to ``result.errors``.
 
-    A table starts at a header line (Lieux / Durée / Fréquences / Modalités) and ends at the
-    first line of prose; blank lines between rows are allowed.
+    A table starts at a header (Lieux / Durée / Fréquences / Modalités, on one line or one cell
+    per line) and ends at the first line of prose; blank lines and Markdown separator rows
+    between rows are skipped. A row is on one line (cells separated by tabs, pipes, two
+    spaces or more, or single spaces when every cell reads) or one cell per line. The index
+    of each header found is appended to ``headers``.
     """
     rows: list[ParsedRow] = []
     columns = None
-    for index in range(start, end):
+    index = start
+    while index < end:
         line = strip_markup(lines[index])
-        if not line:
+        if not line or SEPARATOR_ROW.match(line):
+            index += 1
             continue
         cells = split_cells(line)
         header = header_columns(cells)
+        if header is None and len(cells) == 1:
+            stacked = _stacked_header(lines, index, end)
+            if stacked:
+                header, after = stacked
+                columns = header
+                if headers is not None:
+                    headers.append(index)
+                index = after
+                continue
         if header:
             columns = header
+            if headers is not None:
+                headers.append(index)
+            index += 1
             continue
         if columns is None:
+            index += 1
+            continue
+        if len(cells) == 1 and not re.match(patterns.LOOSE_ROW, fold(squash(line))):
+            # One cell per line: the row is the next as many lines as there are columns.
+            found, after = _next_cells(lines, index, end, len(columns))
+            values = dict(zip(columns, [text for _, text in found], strict=False))
+            if len(found) == len(columns) and _cells_look_like_row(values):
+                row, error = build_row(
+                    result.line_number(index),
+                    values.get("label", ""),
+                    values.get("duration", ""),
+                    values.get("frequency", ""),
+                    values.get("modality"),
+                )
+                if error:
+                    result.errors.append(error)
+                else:
+                    rows.append(row)
+                index = after
+                continue
+            columns = None
+            index += 1
             continue
         if not _looks_like_row(cells, line):
             columns = None
+            index += 1
             continue
-        row, error = _row_from_line(index + 1, line, columns)
+        row, error = _row_from_line(result.line_number(index), line, columns)
         if error:
             result.errors.append(error)
         else:
             rows.append(row)
+        index += 1
     return rows
 
 
@@ -193,6 +289,20 @@ def parse_deliberation(text: str, result: ImportResult) -> ParsedDeliberation:
     members += [ParsedMember(n, Attendance.EXCUSED) for n in _names(lists["excused"])]
     members += [ParsedMember(n, Attendance.ABSENT) for n in _names(lists["absent"])]
     deliberation.members = _unique_members(members, result)
+    by_name = {_member_key(m.name): m for m in deliberation.members}
+    for name in _names(lists["not_voting"]):
+        member = by_name.get(_member_key(name))
+        if member is None or member.attendance not in (Attendance.PRESENT, Attendance.PROXY):
+            result.errors.append(
+                f"Délibération : « {name} » ne prend pas part au vote mais ne figure ni parmi "
+                "les présents ni parmi les représentés."
+            )
+        else:
+            member.not_voting = True
+    deliberation.second_convocation = bool(re.search(patterns.SECOND_CONVOCATION, folded))
+    unanimity = re.search(patterns.UNANIMITY, folded)
+    deliberation.unanimous = bool(unanimity)
+    _unanimity(deliberation, unanimity, result)
 
     certified = _search(patterns.CERTIFICATION, folded, text, re.I)
     deliberation.certified_on = parse_french_date(certified) if certified else None
@@ -203,6 +313,47 @@ def parse_deliberation(text: str, result: ImportResult) -> ParsedDeliberation:
         deliberation.decision_text = text[start.end() : end.start()].strip()
     _check_deliberation(deliberation, result)
     return deliberation
+
+
+def _member_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+def _unanimity(d: ParsedDeliberation, unanimity, result: ImportResult) -> None:
+    """ "à l'unanimité" against the figures, or in their place.
+
+    An extract may say "à l'unanimité" and give no figures: every voter voted for, and the
+    voters are the present and represented members less those who did not take part.
+    Figures that contradict it are an error: one of the two is wrong.
+    """
+    if unanimity is None:
+        return
+    cast_only = bool(unanimity["cast"])
+    if d.votes_for is None and d.votes_against is None and d.abstentions is None:
+        voters = d.voters
+        if voters is None and d.members:
+            voters = sum(
+                1
+                for m in d.members
+                if m.attendance in (Attendance.PRESENT, Attendance.PROXY) and not m.not_voting
+            )
+        if voters is not None and not cast_only:
+            d.voters, d.votes_for, d.votes_against, d.abstentions = voters, voters, 0, 0
+            d.figures_deduced = True
+            result.warnings.append(
+                f"Délibération : adoptée à l'unanimité sans décompte des voix : {voters} voix "
+                "pour (présents et représentés prenant part au vote)."
+            )
+        return
+    if d.votes_against:
+        result.errors.append(
+            f"Délibération : « à l'unanimité », mais {d.votes_against} voix contre."
+        )
+    if d.abstentions and not cast_only:
+        result.errors.append(
+            f"Délibération : « à l'unanimité », mais {d.abstentions} abstention(s) (il faudrait "
+            "« à l'unanimité des suffrages exprimés »)."
+        )
 
 
 def _unique_members(members: list[ParsedMember], result: ImportResult) -> list[ParsedMember]:
@@ -246,7 +397,8 @@ def _check_deliberation(d: ParsedDeliberation, result: ImportResult) -> None:
             votes_for=d.votes_for,
             votes_against=d.votes_against,
             abstentions=d.abstentions,
-            members=[Member(m.name, m.attendance, m.proxy_holder) for m in d.members],
+            members=[Member(m.name, m.attendance, m.proxy_holder, m.not_voting) for m in d.members],
+            quorum_required=not d.second_convocation,
         )
     )
 
@@ -328,28 +480,86 @@ def _parties(text: str, result: ImportResult) -> tuple[ParsedParty | None, Parse
     return department, partner
 
 
-def _signatories(lines: list[str]) -> list[ParsedSignatory]:
-    """The signature blocks after "Fait en 2 exemplaires" / "A Perpignan, le"."""
+def _split_fragment(fragment: str) -> list[str]:
+    """One fragment holding two titles or two names (a PDF read without its columns) split:
+    "Le Maire de … PRADES Le Maire de … VINÇA" → two titles; "Yves DELCOR Bruno GUERIN" →
+    two names."""
+    folded = fold(fragment)
+    cuts = [m.end() for m in re.finditer(patterns.SIGNATORY_TITLE_INSIDE, folded) if m.start()]
+    if cuts:
+        bounds = [0, *cuts, len(fragment)]
+        return [fragment[a:b].strip() for a, b in itertools.pairwise(bounds)]
+    names = re.findall(patterns.PERSON_NAME, fragment)
+    if len(names) > 1 and re.fullmatch(r"\s*".join(map(re.escape, names)) + r"\.?", fragment):
+        return names
+    return [fragment]
+
+
+def _signatories(lines: list[str], first: int, result: ImportResult) -> list[ParsedSignatory]:
+    """The signature blocks after "Fait en 2 exemplaires" / "A Perpignan, le".
+
+    Each title ("Le Maire de la Commune De PRADES", on one line or more) is followed by its
+    signatory's name, in the same column when the blocks sit side by side. A title with no
+    name, a second title before the name, or a name with no title means the block is not
+    understood: an error, never names paired with the wrong titles.
+    """
     start = None
-    for index, line in enumerate(lines):
-        if re.search(patterns.SIGNATURES_START, fold(strip_markup(line))):
+    for index in range(first, len(lines)):
+        if re.search(patterns.SIGNATURES_START, fold(strip_markup(lines[index]))):
             start = index + 1
     if start is None:
         return []
-    fragments = []
-    for line in lines[start:]:
-        fragments += [squash(f) for f in strip_markup(line).split("\t") if f.strip()]
     signatories: list[ParsedSignatory] = []
-    pending: list[list[str]] = []  # titles still waiting for their signatory's name
-    for fragment in fragments:
-        if re.match(patterns.SIGNATORY_TITLE, fold(fragment)):
-            pending.append([fragment])
-        elif re.fullmatch(patterns.PERSON_NAME + r"\.?", fragment) and pending:
-            title = " ".join(pending.pop(0))
-            signatories.append(_signatory(title, fragment.rstrip(".")))
-        elif pending:
-            pending[-1].append(fragment)
+    pending: dict[int, tuple[list[str], int]] = {}  # column → (title parts, line index)
+
+    def where(index: int) -> str:
+        return f"Ligne {result.line_number(index)}"
+
+    for index in range(start, len(lines)):
+        raw = [squash(f) for f in strip_markup(lines[index]).split("\t") if f.strip()]
+        fragments = [part for fragment in raw for part in _split_fragment(fragment)]
+        for column, fragment in enumerate(fragments):
+            if re.match(patterns.SIGNATORY_TITLE, fold(fragment)):
+                if column in pending:
+                    title = " ".join(pending[column][0])
+                    result.errors.append(
+                        f"{where(pending[column][1])} : signataire « {title} » sans nom "
+                        f"(« {fragment} » suit) : bloc des signatures incompris."
+                    )
+                pending[column] = ([fragment], index)
+                continue
+            is_name = re.fullmatch(patterns.PERSON_NAME + r"\.?", fragment)
+            owner = _pending_column(pending, column, index)
+            if is_name:
+                if owner is None:
+                    result.errors.append(
+                        f"{where(index)} : « {fragment} » ne suit aucune qualité de signataire "
+                        "(« Le Maire de … », « Le Président … ») : bloc des signatures incompris."
+                    )
+                    continue
+                parts, _ = pending.pop(owner)
+                signatories.append(_signatory(" ".join(parts), fragment.rstrip(".")))
+            elif owner is not None:
+                pending[owner][0].append(fragment)
+    for parts, index in pending.values():
+        result.errors.append(
+            f"{where(index)} : signataire « {' '.join(parts)} » sans nom : bloc des signatures "
+            "incompris."
+        )
     return signatories
+
+
+def _pending_column(pending: dict, column: int, index: int) -> int | None:
+    """The title a fragment belongs to: the one in its column, else the nearest one on its
+    left on the same line ("<p>title</p> <p>name</p>"), else the only one waiting."""
+    if column in pending:
+        return column
+    same_line = [c for c, (_, line) in pending.items() if line == index and c < column]
+    if same_line:
+        return max(same_line)
+    if len(pending) == 1:
+        return next(iter(pending))
+    return None
 
 
 def _signatory(title: str, name: str) -> ParsedSignatory:
@@ -383,11 +593,11 @@ def parse_convention(lines: list[str], start: int, result: ImportResult) -> Pars
         agreement.tacit_renewal = True
     for name, pattern in (
         ("opposition_notice_months", patterns.OPPOSITION_NOTICE),
-        ("notice_days", patterns.NOTICE_DAYS),
         ("original_copies", patterns.ORIGINAL_COPIES),
     ):
         raw = _search(pattern, folded, text)
         setattr(agreement, name, parse_number(raw) if raw else None)
+    _notice_periods(agreement, text, folded, after_title, result)
     hard_end = _search(patterns.HARD_END, folded, text)
     agreement.hard_end_date = parse_french_date(hard_end) if hard_end else None
     agreement.communication_mention = squash(
@@ -395,9 +605,85 @@ def parse_convention(lines: list[str], start: int, result: ImportResult) -> Pars
     )
     agreement.jurisdiction = squash(_search(patterns.JURISDICTION, folded, text))
     agreement.signed_at = _search(patterns.SIGNED_AT, folded, text)
-    agreement.signatories = _signatories(lines[after_title:])
+    agreement.signatories = _signatories(lines, after_title, result)
+    _announced_clauses(agreement, folded, after_title, result)
     _check_agreement(agreement, result)
     return agreement
+
+
+def _notice_periods(
+    agreement: ParsedAgreement, text: str, folded: str, first: int, result: ImportResult
+) -> None:
+    """The two notice periods of Art. 7, each read in its own clause.
+
+    7.1 (fault: after the formal notice is received) and 7.2 (force majeure: after the
+    notification) may differ; one delay read for both would end a convention on the wrong
+    day. A clause that is there without its delay is an error.
+    """
+    fault = re.search(patterns.FAULT_CLAUSE, folded)
+    force = re.search(patterns.FORCE_MAJEURE_CLAUSE, folded)
+    if not (fault and force and force.start() > fault.start()):
+        raw = _search(patterns.NOTICE_DAYS, folded, text)
+        agreement.notice_days = parse_number(raw) if raw else None
+        raw = _search(patterns.FORCE_MAJEURE_DAYS, folded, text)
+        agreement.force_majeure_notice_days = parse_number(raw) if raw else None
+        return
+    after = re.compile(patterns.CLAUSE_AFTER_7).search(folded, force.end())
+    sections = (
+        ("notice_days", fault.start(), force.start(), (patterns.NOTICE_DAYS,), "7.1"),
+        (
+            "force_majeure_notice_days",
+            force.start(),
+            after.start() if after else len(folded),
+            (patterns.FORCE_MAJEURE_DAYS, patterns.NOTICE_DAYS),
+            "7.2",
+        ),
+    )
+    for name, start, end, candidates, clause in sections:
+        value = None
+        for pattern in candidates:
+            match = re.search(pattern, folded[start:end])
+            if match:
+                value = parse_number(match.group(1))
+                break
+        setattr(agreement, name, value)
+        if value is None:
+            line = first + folded[:start].count("\n")
+            result.errors.append(
+                f"Ligne {result.line_number(line)} : article {clause} : délai de résiliation "
+                "introuvable (attendu : « … trente (30) jours … »)."
+            )
+
+
+# What Art. 6 announces, and the value it must then give (a default would be a guess).
+ANNOUNCED_CLAUSES = (
+    (
+        r"prend(?:ra)? fin au plus tard",
+        "hard_end_date",
+        "date de fin (« prendra fin au plus tard le … »)",
+    ),
+    (r"conclue? pour une duree", "duration_months", "durée (« conclue pour une durée de … »)"),
+    (r"reconduit|reconduction|renouvel", "tacit_renewal", "reconduction (tacite ou non)"),
+    (
+        r"avant (?:sa|la) date anniversaire",
+        "opposition_notice_months",
+        "préavis d'opposition (« … mois avant sa date anniversaire »)",
+    ),
+)
+
+
+def _announced_clauses(
+    agreement: ParsedAgreement, folded: str, first: int, result: ImportResult
+) -> None:
+    """A clause the text states but whose value was not read is an error, with its line: an
+    impossible date ("31 juin") would otherwise leave a convention that never ends."""
+    for trigger, name, label in ANNOUNCED_CLAUSES:
+        match = re.search(trigger, folded)
+        if match and getattr(agreement, name) is None:
+            line = first + folded.count("\n", 0, match.start())
+            result.errors.append(
+                f"Ligne {result.line_number(line)} : {label} annoncée mais illisible."
+            )
 
 
 def _check_agreement(a: ParsedAgreement, result: ImportResult) -> None:
@@ -411,7 +697,8 @@ def _check_agreement(a: ParsedAgreement, result: ImportResult) -> None:
         "duration_months": ("durée", "12 mois"),
         "tacit_renewal": ("reconduction tacite", "oui"),
         "opposition_notice_months": ("préavis d'opposition", "2 mois"),
-        "notice_days": ("délai de résiliation", "30 jours"),
+        "notice_days": ("délai de résiliation pour faute", "30 jours"),
+        "force_majeure_notice_days": ("délai de résiliation pour force majeure", "30 jours"),
     }
     for name, (label, default) in defaults.items():
         if getattr(a, name) is None:
@@ -432,36 +719,66 @@ def _check_agreement(a: ParsedAgreement, result: ImportResult) -> None:
 # --- Entry point ---------------------------------------------------------------------------------
 
 
-def parse_text(text: str) -> ImportResult:
+def parse_text(text: str, *, source: str = "texte") -> ImportResult:
     """Parse text pasted from a deliberation, a convention, both, or just a table of places.
 
-    Tables found before the convention belong to the deliberation when the text has one,
-    otherwise to the convention (a table pasted alone is the convention's Art. 1.2 table).
+    The text is normalised first (:mod:`.normalise`); line numbers in messages are those of
+    the original. Tables found before the convention belong to the deliberation when the text
+    has one, otherwise to the convention (a table pasted alone is the convention's Art. 1.2
+    table). What the text announces must be found and the document must agree with itself
+    (:mod:`.checks`), else the result has errors and nothing can be imported.
     """
-    result = ImportResult(source="texte")
-    lines = lines_of(text)
+    result = ImportResult(source=source)
+    normalised = normalise(text)
+    result.text, result.line_numbers = normalised.text, normalised.line_numbers
+    result.warnings += normalised.notes
+    lines = normalised.lines
     convention_start = find_convention_start(lines)
     first_part_end = convention_start if convention_start is not None else len(lines)
     first_part = "\n".join(lines[:first_part_end])
     has_deliberation = any(
         re.search(marker, fold(first_part)) for marker in patterns.DELIBERATION_MARKERS
     )
-    first_rows = parse_tables(lines, 0, first_part_end, result)
+    first_headers: list[int] = []
+    errors_before = len(result.errors)
+    first_rows = parse_tables(lines, 0, first_part_end, result, first_headers)
+    if len(result.errors) > errors_before:
+        first_headers = []  # rows were there, and each unreadable one has its own error
     if has_deliberation:
         result.deliberation = parse_deliberation(first_part, result)
         result.deliberation_rows = first_rows
     else:
         result.convention_rows = first_rows
+    _empty_tables(first_headers, first_rows, result)
     if convention_start is not None:
         result.agreement = parse_convention(lines, convention_start, result)
-        result.convention_rows += parse_tables(lines, convention_start, len(lines), result)
-        if not result.convention_rows:
-            result.warnings.append("Convention : tableau des lieux (article 1.2) introuvable.")
+        headers: list[int] = []
+        errors_before = len(result.errors)
+        rows = parse_tables(lines, convention_start, len(lines), result, headers)
+        if len(result.errors) == errors_before:
+            _empty_tables(headers, rows, result)
+        result.convention_rows += rows
+        if not result.convention_rows and not headers:
+            result.errors.append(
+                f"Ligne {result.line_number(convention_start)} : la convention n'a pas de "
+                "tableau des lieux (article 1.2 : lieu, durée, fréquence, modalités) lisible : "
+                "sans lui, aucun engagement ne peut être enregistré."
+            )
     if not (result.deliberation or result.agreement or result.convention_rows or result.errors):
         result.errors.append(
             "Aucune délibération, aucune convention ni aucun tableau de lieux reconnu "
             "dans le texte."
         )
+    cross_check(result)
     if result.deliberation_rows and result.convention_rows:
         result.discrepancies = compare_tables(result.deliberation_rows, result.convention_rows)
     return result
+
+
+def _empty_tables(headers: list[int], rows: list[ParsedRow], result: ImportResult) -> None:
+    """A table header with no row after it: the table was there, it was not read."""
+    if headers and not rows:
+        result.errors.append(
+            f"Ligne {result.line_number(headers[0])} : tableau des lieux sans aucune ligne "
+            "lisible (une ligne par lieu : lieu, durée, fréquence, modalités)."
+        )

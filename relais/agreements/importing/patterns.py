@@ -62,8 +62,10 @@ WORD_ALIASES = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "sainte
 _UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒÑÓÍÚÁ"
 _LOWER = "a-zàâäçéèêëîïôöùûüÿæœñóíúá"
 GIVEN_NAME = rf"[{_UPPER}][{_LOWER}]+(?:[-' ][{_UPPER}][{_LOWER}]+)*"
-FAMILY_NAME = rf"[{_UPPER}][{_UPPER}'\-]+(?:\s+[{_UPPER}][{_UPPER}'\-]+)*"
-PERSON_NAME = rf"{GIVEN_NAME}\s+{FAMILY_NAME}"
+# A particle written in lower case before the family name: "Jacques de VANELLE", "Anne d'ARC".
+PARTICLE = r"(?:(?:de la|de|du|des|van der|van|von|da|di|del|dos|le|la)\s+|d')"
+FAMILY_NAME = rf"[{_UPPER}][{_UPPER}'\-]+(?:\s+(?:{PARTICLE})?[{_UPPER}][{_UPPER}'\-]+)*"
+PERSON_NAME = rf"{GIVEN_NAME}\s+(?:{PARTICLE})?{FAMILY_NAME}"
 CIVILITY = r"(?:monsieur|madame|m\.|mme|mr)\s+"
 
 # --- Where the convention starts -----------------------------------------------------------------
@@ -106,7 +108,38 @@ MEMBER_LISTS = {
     "proxies": rf"absents? ayant donne (?:procuration|pouvoir)\s*:\s*({_FIELD_END})",
     "excused": rf"absents? excuses?\s*:\s*({_FIELD_END})",
     "absent": rf"(?m)(?:^|\t)\s*absents?\s*:\s*({_FIELD_END})",
+    # Members present (or represented) who do not take part in the vote (a conflict of
+    # interest, CGCT L2131-11): they are counted present, not among the voters.
+    "not_voting": (
+        r"(?:n'ont pas pris part au vote|n'a pas pris part au vote|ne prennent pas part au vote"
+        r"|ne prend pas part au vote|ne participent pas au vote|ne participe pas au vote)"
+        rf"\s*:\s*({_FIELD_END})"
+    ),
 }
+# A session held after a first convocation without quorum: valid whatever the attendance
+# (CGCT L2121-17, al. 2).
+SECOND_CONVOCATION = (
+    r"(?:seconde|deuxieme|2e|2eme|nouvelle) convocation|quorum n'(?:ayant|a) pas ete atteint"
+    r"|sans condition de quorum"
+)
+# "à l'unanimité" (every voter for); "à l'unanimité des suffrages exprimés" (no vote against,
+# abstentions allowed).
+UNANIMITY = r"a l'unanimite(?P<cast> des (?:suffrages|voix) exprime(?:e)?s| des votants exprimes)?"
+URGENCY = r"\burgence\b"
+# Counts the text announces, checked against what is parsed.
+ANNOUNCED_SIGNATORIES = rf"\b({_NUMBER})\s+signataires\b"
+# The two notice periods of Art. 7, each in its own clause.
+FAULT_CLAUSE = r"(?m)^\s*7\.1\b"
+FORCE_MAJEURE_CLAUSE = r"(?m)^\s*7\.2\b"
+CLAUSE_AFTER_7 = r"(?m)^\s*(?:7\.3\b|article\s+8\b|8\.1\b)"
+FORCE_MAJEURE_DAYS = (
+    rf"\(?({_NUMBER})\)?\s+jours(?:\s+calendaires)?\s+apres\s+(?:la\s+)?notification"
+)
+# A date as written, valid or not: "31 juin 2026" must be found to be refused.
+ANY_DATE_WORDS = rf"\b(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_MONTH})\s+(?P<year>\d{{4}})\b"
+ANY_DATE_NUMERIC = r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\b"
+# A place-holder left in a text: "[localisation du point d'accueil]", "n°.....".
+PLACEHOLDER = r"\[[^\]\n]{3,80}\]"
 PROXY = r"^(?P<giver>.+?)\s+a donne (?:procuration|pouvoir)\s+a\s+(?P<holder>.+)$"
 CERTIFICATION = (
     rf"(?:^|\n)\s*(?:[a-z' -]+,\s*)?le\s+({DATE})\.?\s*\n+\s*pour extrait,?\s*certifie conforme"
@@ -149,6 +182,11 @@ ORIGINAL_COPIES = rf"fait en\s+({_NUMBER})\s+exemplaires"
 SIGNATURES_START = r"^\s*(?:fait en\s+\S+\s+exemplaires|a\s+[a-z][a-z' -]+,\s*le\b)"
 SIGNATORY_TITLE = (
     r"^(?:le|la)\s+(?:president(?:e)?|maire|vice-president(?:e)?|directeur|directrice|adjoint)"
+)
+# Where a second title starts inside one fragment ("… De PRADES Le Maire de la Commune …").
+SIGNATORY_TITLE_INSIDE = (
+    r"\s+(?=(?:le|la)\s+(?:president(?:e)?|maire|vice-president(?:e)?|directeur|directrice"
+    r"|adjoint)\b)"
 )
 MAYOR_COMMUNE = r"maire de la commune\s+(?:de |d')\s*(.+)$"
 

@@ -99,6 +99,7 @@ class ParsedMember:
     name: str
     attendance: str  # Attendance value
     proxy_holder: str = ""
+    not_voting: bool = False
 
 
 @dataclass
@@ -124,6 +125,9 @@ class ParsedDeliberation:
     certified_on: date | None = None
     certified_by: str = ""
     decision_text: str = ""
+    second_convocation: bool = False  # CGCT L2121-17: no quorum needed
+    unanimous: bool = False
+    figures_deduced: bool = False  # a unanimous extract without figures
 
     def names(self, attendance: str) -> list[str]:
         return [m.name for m in self.members if m.attendance == attendance]
@@ -191,7 +195,8 @@ class ParsedAgreement:
     tacit_renewal: bool | None = None
     opposition_notice_months: int | None = None
     hard_end_date: date | None = None
-    notice_days: int | None = None
+    notice_days: int | None = None  # Art. 7.1, termination for fault
+    force_majeure_notice_days: int | None = None  # Art. 7.2
     communication_mention: str = ""
     jurisdiction: str = ""
     signed_at: str = ""
@@ -212,6 +217,17 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     discrepancies: list[str] = field(default_factory=list)
     matched: bool = False
+    # The text the parser read (normalised) and, for each of its lines, the line of the
+    # original it starts on.
+    text: str = field(default="", repr=False)
+    line_numbers: list[int] = field(default_factory=list, repr=False)
+    placeholders: list[str] = field(default_factory=list)
+
+    def line_number(self, index: int) -> int:
+        """The original line number of the parsed text's line ``index`` (0-based)."""
+        if 0 <= index < len(self.line_numbers):
+            return self.line_numbers[index]
+        return index + 1
 
     @property
     def ok(self) -> bool:
@@ -245,6 +261,7 @@ class ImportResult:
                 "errors": self.errors,
                 "warnings": self.warnings,
                 "discrepancies": self.discrepancies,
+                "placeholders": self.placeholders,
             }
         )
 

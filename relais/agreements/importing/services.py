@@ -33,6 +33,7 @@ AGREEMENT_CLAUSES = (
     "opposition_notice_months",
     "hard_end_date",
     "notice_days",
+    "force_majeure_notice_days",
     "original_copies",
 )
 
@@ -162,6 +163,7 @@ def _deliberation_upsert(
         "voters",
         "votes_for",
         "decision_text",
+        "second_convocation",
         "certified_on",
         "certified_by",
     ):
@@ -179,6 +181,7 @@ def _deliberation_upsert(
             name=member.name,
             attendance=member.attendance,
             proxy_holder=member.proxy_holder,
+            not_voting=member.not_voting,
             position=position,
         )
         record.full_clean()

@@ -14,12 +14,14 @@ from relais.core.spreadsheets import (
 )
 
 from .parser import parse_text
+from .pdf import PdfUnreadable, pdf_to_text
 from .results import ImportResult
 from .rows import build_row, column_of
 
 TEXT_EXTENSIONS = {".txt", ".text", ".md"}
 TABLE_EXTENSIONS = {".csv", ".xlsx", ".ods"}
-ACCEPTED_EXTENSIONS = TEXT_EXTENSIONS | TABLE_EXTENSIONS
+PDF_EXTENSIONS = {".pdf"}
+ACCEPTED_EXTENSIONS = TEXT_EXTENSIONS | TABLE_EXTENSIONS | PDF_EXTENSIONS
 REQUIRED_COLUMNS = {"label": "lieu", "duration": "durée", "frequency": "fréquence"}
 
 
@@ -154,9 +156,34 @@ def parse_document(filename: str, content: bytes) -> ImportResult:
         return result
     if extension in TABLE_EXTENSIONS:
         return parse_table_file(filename, content)
+    if extension in PDF_EXTENSIONS:
+        return parse_pdf(filename, content)
     result = ImportResult(source=extension.lstrip("."))
     result.errors.append(
         f"Format de fichier « {extension or filename} » non pris en charge "
-        "(attendu : .txt, .csv, .xlsx ou .ods)."
+        "(attendu : .pdf, .txt, .csv, .xlsx ou .ods)."
+    )
+    return result
+
+
+def parse_pdf(filename: str, content: bytes) -> ImportResult:
+    """A PDF (deliberation, convention or both): its text, then the same parser as pasted text.
+
+    Line numbers in messages are those of the extracted text, which the preview can show;
+    a warning says which lines each page holds.
+    """
+    try:
+        text, pages = pdf_to_text(content)
+    except PdfUnreadable as error:
+        result = ImportResult(source="pdf")
+        result.errors.append(f"Fichier « {filename} » illisible : {error}")
+        return result
+    result = parse_text(text, source="pdf")
+    ranges, first = [], 1
+    for number, count in pages:
+        ranges.append(f"p. {number} : lignes {first}–{first + max(count, 1) - 1}")
+        first += count
+    result.warnings.insert(
+        0, "PDF : les numéros de ligne sont ceux du texte extrait (" + ", ".join(ranges) + ")."
     )
     return result

@@ -18,11 +18,11 @@ class _DryRun(Exception):
 class Command(BaseCommand):
     help = (
         "Importe une délibération et/ou sa convention (texte collé dans un .txt) ou le tableau "
-        "des lieux d'une convention (.csv, .xlsx, .ods). Tout ou rien."
+        "des lieux d'une convention (.csv, .xlsx, .ods), ou leur PDF. Tout ou rien."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="Fichier .txt, .csv, .xlsx ou .ods")
+        parser.add_argument("file", type=Path, help="Fichier .pdf, .txt, .csv, .xlsx ou .ods")
         parser.add_argument(
             "--dry-run", action="store_true", help="Analyse et vérifie sans rien enregistrer"
         )
@@ -39,7 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, dry_run: bool, json: bool, convention, **options):
         if file.suffix.lower() not in ACCEPTED_EXTENSIONS:
             raise CommandError(
-                f"Format « {file.suffix} » non pris en charge (attendu : .txt, .csv, .xlsx, .ods)."
+                f"Format « {file.suffix} » non pris en charge "
+                "(attendu : .pdf, .txt, .csv, .xlsx, .ods)."
             )
         try:
             content = file.read_bytes()
