@@ -26,8 +26,9 @@ from ..beneficiaries.factories import BeneficiaryFactory
 from ..factories import PlaceFactory
 from ..reporting.monthly_helpers import sign_agreement
 
-pytestmark = pytest.mark.django_db
-TODAY = date(2026, 11, 24)  # TEST_NOW
+# The dates below are written out: the suite's instant is pinned (make test-dates moves it).
+pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-24T10:00")]
+TODAY = date(2026, 11, 24)
 HORIZON = date(2028, 11, 24)
 
 

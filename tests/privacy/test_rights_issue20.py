@@ -21,8 +21,9 @@ from relais.privacy.models import RightsRequest
 
 from ..beneficiaries.factories import BeneficiaryFactory
 
-pytestmark = pytest.mark.django_db
-TODAY = dt.date(2026, 11, 24)  # TEST_NOW's date
+# The dates below are written out: the suite's instant is pinned (make test-dates moves it).
+pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-24T10:00")]
+TODAY = dt.date(2026, 11, 24)
 
 
 def _request(user, **extra):
