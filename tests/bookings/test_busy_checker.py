@@ -10,13 +10,15 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from relais.bookings.appointments import Appointment
 from relais.bookings.availability import openings
 from relais.committee.models import CommitteeMember, Meeting
 from relais.planning import services as planning_services
-from relais.planning.models import Closure, Slot
+from relais.planning.models import Closure, OccurrenceException, Slot
 from relais.team.models import Leave
 from relais.team.services import leave_create
 from relais.workshops.models import WorkshopSession
@@ -140,14 +142,52 @@ def local(day: date, moment: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, moment))
 
 
+def leave_windows(adviser, day: date) -> list[tuple[datetime, datetime]]:
+    windows = []
+    for leave in Leave.objects.filter(advisor=adviser, start_date__lte=day, end_date__gte=day):
+        begins = local(leave.start_date, time(13) if leave.start_half == "pm" else time(0))
+        if leave.end_half == "am":
+            ends = local(leave.end_date, time(13))
+        else:
+            ends = local(leave.end_date + timedelta(days=1), time(0))
+        windows.append((begins, ends))
+    return windows
+
+
+def slots_of(adviser, day: date):
+    """(slot, exception) of the slots that fall on ``day`` where the adviser is expected:
+    staffing the slot (unless replaced that day) or replacing on it."""
+    valid = (
+        Slot.objects.filter(weekday=day.weekday(), valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .select_related("place__commune")
+    )
+    found = []
+    for slot in valid:
+        if not slot.falls_on(day):
+            continue
+        exception = OccurrenceException.objects.filter(slot=slot, date=day).first()
+        if exception is not None and exception.kind == "cancellation":
+            continue
+        if exception is not None and exception.kind == "replacement":
+            if exception.replacement_advisors.filter(pk=adviser.pk).exists():
+                found.append(slot)
+        elif slot.advisors.filter(pk=adviser.pk).exists():
+            found.append(slot)
+    return found
+
+
 def problems_of(opening, place) -> list[str]:
     start, end, adviser = opening.start, opening.end, opening.advisor
     day = timezone.localtime(start).date()
     found = []
-    own = Slot.objects.filter(
-        place=place, advisors=adviser, weekday=day.weekday(), valid_from__lte=day
-    ).filter(valid_until__gte=day)
-    if not any(local(day, s.start_time) <= start and end <= local(day, s.end_time) for s in own):
+    mine = slots_of(adviser, day)
+    if not any(
+        s.place_id == place.pk
+        and local(day, s.start_time) <= start
+        and end <= local(day, s.end_time)
+        for s in mine
+    ):
         found.append("outside her permanence")
     if (
         Appointment.objects.filter(advisor=adviser, status__in=HOLDING)
@@ -161,36 +201,33 @@ def problems_of(opening, place) -> list[str]:
         .exists()
     ):
         found.append("workshop")
-    for leave in Leave.objects.filter(advisor=adviser, start_date__lte=day, end_date__gte=day):
-        begins = local(leave.start_date, time(13) if leave.start_half == "pm" else time(0))
-        if leave.end_half == "am":
-            ends = local(leave.end_date, time(13))
-        else:
-            ends = local(leave.end_date + timedelta(days=1), time(0))
-        if overlaps(start, end, begins, ends):
-            found.append("leave")
+    away = leave_windows(adviser, day)
+    if any(overlaps(start, end, begins, ends) for begins, ends in away):
+        found.append("leave")
     if Closure.objects.filter(place=place, start_date__lte=day, end_date__gte=day).exists():
         found.append("closure")
     email = adviser.user.email.casefold()
     sits = [m for m in CommitteeMember.objects.all() if m.email.casefold() == email]
     if sits:
         for meeting in Meeting.objects.filter(date=day):
-            if overlaps(start, end, local(day, meeting.start_time), local(day, meeting.end_time)):
+            begins = local(day, meeting.start_time or time(9))
+            if meeting.end_time:
+                ends = local(day, meeting.end_time)
+            elif meeting.start_time:
+                ends = begins + timedelta(hours=2)
+            else:
+                ends = local(day, time(17))
+            if overlaps(start, end, begins, ends):
                 found.append("meeting")
-    elsewhere = (
-        Slot.objects.filter(advisors=adviser, weekday=day.weekday(), valid_from__lte=day)
-        .filter(valid_until__gte=day)
-        .exclude(place=place)
-        .select_related("place__commune")
-    )
-    for slot in elsewhere:
+    for slot in mine:
+        if slot.place_id == place.pk:
+            continue
         closed = Closure.objects.filter(place=slot.place, start_date__lte=day, end_date__gte=day)
-        if closed.exists():
-            continue  # that permanence does not take place: she is free
+        there = (local(day, slot.start_time), local(day, slot.end_time))
+        if closed.exists() or any(overlaps(*there, b, e) for b, e in away):
+            continue  # that permanence does not take place, or she is away from it: free
         drive = timedelta(minutes=drive_minutes(slot.place.commune, place.commune))
-        if overlaps(
-            start - drive, end + drive, local(day, slot.start_time), local(day, slot.end_time)
-        ):
+        if overlaps(start - drive, end + drive, *there):
             found.append(f"permanence at {slot.place.name}")
     return found
 
@@ -236,3 +273,22 @@ def test_the_checker_catches_a_time_the_read_model_would_miss(monkeypatch):
         for problem in problems_of(opening, prades)
     ]
     assert "workshop" in caught
+
+
+def test_every_time_offered_on_the_demo_passes_the_independent_checker():
+    """The demo (`make demo`): every place, every type, up to the school holidays."""
+    call_command("demo", "--force")
+    from relais.bookings.appointments import AppointmentType
+    from relais.places.models import Place
+
+    checked = 0
+    for place in Place.objects.filter(slots__isnull=False).distinct():
+        for kind in AppointmentType.objects.active():
+            for opening in openings(place, kind, end=LAST_DAY):
+                problems = problems_of(opening, place)
+                assert problems == [], (
+                    f"{place.name} {timezone.localtime(opening.start):%d/%m %H:%M} "
+                    f"{opening.advisor}: {problems}"
+                )
+                checked += 1
+    assert checked > 100
