@@ -13,6 +13,7 @@ an end time, two hours.
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from relais.committee.models import CommitteeMember, Meeting
@@ -47,8 +48,22 @@ def permanences(advisor_ids, start, end, place_ids):
         return []
     advisors = list(Advisor.objects.filter(pk__in=advisor_ids))
     wanted = set(advisor_ids)
+    first, last = _local(start), _local(end)
+    # Only the slots they staff or replace on: not every slot of the département.
+    slots = list(
+        Slot.objects.valid_between(first, last)
+        .filter(
+            Q(advisors__in=advisor_ids)
+            | Q(
+                exceptions__replacement_advisors__in=advisor_ids,
+                exceptions__date__range=(first, last),
+            )
+        )
+        .distinct()
+        .with_related()
+    )
     found = []
-    for occurrence in occurrences_between(_local(start), _local(end), advisors=advisors):
+    for occurrence in occurrences_between(first, last, advisors=advisors, slots=slots):
         if occurrence.status == OccurrenceStatus.CANCELLED:
             continue
         if not (occurrence.start < end and start < occurrence.end):

@@ -268,11 +268,17 @@ def session_update(*, session: WorkshopSession, advisors=None, **fields) -> Work
         raise ValidationError("Cette séance est annulée : elle ne peut plus être modifiée.")
     if fields.get("status") == SessionStatus.CANCELLED:
         raise ValueError("Use relais.bookings.services.session_cancel to cancel a session.")
+    before = (session.starts_at, session.ends_at, session.place_id)
+    before_leaders = set(session.advisors.values_list("pk", flat=True))
     for name, value in fields.items():
         setattr(session, name, value)
     session.full_clean()
     leaders = _lock_advisors(session.advisors.all() if advisors is None else advisors)
-    check_advisors_free(session, leaders)
+    # Checked when the time, the place or the leaders change: a capacity or a waiting list
+    # changed on a session planned before this rule (or a past one) is not refused.
+    moved = before != (session.starts_at, session.ends_at, session.place_id)
+    if moved or before_leaders != {a.pk for a in leaders}:
+        check_advisors_free(session, leaders)
     confirmed = session.registrations.confirmed().count()
     if session.capacity < confirmed:
         raise ValidationError(

@@ -404,3 +404,12 @@ def test_the_session_form_shows_the_conflict_and_saves_nothing(prades, coordinat
     page = response.content.decode()
     assert "n&#x27;est pas disponible : Rendez-vous « Aide aux démarches en ligne »" in page
     assert not topic.sessions.exists()
+
+
+def test_a_session_planned_before_the_rule_keeps_its_capacity_editable(prades):
+    place, adviser, slot, day = prades
+    booked(place, appointment_type(), adviser, at(day, "15:00"), slot=slot)
+    session = workshop(place, adviser, at(day, "14:00"))  # written directly: the old overlap
+    assert session_update(session=session, capacity=6).capacity == 6
+    with pytest.raises(ValidationError):
+        session_update(session=session, starts_at=at(day, "14:15"), ends_at=at(day, "16:15"))
