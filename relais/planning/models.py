@@ -236,8 +236,8 @@ class WeekVisit(models.Model):
 class PlanRun(TimeStampedModel):
     """One run of the planner (« Calculer un planning »): its request, progress and result.
 
-    The solve runs in a background thread of the web worker that received the request; the
-    row is how the progress page (polled by any worker) follows it. ``result`` is
+    The solve runs in a ``relais worker`` (task ``planning.tasks.plan_run_task``); the row is
+    how the progress page (polled by any web worker) follows it. ``result`` is
     :meth:`relais.planning.planner.PlanResult.to_dict` plus the names of the places and
     advisers it mentions, so the page reads as it did when computed.
     """

@@ -6,24 +6,23 @@
   and the travel times (:func:`relais.planning.travel.travel_minutes`). Exceptional
   closures are ignored: the plan is a weekly template, closures are exceptions to it.
   The current slots give the "previous" (adviser, place) pairs for continuity.
-- :func:`plan_run_start` records a :class:`PlanRun` and solves it in a background thread of
-  the current process (``settings.RELAIS_PLANNER_SYNC = True`` solves inline, for tests);
-  the thread writes progress to the row, so whichever worker serves the polling request
-  reads it. A worker restart loses a running solve: the row stays « en cours » and the
-  coordinator simply runs it again.
+- :func:`plan_run_start` records a :class:`PlanRun` and enqueues its solve for a worker
+  (``relais worker``, queue "planner": :func:`relais.planning.tasks.plan_run_task`;
+  ``settings.RELAIS_PLANNER_SYNC = True`` solves inline, for tests). The task writes
+  progress to the row, so whichever web worker serves the polling request reads it. A solve
+  whose worker dies is run again by another (docs/operations.md, « Worker »).
 - :func:`plan_apply` turns a plan into weekly slots through ``slot_create``, only where
   the place has no slot yet in that half-day.
 """
 
 import math
-import threading
 import time
 from collections import defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from relais.core.params import parse_date, parse_id
@@ -32,6 +31,7 @@ from . import planner
 from .models import PlanRun, Slot, monday_of
 from .periods import agreement_periods
 from .services import slot_create
+from .tasks import plan_run_task
 from .travel import travel_doubt, travel_minutes
 
 PROGRESS_EVERY_S = 0.5
@@ -210,7 +210,7 @@ def result_payload(problem: planner.PlanningProblem, result: planner.PlanResult)
 def plan_run_start(
     *, week_start: date, user=None, pins=(), outside_hours=False, time_limit=10
 ) -> PlanRun:
-    """Record a run and solve it: in a background thread, or inline when configured so."""
+    """Record a run and solve it: in a worker, or inline when configured so."""
     run = PlanRun(
         week_start=monday_of(week_start),
         pins=list(pins),
@@ -224,23 +224,9 @@ def plan_run_start(
         plan_run_execute(run.pk)
         run.refresh_from_db()
     else:
-        # After the commit, so the thread's own connection sees the row.
-        transaction.on_commit(lambda: _start_thread(run.pk))
+        # After the commit, so the worker finds the row; no thread in the web worker.
+        transaction.on_commit(lambda: plan_run_task.enqueue(run.pk))
     return run
-
-
-def _start_thread(run_id: int) -> None:
-    threading.Thread(
-        target=_execute_in_thread, args=(run_id,), name=f"planner-{run_id}", daemon=True
-    ).start()
-
-
-def _execute_in_thread(run_id: int) -> None:
-    close_old_connections()  # only here: inside a request's transaction it would close it
-    try:
-        plan_run_execute(run_id)
-    finally:
-        connection.close()  # the thread's own connection
 
 
 def plan_run_execute(run_id: int) -> PlanRun:

@@ -36,12 +36,13 @@ class Housekeeping(threading.Thread):
             )
         except Exception:  # a database hiccup must not stop the beats that follow
             logger.exception("Worker housekeeping failed")
-        finally:
-            connection.close()  # this thread's own connection; reopened at the next beat
 
     def run(self) -> None:
         while not self.stopping.wait(settings.RELAIS_WORKER_HEARTBEAT_SECONDS):
-            self.beat()
+            try:
+                self.beat()
+            finally:
+                connection.close()  # this thread's own connection; reopened at the next beat
 
 
 class Command(db_worker.Command):
@@ -54,7 +55,8 @@ class Command(db_worker.Command):
 
     def handle(self, *args, **options) -> None:
         housekeeping = Housekeeping(worker_id=options["worker_id"], queues=options["queue_name"])
-        # The first beat before any task is claimed: a worker is never unknown while it runs one.
+        # The first beat, from this thread, before any task is claimed: a worker is never
+        # unknown while it runs one, and a restarted worker recovers its own lost task at once.
         housekeeping.beat()
         if not options["batch"]:
             housekeeping.start()

@@ -1,0 +1,51 @@
+"""A planner run is solved by a worker (a task), not by a thread of the web worker."""
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+from relais.planning import planner_db
+from relais.planning.models import PlanRun
+from relais.planning.tasks import plan_run_task
+
+from ..helpers import committed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(current_agreement, advisor_at):
+    return [advisor_at(name) for name in ("Prades", "Vinça")]
+
+
+def test_a_run_is_enqueued_after_the_commit_and_solved_by_the_task(team, settings):
+    settings.RELAIS_PLANNER_SYNC = False
+    threads = threading.active_count()
+    run = committed(planner_db.plan_run_start, week_start=planner_db.next_monday(), time_limit=5)
+    assert threading.active_count() == threads  # no thread left behind in the web worker
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.DONE and run.result is not None
+
+
+def test_nothing_runs_while_the_request_has_not_committed(team, settings):
+    settings.RELAIS_PLANNER_SYNC = False
+    run = planner_db.plan_run_start(week_start=planner_db.next_monday(), time_limit=5)
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.PENDING
+
+
+def test_the_last_attempt_after_dead_workers_reports_the_run_failed(team, settings):
+    settings.RELAIS_TASK_MAX_ATTEMPTS = 3
+    run = PlanRun.objects.create(week_start=planner_db.next_monday(), status="running")
+    assert plan_run_task.call(SimpleNamespace(attempt=3), run.pk) == PlanRun.Status.FAILED
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.FAILED and "interrompu 2 fois" in run.progress
+    assert run.finished_at is not None
+
+
+def test_a_retry_after_a_dead_worker_solves_the_run_again(team):
+    run = PlanRun.objects.create(
+        week_start=planner_db.next_monday(), time_limit=5, status="running"
+    )
+    assert plan_run_task.call(SimpleNamespace(attempt=2), run.pk) == PlanRun.Status.DONE
