@@ -53,10 +53,11 @@ def _kept(rule: RetentionRule) -> list[dict]:
     for name, why in rule.kept.items():
         label = FIELD_LABELS.get(name, str(meta.get_field(name).verbose_name))
         # "gender : Femme" and the like: one counter of a breakdown, named by the breakdown.
-        label = label.split(" : ")[0]
-        by_reason.setdefault(why, [])
-        if label not in by_reason[why]:
-            by_reason[why].append(BREAKDOWN_LABELS.get(label, label))
+        prefix = label.split(" : ")[0]
+        label = BREAKDOWN_LABELS.get(prefix, label)
+        labels = by_reason.setdefault(why, [])
+        if label not in labels:
+            labels.append(label)
     return [{"fields": ", ".join(labels), "why": why} for why, labels in by_reason.items()]
 
 

@@ -222,7 +222,9 @@ def test_the_record_is_written_for_a_reader(coordinator_client, department):
     assert not re.search(r"Destinataires\s+Aucun", text)
     assert "Transferts hors de l'Union européenne" in text
     assert "Durées de conservation" in text
-    assert "nombre de personnes par genre" in text
+    # The activities' anonymous counters: one line per breakdown, not one per column.
+    assert text.count("nombre de personnes par genre") == 1
+    assert text.count("nombre de personnes par tranche d'âge") == 1
     # No DPO set: the record says which setting to fill.
     assert "RELAIS_DPO_CONTACT" in text
 
