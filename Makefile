@@ -71,11 +71,15 @@ demo: install
 	@mkdir -p var
 	$(BIN)/relais migrate --noinput -v 0
 	$(BIN)/relais demo
-	$(BIN)/relais runserver 127.0.0.1:$(PORT)
+	$(WITH_WORKER) $(BIN)/relais runserver 127.0.0.1:$(PORT)
 
 serve: export DJANGO_SETTINGS_MODULE = config.settings.dev
 serve: install
-	$(BIN)/relais runserver 127.0.0.1:$(PORT)
+	$(WITH_WORKER) $(BIN)/relais runserver 127.0.0.1:$(PORT)
+
+# The web server and one worker (e-mails, SMS, planner, periodic jobs) together: the worker
+# runs in the background of the same shell and is stopped with the server (Ctrl-C).
+WITH_WORKER = $(BIN)/relais worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM;
 
 # The whole suite. Browser tests need Debian's Chromium; in CI its absence is a failure.
 test: system-test install-dev node_modules/.installed
