@@ -319,3 +319,12 @@ def test_a_bad_family_changes_nothing(advisor_client, advisor):
         assert response.status_code == 302
     mandate.refresh_from_db()
     assert mandate.revoked_families == {}
+
+
+def test_the_persons_page_counts_mandates_without_a_plural_slip(advisor_client, advisor):
+    beneficiary = BeneficiaryFactory()
+    text = html.unescape(advisor_client.get(beneficiary.get_absolute_url()).content.decode())
+    assert "Aucun mandat." in text and "0 mandats" not in text
+    make_mandate(advisor=advisor, beneficiary=beneficiary)
+    text = html.unescape(advisor_client.get(beneficiary.get_absolute_url()).content.decode())
+    assert "Mandats actifs : 1 sur 1." in text
