@@ -1,11 +1,14 @@
-"""Demo data: a year of activities at the seed's places (about 2,500 rows), seeded randomness.
+"""Demo data: a year of activities at the seed's places (about 2,000 rows), seeded randomness.
 
-The permanences follow the convention's table (art. 1.2): two days a week in Prades, a day in
-Catllar, two half-days in Los Masos, a half-day elsewhere, held by four advisers of the demo
-team. Each half-day brings a few individual activities (themes weighted the way permanences
-see them: administrative procedures, e-mail, first steps with a phone) and, at places with a
-workshop room, now and then a collective workshop. About a third of the individual activities
-are linked to a (fictitious) named person; the rest are anonymous.
+The activities are those of the planning's demo permanences (``relais.planning.demo``, the
+convention's table, art. 1.2: two days a week in Prades, a day in Catllar, two half-days in Los
+Masos, a half-day elsewhere), so the story adds up: each held permanence of the past year (not
+cancelled, closed or unstaffed) brings, on its day and by an adviser present, a few individual
+activities that fit in its hours (themes weighted the way permanences see them: administrative
+procedures, e-mail, first steps with a phone) and, at places with a workshop room, now and then
+a short collective workshop. About one permanence in twenty saw nobody. Baillestavy, in the
+deliberation but not in the convention, has no permanence and so no activity. About a third of
+the individual activities are linked to a (fictitious) named person; the rest are anonymous.
 
 Idempotent: demo rows have deterministic idempotency keys (``demo_key``); a re-run deletes those
 rows and recreates them, so the row counts stay the same. Written with bulk_create to keep
@@ -26,21 +29,8 @@ from .models import Activity, ActivityTheme
 
 DEMO_NAMESPACE = uuid.UUID("6f1c1f0e-5b2a-4c59-9d0e-2a4d6c8b7e11")
 MAX_DEMO_ROWS = 6000
-# (place slug, weekday 0 = Monday, index in ctx.objects["advisors"], half-days that day)
-PERMANENCES = [
-    ("mediatheque-prades", 1, 0, 2),
-    ("mediatheque-prades", 3, 25, 2),
-    ("bibliotheque-catllar", 0, 7, 2),
-    ("commune-los-masos", 1, 7, 1),
-    ("commune-los-masos", 4, 7, 1),
-    ("mediatheque-vinca", 2, 14, 1),
-    ("mediatheque-marquixanes", 4, 14, 1),
-    ("bibliotheque-sahorre", 2, 25, 1),
-    ("bibliotheque-ria-sirach", 0, 0, 1),
-    ("commune-villefranche-de-conflent", 3, 14, 1),
-    ("commune-baillestavy", 4, 0, 1),
-]
-CLOSED_DAYS = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
+# One held permanence in this many saw nobody (bad weather, market day): held, not reported.
+EMPTY_PERMANENCE_ONE_IN = 20
 
 DIGITAL_THEMES = {
     "procedure_help": 22,
@@ -201,30 +191,48 @@ def _delete_previous_run() -> None:
         Activity.objects.filter(idempotency_key__in=keys[start : start + 500]).delete()
 
 
+def held_permanences(first, last) -> list:
+    """The planning's occurrences from ``first`` to ``last`` that were held, with someone."""
+    from relais.planning.occurrences import occurrences_between
+
+    return [
+        occurrence
+        for occurrence in occurrences_between(first, last)
+        if occurrence.is_held and occurrence.advisors_present
+    ]
+
+
+def _permanence_rows(rng, occurrence, people) -> list[tuple[Activity, list[str]]]:
+    """The activities of one permanence, their minutes within its hours (so the held half-days
+    computed from them are those of the permanence)."""
+    advisor = rng.choice(occurrence.advisors_present)
+    place, day = occurrence.place, occurrence.date
+    budget = int((occurrence.end - occurrence.start).total_seconds() // 60)
+    rows = []
+    if place.slug in WORKSHOP_PLACES and rng.random() < 0.3:
+        activity, themes = _collective(rng, day, advisor, place)
+        activity.duration_minutes = min(activity.duration_minutes, budget // 2)
+        budget -= activity.duration_minutes
+        rows.append((activity, themes))
+    for _ in range(rng.choice([1, 2, 3, 3, 4, 4, 5, 6])):
+        activity = _individual(rng, day, advisor, place, people)
+        if activity.duration_minutes > budget:
+            break
+        budget -= activity.duration_minutes
+        rows.append((activity, _themes(rng)))
+    return rows
+
+
 def load(ctx: DemoContext) -> None:
     rng = random.Random(2024)  # noqa: S311 - reproducible demo data, not a secret
     _delete_previous_run()
-    advisors, places = ctx.objects["advisors"], ctx.objects["places"]
     people = ctx.objects.get("beneficiaries", [])
     today = timezone.localdate()
     rows: list[tuple[Activity, list[str]]] = []
-    day = today - timedelta(days=365)
-    while day < today:
-        closed = (
-            (day.month, day.day) in CLOSED_DAYS
-            or (day.month == 8 and day.day <= 15)
-            or (day.month == 12 and day.day >= 24)
-        )
-        for slug, weekday, advisor_index, halves in PERMANENCES:
-            if closed or day.weekday() != weekday:
-                continue
-            advisor, place = advisors[advisor_index], places[slug]
-            for _ in range(halves):
-                for _ in range(rng.choice([1, 2, 3, 3, 4, 4, 5, 6])):
-                    rows.append((_individual(rng, day, advisor, place, people), _themes(rng)))
-                if slug in WORKSHOP_PLACES and rng.random() < 0.3:
-                    rows.append(_collective(rng, day, advisor, place))
-        day += timedelta(days=1)
+    for occurrence in held_permanences(today - timedelta(days=365), today - timedelta(days=1)):
+        if rng.randrange(EMPTY_PERMANENCE_ONE_IN) == 0:
+            continue
+        rows.extend(_permanence_rows(rng, occurrence, people))
     rows = rows[:MAX_DEMO_ROWS]
     for index, (activity, _) in enumerate(rows):
         activity.idempotency_key = demo_key(index)

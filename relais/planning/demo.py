@@ -4,10 +4,13 @@ Art. 1.2 asks, per week: Prades 2 days (4 half-days), Catllar 1 day (2), Los Mas
 half-days, Vinça, Marquixanes, Sahorre, Ria-Sirach and Villefranche-de-Conflent one each —
 13 half-days. Baillestavy is in the deliberation's table but not in the convention: nothing.
 
-The slots run from 1 September 2026 to 30 June 2027, inside the agreement in force for each
-place (the seed's agreement ended on 22 June 2026; its successor is created by the
-agreements' demo). When no signed agreement covers a place for that period, its slots are
-skipped with a message on stderr rather than weakening the validation.
+The slots run from 13 months before the day the demo is loaded to 7 months after it, so that
+the year of activities of the activities' demo was held in them and the annual review of the
+current year sees every committed half-day planned. A slot lies inside one agreement: each
+line below becomes one slot per agreement period it crosses (the seed's agreement ended on 22
+June 2026; its successor, created by the agreements' demo, starts the next day). When no
+signed agreement covers a place for that period, its slots are skipped with a message on
+stderr rather than weakening the validation.
 
 Advisers live near the places: Léa Pixel (Prades), Sarah Tablette (Vinça, part time, off on
 Tuesdays), Théo Onglet (Ille-sur-Têt) and Nathan Octet (Font-Romeu, for Sahorre). Every slot
@@ -16,7 +19,9 @@ leaves Vinça and Ria-Sirach unstaffed, with replacement candidates proposed.
 """
 
 import sys
-from datetime import date, time
+from datetime import date, time, timedelta
+
+from django.utils import timezone
 
 from relais.core.demo import DemoContext
 from relais.places.models import Place
@@ -27,8 +32,14 @@ from .models import Closure, Slot
 from .periods import agreement_periods
 from .services import commitment_for
 
-VALID_FROM = date(2026, 9, 1)
-VALID_UNTIL = date(2027, 6, 30)
+HISTORY = timedelta(days=400)  # the activities' demo covers the last 365 days
+AHEAD = timedelta(days=210)
+
+
+def demo_period(today: date | None = None) -> tuple[date, date]:
+    today = today or timezone.localdate()
+    return today - HISTORY, today + AHEAD
+
 
 SLOTS = [
     # (place slug, weekday 0 = Monday, start, end, advisers' last names)
@@ -52,36 +63,44 @@ CLOSURES = [
 ]
 
 
-def _period_for(place: Place) -> tuple[date, date] | None:
-    """The demo's dates clamped to the agreement period covering the place, if any."""
+def _periods_for(place: Place, first: date, last: date) -> list[tuple[date, date]]:
+    """The demo's dates cut by the agreement periods covering the place, oldest first."""
+    periods = []
     for period in agreement_periods(place):
-        start = max(VALID_FROM, period.start)
-        end = min(VALID_UNTIL, period.end) if period.end else VALID_UNTIL
+        start = max(first, period.start)
+        end = min(last, period.end) if period.end else last
         if start <= end:
-            return start, end
-    return None
+            periods.append((start, end))
+    return periods
 
 
 def load(ctx: DemoContext) -> None:
     advisors = {a.user.last_name: a for a in Advisor.objects.select_related("user")}
     places = ctx.objects.get("places") or {p.slug: p for p in Place.objects.all()}
+    first, last = demo_period()
     skipped = set()
+    kept = []
     for slug, weekday, start, end, names in SLOTS:
         place = places[slug]
-        period = _period_for(place)
-        if period is None:
+        periods = _periods_for(place, first, last)
+        if not periods:
             skipped.add(place.name)
             continue
-        slot = Slot.objects.filter(place=place, weekday=weekday, start_time=start).first()
-        slot = slot or Slot(place=place, weekday=weekday, start_time=start)
-        slot.end_time = end
-        slot.recurrence = Recurrence.WEEKLY
-        slot.valid_from, slot.valid_until = period
-        slot.respect_school_holidays = False
-        slot.commitment = commitment_for(place, slot.valid_from)
-        slot.full_clean()
-        slot.save()
-        slot.advisors.set([advisors[name] for name in names])
+        same_line = Slot.objects.filter(place=place, weekday=weekday, start_time=start)
+        previous = list(same_line.order_by("valid_from", "pk"))
+        for index, (valid_from, valid_until) in enumerate(periods):
+            slot = previous[index] if index < len(previous) else Slot(place=place)
+            slot.weekday, slot.start_time, slot.end_time = weekday, start, end
+            slot.recurrence = Recurrence.WEEKLY
+            slot.valid_from, slot.valid_until = valid_from, valid_until
+            slot.respect_school_holidays = False
+            slot.commitment = commitment_for(place, slot.valid_from)
+            slot.full_clean()
+            slot.save()
+            slot.advisors.set([advisors[name] for name in names])
+            kept.append(slot.pk)
+        # A re-run on another day may need fewer slots on the line: drop the extra ones.
+        same_line.exclude(pk__in=kept).delete()
     for slug, start_date, end_date, reason in CLOSURES:
         Closure.objects.update_or_create(
             place=places[slug],
@@ -91,7 +110,7 @@ def load(ctx: DemoContext) -> None:
     if skipped:
         sys.stderr.write(
             "Planning de démonstration : aucune convention signée ne couvre la période "
-            f"{VALID_FROM:%d/%m/%Y}–{VALID_UNTIL:%d/%m/%Y} pour "
+            f"{first:%d/%m/%Y}–{last:%d/%m/%Y} pour "
             f"{', '.join(sorted(skipped))} ; permanences non créées (la démo des conventions "
             "doit créer la convention qui succède à celle du 22/06/2026).\n"
         )

@@ -1,6 +1,7 @@
 """The planning demo: the seed's 13 half-days a week, idempotent, waiting for an agreement."""
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -9,6 +10,7 @@ from django.utils import timezone
 from relais.places.models import Place
 from relais.planning.checks import planning_findings
 from relais.planning.coverage import coverage_table
+from relais.planning.demo import demo_period
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.models import Closure, Slot
 from relais.planning.occurrences import occurrences_between
@@ -28,15 +30,23 @@ def demo_with_agreement():
 
 
 def test_demo_plans_every_commitment(demo_with_agreement):
-    assert Slot.objects.count() == 13
+    in_force = Slot.objects.filter(valid_from__lte=QUIET_WEEK, valid_until__gte=QUIET_WEEK)
+    assert in_force.count() == 13
     assert not Slot.objects.filter(place__commune__name="Baillestavy").exists()
     table = coverage_table(QUIET_WEEK, weeks=1)
     assert sum(c.committed for c in table.cells) == 13
     assert sum(c.planned for c in table.cells) == 13
     assert table.shortfalls == []
-    slot = Slot.objects.first()
-    assert slot.valid_from == date(2026, 9, 1) and slot.valid_until == date(2027, 6, 30)
-    assert slot.commitment is not None
+    # A year of history (the activities' demo was held in it), one slot per agreement period:
+    # the seed's agreement until 22 June 2026, its successor from the next day.
+    today = timezone.localdate()
+    first, last = demo_period(today)
+    for line in Slot.objects.values("place", "weekday", "start_time").distinct():
+        slots = list(Slot.objects.filter(**line).order_by("valid_from"))
+        assert slots[0].valid_from == first and slots[-1].valid_until == last
+        assert all(slot.commitment is not None for slot in slots)
+        for before, after in pairwise(slots):
+            assert after.valid_from == before.valid_until + timedelta(days=1)
 
 
 def test_demo_week_passes_every_check(demo_with_agreement):
