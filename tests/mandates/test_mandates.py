@@ -335,7 +335,7 @@ def test_the_beneficiary_page_links_to_mandates_and_rights(advisor_client):
     html = advisor_client.get(beneficiary.get_absolute_url()).content.decode()
     assert reverse("mandates:create", args=[beneficiary.pk]) in html
     assert reverse("privacy:beneficiary_rights", args=[beneficiary.pk]) in html
-    assert "1 mandat actif sur 1" in html
+    assert "Mandats actifs : 1 sur 1." in html
 
 
 # --- Signed scan ----------------------------------------------------------------------------
