@@ -1,6 +1,9 @@
 # ruff: noqa: S603, S608 - fixed SQL over the benchmark's own tables; our own child process
 """Statistics benchmark (``make bench-stats``): dashboard queries at 1 M and 10 M activities on
-PostgreSQL, the same aggregates by DuckDB over Parquet, and export memory for 1 M rows.
+PostgreSQL (filters the roll-ups cover and filters they do not: one adviser, a theme, days not
+aligned on months), the same aggregates by DuckDB over Parquet, the cost of a write without and
+with the roll-ups kept in its transaction, freshness (an activity POSTed → the dashboard's
+figure changes), and export memory for 1 M rows.
 
 Requires ``DATABASE_URL`` pointing to a PostgreSQL server (the user may create databases): the
 benchmark creates and drops its own database ``<name>_bench_stats``. Sizes: ``BENCH_STATS_SIZES``
@@ -16,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -25,7 +28,9 @@ sys.path.insert(0, str(ROOT))
 from bench.report import write_section  # noqa: E402
 
 REPEAT = 7
-TARGETS = {"p95_ms": 50.0, "export_rss_mib": 150.0}
+TARGETS = {"p95_ms": 50.0, "export_rss_mib": 150.0, "freshness_s": 5.0, "write_ratio": 1.5}
+WRITES = 40  # per mode (interleaved), activities of returning people
+POSTS = 10  # freshness samples
 EXPORT_ROWS = 1_000_000
 
 
@@ -65,6 +70,9 @@ def _combos(today):
     year = StatsFilters.last_months(12, today)
     from dataclasses import replace
 
+    # Days of last month not aligned on months: read from the activities, not the roll-ups.
+    last_month = year.end - relativedelta(months=1)
+    days = StatsFilters.between(last_month.replace(day=15), last_month.replace(day=20))
     return [
         ("12 mois, sans filtre", year),
         ("36 mois, sans filtre", StatsFilters.last_months(36, today)),
@@ -78,6 +86,13 @@ def _combos(today):
         ("lieu + thématique", replace(year, places=(place.pk,), theme="health")),
         ("structure + type", replace(year, partners=(place.partner_id,), kind="individual")),
         ("conseiller + thématique", replace(year, advisors=(advisor.pk,), theme="housing")),
+        ("jours 15–20 du mois dernier", days),
+        ("jours 15–20, conseiller", replace(days, advisors=(advisor.pk,))),
+        ("jours 15–20, thématique", replace(days, theme="email")),
+        (
+            "1er mars – 20 du mois dernier, lieu",
+            replace(days, first_day=year.start.replace(month=3), places=(place.pk,)),
+        ),
     ]
 
 
@@ -145,7 +160,7 @@ def _to_parquet(folder: Path) -> float:
 def _duckdb_dashboard(con, f) -> dict:
     """The dashboard's aggregates (totals, themes, places, communes, 12-month series)."""
     where = ["date >= ? AND date < ?"]
-    params = [f.start, f.end_exclusive]
+    params = [f.first, f.end_exclusive]
     for column, values in (("partner_id", f.partners), ("place_id", f.places),
                            ("advisor_id", f.advisors), ("commune_id", f.communes)):  # fmt: skip
         if values:
@@ -240,6 +255,96 @@ def _export_memory(ids_below: int) -> dict:
     return results
 
 
+def _writes(today) -> dict:
+    """p95 of ``activity_record`` for a returning person, without the roll-ups (the write as it
+    was before they were kept by the writes: the same service, ``StatsChange`` replaced by
+    nothing) and with them, interleaved on the same data. The activities written without are
+    deleted afterwards (they were never counted)."""
+    import contextlib
+    import uuid
+
+    from django.db.models import Count
+
+    from relais.activities import services
+    from relais.activities.models import Activity
+    from relais.beneficiaries.models import Beneficiary
+    from relais.team.models import Advisor
+
+    people = list(
+        Beneficiary.objects.annotate(n=Count("activities")).filter(n__gte=2)
+        .order_by("pk").values_list("pk", flat=True)[: 2 * WRITES]
+    )  # fmt: skip
+    advisor = Advisor.objects.order_by("pk").first()
+    fallback = __import__("relais.places.models").places.models.Place.objects.first()
+    live = services._stats_change
+
+    class _Nothing(contextlib.nullcontext):
+        def add(self, *ids):
+            pass
+
+    samples = {"before": [], "after": []}
+    written_before = []
+    for i, person in enumerate(people):
+        mode = "before" if i % 2 == 0 else "after"
+        services._stats_change = (lambda **kw: _Nothing(_Nothing())) if mode == "before" else live
+        last = Activity.objects.filter(beneficiary_id=person).order_by("-date").first()
+        data = {"date": max(last.date, today - timedelta(days=20)),
+                "duration_minutes": 45, "location_kind": "place", "place": last.place or fallback,
+                "themes": [["email", "health"], ["health", "housing"]][i % 4 // 2], "equipment": [],
+                "beneficiary": last.beneficiary, "autonomy": "guided"}  # fmt: skip
+        start = time.perf_counter()
+        activity, _ = services.activity_record(
+            advisor=advisor, kind="individual", data=data, idempotency_key=uuid.uuid4()
+        )
+        samples[mode].append((time.perf_counter() - start) * 1000)
+        if mode == "before":
+            written_before.append(activity.pk)
+    services._stats_change = live
+    Activity.objects.filter(pk__in=written_before).delete()  # never counted: no delta
+    return {mode: (statistics.median(v), _pct(v, 0.95)) for mode, v in samples.items()}
+
+
+def _freshness(today) -> list[float]:
+    """Seconds from the start of an activity's POST (the entry form, as a browser sends it) to
+    the dashboard's figure (roll-ups) counting it."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from relais.places.models import Place
+    from relais.reporting import stats
+    from relais.reporting.stats import StatsFilters
+    from relais.team.models import Advisor
+
+    advisor = Advisor.objects.select_related("user").order_by("pk").first()
+    device, _ = TOTPDevice.objects.get_or_create(user=advisor.user, name="bench",
+                                                 defaults={"confirmed": True})  # fmt: skip
+    client = Client()
+    client.force_login(advisor.user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    place = Place.objects.order_by("pk")[3]
+    filters = StatsFilters.last_months(12, today, places=(place.pk,))
+    seconds = []
+    for _ in range(POSTS):
+        before = stats.dashboard(filters).totals.activities
+        assert client.get(f"/activites/nouveau/?place={place.pk}").status_code == 200
+        key = str(__import__("uuid").uuid4())  # what the form would carry
+        start = time.perf_counter()
+        response = client.post(f"/activites/nouveau/?place={place.pk}", {
+            "idempotency_key": key, "date": today.isoformat(), "themes": ["email"],
+            "duration": "45", "location_kind": "place", "place": place.pk,
+            "autonomy": "guided", "gender": "unknown", "age_bracket": "unknown",
+            "social_status": "unknown"})  # fmt: skip
+        assert response.status_code == 302, response.content[:2000]
+        while stats.dashboard(filters).totals.activities != before + 1:
+            if time.perf_counter() - start > 60:
+                raise AssertionError("the figure did not change within 60 s")
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 def main() -> int:
     url = _database_url()
     os.environ["DATABASE_URL"] = url
@@ -255,7 +360,7 @@ def main() -> int:
     from relais.activities.models import Activity
     from relais.reporting import stats
     from relais.reporting.models import ActivityMonthlyStat, ActivityThemeMonthlyStat
-    from relais.reporting.rollup import refresh
+    from relais.reporting.rollup import rebuild
     from relais.reporting.synthetic import generate
 
     sizes = [int(s) for s in os.environ.get("BENCH_STATS_SIZES", "1000000,10000000").split(",")]
@@ -267,18 +372,8 @@ def main() -> int:
             have = Activity.objects.count()
             gen_s = generate(size - have, seed=size, log=lambda m: print("  " + m))["seconds"]
             start = time.perf_counter()
-            refresh(full=True)
-            refresh_s = time.perf_counter() - start
-            # Steady state: the next timer run, 10 minutes later, with nothing modified since.
-            from relais.reporting.models import StatsRefresh
-            from relais.reporting.rollup import OVERLAP
-
-            StatsRefresh.objects.filter(pk=1).update(
-                watermark=Activity.objects.latest("updated_at").updated_at + OVERLAP
-            )
-            start = time.perf_counter()
-            refresh()
-            incremental_s = time.perf_counter() - start
+            rebuild()
+            rebuild_s = time.perf_counter() - start
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE reporting_activitymonthlystat")
                 cursor.execute("VACUUM ANALYZE reporting_activitythememonthlystat")
@@ -303,15 +398,29 @@ def main() -> int:
                 duck_all += duck
                 rows.append((name, statistics.median(pg), _pct(pg, 0.95),
                              statistics.median(duck), _pct(duck, 0.95)))  # fmt: skip
+            writes = _writes(today)
+            ratio = writes["after"][1] / writes["before"][1]
+            checks.append((f"write p95 at {size:,}, roll-ups kept / without".replace(",", " "),
+                           f"{writes['after'][1]:.1f} / {writes['before'][1]:.1f} ms "
+                           f"(× {ratio:.2f})", f"≤ × {TARGETS['write_ratio']}",
+                           ratio <= TARGETS["write_ratio"]))  # fmt: skip
+            fresh = _freshness(today)
+            checks.append((f"freshness at {size:,} (POST → figure), worst of {POSTS}"
+                           .replace(",", " "), f"{max(fresh) * 1000:.0f} ms",
+                           f"≤ {TARGETS['freshness_s']:.0f} s",
+                           max(fresh) <= TARGETS["freshness_s"]))  # fmt: skip
+            assert stats.rollups_ready(), "a write left the roll-ups out of step"
+            check = stats.totals(combos[0][1])
+            assert check == stats.totals(combos[0][1], source="live"), "roll-ups ≠ activities"
             p95, duck_p95 = _pct(pg_all, 0.95), _pct(duck_all, 0.95)
             checks.append((f"dashboard p95 at {size:,}".replace(",", " "), f"{p95:.1f} ms",
                            f"≤ {TARGETS['p95_ms']:.0f} ms", p95 <= TARGETS["p95_ms"]))  # fmt: skip
             checks.append((f"faster than DuckDB at {size:,}".replace(",", " "),
                            f"{p95:.1f} ms vs {duck_p95:.1f} ms (p95)", "PostgreSQL < DuckDB",
                            p95 < duck_p95))  # fmt: skip
-            sections.append((size, gen_s, refresh_s, incremental_s, rollup_rows, theme_rows,
+            sections.append((size, gen_s, rebuild_s, writes, fresh, rollup_rows, theme_rows,
                              parquet_s, rows, p95, duck_p95))  # fmt: skip
-            print(json.dumps((*sections[-1][:7], p95, duck_p95), default=str))
+            print(json.dumps((*sections[-1][:8], p95, duck_p95), default=str), flush=True)
             if export is None and size >= EXPORT_ROWS:
                 first = Activity.objects.order_by("pk").values_list("pk", flat=True).first()
                 export = _export_memory(first + EXPORT_ROWS)
@@ -335,7 +444,13 @@ def _write(sections, checks, export) -> None:
         "Synthetic data (`relais generate-synthetic`, loaded with COPY) in a throw-away "
         "PostgreSQL database; the dashboard (`relais.reporting.stats.dashboard`: totals, 8 "
         f"breakdowns, 12-month series — 7 queries) timed {REPEAT} times per filter combination "
-        "after a warm-up, read from the monthly roll-ups (`relais refresh-stats`). Reference: "
+        "after a warm-up: whole months from the monthly roll-ups (kept by the writes, "
+        "built once by `relais refresh-stats` after the bulk load), days that do not fill "
+        "a month from the activities. Writes: `activity_record` for a returning person, "
+        f"{WRITES} without the roll-ups (the write as it was before they were kept by the "
+        f"writes) and {WRITES} with, interleaved. Freshness: an activity POSTed to the entry "
+        "form (Django test client, a signed-in adviser), then the dashboard read until its "
+        f"figure changes, {POSTS} times. Reference: "
         "DuckDB computing the same aggregates (totals with the breakdown columns, places, "
         "communes, themes, 12-month series) over the same rows exported to Parquet "
         "(derived columns — partner, commune, first visit — precomputed, its best case). "
@@ -353,13 +468,18 @@ def _write(sections, checks, export) -> None:
         *[f"| {n} | {v} | {t} | {'yes' if ok else '**NO**'} |" for n, v, t, ok in checks],
         "",
     ]
-    for size, gen_s, refresh_s, inc_s, rollup, themes, parquet_s, rows, p95, duck in sections:
+    for (size, gen_s, rebuild_s, writes, fresh, rollup, themes, parquet_s, rows, p95,
+         duck) in sections:  # fmt: skip
         lines += [
             f"### {size:,} activities".replace(",", " "),
             "",
-            f"- generate-synthetic (up to this size): {gen_s:.0f} s; `refresh-stats --full`: "
-            f"{refresh_s:.0f} s; incremental run with nothing modified (count check only): "
-            f"{inc_s:.1f} s",
+            f"- generate-synthetic (up to this size): {gen_s:.0f} s; `refresh-stats` (rebuild "
+            f"after the bulk load, never needed after a write): {rebuild_s:.0f} s",
+            f"- a write (`activity_record`, returning person), p50 / p95: without the roll-ups "
+            f"{writes['before'][0]:.1f} / {writes['before'][1]:.1f} ms, keeping them "
+            f"{writes['after'][0]:.1f} / {writes['after'][1]:.1f} ms",
+            f"- freshness, POST → figure changed: median {statistics.median(fresh) * 1000:.0f} "
+            f"ms, worst {max(fresh) * 1000:.0f} ms ({len(fresh)} posts)",
             f"- roll-up rows: {rollup:,} monthly, {themes:,} monthly × theme".replace(",", " "),
             f"- Parquet export for DuckDB: {parquet_s:.0f} s",
             "",

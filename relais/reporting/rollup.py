@@ -38,10 +38,10 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from relais.activities.models import Activity
+from relais.activities.models import Activity, ActivityTheme
 
 from .enums import Grain
 from .models import (
@@ -171,57 +171,125 @@ def _as_set(grouped: list[dict]) -> set:
 # --- Deltas applied by the writes ------------------------------------------------------------
 
 
-def _contributions(activity_ids) -> dict:
-    """``{(by_theme, grain, key): [measures]}``: what these activities add to the roll-ups.
-    ``key``: (month, place, advisor, kind, commune[, theme]), None where the grain has none."""
+def _contributions(where: Q) -> tuple[set, dict]:
+    """The activities matching ``where`` and what they add to the roll-ups:
+    ``(ids, {(by_theme, grain, key): [measures]})``, ``key`` being (month, place, advisor,
+    kind, commune[, theme]) with None where the grain has none. Two queries: the activities'
+    measures one by one, then their themes (a theme row counts its activity's measures)."""
     result: dict = defaultdict(lambda: [0] * len(MEASURE_FIELDS))
-    if not activity_ids:
-        return result
-    for by_theme in (False, True):
-        for row in stored_queryset(by_theme=by_theme, activities=activity_ids):
-            values = [row[f"m_{name}"] or 0 for name in MEASURE_FIELDS]
-            theme = (row["k_theme"],) if by_theme else ()
-            for grain, keys in GRAIN_KEYS.items():
-                key = (
-                    month_start(row["k_month"]),
-                    *(row[f"k_{k}"] if k in keys else None for k in ALL_KEYS),
-                    *theme,
-                )
-                total = result[(by_theme, grain, key)]
+    rows = list(stored_queryset(by_theme=False, activities=where, per_activity=True))
+    themes = defaultdict(list)
+    if rows:
+        ids = [row["k_pk"] for row in rows]
+        for activity_id, theme in ActivityTheme.objects.filter(activity_id__in=ids).values_list(
+            "activity_id", "theme"
+        ):
+            themes[activity_id].append(theme)
+    for row in rows:
+        values = [row[f"m_{name}"] or 0 for name in MEASURE_FIELDS]
+        for grain, keys in GRAIN_KEYS.items():
+            key = (
+                month_start(row["k_month"]),
+                *(row[f"k_{k}"] if k in keys else None for k in ALL_KEYS),
+            )
+            for by_theme, full_key in [(False, key)] + [
+                (True, (*key, theme)) for theme in themes[row["k_pk"]]
+            ]:
+                total = result[(by_theme, grain, full_key)]
                 for i, value in enumerate(values):
                     total[i] += value
-    return result
+    return {row["k_pk"] for row in rows}, result
 
 
 def _lock_months(months) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite: one writer at a time
     with connection.cursor() as cursor:
-        for month in sorted(months):
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [LOCK_NAMESPACE, month.year * 12 + month.month],
-            )
+        cursor.execute(
+            "SELECT " + ", ".join(["pg_advisory_xact_lock(%s, %s)"] * len(months)),
+            [
+                v
+                for month in sorted(months)
+                for v in (LOCK_NAMESPACE, month.year * 12 + month.month)
+            ],
+        )
+
+
+def _where(key: tuple, grain, by_theme: bool) -> dict:
+    where = {"month": key[0], "grain": grain}
+    where |= {_column(name): value for name, value in zip(ALL_KEYS, key[1:5], strict=True)}
+    if by_theme:
+        where["theme"] = key[5]
+    return where
 
 
 def _apply(delta: dict) -> None:
     """Add ``delta`` to the roll-up rows (creating, or removing when emptied)."""
-    delta = {k: v for k, v in delta.items() if any(v)}
-    if not delta:
-        return
     _lock_months({key[0] for _, _, key in delta})
-    for (by_theme, grain, key), values in sorted(delta.items(), key=_order):
-        model = MODELS[by_theme]
-        where = {"month": key[0], "grain": grain}
-        where |= {_column(name): value for name, value in zip(ALL_KEYS, key[1:5], strict=True)}
-        if by_theme:
-            where["theme"] = key[5]
-        changes = {name: value for name, value in zip(MEASURE_FIELDS, values, strict=True)}
-        rows = model.objects.filter(**where)
-        if not rows.update(**{n: F(n) + v for n, v in changes.items() if v}):
-            model.objects.create(**where, **changes)
-        elif changes["activities"] < 0:
-            rows.filter(activities=0).delete()
+    for by_theme, model in MODELS.items():
+        items = sorted(
+            ((grain, key, values) for (t, grain, key), values in delta.items() if t == by_theme),
+            key=lambda item: (item[0], tuple((v is None, str(v)) for v in item[1])),
+        )
+        if not items:
+            continue
+        if connection.vendor == "postgresql":
+            _apply_postgresql(model, by_theme, items)
+            continue
+        for grain, key, values in items:
+            where = _where(key, grain, by_theme)
+            changes = dict(zip(MEASURE_FIELDS, values, strict=True))
+            rows = model.objects.filter(**where)
+            if not rows.update(**{n: F(n) + v for n, v in changes.items() if v}):
+                model.objects.create(**where, **changes)
+            elif changes["activities"] < 0:
+                rows.filter(activities=0).delete()
+
+
+KEY_TYPES = {"month": "date", "grain": "smallint", "place_id": "integer",
+             "advisor_id": "integer", "kind": "varchar", "commune_id": "integer",
+             "theme": "varchar"}  # fmt: skip
+
+
+def _apply_postgresql(model, by_theme: bool, items) -> None:
+    """One UPDATE … FROM (VALUES …) for every row the delta touches, then one INSERT of the
+    rows that did not exist and, if the delta removed activities, one DELETE of the emptied
+    rows: three statements at most, whatever the number of rows."""
+    keys = [*KEY_TYPES][: 7 if by_theme else 6]
+    columns = keys + MEASURE_FIELDS
+    table = connection.ops.quote_name(model._meta.db_table)
+    values, params = [], []
+    for grain, key, measures in items:
+        where = _where(key, grain, by_theme)
+        values.append(
+            "(" + ", ".join(f"%s::{KEY_TYPES[k]}" for k in keys)
+            + ", " + ", ".join(["%s::bigint"] * len(MEASURE_FIELDS)) + ")"
+        )  # fmt: skip
+        params += [where[k] for k in keys] + list(measures)
+    match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
+    source = f"(VALUES {', '.join(values)}) AS d ({', '.join(columns)})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET "  # noqa: S608 - model names only
+            + ", ".join(f"{m} = t.{m} + d.{m}" for m in MEASURE_FIELDS)
+            + f" FROM {source} WHERE {match} RETURNING "
+            + ", ".join(f"d.{k}" for k in keys),
+            params,
+        )
+        found = {tuple(row) for row in cursor.fetchall()}
+        missing = []
+        for grain, key, measures in items:
+            where = _where(key, grain, by_theme)
+            if tuple(where[k] for k in keys) not in found:
+                missing.append(model(**where, **dict(zip(MEASURE_FIELDS, measures, strict=True))))
+        model.objects.bulk_create(missing)
+        emptied = [i for i, (_, _, measures) in enumerate(items) if measures[0] < 0]
+        if emptied:
+            cursor.execute(
+                f"DELETE FROM {table} AS t USING {source} "  # noqa: S608 - model names only
+                f"WHERE {match} AND t.activities = 0",
+                params,
+            )
 
 
 def _order(item):
@@ -244,46 +312,53 @@ class StatsChange:
     def __init__(self, *, activities=(), beneficiaries=()):
         self.activities = {pk for pk in activities if pk is not None}
         self.beneficiaries = {pk for pk in beneficiaries if pk is not None}
+        self.ready = False
         self.before: dict = {}
 
     def add(self, *activity_ids) -> None:
         self.activities.update(pk for pk in activity_ids if pk is not None)
 
-    def _touched(self) -> set:
-        touched = set(self.activities)
-        if self.beneficiaries:
-            touched |= set(
-                Activity.objects.filter(beneficiary_id__in=self.beneficiaries).values_list(
-                    "pk", flat=True
-                )
-            )
-        return touched
+    def _touched(self) -> Q:
+        return Q(pk__in=self.activities) | Q(beneficiary_id__in=self.beneficiaries)
 
     def __enter__(self) -> StatsChange:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("StatsChange runs inside the write's transaction.")
-        self.activities = self._touched()
-        self.before = _contributions(self.activities)
+        self.ready = _ready()
+        if self.ready:
+            touched, self.before = _contributions(self._touched())
+            self.activities |= touched  # still counted after, even if no longer linked
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            return  # the transaction rolls back: nothing to keep
-        after = _contributions(self._touched())
+        if exc_type is not None or not self.ready:
+            return  # rolled back, or not built yet: figures are live until the rebuild
+        _, after = _contributions(self._touched())
         delta = {}
         for key in self.before.keys() | after.keys():
             old = self.before.get(key) or [0] * len(MEASURE_FIELDS)
             new = after.get(key) or [0] * len(MEASURE_FIELDS)
-            delta[key] = [n - o for n, o in zip(new, old, strict=True)]
+            if old != new:
+                delta[key] = [n - o for n, o in zip(new, old, strict=True)]
+        if not delta:
+            return
         try:
             with transaction.atomic():  # a savepoint: a failure here never loses the write
-                _lock_rows()
-                if not StatsRefresh.objects.filter(pk=1, layout=LAYOUT).exists():
-                    return  # not built yet (or stale): figures are live until the rebuild
                 _apply(delta)
         except DatabaseError:
             logger.exception("Statistics roll-ups out of step; figures are live until rebuilt.")
             StatsRefresh.objects.filter(pk=1).update(layout=0)
+
+
+def _ready() -> bool:
+    """Whether the writes keep the rows (built with this ``LAYOUT``). When they are not, take
+    the tables' ROW EXCLUSIVE lock and ask again: a rebuild under way (EXCLUSIVE) then either
+    finishes first — and this write keeps the rows — or comes after this write's commit and
+    counts it."""
+    if StatsRefresh.objects.filter(pk=1, layout=LAYOUT).exists():
+        return True
+    _lock_rows()
+    return StatsRefresh.objects.filter(pk=1, layout=LAYOUT).exists()
 
 
 def _lock_rows() -> None:

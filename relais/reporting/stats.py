@@ -348,13 +348,16 @@ def _live_keys(by_theme: bool) -> dict:
     return keys
 
 
-def stored_queryset(*, by_theme: bool, month: date | None = None, activities=None):
+def stored_queryset(
+    *, by_theme: bool, month: date | None = None, activities=None, per_activity: bool = False
+):
     """The FINE roll-up rows of some activities, computed from the activity rows:
     ``values(k_<key>…).annotate(m_<measure>…)``, its columns in the order of ``FINE_KEYS``
     (``+ theme``) then ``MEASURE_FIELDS`` (the refresh inserts its SQL as is).
 
-    ``month``: the activities of that month (keys without ``month``); ``activities``: those ids
-    (keys with ``month``), for the deltas the writes apply (``relais.reporting.rollup``).
+    ``month``: the activities of that month (keys without ``month``); ``activities``: a ``Q``
+    on the activities (keys with ``month``); ``per_activity``: one row per activity (key
+    ``k_pk`` added) — the writes' deltas (``relais.reporting.rollup``).
 
     The stored ``commune`` is the beneficiary's, for activities without a place only: a place's
     commune is read from the place when figures are read, so a place moved to another commune
@@ -372,7 +375,9 @@ def stored_queryset(*, by_theme: bool, month: date | None = None, activities=Non
         qs = qs.filter(**{f"{p}date__gte": month, f"{p}date__lt": month + relativedelta(months=1)})
         del keys["month"]
     if activities is not None:
-        qs = qs.filter(**{"activity_id__in" if by_theme else "pk__in": list(activities)})
+        qs = qs.filter(activities)
+    if per_activity:
+        keys["pk"] = F("pk")
     measures = _live_measures(p)
     return (
         qs.values(**{f"k_{key}": expression for key, expression in keys.items()})
