@@ -60,7 +60,7 @@ def test_coordinator_convenes_the_committee(page, live_server, assert_accessible
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible("réunion à convoquer, 360 px")
     page.get_by_role("button", name="Envoyer la convocation (2 membres)").click()
-    expect(page.get_by_role("status")).to_contain_text("2 convocations en cours d'envoi")
+    expect(page.get_by_role("status")).to_contain_text("2 convocations mises dans la file d'envoi")
     expect(page.get_by_text("Tous les membres qui ont une adresse e-mail")).to_be_visible()
     assert_accessible("convocations envoyées, 360 px")
 
