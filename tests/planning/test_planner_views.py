@@ -117,3 +117,32 @@ def test_infeasible_run_names_the_places(coordinator_client, current_agreement, 
     html = response.content.decode()
     assert "Engagements qui ne peuvent pas être tenus" in html
     assert "au plus possible" in html
+
+
+def test_a_past_week_is_refused_in_french_and_nothing_runs(coordinator_client, team):
+    response = coordinator_client.post(
+        reverse("planning:planner_run"), {"semaine": "2020-01-06", "duree": "5"}, follow=True
+    )
+    assert "Cette semaine est passée" in response.content.decode()
+    assert not PlanRun.objects.exists()
+    with pytest.raises(Exception, match="Semaine passée"):
+        call_command("plan", "--from", "2020-01-06", stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_plan_reports_working_time_and_whole_days(team):
+    out = StringIO()
+    call_command("plan", "--json", "--time-limit", "5", stdout=out)
+    data = json.loads(out.getvalue())
+    days = {}
+    for item in data["assignments"]:
+        days.setdefault((item["place"], item["weekday"]), set()).add(
+            (item["advisor_id"], item["half"])
+        )
+    # Prades commits two days, Catllar one: held whole, same adviser morning and afternoon.
+    whole = {
+        place
+        for (place, _d), held in days.items()
+        if len({a for a, _h in held}) == 1 and len(held) == 2
+    }
+    assert {"Lieu de Prades", "Lieu de Catllar"} <= whole
+    assert data["travel_minutes"] == sum(a["travel_minutes"] for a in data["assignments"])
