@@ -7,6 +7,7 @@ page then shows the raw expression only.
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from opening_hours import OpeningHours
@@ -125,3 +126,161 @@ def opening_hours_in_french(value: str) -> list[str] | None:
             hours_text = "ouvert"
         lines.append(f"{days_text} : {hours_text}")
     return lines
+
+
+# --- A week of time ranges (the form's grid) and French text, both written as OSM -------------
+
+# One day's time ranges, ("09:00", "12:00") pairs in order; ``closed_on_holidays`` adds "PH off".
+Week = dict[str, list[tuple[str, str]]]
+
+
+def _compress_days(days: list[str]) -> str:
+    """["Mo", "Tu", "We", "Fr"] → "Mo-We,Fr" (runs of three or more days become a range)."""
+    indexes = sorted(WEEK.index(day) for day in days)
+    runs, parts = [], []
+    for index in indexes:
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{WEEK[run[0]]}-{WEEK[run[-1]]}")
+        else:
+            parts.extend(WEEK[i] for i in run)
+    return ",".join(parts)
+
+
+def week_to_osm(week: Week, *, closed_on_holidays: bool = False) -> str:
+    """The OSM expression of a week: days with the same ranges share one rule, in week order."""
+    groups: dict[tuple, list[str]] = {}
+    for day in WEEK:
+        ranges = tuple(sorted(week.get(day) or []))
+        if ranges:
+            groups.setdefault(ranges, []).append(day)
+    rules = sorted(groups.items(), key=lambda item: WEEK.index(item[1][0]))
+    parts = [
+        f"{_compress_days(days)} {','.join(f'{a}-{b}' for a, b in ranges)}"
+        for ranges, days in rules
+    ]
+    if closed_on_holidays:
+        parts.append("PH off")
+    return "; ".join(parts)
+
+
+def osm_to_week(value: str) -> tuple[Week, bool] | None:
+    """The week (and « closed on public holidays ») an expression describes, or ``None`` when it
+    says more than a grid of days and ranges can hold (months, weeks, exceptions, overlaps)."""
+    value = (value or "").strip()
+    week: Week = {day: [] for day in WEEK}
+    closed_on_holidays = False
+    if not value:
+        return week, closed_on_holidays
+    seen: set[str] = set()
+    for rule in (r.strip() for r in value.split(";")):
+        match = _RULE.match(rule)
+        if not rule or not match or not match["days"] or not match["hours"]:
+            return None
+        days = _day_set(match["days"])
+        if match["hours"] in {"off", "closed"}:
+            if days != {"PH"}:
+                return None
+            closed_on_holidays = True
+            continue
+        if "PH" in days or days & seen:
+            return None
+        seen |= days
+        ranges = [tuple(r.strip().split("-")) for r in match["hours"].split(",")]
+        for day in days:
+            week[day] = sorted(ranges)
+    return week, closed_on_holidays
+
+
+_FRENCH_DAYS = {
+    "lundi": "Mo", "lun": "Mo", "mardi": "Tu", "mar": "Tu", "mercredi": "We", "mer": "We",
+    "jeudi": "Th", "jeu": "Th", "vendredi": "Fr", "ven": "Fr", "samedi": "Sa", "sam": "Sa",
+    "dimanche": "Su", "dim": "Su",
+}  # fmt: skip
+_FRENCH_DAY = (
+    r"(?:lundi|lun|mardi|mar|mercredi|mer|jeudi|jeu|vendredi|ven|samedi|sam|dimanche|dim)s?\.?"
+)
+_FRENCH_DAY_RANGE = re.compile(
+    rf"(?:du\s+)?(?P<first>{_FRENCH_DAY})\s*(?:au|à|a|-|–)\s*(?P<last>{_FRENCH_DAY})"
+)
+_FRENCH_SINGLE_DAY = re.compile(rf"\b(?P<day>{_FRENCH_DAY})(?![a-z])")
+_FRENCH_TIME = r"(?P<{0}h>\d{{1,2}})\s*(?:h|:)\s*(?P<{0}m>\d{{2}})?"
+_FRENCH_TIME_RANGE = re.compile(
+    r"(?:de\s+)?" + _FRENCH_TIME.format("a") + r"\s*(?:-|–|à|a|au)\s*" + _FRENCH_TIME.format("b")
+)
+
+
+def _french_day(word: str) -> str:
+    return _FRENCH_DAYS[word.rstrip(".").removesuffix("s") if word.rstrip(".") not in _FRENCH_DAYS
+                        else word.rstrip(".")]  # fmt: skip
+
+
+def _hhmm(hours: str, minutes: str | None) -> str | None:
+    hour, minute = int(hours), int(minutes or 0)
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def french_to_osm(text: str) -> str | None:
+    """French opening hours as people type them — « mardi 14h-18h », « du lundi au vendredi
+    9h-12h et 14h-17h ; samedi 10h à 12h ; fermé les jours fériés » — in OSM syntax, or ``None``
+    when a part is not understood (nothing is guessed: a part without days or hours is refused).
+    """
+    normalised = unicodedata.normalize("NFKC", text or "").lower().replace("’", "'")
+    week: Week = {day: [] for day in WEEK}
+    closed_on_holidays = False
+    parts = [p.strip() for p in re.split(r"[;\n]|\.\s", normalised) if p.strip(" .,")]
+    if not parts:
+        return None
+    for part in parts:
+        if "férié" in part or "ferie" in part:
+            if "fermé" in part or "ferme" in part:
+                closed_on_holidays = True
+                continue
+            return None
+        days: list[str] = []
+        rest = part
+        for match in _FRENCH_DAY_RANGE.finditer(part):
+            first, last = _french_day(match["first"]), _french_day(match["last"])
+            days += sorted(_day_set(f"{first}-{last}"), key=WEEK.index)
+            rest = rest.replace(match.group(0), " ")
+        days += [_french_day(m["day"]) for m in _FRENCH_SINGLE_DAY.finditer(rest)]
+        rest = _FRENCH_SINGLE_DAY.sub(" ", rest)
+        if "tous les jours" in part:
+            days += WEEK
+            rest = rest.replace("tous les jours", " ")
+        ranges = []
+        for match in _FRENCH_TIME_RANGE.finditer(rest):
+            start, end = _hhmm(match["ah"], match["am"]), _hhmm(match["bh"], match["bm"])
+            if start is None or end is None or start >= end:
+                return None
+            ranges.append((start, end))
+        leftover = re.sub(r"\b(et|de|le|les|du|au|à|a|matin|après-midi|ouvert)\b", " ",
+                          _FRENCH_TIME_RANGE.sub(" ", rest))  # fmt: skip
+        if re.search(r"[a-z0-9]", leftover) and "fermé" not in leftover:
+            return None  # something we do not understand: refuse rather than guess
+        if not days:
+            return None
+        if "fermé" in part or "ferme" in part:
+            if ranges:
+                return None
+            for day in days:
+                week[day] = []
+            continue
+        if not ranges:
+            return None
+        for day in days:
+            week[day] = sorted(set(week[day]) | set(ranges))
+    result = week_to_osm(week, closed_on_holidays=closed_on_holidays)
+    if not result:
+        return None
+    try:
+        OpeningHours(result)
+    except Exception:  # overlapping ranges, for instance
+        return None
+    return result

@@ -138,6 +138,22 @@ class Place(TimeStampedModel):
                 "Renseignez la latitude et la longitude, ou aucune des deux "
                 "(le centre de la commune est alors utilisé)."
             )
+        # The open data publishes both: a code of another commune sends residents elsewhere. A
+        # commune holds one code in Relais (import-communes), so the place's must be that one.
+        if (
+            self.postal_code
+            and self.commune_id
+            and self.commune.postal_code
+            and self.postal_code != self.commune.postal_code
+        ):
+            raise ValidationError(
+                {
+                    "postal_code": (
+                        f"Le code postal {self.postal_code} n'est pas celui de la commune "
+                        f"{self.commune.name} ({self.commune.postal_code})."
+                    )
+                }
+            )
         # Stored in E.164 (published as such in the open data), shown the French way.
         try:
             self.phone = normalise_phone(self.phone)

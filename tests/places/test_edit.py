@@ -135,7 +135,7 @@ def test_invalid_input_shows_french_errors_and_changes_nothing(partner_client, p
     response = partner_client.post(_edit_url(place), data)
     assert response.status_code == 200
     text = page_text(response)
-    assert "Horaires invalides (syntaxe OpenStreetMap attendue" in text
+    assert "Horaires non compris. Utilisez le tableau" in text
     assert "Saisissez une adresse de courriel valide." in text
     assert "Le code postal doit comporter 5 chiffres." in text
     place.refresh_from_db()
@@ -172,7 +172,7 @@ def test_history_lists_the_latest_twenty_changes(coordinator_client, coordinator
         ("phone", "1e309", "numéro de téléphone n'est pas valide"),
         ("phone", "-1", "numéro de téléphone n'est pas valide"),
         ("postal_code", "٦٦٥٠٠", "Le code postal doit comporter 5 chiffres"),
-        ("opening_hours", "Mo %00 %s", "Horaires invalides"),
+        ("opening_hours", "Mo %00 %s", "Horaires non compris"),
     ],
 )
 def test_hostile_values_are_form_errors_and_nothing_is_stored(
@@ -195,3 +195,112 @@ def test_a_phone_number_is_stored_in_e164_and_shown_the_french_way(coordinator_c
     assert place.phone == "+33468960000"
     html = coordinator_client.get(place.get_absolute_url()).content.decode()
     assert '<a href="tel:+33468960000">04 68 96 00 00</a>' in html
+
+
+# --- Opening hours: a grid, French text or OSM (issue 17 §3) ----------------------------------
+
+
+def _grid(**days) -> dict:
+    """The grid as a browser posts it: every time field, empty unless given (Tu1="14:00-18:00")."""
+    data = {f"hours_{d}_{i}_{e}": "" for d in ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+            for i in (1, 2) for e in ("start", "end")}  # fmt: skip
+    for key, value in days.items():
+        start, end = value.split("-")
+        data[f"hours_{key[:2]}_{key[2]}_start"], data[f"hours_{key[:2]}_{key[2]}_end"] = start, end
+    return data
+
+
+def test_the_grid_shows_the_hours_and_writes_osm(partner_client, place):
+    place.opening_hours = "Mo-Fr 09:00-12:00,14:00-18:00; PH off"
+    place.save()
+    html = partner_client.get(_edit_url(place)).content.decode()
+    assert 'name="hours_Mo_2_start" value="14:00"' in html and "Lundi, plage 2, début" in html
+    data = _form_data(place) | _grid(Tu1="09:00-12:00", Tu2="14:00-18:00", Th1="09:00-12:00",
+                                     Th2="14:00-18:00", Sa1="10:00-12:00")  # fmt: skip
+    data["closed_on_holidays"] = "on"
+    response = partner_client.post(_edit_url(place), data)
+    assert response.status_code == 302, page_text(response)
+    place.refresh_from_db()
+    assert place.opening_hours == "Tu,Th 09:00-12:00,14:00-18:00; Sa 10:00-12:00; PH off"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("mardi 14h-18h", "Tu 14:00-18:00"),
+        ("du lundi au vendredi 9h-12h et 14h-17h ; fermé les jours fériés",
+         "Mo-Fr 09:00-12:00,14:00-17:00; PH off"),
+        ("Lun, mer et ven de 9h30 à 12h", "Mo,We,Fr 09:30-12:00"),
+        ("Tu-Sa 09:00-12:00", "Tu-Sa 09:00-12:00"),
+    ],
+)  # fmt: skip
+def test_hours_typed_in_french_are_understood(partner_client, place, typed, stored):
+    response = partner_client.post(_edit_url(place), _form_data(place, opening_hours=typed))
+    assert response.status_code == 302, page_text(response)
+    place.refresh_from_db()
+    assert place.opening_hours == stored
+
+
+@pytest.mark.parametrize("typed", ["mardi", "14h-18h", "mardi 18h-14h", "le mardi vers 14h"])
+def test_hours_not_understood_get_a_helpful_message_and_change_nothing(
+    partner_client, place, typed
+):
+    before = place.opening_hours
+    response = partner_client.post(_edit_url(place), _form_data(place, opening_hours=typed))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Horaires non compris" in text and "du lundi au vendredi 9h-12h" in text
+    assert "caractère" not in text
+    place.refresh_from_db()
+    assert place.opening_hours == before
+
+
+def test_grid_errors_are_in_french_and_change_nothing(partner_client, place):
+    before = place.opening_hours
+    for grid, message in [
+        (_grid(Mo1="12:00-09:00"), "finit avant de commencer"),
+        (_grid(Mo1="09:00-12:00", Mo2="11:00-14:00"), "se chevauchent"),
+        ({**_grid(), "hours_We_1_start": "09:00"}, "indiquez le début et la fin"),
+    ]:
+        response = partner_client.post(_edit_url(place), _form_data(place) | grid)
+        assert response.status_code == 200 and message in page_text(response)
+    data = _form_data(place, opening_hours="Sa 10:00-12:00") | _grid(Mo1="09:00-12:00")
+    assert "pas les deux" in page_text(partner_client.post(_edit_url(place), data))
+    place.refresh_from_db()
+    assert place.opening_hours == before
+
+
+def test_hours_beyond_the_grid_stay_in_the_expert_text(partner_client, place):
+    place.opening_hours = "Jan-Jun Mo 09:00-12:00; PH off"
+    place.save()
+    response = partner_client.get(_edit_url(place))
+    assert "ne sait pas représenter" in page_text(response)
+    assert 'name="hours_Mo_1_start"' not in response.content.decode()
+    response = partner_client.post(_edit_url(place), _form_data(place, phone="04 68 96 00 01"))
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.opening_hours == "Jan-Jun Mo 09:00-12:00; PH off"
+
+
+def test_french_text_beside_an_untouched_grid_is_not_a_conflict(partner_client, place):
+    """A browser posts the grid as shown with the text: only the text changed."""
+    place.opening_hours = "Tu 14:00-18:00; Sa 09:30-12:00; PH off"
+    place.save()
+    data = _form_data(place, opening_hours="du mardi au jeudi 14h-18h ; fermé les jours fériés")
+    data |= _grid(Tu1="14:00-18:00", Sa1="09:30-12:00") | {"closed_on_holidays": "on"}
+    response = partner_client.post(_edit_url(place), data)
+    assert response.status_code == 302, page_text(response)
+    place.refresh_from_db()
+    assert place.opening_hours == "Tu-Th 14:00-18:00; PH off"
+
+
+def test_a_postal_code_of_another_commune_is_refused(partner_client, place):
+    """Issue 17 §3: the postal code is published with the commune; they must agree."""
+    other = "66000" if place.commune.postal_code != "66000" else "66500"
+    response = partner_client.post(_edit_url(place), _form_data(place, postal_code=other))
+    assert response.status_code == 200
+    assert f"n'est pas celui de la commune {place.commune.name}" in page_text(response)
+    place.refresh_from_db()
+    assert place.postal_code != other
+    same = _form_data(place, postal_code=place.commune.postal_code)
+    assert partner_client.post(_edit_url(place), same).status_code == 302
