@@ -7,7 +7,8 @@ figure changes), and export memory for 1 M rows.
 
 Requires ``DATABASE_URL`` pointing to a PostgreSQL server (the user may create databases): the
 benchmark creates and drops its own database ``<name>_bench_stats``. Sizes: ``BENCH_STATS_SIZES``
-(default ``1000000,10000000``; the dataset grows from one size to the next). Writes the
+(default ``1000000,10000000``; the dataset grows from one size to the next);
+``BENCH_STATS_EXPORT=0`` skips the export memory measures. Writes the
 « stats » section of docs/performance.md; exits 1 when a target is missed. Not run by CI.
 """
 
@@ -421,7 +422,12 @@ def main() -> int:
             sections.append((size, gen_s, rebuild_s, writes, fresh, rollup_rows, theme_rows,
                              parquet_s, rows, p95, duck_p95))  # fmt: skip
             print(json.dumps((*sections[-1][:8], p95, duck_p95), default=str), flush=True)
-            if export is None and size >= EXPORT_ROWS:
+            print(json.dumps(rows), flush=True)
+            if (
+                export is None
+                and size >= EXPORT_ROWS
+                and os.environ.get("BENCH_STATS_EXPORT") != "0"
+            ):
                 first = Activity.objects.order_by("pk").values_list("pk", flat=True).first()
                 export = _export_memory(first + EXPORT_ROWS)
                 for fmt, m in export.items():

@@ -14,7 +14,8 @@ must say exactly what its words say):
   counted in accompaniments only (``accompaniments_without_record``).
 - **held half-days** (« demi-journées tenues »): what was actually held, read from the
   activities: for each place and day with at least one activity there, 1 half-day, or 2 when
-  the activities of that day add up to more than 3 h 30 (the rule of the coverage page,
+  the activities of that day add up to more than the agreement's half-day (``half_day_hours``,
+  ``relais.agreements.half_days``; the rule of the coverage page,
   ``relais.reporting.coverage.half_days_for_minutes``). Only places with a commitment count
   towards coverage.
 - **committed half-days** (« demi-journées engagées »): the Art. 1.2 commitments in force over
@@ -26,24 +27,13 @@ must say exactly what its words say):
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
 from relais.activities.models import Activity
-
-# Past this many minutes of activities in one day at one place, the day counts 2 half-days.
-HALF_DAY_MINUTES = 210
-
-
-def half_days_held(minutes: int) -> int:
-    if minutes <= 0:
-        return 0
-    return 1 if minutes <= HALF_DAY_MINUTES else 2
-
-
-def whole_half_days(value) -> int:
-    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+from relais.agreements.half_days import half_day_hours_by_place, half_day_minutes, whole_half_days
+from relais.reporting.coverage import half_days_for_minutes as half_days_held
 
 
 @dataclass
@@ -93,10 +83,13 @@ def headline_figures(*, first: date, last: date, partner=None, committed_by_plac
         .annotate(minutes=Sum("duration_minutes"))
         .order_by()
     )
+    per_day = list(per_day)
+    lengths = half_day_hours_by_place({row["place_id"] for row in per_day}, first)
     held_by_place: dict[int, int] = {}
     for row in per_day:
+        half_day = half_day_minutes(lengths[row["place_id"]])
         held_by_place[row["place_id"]] = held_by_place.get(row["place_id"], 0) + half_days_held(
-            row["minutes"] or 0
+            row["minutes"] or 0, half_day
         )
     committed = {pk: value for pk, value in committed_by_place.items() if value}
     return HeadlineFigures(

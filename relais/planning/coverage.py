@@ -5,7 +5,7 @@
   two half-days; fortnightly counts 0.5 a week and monthly 12/52 (``weekly_half_days``).
 - **planned**: the week's occurrences that will be held (status « prévue »: not cancelled,
   not unstaffed). Each occurrence counts :func:`half_days_for_hours` of its length: one
-  half-day per full block of 3.5 h (the agreements' default half-day, ``half_day_hours``),
+  half-day per full block of the agreement's half-day (``half_day_hours``, 3.5 h by default),
   plus one more when the remainder reaches 3 h. So 3 h to 6 h 29 count one half-day,
   6 h 30 to 9 h 59 two; a window under 3 h counts none (too short to be a half-day of
   permanence under Art. 1.2). A morning and an afternoon entered as two slots count one
@@ -23,15 +23,19 @@ from decimal import Decimal
 from .enums import OccurrenceStatus
 from .occurrences import occurrences_between
 
-HALF_DAY_BLOCK_HOURS = 3.5
 MINIMUM_HALF_DAY_HOURS = 3.0
 
 
-def half_days_for_hours(hours: float) -> int:
-    """Half-days a permanence of ``hours`` counts for (rule in the module docstring)."""
-    blocks = math.floor(hours / HALF_DAY_BLOCK_HOURS + 1e-9)
-    remainder = hours - blocks * HALF_DAY_BLOCK_HOURS
-    return blocks + (1 if remainder >= MINIMUM_HALF_DAY_HOURS - 1e-9 else 0)
+def half_days_for_hours(hours: float, half_day_hours=None) -> int:
+    """Half-days a permanence of ``hours`` counts for (rule in the module docstring), a
+    half-day lasting ``half_day_hours`` (the place's agreement's; default: the field's,
+    ``relais.agreements.half_days``)."""
+    from relais.agreements.half_days import DEFAULT_HALF_DAY_HOURS
+
+    block = float(half_day_hours or DEFAULT_HALF_DAY_HOURS)
+    blocks = math.floor(hours / block + 1e-9)
+    remainder = hours - blocks * block
+    return blocks + (1 if remainder >= min(MINIMUM_HALF_DAY_HOURS, block) - 1e-9 else 0)
 
 
 def _held_table(places, mondays) -> dict:
@@ -48,8 +52,9 @@ def held_half_days(place, week: date) -> Decimal | None:
 
     From the activity reports (« comptes rendus d'activité »), individual and collective, of
     the advisers at ``place`` that week. Activities carry a date and a duration but no time of
-    day, so per day: no activity → 0; recorded minutes up to 3 h 30 (one half-day block,
-    ``HALF_DAY_BLOCK_HOURS``) → 1 half-day; more → 2 (a day holds two half-days at most).
+    day, so per day: no activity → 0; recorded minutes up to one half-day (the agreement's
+    ``half_day_hours``, ``relais.agreements.half_days``) → 1 half-day; more → 2 (a day holds
+    two half-days at most).
     Activities at home or remote (no place) count nowhere. ``None`` (unknown) for a place
     with no activity ever recorded, or without the reporting app. Implemented by
     ``relais.reporting.coverage.held_half_days``.

@@ -7,14 +7,15 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from relais.activities.models import Activity
+from relais.agreements.half_days import half_day_hours_by_place, half_day_minutes
 
-HALF_DAY_MINUTES = 210  # 3 h 30, relais.planning.coverage.HALF_DAY_BLOCK_HOURS
 
-
-def half_days_for_minutes(minutes: int) -> int:
+def half_days_for_minutes(minutes: int, half_day: int | None = None) -> int:
+    """A day's activities at a place: 1 half-day up to ``half_day`` minutes (the place's
+    agreement's half-day; default: the agreements' default), 2 beyond."""
     if minutes <= 0:
         return 0
-    return 1 if minutes <= HALF_DAY_MINUTES else 2
+    return 1 if minutes <= (half_day or half_day_minutes()) else 2
 
 
 def held_half_days(place, week: date) -> Decimal | None:
@@ -32,7 +33,8 @@ def held_half_days(place, week: date) -> Decimal | None:
         .annotate(minutes=Sum("duration_minutes"))
         .order_by()
     )
-    return Decimal(sum(half_days_for_minutes(row["minutes"] or 0) for row in per_day))
+    half_day = half_day_minutes(half_day_hours_by_place([place.pk], monday)[place.pk])
+    return Decimal(sum(half_days_for_minutes(row["minutes"] or 0, half_day) for row in per_day))
 
 
 def held_half_days_table(places, mondays: list[date]) -> dict[tuple[int, date], Decimal | None]:
@@ -54,9 +56,12 @@ def held_half_days_table(places, mondays: list[date]) -> dict[tuple[int, date], 
         .order_by()
     )
     held = {(pk, monday): Decimal(0) for pk in reporting for monday in mondays}
+    lengths = {
+        pk: half_day_minutes(h) for pk, h in half_day_hours_by_place(reporting, start).items()
+    }
     for row in per_day:
         monday = row["date"] - timedelta(days=row["date"].weekday())
         key = (row["place_id"], monday)
         if key in held:
-            held[key] += half_days_for_minutes(row["minutes"] or 0)
+            held[key] += half_days_for_minutes(row["minutes"] or 0, lengths[row["place_id"]])
     return {(pk, monday): held.get((pk, monday)) for pk in place_ids for monday in mondays}

@@ -8,9 +8,11 @@ Permanences (half-days, as in ``relais.planning.coverage``):
 
 * **committed**: Art. 1.2 commitments valid each week (``coverage_table``), prorated by the
   weekdays (Monday to Friday) of that week falling in the period: a week straddling two months
-  counts 3/5 in one and 2/5 in the other;
+  counts 3/5 in one and 2/5 in the other; the sum is then rounded to whole half-days (a
+  half-day is held or not: « 17 / 57 », never « 17 / 57,20 »);
 * **planned**: the period's planned occurrences (not cancelled, not unstaffed), each counting
-  ``half_days_for_hours`` of its length;
+  ``half_days_for_hours`` of its length, a half-day lasting the place's agreement's
+  ``half_day_hours`` (``relais.agreements.half_days``);
 * **held**: the planned occurrences already past whose place has at least one activity recorded
   that day — the activity report is the evidence that the permanence took place;
 * **days_outside_planning**: days with activities at a place and no planned occurrence there.
@@ -70,10 +72,6 @@ def partner_places(partner):
     from relais.places.models import Place
 
     return Place.objects.filter(partner=partner)
-
-
-def _round(value) -> float:
-    return round(float(value), 2)
 
 
 def activities_between(places, first: date, last: date):
@@ -180,6 +178,7 @@ def _weekday_share(monday: date, first: date, last: date) -> Decimal:
 
 def permanence_figures(places, first: date, last: date, today: date | None = None) -> dict:
     """Committed, planned and held half-days per place (rules in the module docstring)."""
+    from relais.agreements.half_days import half_day_hours_by_place, whole_half_days
     from relais.places.models import Place
     from relais.planning.coverage import coverage_table, half_days_for_hours
     from relais.planning.occurrences import occurrences_between
@@ -202,10 +201,11 @@ def permanence_figures(places, first: date, last: date, today: date | None = Non
     )
     planned, held = defaultdict(int), defaultdict(int)
     planned_days = set()
+    lengths = half_day_hours_by_place([p.pk for p in places], first)
     for occurrence in occurrences_between(first, last, places=places):
         if not occurrence.is_held:
             continue
-        half_days = half_days_for_hours(occurrence.duration_hours)
+        half_days = half_days_for_hours(occurrence.duration_hours, lengths.get(occurrence.place.pk))
         key = (occurrence.place.pk, occurrence.date)
         names[occurrence.place.pk] = occurrence.place.name
         planned_days.add(key)
@@ -216,17 +216,18 @@ def permanence_figures(places, first: date, last: date, today: date | None = Non
         {
             "place_id": pk,
             "place": names[pk],
-            "committed": _round(committed[pk]),
+            "committed": whole_half_days(committed[pk]),
             "planned": planned[pk],
             "held": held[pk],
         }
         for pk in sorted(names, key=lambda pk: names[pk])
         if committed[pk] or planned[pk]
     ]
-    total_committed = sum(committed.values(), Decimal(0))
+    # Whole half-days: prorated weeks make fractions, but a half-day is held or not.
+    total_committed = whole_half_days(sum(committed.values(), Decimal(0)))
     total_held = sum(held.values())
     return {
-        "committed_half_days": _round(total_committed),
+        "committed_half_days": total_committed,
         "planned_half_days": sum(planned.values()),
         "held_half_days": total_held,
         "held_rate": round(100 * total_held / total_committed) if total_committed else None,

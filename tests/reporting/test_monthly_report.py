@@ -52,10 +52,10 @@ def test_permanences_held_versus_committed(department, partner, place, advisor):
         "permanences"
     ]
     # Full weeks of 3, 10, 17 and 24 March, and Monday 31 March alone (1/5 of its week).
-    assert permanences["committed_half_days"] == pytest.approx(4.2)
+    assert permanences["committed_half_days"] == 4  # 4.2, in whole half-days
     assert permanences["planned_half_days"] == 5
     assert permanences["held_half_days"] == 1
-    assert permanences["held_rate"] == 24
+    assert permanences["held_rate"] == 25  # 1 of 4
     assert permanences["days_outside_planning"] == 1
     assert permanences["places"][0]["place"] == place.name
 
@@ -201,3 +201,26 @@ def test_coordinator_list_shows_every_partner_for_the_month(
     page = page_text(coordinator_client.get(reverse("monthly:list") + "?mois=2025-03"))
     assert partner.name in page and other_partner.name in page
     assert "Préparer" in page
+
+
+def test_the_agreements_half_day_is_the_one_length(department, partner, place, advisor):
+    """A half-day lasts what the place's agreement says (here 1 h 30), not 3 h 30."""
+    from decimal import Decimal
+
+    from relais.agreements.half_days import DEFAULT_HALF_DAY_HOURS, half_day_hours_by_place
+    from relais.reporting.coverage import held_half_days
+
+    assert half_day_hours_by_place([place.pk], date(2025, 3, 10)) == {
+        place.pk: DEFAULT_HALF_DAY_HOURS
+    }
+    agreement = sign_agreement(department, partner, place)
+    type(agreement).objects.filter(pk=agreement.pk).update(half_day_hours=Decimal("1.5"))
+    assert half_day_hours_by_place([place.pk], date(2025, 3, 10)) == {place.pk: Decimal("1.5")}
+    record_individual(advisor, place=place, date=date(2025, 3, 10), duration_minutes=120)
+    assert held_half_days(place, date(2025, 3, 10)) == 2  # 2 h > one half-day of 1 h 30
+    monday_slot(place, advisor)  # 09:00–12:00: two half-days of 1 h 30
+    permanences = monthly_figures(partner=partner, month=MARCH, today=date(2025, 4, 15))[
+        "permanences"
+    ]
+    assert permanences["planned_half_days"] == 10  # 5 Mondays × 2
+    assert isinstance(permanences["committed_half_days"], int)
