@@ -177,3 +177,69 @@ def test_result_round_trips_through_json():
     again = planner.PlanResult.from_dict(result.to_dict())
     assert again.assignments == result.assignments
     assert again.loads == result.loads
+
+
+def test_working_time_includes_the_tours_and_the_midday_break_holds():
+    problem = demo_like()
+    problem.advisors = [
+        planner.PlannerAdvisor(
+            id=a.id, name=a.name, home=a.home, days=a.days, capacity=10, weekly_minutes=1200
+        )
+        for a in problem.advisors
+    ]
+    result = planner.solve(problem, time_limit_s=5)
+    assert result.is_plan
+    worked = planner.working_minutes(problem, result.assignments)
+    assert all(minutes <= 1200 for minutes in worked.values())
+    assert result.working_minutes == worked
+    days = {}
+    for a in result.assignments:
+        days.setdefault((a.advisor_id, a.weekday), {})[a.half] = a.place_id
+    for (advisor_id, _d), halves in days.items():
+        if len(halves) == 2:
+            assert problem.between(advisor_id, halves["am"], halves["pm"]) <= 45
+
+
+def test_full_days_are_held_whole_unless_splitting_is_allowed():
+    problem = demo_like()
+    prades = next(p for p in problem.places if p.name == "Lieu de Prades")
+    problem.places[problem.places.index(prades)] = planner.PlannerPlace(
+        id=prades.id, name=prades.name, demand=4, windows=prades.windows, full_days=2
+    )
+    result = planner.solve(problem, time_limit_s=5)
+    assert result.is_plan
+    by_day = {}
+    for a in result.assignments:
+        if a.place_id == prades.id:
+            by_day.setdefault(a.weekday, set()).add(a.advisor_id)
+    assert sorted(len(v) for v in by_day.values()) == [1, 1]  # two days, one adviser each
+    assert all(
+        sum(1 for a in result.assignments if a.place_id == prades.id and a.weekday == d) == 2
+        for d in by_day
+    )
+
+
+def test_cap_on_places_and_continuity_with_the_current_planning():
+    problem = demo_like()
+    problem.max_places_per_advisor = 2
+    result = planner.solve(problem, time_limit_s=5)
+    assert result.is_plan
+    places = {}
+    for a in result.assignments:
+        places.setdefault(a.advisor_id, set()).add(a.place_id)
+    assert all(len(p) <= 2 for p in places.values())
+
+    # Font-Romeu's adviser held Sahorre until now: continuity keeps her there when it is
+    # worth more than the extra drive.
+    sahorre = next(p for p in problem.places if p.name == "Lieu de Sahorre")
+    kept = demo_like()
+    kept.previous = frozenset({(103, sahorre.id)})
+    kept.continuity_weight = 200
+    result = planner.solve(kept, time_limit_s=5)
+    assert {a.advisor_id for a in result.assignments if a.place_id == sahorre.id} == {103}
+
+
+def test_a_plan_is_returned_even_without_time_for_the_solver():
+    result = planner.solve(demo_like(), time_limit_s=0.01)
+    assert result.is_plan and len(result.assignments) == 13
+    assert result.source == "heuristique"
