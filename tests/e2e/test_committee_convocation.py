@@ -49,7 +49,9 @@ def test_coordinator_convenes_the_committee(page, live_server, assert_accessible
     page.get_by_label("Lieu").fill("Château Pams, Prades")
     page.get_by_label(re.compile(r"^Ordre du jour")).fill("Bilan annuel")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("L'heure de fin doit suivre l'heure de début.")).to_be_visible()
+    expect(
+        page.get_by_text("L'heure de fin doit suivre l'heure de début.", exact=True)
+    ).to_be_visible()
     assert_accessible("réunion refusée (heures)")
     page.get_by_label("Heure de fin").fill("16:30")
     page.get_by_role("button", name="Enregistrer").click()
