@@ -38,9 +38,9 @@ class Job:
 
 
 JOBS = (
-    Job("refresh-stats", ("refresh-stats",), "Statistiques (agrégats mensuels)", every_minutes=5),
-    Job("refresh-stats-full", ("refresh-stats", "--full"), "Statistiques : recalcul complet",
-        daily_at=dt.time(3, 30)),
+    # The writes keep the statistics' roll-ups (ADR 0007): nothing to refresh, only a check.
+    Job("check-stats", ("refresh-stats", "--check"),
+        "Statistiques : vérification des agrégats", daily_at=dt.time(3, 30)),
     Job("send-reminders", ("send-reminders",), "Rappels d'ateliers et de rendez-vous",
         every_minutes=15),
     Job("journal-checkpoint", ("journal-checkpoint",), "Point de contrôle du journal",

@@ -1,6 +1,6 @@
 """The monthly roll-ups, kept exact by the writes themselves; rebuilt whole on demand.
 
-**Kept by the writes** (docs/decisions/0006-live-statistics.md). Every service that changes
+**Kept by the writes** (docs/decisions/0007-live-statistics.md). Every service that changes
 what the statistics count (an activity recorded, corrected or deleted; a beneficiary changed,
 merged or deleted — the purge goes through that) wraps its write in :class:`StatsChange`, in
 its own transaction:

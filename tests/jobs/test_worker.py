@@ -112,7 +112,7 @@ def test_each_slot_of_each_periodic_job_is_enqueued_once(settings):
     assert services.periodic_enqueue_due() == []  # a second worker, or the next beat
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
         again = services.periodic_enqueue_due()
-    assert {run.job for run in again} == {"refresh-stats", "outbox-sweep"}
+    assert {run.job for run in again} == {"outbox-sweep"}
 
 
 def test_slots_are_aligned_and_a_missed_daily_slot_is_caught_up_once():

@@ -321,3 +321,20 @@ def test_place_and_commune_breakdowns_from_one_query_equal_their_own(
     assert located["place"] == stats.breakdown(filters, "place", source=source)
     assert located["commune"] == stats.breakdown(filters, "commune", source=source)
     assert located["commune"].total == stats.totals(filters, source=source).activities
+
+
+def test_refresh_stats_checks_and_rebuilds(data, year_2025):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from relais.activities.models import Activity
+
+    call_command("refresh-stats", "--check", stdout=StringIO())  # the writes kept them
+    # A write behind the services' back (raw SQL, a restore…): the check says which month.
+    Activity.objects.filter(pk=data["activities"][4].pk).update(duration_minutes=200)
+    with pytest.raises(CommandError, match="01/2025"):
+        call_command("refresh-stats", "--check", stdout=StringIO())
+    call_command("refresh-stats", stdout=StringIO())
+    call_command("refresh-stats", "--check", stdout=StringIO())
+    assert _same(stats.dashboard(year_2025), stats.dashboard(year_2025, source="live"))
