@@ -261,6 +261,11 @@ class CollectiveActivityForm(ActivityForm):
             return self.fields["workshop_session"].to_python(self.data.get("workshop_session"))
         return self.initial.get("workshop_session")
 
+    @property
+    def linked_session_id(self) -> int | None:
+        session = self.linked_session
+        return session.pk if session is not None else None
+
     def breakdown_groups(self) -> list[tuple[str, str, list]]:
         """(prefix, legend, bound fields) for each breakdown fieldset."""
         legends = {"gender": "Genre", "age": "Tranches d'âge", "status": "Statuts"}

@@ -30,6 +30,12 @@ TITLES = {
 DRAFT_KEYS = {kind: f"relais-draft-activity-{kind}" for kind in ActivityKind.values}
 
 
+def _draft_key(kind: str, session_id: int | None = None) -> str:
+    """A session's report keeps its own draft: another session's unsent report (title, counts,
+    the hidden session) must never be restored into this one."""
+    return f"{DRAFT_KEYS[kind]}-session-{session_id}" if session_id else DRAFT_KEYS[kind]
+
+
 ALREADY_REPORTED = "Cette séance d'atelier a déjà son compte rendu : le voici."
 
 
@@ -127,7 +133,7 @@ def activity_create(request):
             "form": form,
             "kind": kind,
             "title": TITLES[kind],
-            "draft_key": DRAFT_KEYS[kind],
+            "draft_key": _draft_key(kind, getattr(form, "linked_session_id", None)),
             "is_new": True,
             "theme_groups": ThemeGroup,
         },
@@ -154,7 +160,7 @@ def activity_detail(request, pk: int):
             "can_view_notes": perms.can_view_private_notes(request.user, activity),
             "private_notes": queries.private_notes_for(request.user, activity),
             "can_change": perms.can_change_activity(request.user, activity),
-            "draft_key": DRAFT_KEYS[activity.kind],
+            "draft_key": _draft_key(activity.kind, activity.workshop_session_id),
         },
     )
 
