@@ -331,6 +331,9 @@ def test_refresh_stats_checks_and_rebuilds(data, year_2025):
     from relais.activities.models import Activity
 
     call_command("refresh-stats", "--check", stdout=StringIO())  # the writes kept them
+    out = StringIO()
+    call_command("refresh-stats", "--if-stale", stdout=out)
+    assert "rien à faire" in out.getvalue()
     # A write behind the services' back (raw SQL, a restore…): the check says which month.
     Activity.objects.filter(pk=data["activities"][4].pk).update(duration_minutes=200)
     with pytest.raises(CommandError, match="01/2025"):
