@@ -341,3 +341,14 @@ def test_refresh_stats_checks_and_rebuilds(data, year_2025):
     call_command("refresh-stats", stdout=StringIO())
     call_command("refresh-stats", "--check", stdout=StringIO())
     assert _same(stats.dashboard(year_2025), stats.dashboard(year_2025, source="live"))
+
+
+def test_the_demo_shows_its_statistics_at_once(db, capsys):
+    from django.core.management import call_command
+
+    call_command("demo", "--force")
+    assert stats.rollups_ready()
+    year = StatsFilters.last_months(12)
+    shown = stats.dashboard(year)
+    assert shown.totals.activities > 0
+    assert _same(shown, stats.dashboard(year, source="live"))
