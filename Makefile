@@ -126,6 +126,10 @@ bench-stats: export DJANGO_SETTINGS_MODULE = config.settings.test
 bench-stats: install-dev
 	$(BIN)/python -m bench.stats
 
+# The outbox's throughput through a local SMTP sink (SQLite, or DATABASE_URL's PostgreSQL).
+bench-outbox: install-dev
+	$(BIN)/python -m bench.outbox
+
 # Regenerate the locked requirements after editing pyproject.toml.
 lock: | $(UV)
 	$(UV) pip compile -q pyproject.toml --generate-hashes --universal --python-version 3.11 -o requirements/main.txt
