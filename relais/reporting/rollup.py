@@ -42,6 +42,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from relais.activities.models import Activity, ActivityTheme
+from relais.beneficiaries.models import Beneficiary
 
 from .enums import Grain
 from .models import (
@@ -318,6 +319,16 @@ class StatsChange:
     def add(self, *activity_ids) -> None:
         self.activities.update(pk for pk in activity_ids if pk is not None)
 
+    def _lock(self) -> None:
+        """Lock the people and activities this write touches (pk order, people first, as the
+        services do) before reading them: a concurrent write to the same person or activity
+        waits for this one's commit, then reads what it wrote — so its "before" is this
+        write's "after", and no contribution is counted twice. SQLite: one writer anyway."""
+        for model, ids in ((Beneficiary, self.beneficiaries), (Activity, self.activities)):
+            if ids:
+                list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+                     .values_list("pk"))  # fmt: skip
+
     def _touched(self) -> Q:
         return Q(pk__in=self.activities) | Q(beneficiary_id__in=self.beneficiaries)
 
@@ -326,6 +337,7 @@ class StatsChange:
             raise RuntimeError("StatsChange runs inside the write's transaction.")
         self.ready = _ready()
         if self.ready:
+            self._lock()
             touched, self.before = _contributions(self._touched())
             self.activities |= touched  # still counted after, even if no longer linked
         return self
