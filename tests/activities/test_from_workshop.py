@@ -172,3 +172,23 @@ def test_home_page_lists_the_reports_to_write(advisor_client, advisor):
     text = page_text(response)
     assert "Comptes rendus à saisir (1)" in text
     assert f"session={due.pk}" in response.content.decode()
+
+
+def test_two_reports_posted_at_the_same_time_record_one(advisor_client, monkeypatch):
+    """Both posts pass validation before either is saved: the database's constraint settles it
+    and the second post is shown the first report (no 500)."""
+    session = _past_session()
+    first_tab, second_tab = (
+        _report_form(advisor_client, session),
+        _report_form(advisor_client, session),
+    )
+    first_tab["participants_count"] = second_tab["participants_count"] = ["4"]
+    create = reverse("activities:create") + "?kind=collective"
+    assert advisor_client.post(create, first_tab).status_code == 302
+    report = Activity.objects.get()
+    # The second post validated before the first was saved: the unique check saw nothing.
+    monkeypatch.setattr(Activity, "validate_constraints", lambda self, exclude=None: None)
+    response = advisor_client.post(create, second_tab, follow=True)
+    assert response.redirect_chain[-1][0] == report.get_absolute_url()
+    assert "déjà son compte rendu" in page_text(response)
+    assert Activity.objects.count() == 1
