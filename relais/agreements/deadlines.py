@@ -9,6 +9,8 @@ from datetime import date, timedelta
 
 from django.db.models import Prefetch
 
+from relais.core.french import MONTHS, french_date  # noqa: F401 (documents.py, alerts)
+
 from .enums import AgreementStatus, EndReason
 from .models import Agreement, AgreementParty
 
@@ -20,21 +22,6 @@ ENDED_RECENTLY_DAYS = 90
 # …and longer while no next agreement is recorded: the partner has no convention any more.
 ENDED_WITHOUT_SUCCESSOR_DAYS = 365
 SOON_DAYS = 30
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 class Kind:
@@ -76,12 +63,6 @@ class Deadline:
     @property
     def severity_label(self) -> str:
         return SEVERITY_LABELS[self.severity]
-
-
-def french_date(day: date) -> str:
-    """« 1er mars 2025 », « 20 janvier 2025 »: independent of the active locale (cron, e-mails)."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 def severity_for(due_on: date | None, today: date, *, urgent_if_undated: bool = False) -> str:

@@ -519,8 +519,10 @@ def test_unreadable_or_unsupported_files():
         .errors[0]
         .startswith("Fichier « lieux.xlsx » illisible")
     )
-    assert parse_document("lieux.pdf", b"%PDF").errors[0].startswith(
-        "Fichier « lieux.pdf » illisible : ce n'est pas un PDF lisible"
+    assert (
+        parse_document("lieux.pdf", b"%PDF")
+        .errors[0]
+        .startswith("Fichier « lieux.pdf » illisible : ce n'est pas un PDF lisible")
     )
     assert parse_document("lieux.doc", b"x").errors == [
         "Format de fichier « .doc » non pris en charge (attendu : .pdf, .txt, .csv, .xlsx ou .ods)."

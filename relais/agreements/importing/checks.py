@@ -105,7 +105,8 @@ def announced_counts(result: ImportResult) -> None:
 
 
 def _clear_days_required(result: ImportResult) -> tuple[int, str, bool]:
-    """(clear days, the rule in French, strict) for the deliberating body."""
+    """(clear days, the rule in French, whether it is certain) for the deliberating body; a
+    municipal council's 3 days may be 5 (population unknown): a warning says so."""
     deliberation = result.deliberation
     folded = fold(result.text)
     council = fold(deliberation.council)
@@ -147,7 +148,7 @@ def dates_in_order(result: ImportResult) -> None:
                     f"{session:%d/%m/%Y}, soit {max(clear_days, 0)} jour(s) franc(s) ; "
                     f"délai légal : {rule}."
                 )
-                (result.errors if strict else result.warnings).append(message)
+                result.errors.append(message)
             elif not strict and clear_days < 5:
                 result.warnings.append(
                     f"Délibération : {clear_days} jours francs entre la convocation et la "

@@ -123,6 +123,11 @@ def _is_table_line(line: str) -> bool:
     return "\t" in line or "|" in line or bool(re.search(r"\S {2,}\S", line.strip()))
 
 
+def _page_key(line: str) -> str:
+    """A line as a running header compares: soft hyphens and spacing aside."""
+    return " ".join(line.replace(SOFT_HYPHEN, "").split())
+
+
 def _repeated_page_lines(lines: list[str]) -> set[str]:
     """Headers and footers: short lines seen at 3 page boundaries or more.
 
@@ -135,19 +140,20 @@ def _repeated_page_lines(lines: list[str]) -> set[str]:
     ]
     if len(breaks) < 2:
         return set()
-    near = Counter()
+    # The start and the end of the text are page edges too (first header, last footer).
+    breaks = [-1, *breaks, len(lines)]
+    near_indexes: set[int] = set()
     for index in breaks:
-        seen = set()
         for step in (-1, 1):
             position, found = index + step, 0
             while 0 <= position < len(lines) and found < 2:
-                candidate = lines[position].strip()
+                candidate = _page_key(lines[position])
                 if candidate and candidate != PAGE_BREAK and not PAGE_NUMBER.match(candidate):
-                    seen.add(candidate)
+                    near_indexes.add(position)
                     found += 1
                 position += step
-        near.update(seen)
-    total = Counter(line.strip() for line in lines if line.strip())
+    near = Counter(_page_key(lines[i]) for i in near_indexes)
+    total = Counter(_page_key(line) for line in lines if line.strip())
     return {
         line
         for line, count in near.items()
@@ -163,7 +169,18 @@ def _join_hyphenated(first: str, second: str, known: str) -> str:
     tail = re.match(r"\s*([\w']+)", second)
     following = tail.group(1) if tail else ""
     compound = f"{word}-{following}".lower()
-    if word.lower() in KEPT_HYPHEN_PREFIXES or compound in known or following[:1].isupper():
+    joined = f"{word}{following}".lower()
+    if compound in known:
+        return first + second.lstrip()
+    if re.search(rf"\b{re.escape(joined)}\b", known):
+        return first[:-1] + second.lstrip()
+    # "Jean-" / "Louis", "Saint-" / "Paul": a capital after the cut starts a name.
+    starts_name = following[:1].isupper() and not following.isupper()
+    if (
+        word.lower() in KEPT_HYPHEN_PREFIXES
+        or starts_name
+        or (word.isupper() and following.isupper())
+    ):
         return first + second.lstrip()
     return first[:-1] + second.lstrip()
 
@@ -211,13 +228,14 @@ def normalise(text: str) -> Normalised:
         numbers.append(number)
         if line != PAGE_BREAK:
             number += 1
-    lines = [line.rstrip() for line in raw_lines]
+    # (A form feed is white space to rstrip: keep it, it marks the page break.)
+    lines = [line if line == PAGE_BREAK else line.rstrip() for line in raw_lines]
 
     repeated = _repeated_page_lines(lines)
     kept = [
         (line, n)
         for line, n in zip(lines, numbers, strict=True)
-        if line != PAGE_BREAK and not PAGE_NUMBER.match(line) and line.strip() not in repeated
+        if line != PAGE_BREAK and not PAGE_NUMBER.match(line) and _page_key(line) not in repeated
     ]
     removed = len(lines) - len(kept) - lines.count(PAGE_BREAK)
     if removed:

@@ -132,6 +132,19 @@ def _cells_look_like_row(values: dict) -> bool:
     )
 
 
+def _next_row_like(lines: list[str], start: int, end: int) -> int | None:
+    """Index of the next non-blank line if it reads as a row of a table of places."""
+    for index in range(start, min(end, start + 4)):
+        line = strip_markup(lines[index])
+        if not line:
+            continue
+        cells = split_cells(line)
+        if header_columns(cells):
+            return None
+        return index if len(cells) >= 3 and _looks_like_row(cells, line) else None
+    return None
+
+
 def parse_tables(
     lines: list[str], start: int, end: int, result: ImportResult, headers: list | None = None
 ) -> list[ParsedRow]:
@@ -193,6 +206,15 @@ def parse_tables(
             index += 1
             continue
         if not _looks_like_row(cells, line):
+            following = _next_row_like(lines, index + 1, end)
+            if following is not None and rows:
+                # Rows go on after this line: it cuts the table (a page header left by a
+                # conversion, a note): the rows after it would be lost without a word.
+                result.errors.append(
+                    f"Ligne {result.line_number(index)} : « {squash(line)[:80]} » coupe le "
+                    f"tableau des lieux (des lignes du tableau suivent, ligne "
+                    f"{result.line_number(following)}) : supprimez-la ou complétez le tableau."
+                )
             columns = None
             index += 1
             continue
@@ -509,6 +531,15 @@ def _signatories(lines: list[str], first: int, result: ImportResult) -> list[Par
             start = index + 1
     if start is None:
         return []
+    # A mayor's block before "Fait en … exemplaires" (a PDF read in the wrong order) would be
+    # dropped without a word: say so instead.
+    for index in range(first, start):
+        for fragment in strip_markup(lines[index]).split("\t"):
+            if re.match(r"^(?:le|la) maire de la commune\b", fold(squash(fragment))):
+                result.errors.append(
+                    f"Ligne {result.line_number(index)} : « {squash(fragment)} » avant le bloc "
+                    "des signatures (« Fait en … exemplaires ») : bloc des signatures incompris."
+                )
     signatories: list[ParsedSignatory] = []
     pending: dict[int, tuple[list[str], int]] = {}  # column → (title parts, line index)
 
@@ -580,39 +611,47 @@ def parse_convention(lines: list[str], start: int, result: ImportResult) -> Pars
     title, after_title = _title(lines, start)
     text = "\n".join(strip_markup(x) if "<" in x else x for x in lines[after_title:])
     folded = fold(text)
+    # The clauses read across the line breaks of a paragraph (a PDF's hard wraps): one
+    # newline becomes a space, same length, so offsets still cut the original.
+    flat = re.sub(r"(?<=[^\n])\n(?=[^\n])", " ", folded)
     agreement = ParsedAgreement(title=title)
     agreement.department, agreement.partner = _parties(text, result)
 
-    duration = re.search(patterns.DURATION, folded)
+    duration = re.search(patterns.DURATION, flat)
     if duration:
         count = parse_number(duration["count"]) or 0
         agreement.duration_months = count * (1 if duration["unit"] == "mois" else 12)
-    if re.search(patterns.NO_RENEWAL, folded):
+    if re.search(patterns.NO_RENEWAL, flat):
         agreement.tacit_renewal = False
-    elif re.search(patterns.TACIT_RENEWAL, folded):
+    elif re.search(patterns.TACIT_RENEWAL, flat):
         agreement.tacit_renewal = True
     for name, pattern in (
         ("opposition_notice_months", patterns.OPPOSITION_NOTICE),
         ("original_copies", patterns.ORIGINAL_COPIES),
     ):
-        raw = _search(pattern, folded, text)
+        raw = _search(pattern, flat, text)
         setattr(agreement, name, parse_number(raw) if raw else None)
-    _notice_periods(agreement, text, folded, after_title, result)
-    hard_end = _search(patterns.HARD_END, folded, text)
+    _notice_periods(agreement, text, folded, flat, after_title, result)
+    hard_end = _search(patterns.HARD_END, flat, text)
     agreement.hard_end_date = parse_french_date(hard_end) if hard_end else None
     agreement.communication_mention = squash(
-        _search(patterns.COMMUNICATION_MENTION, folded, text, re.S)
+        _search(patterns.COMMUNICATION_MENTION, flat, text, re.S)
     )
-    agreement.jurisdiction = squash(_search(patterns.JURISDICTION, folded, text))
+    agreement.jurisdiction = squash(_search(patterns.JURISDICTION, flat, text))
     agreement.signed_at = _search(patterns.SIGNED_AT, folded, text)
     agreement.signatories = _signatories(lines, after_title, result)
-    _announced_clauses(agreement, folded, after_title, result)
+    _announced_clauses(agreement, folded, flat, after_title, result)
     _check_agreement(agreement, result)
     return agreement
 
 
 def _notice_periods(
-    agreement: ParsedAgreement, text: str, folded: str, first: int, result: ImportResult
+    agreement: ParsedAgreement,
+    text: str,
+    folded: str,
+    flat: str,
+    first: int,
+    result: ImportResult,
 ) -> None:
     """The two notice periods of Art. 7, each read in its own clause.
 
@@ -623,9 +662,9 @@ def _notice_periods(
     fault = re.search(patterns.FAULT_CLAUSE, folded)
     force = re.search(patterns.FORCE_MAJEURE_CLAUSE, folded)
     if not (fault and force and force.start() > fault.start()):
-        raw = _search(patterns.NOTICE_DAYS, folded, text)
+        raw = _search(patterns.NOTICE_DAYS, flat, text)
         agreement.notice_days = parse_number(raw) if raw else None
-        raw = _search(patterns.FORCE_MAJEURE_DAYS, folded, text)
+        raw = _search(patterns.FORCE_MAJEURE_DAYS, flat, text)
         agreement.force_majeure_notice_days = parse_number(raw) if raw else None
         return
     after = re.compile(patterns.CLAUSE_AFTER_7).search(folded, force.end())
@@ -642,7 +681,7 @@ def _notice_periods(
     for name, start, end, candidates, clause in sections:
         value = None
         for pattern in candidates:
-            match = re.search(pattern, folded[start:end])
+            match = re.search(pattern, flat[start:end])
             if match:
                 value = parse_number(match.group(1))
                 break
@@ -673,12 +712,12 @@ ANNOUNCED_CLAUSES = (
 
 
 def _announced_clauses(
-    agreement: ParsedAgreement, folded: str, first: int, result: ImportResult
+    agreement: ParsedAgreement, folded: str, flat: str, first: int, result: ImportResult
 ) -> None:
     """A clause the text states but whose value was not read is an error, with its line: an
     impossible date ("31 juin") would otherwise leave a convention that never ends."""
     for trigger, name, label in ANNOUNCED_CLAUSES:
-        match = re.search(trigger, folded)
+        match = re.search(trigger, flat)
         if match and getattr(agreement, name) is None:
             line = first + folded.count("\n", 0, match.start())
             result.errors.append(

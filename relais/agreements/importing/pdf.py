@@ -173,9 +173,22 @@ def _column_runs(lines: list[_Line], char_width: float) -> list[tuple[int, int, 
     while index < len(lines):
         free = _free(lines[index], left, right)
         end = index + 1
+        starts: list[float] = []  # where the right column's lines start
         while end < len(lines):
             narrowed = _intersect(free, _free(lines[end], left, right))
-            if not any(b - a >= minimum and a < high and b > low for a, b in bands(narrowed)):
+            middle_bands = [
+                (a, b) for a, b in bands(narrowed) if b - a >= minimum and a < high and b > low
+            ]
+            if not middle_bands:
+                break
+            # A column starts its lines at one x: a table below the columns with cells
+            # elsewhere (the signatures under a text in two columns) is another stretch.
+            column_start = max(middle_bands, key=lambda band: band[1] - band[0])[1] - 1
+            for line in (lines[index], lines[end]) if not starts else (lines[end],):
+                on_right = [w.x0 for w in line.words if w.x0 >= column_start]
+                if on_right:
+                    starts.append(min(on_right))
+            if len(starts) > 1 and abs(starts[-1] - starts[0]) > 3:
                 break
             free, end = narrowed, end + 1
         end = _trim(lines, index, end, free, minimum, low, high)
