@@ -131,10 +131,11 @@ class Message(models.Model):
     PERSONAL DATA: the recipient (e-mail address or phone number); erased with its registration,
     3 months after the session. The body is not kept: it is rebuilt from the templates.
 
-    At most once: a row is created ``queued`` (unique per registration, kind and channel) and
-    committed *before* sending; the send then marks it ``sent`` or ``failed``. A crash between the
-    two leaves it ``queued`` and it is never sent again automatically — a missed message is
-    better than a resident receiving the same SMS twice (see docs/operations.md).
+    Once: a row is created ``queued`` (unique per registration, kind and channel) with its
+    outbox message (``relais.messaging``) in the action's transaction; the outbox sends it,
+    retries a refusal, and marks this row ``sent`` or ``failed``. The outbox never sends a
+    message twice: one interrupted mid-send is marked failed for a person to check — a missed
+    message is better than a resident receiving the same SMS twice (docs/operations.md).
     """
 
     channel = models.CharField("canal", max_length=10, choices=MessageChannel.choices)
