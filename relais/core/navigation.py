@@ -70,6 +70,8 @@ NAV_ITEMS = (
     ),
     NavItem("API", "api:token_list", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
     NavItem("Confidentialité", "privacy:index", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
+    # Workers, periodic jobs and the e-mails or SMS that failed (issue 16).
+    NavItem("Tâches de fond", "jobs:jobs", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
 )
 
 
