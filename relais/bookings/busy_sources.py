@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from relais.committee.models import CommitteeMember, Meeting
+from relais.core.french import at_place
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.models import Closure, Slot
 from relais.planning.occurrences import occurrences_between
@@ -75,7 +76,7 @@ def permanences(advisor_ids, start, end, place_ids):
                         kind=BusyKind.PERMANENCE,
                         start=occurrence.start,
                         end=occurrence.end,
-                        label=f"Permanence à {occurrence.place.name}",
+                        label=f"Permanence {at_place(occurrence.place.name)}",
                         advisor_id=advisor.pk,
                         place_id=occurrence.place.pk,
                         commune=occurrence.place.commune,
@@ -103,7 +104,7 @@ def workshops(advisor_ids, start, end, place_ids):
             kind=BusyKind.WORKSHOP,
             start=session.starts_at,
             end=session.ends_at,
-            label=f"Atelier « {session.topic.title} » à {session.place.name}",
+            label=f"Atelier « {session.topic.title} » {at_place(session.place.name)}",
             advisor_id=advisor.pk,
             place_id=session.place_id,
             commune=session.place.commune,
@@ -130,7 +131,7 @@ def appointments(advisor_ids, start, end, place_ids):
             kind=BusyKind.APPOINTMENT,
             start=row.starts_at,
             end=row.ends_at,
-            label=f"Rendez-vous « {row.appointment_type.name} » à {row.place.name}",
+            label=f"Rendez-vous « {row.appointment_type.name} » {at_place(row.place.name)}",
             advisor_id=row.advisor_id,
             place_id=row.place_id,
             commune=row.place.commune,

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from opening_hours import OpeningHours, State
 
+from relais.core.french import at_place, of_place
 from relais.team.busy import busy_intervals, clashes
 from relais.team.enums import BusyKind
 
@@ -142,9 +143,10 @@ def _double_bookings_and_travel(occurrences) -> list[Finding]:
                     Finding(
                         ERROR,
                         "travel",
-                        f"{advisor} n'a que {gap} min le {day_label(day)} pour aller de "
-                        f"{before.place} ({before.place.commune.name}, fin à "
-                        f"{_hours(before.end)}) à {after.place} ({after.place.commune.name}, "
+                        f"{advisor} n'a que {gap} min le {day_label(day)} pour aller "
+                        f"{of_place(str(before.place))} ({before.place.commune.name}, fin à "
+                        f"{_hours(before.end)}) {at_place(str(after.place))} "
+                        f"({after.place.commune.name}, "
                         f"début à {_hours(after.start)}) : trajet estimé à {needed} min.",
                         keys,
                         advisor_id,
@@ -207,7 +209,7 @@ def _days_off(occurrences) -> list[Finding]:
                 Finding(
                     WARNING,
                     "day_off",
-                    f"{advisor} {why} : permanence à {occurrence.place} le "
+                    f"{advisor} {why} : permanence {at_place(str(occurrence.place))} le "
                     f"{day_label(occurrence.date)}.",
                     (slot_key(occurrence.slot),),
                     advisor.pk,
@@ -250,7 +252,8 @@ def _opening_hours_findings(occurrences) -> list[Finding]:
                 Finding(
                     WARNING,
                     "opening_hours",
-                    f"La permanence du {occurrence.slot.schedule_display} à {occurrence.place} "
+                    f"La permanence du {occurrence.slot.schedule_display} "
+                    f"{at_place(str(occurrence.place))} "
                     f"est en dehors des horaires d'ouverture du lieu ({expression}).",
                     (key,),
                     None,
@@ -275,8 +278,8 @@ def _unstaffed(occurrences) -> list[Finding]:
             Finding(
                 WARNING,
                 "unstaffed",
-                f"Permanence sans conseiller le {day_label(occurrence.date)} à "
-                f"{occurrence.place} ({_span(occurrence)}) — {occurrence.reason}. "
+                f"Permanence sans conseiller le {day_label(occurrence.date)} "
+                f"{at_place(str(occurrence.place))} ({_span(occurrence)}) — {occurrence.reason}. "
                 "Choisissez un remplaçant.",
                 (slot_key(occurrence.slot),),
                 None,
@@ -295,7 +298,7 @@ def _agreement_periods(slots) -> list[Finding]:
                 Finding(
                     ERROR,
                     "agreement_period",
-                    f"Permanence {slot.schedule_display} à {slot.place} : {problem}",
+                    f"Permanence {slot.schedule_display} {at_place(str(slot.place))} : {problem}",
                     (slot_key(slot),),
                     None,
                     _slot_url(slot),
@@ -338,7 +341,8 @@ def _commitments(occurrences, start: date, end: date) -> list[Finding]:
                     Finding(
                         ERROR,
                         "commitment",
-                        f"{advisor} est prévu·e à la permanence de {occurrence.place} le "
+                        f"{advisor} est prévu·e à la permanence "
+                        f"{of_place(str(occurrence.place))} le "
                         f"{day_label(occurrence.date)} ({_span(occurrence)}) mais n'est pas "
                         f"disponible : {item.describe()}.",
                         (slot_key(occurrence.slot),),

@@ -28,22 +28,9 @@ from django.utils import timezone
 
 from relais.activities.enums import BREAKDOWNS, ActivityKind, Theme, count_field
 from relais.activities.models import Activity, ActivityTheme
+from relais.core.french import month_year
 
 SCHEMA_VERSION = 1
-MONTHS_FR = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -65,7 +52,7 @@ def previous_month(month: date) -> date:
 
 
 def month_label(month: date) -> str:
-    return f"{MONTHS_FR[month.month - 1]} {month.year}"
+    return month_year(month)
 
 
 def partner_places(partner):

@@ -26,11 +26,12 @@ from relais.accounts.enums import Role
 from relais.accounts.models import User
 from relais.committee.enums import ReminderKind, ReportStatus
 from relais.committee.models import MonthlyReport, MonthlyReportReminder
+from relais.core.french import of_month
 from relais.core.models import Organisation
 from relais.core.site import site_url
 from relais.messaging.outbox import outbox_email
 
-from .monthly import activities_between, month_end, month_label, month_start, previous_month
+from .monthly import activities_between, month_end, month_start, previous_month
 
 SUBMIT_BY_DAY = 10
 VALIDATE_WITHIN_DAYS = 10
@@ -116,21 +117,21 @@ def due_reminders(today: date) -> list[Reminder]:
 
 
 def reminder_message(reminder: Reminder) -> tuple[str, str]:
-    period = month_label(reminder.month)
+    period = of_month(reminder.month)  # « d'octobre 2026 », « de mars 2026 »
     if reminder.report is not None:
         link = site_url(reminder.report.get_absolute_url())
     else:
         link = site_url(reverse("monthly:list") + f"?mois={reminder.month:%Y-%m}")
     if reminder.kind == ReminderKind.NOT_SUBMITTED:
-        subject = f"[Relais] Compte rendu de {period} à transmettre — {reminder.partner}"
+        subject = f"[Relais] Compte rendu {period} à transmettre — {reminder.partner}"
         what = (
-            f"Le compte rendu d'activité de {period} pour {reminder.partner} n'a pas encore été "
+            f"Le compte rendu d'activité {period} pour {reminder.partner} n'a pas encore été "
             f"transmis (attendu le {SUBMIT_BY_DAY} du mois suivant)."
         )
     else:
-        subject = f"[Relais] Compte rendu de {period} à valider — {reminder.partner}"
+        subject = f"[Relais] Compte rendu {period} à valider — {reminder.partner}"
         what = (
-            f"Le compte rendu d'activité de {period} attend votre validation depuis plus de "
+            f"Le compte rendu d'activité {period} attend votre validation depuis plus de "
             f"{VALIDATE_WITHIN_DAYS} jours (art. 3.4 de la convention : la structure s'assure "
             "de la fiabilité des informations transmises)."
         )

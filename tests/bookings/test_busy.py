@@ -86,7 +86,7 @@ def test_permanences_where_the_adviser_is_present(prades):
     place, adviser, _, day = prades
     found = busy_intervals([adviser], day, day, kinds=[BusyKind.PERMANENCE])
     assert kinds(found) == [("permanence", "14:00", "16:45")]
-    assert found[0].place_id == place.pk and found[0].label == "Permanence à Médiathèque de Prades"
+    assert found[0].place_id == place.pk and found[0].label == "Permanence à la Médiathèque de Prades"
     leave_create(advisor=adviser, kind=LeaveKind.PAID, start_date=day, end_date=day)
     assert busy_intervals([adviser], day, day, kinds=[BusyKind.PERMANENCE]) == []
 
@@ -279,7 +279,7 @@ def test_a_workshop_elsewhere_during_a_permanence_or_a_leave_is_refused(prades):
     place, adviser, _, day = prades
     other = vinca(place)
     topic = WorkshopTopicFactory(duration_minutes=60)
-    with pytest.raises(ValidationError, match="Permanence à Médiathèque de Prades"):
+    with pytest.raises(ValidationError, match="Permanence à la Médiathèque de Prades"):
         session_create(topic=topic, place=other, starts_at=at(day, "14:30"), advisors=[adviser])
     assert session_create(topic=topic, place=place, starts_at=at(day, "14:30"), advisors=[adviser])
     leave_create(advisor=adviser, kind=LeaveKind.PAID, start_date=day, end_date=day)
@@ -311,7 +311,7 @@ def test_a_leave_lists_what_it_affects(prades, coordinator_client):
     )
     page = response.content.decode()
     assert "Cette absence touche 2 engagement(s)" in page
-    assert "Atelier « Mon smartphone au quotidien » à Médiathèque de Prades" in page
+    assert "Atelier « Mon smartphone au quotidien » à la Médiathèque de Prades" in page
 
 
 def test_planning_checks_see_a_workshop_elsewhere_during_a_permanence(prades):
@@ -322,7 +322,7 @@ def test_planning_checks_see_a_workshop_elsewhere_during_a_permanence(prades):
     findings = [f for f in planning_findings(monday, monday + timedelta(days=6))]
     found = [f for f in findings if f.code == "commitment"]
     assert len(found) == 1 and found[0].is_error
-    assert "Atelier « Mon smartphone au quotidien » à Médiathèque de Vinça" in found[0].message
+    assert "Atelier « Mon smartphone au quotidien » à la Médiathèque de Vinça" in found[0].message
     workshop(place, adviser, at(day, "14:00"), minutes=60)  # at the permanence's place: fine
     findings = planning_findings(monday, monday + timedelta(days=6))
     assert len([f for f in findings if f.code == "commitment"]) == 1
@@ -339,7 +339,7 @@ def test_the_advisers_feed_has_appointments_and_leave(prades):
     )
     calendar = Calendar.from_ical(advisor_calendar(adviser))
     summaries = [str(e["summary"]) for e in calendar.walk("VEVENT")]
-    assert "Rendez-vous « Aide aux démarches en ligne » à Médiathèque de Prades" in summaries
+    assert "Rendez-vous « Aide aux démarches en ligne » à la Médiathèque de Prades" in summaries
     assert "Absence" in summaries
     assert any(s.startswith("Permanence") for s in summaries)
     body = advisor_calendar(adviser).decode()

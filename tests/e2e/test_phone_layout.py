@@ -25,6 +25,7 @@ from relais.core.navigation import nav_for_role
 from relais.places.models import Place
 
 from ..helpers import login_verified
+from ..privacy.journal_helpers import journal_wipe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 360, "height": 740}
@@ -33,6 +34,13 @@ MAX_HEADER = 120
 LONG_NAME = "Wolfeschlegelsteinhausenbergerdorff" * 3
 LONG_NAME = LONG_NAME[:100]
 ROLES = [Role.COORDINATOR, Role.ADVISOR, Role.PARTNER_STAFF, Role.COMMITTEE_MEMBER]
+
+
+@pytest.fixture(autouse=True)
+def _journal_emptied_after():
+    """Opening named data writes the append-only journal, which the final flush cannot empty."""
+    yield
+    journal_wipe()
 
 
 def _demo_with_long_names():

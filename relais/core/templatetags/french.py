@@ -1,0 +1,41 @@
+"""French formatting in templates: ``{% load french %}``, then ``{{ start|heure }}`` (14 h 30),
+``{{ day|date_fr }}`` (24 novembre 2026), ``{{ moment|date_heure }}``, ``{{ day|jour }}``
+(mardi 24 novembre), ``{{ month|mois_de }}`` (d'octobre 2026), ``{{ place.name|a_lieu }}``
+(à la Médiathèque de Prades), ``|de_lieu`` (de la Médiathèque…), ``{{ total|nombre }}``
+(12 345). See ``relais.core.french``."""
+
+from django import template
+
+from relais.core import french
+
+register = template.Library()
+
+
+def _or_empty(function):
+    def wrapped(value, *args):
+        return "" if value in (None, "") else function(value, *args)
+
+    wrapped.__name__ = function.__name__
+    return wrapped
+
+
+register.filter("heure", _or_empty(french.french_time))
+register.filter("date_fr", _or_empty(french.french_date))
+register.filter("date_heure", _or_empty(french.french_datetime))
+register.filter("mois", _or_empty(french.month_year))
+register.filter("mois_de", _or_empty(french.of_month))
+register.filter("a_lieu", _or_empty(french.at_place))
+register.filter("de_lieu", _or_empty(french.of_place))
+register.filter("nombre", _or_empty(french.number))
+
+
+@register.filter
+def jour(value, with_year=False):
+    """« mardi 24 novembre » ; ``|jour:True`` adds the year."""
+    return "" if value in (None, "") else french.french_day(value, year=bool(with_year))
+
+
+@register.filter
+def titre_du_role(role):
+    """A role's neutral title (« Coordination du Département », « Médiation numérique »)."""
+    return french.role_title(role)
