@@ -119,7 +119,10 @@ def test_a_stolen_password_never_reaches_enrolment_and_a_new_phone_needs_the_pas
     page.get_by_label("Code à 6 chiffres").fill(f"{totp.token():06d}")
     page.get_by_label("Mot de passe actuel").fill("pas-le-bon")
     page.get_by_role("button", name="Remplacer l'application").click()
-    expect(page.get_by_text("Mot de passe incorrect : rien n'a été changé.")).to_be_visible()
+    # At the field (the error summary above the form repeats it).
+    expect(page.locator("#id_password_error")).to_have_text(
+        "Mot de passe incorrect : rien n'a été changé."
+    )
     assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
 

@@ -72,7 +72,8 @@ def test_partner_staff_set_opening_hours_in_the_grid_then_in_french(
     page.get_by_text("Saisie experte ou en français").click()
     page.get_by_label("Saisie experte des horaires").fill("le mardi vers 14h")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Horaires non compris")).to_be_visible()
+    # At the field (the error summary above the form repeats it).
+    expect(page.locator("#id_opening_hours_error")).to_contain_text("Horaires non compris")
     _fits(page)
     assert_accessible("horaires non compris, 360 px")
     page.get_by_label("Saisie experte des horaires").fill(
