@@ -48,7 +48,9 @@ def worker_stopped(*, worker_id: str) -> None:
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
 
 
-def tasks_recover(*, now: dt.datetime | None = None) -> tuple[int, int]:
+def tasks_recover(
+    *, now: dt.datetime | None = None, restarted: str | None = None
+) -> tuple[int, int]:
     """Run again the RUNNING tasks whose worker stopped beating; fail those out of attempts.
 
     A task is « lost » when the last worker that claimed it has no heartbeat newer than
@@ -57,7 +59,9 @@ def tasks_recover(*, now: dt.datetime | None = None) -> tuple[int, int]:
     retry — while it has been claimed fewer than ``RELAIS_TASK_MAX_ATTEMPTS`` times, else it is
     marked FAILED with :class:`WorkerLost`. Tasks are written so that running one again gives
     the result of one run (the outbox claims each message, a planner run rewrites its row).
-    Returns (retried, failed).
+    ``restarted`` is the id of a worker starting now: a task still RUNNING under that id was
+    left by its previous process (systemd restarts a unit with the same ``--worker-id``), and
+    is recovered at once. Returns (retried, failed).
     """
     now = now or timezone.now()
     lost_before = now - dt.timedelta(seconds=settings.RELAIS_WORKER_LOST_AFTER_SECONDS)
@@ -65,10 +69,14 @@ def tasks_recover(*, now: dt.datetime | None = None) -> tuple[int, int]:
         WorkerHeartbeat.objects.filter(seen_at__gte=lost_before).values_list("worker_id", flat=True)
     )
     retried = failed = 0
+    alive.discard(restarted)
     with transaction.atomic():
-        running = DBTaskResult.objects.running().filter(started_at__lt=lost_before)
+        running = DBTaskResult.objects.running()
+        if not restarted:  # (a JSON "contains" lookup does not exist on SQLite)
+            running = running.filter(started_at__lt=lost_before)
         for row in running.select_for_update(skip_locked=True):
-            if row.worker_ids and row.worker_ids[-1] in alive:
+            last = row.worker_ids[-1] if row.worker_ids else None
+            if last in alive or (row.started_at >= lost_before and last != restarted):
                 continue
             if len(row.worker_ids) < settings.RELAIS_TASK_MAX_ATTEMPTS:
                 row.status = TaskResultStatus.READY
@@ -113,7 +121,11 @@ def periodic_enqueue_due(*, now: dt.datetime | None = None) -> list[PeriodicRun]
     return enqueued
 
 
-def worker_housekeeping(*, worker_id: str, queues: str, started_at: dt.datetime) -> None:
+def worker_housekeeping(
+    *, worker_id: str, queues: str, started_at: dt.datetime, first: bool = False
+) -> None:
+    if first:  # before this process's heartbeat makes its id look alive
+        tasks_recover(restarted=worker_id)
     worker_heartbeat(worker_id=worker_id, queues=queues, started_at=started_at)
     tasks_recover()
     if settings.RELAIS_PERIODIC_JOBS:

@@ -24,7 +24,7 @@ from relais.jobs.tasks import periodic_run
 from relais.messaging.models import OutboxStatus
 from relais.messaging.outbox import outbox_email
 
-from ..helpers import committed, page_text
+from ..helpers import page_text
 from .tasks_for_tests import note_attempt
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,20 @@ def test_a_task_whose_worker_stopped_beating_runs_again_then_fails_when_out_of_a
     failed = DBTaskResult.objects.get(pk=exhausted.pk)
     assert failed.exception_class_path == services.WORKER_LOST
     assert "s'est arrêté pendant la tâche" in failed.traceback
+
+
+def test_a_worker_restarted_under_the_same_id_recovers_its_own_task_at_once(database_backend):
+    """systemd restarts relais-worker@1 with the same --worker-id: its previous process's task
+    must not look alive because the new process beats under that id."""
+    _beat("host-1", ago=5)
+    mine = _claimed(["host-1"], started_ago=5)
+    other = _claimed(["host-2"], started_ago=5)
+    _beat("host-2", ago=5)
+    services.worker_housekeeping(
+        worker_id="host-1", queues="*", started_at=timezone.now(), first=True
+    )
+    assert DBTaskResult.objects.get(pk=mine.pk).status == "READY"
+    assert DBTaskResult.objects.get(pk=other.pk).status == "RUNNING"
 
 
 @pytest.mark.django_db(transaction=True)  # the worker checks its connection between tasks

@@ -29,11 +29,12 @@ class Housekeeping(threading.Thread):
         self.started_at = timezone.now()
         self.stopping = threading.Event()
 
-    def beat(self) -> None:
+    def beat(self, *, first: bool = False) -> None:
         try:
             services.worker_housekeeping(
-                worker_id=self.worker_id, queues=self.queues, started_at=self.started_at
-            )
+                worker_id=self.worker_id, queues=self.queues, started_at=self.started_at,
+                first=first,
+            )  # fmt: skip
         except Exception:  # a database hiccup must not stop the beats that follow
             logger.exception("Worker housekeeping failed")
 
@@ -57,7 +58,7 @@ class Command(db_worker.Command):
         housekeeping = Housekeeping(worker_id=options["worker_id"], queues=options["queue_name"])
         # The first beat, from this thread, before any task is claimed: a worker is never
         # unknown while it runs one, and a restarted worker recovers its own lost task at once.
-        housekeeping.beat()
+        housekeeping.beat(first=True)
         if not options["batch"]:
             housekeeping.start()
         try:
