@@ -18,6 +18,7 @@ from .importing import agreement_import, analyse_text
 from .models import Agreement, Annex
 
 SEED_FILE = "data/seed-conflent-canigo-2024.txt"
+SEED_FILENAME = "deliberation-37-24-et-convention.txt"
 SEED_SENT_ON = date(2024, 3, 1)
 # Partner first, the mayors in between, the Département's president last.
 SEED_SIGNATURES = [
@@ -53,7 +54,10 @@ def load(ctx: DemoContext) -> None:
     text = resources.files("relais.agreements").joinpath(SEED_FILE).read_text("utf-8")
     result = analyse_text(text, department_code=ctx.department_code)
     seed = agreement_import(
-        result=result, department=ctx.objects["department"], partner=ctx.objects["partner"]
+        result=result,
+        department=ctx.objects["department"],
+        partner=ctx.objects["partner"],
+        source=(SEED_FILENAME, text.encode("utf-8")),
     )
     _sign_all(seed, SEED_SENT_ON, SEED_SIGNATURES)
     _annex_programme(seed)

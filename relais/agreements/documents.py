@@ -5,6 +5,7 @@ are read from the static files only: the URL fetcher refuses every protocol but 
 ``data``, so generating a document never touches the network.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import deadlines, queries
+from . import consolidation, deadlines, queries
 from .enums import Attendance, PartyRole
 from .models import Agreement, AgreementParty, Deliberation
 
@@ -310,8 +311,75 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf(stylesheets=[stylesheet])
 
 
+def _items(lines: list[str]) -> list[dict]:
+    """What to print for lines of the signed text, word for word: paragraphs, tables (cells
+    separated by tabs, pipes or wide spaces, as imported) and signature blocks."""
+    items: list[dict] = []
+    for line in lines:
+        plain = line.replace("**", "").strip()
+        if not plain:
+            continue
+        if "<p>" in plain:
+            cells = re.findall(r"<p>(.*?)</p>", plain)
+            row = [{"title": t, "name": n} for t, n in zip(cells[::2], cells[1::2], strict=False)]
+            if items and items[-1]["kind"] == "signatures":
+                items[-1]["rows"].append(row)
+            else:
+                items.append({"kind": "signatures", "rows": [row]})
+            continue
+        if "\t" in plain:
+            cells = [c.strip() for c in plain.split("\t") if c.strip()]
+            if items and items[-1]["kind"] == "table":
+                items[-1]["rows"].append(cells)
+            else:
+                items.append({"kind": "table", "header": cells, "rows": []})
+            continue
+        items.append({"kind": "p", "text": plain})
+    return items
+
+
+def agreement_text_context(agreement: Agreement, on: date | None = None) -> dict:
+    """The signed text, as amended on ``on`` by the signed amendments in effect."""
+    on = on or timezone.localdate()
+    blocks = consolidation.consolidated(agreement, on)
+    head = blocks[0].lines
+    # The title: the first lines up to the first blank line.
+    title_lines, rest = [], list(head)
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    while rest and rest[0].strip():
+        title_lines.append(rest.pop(0).replace("**", "").strip())
+    sections = []
+    for index, block in enumerate(blocks):
+        sections.append(
+            {
+                "heading": block.heading.replace("**", "").strip(),
+                "level": 2 if "." not in block.number else 3,
+                "items": _items(rest if index == 0 else block.lines),
+                "notes": [consolidation.amendment_note(block, a) for a in block.amended_by],
+            }
+        )
+    return {
+        "agreement": agreement,
+        "department_name": agreement.department.name,
+        "title_lines": title_lines,
+        "sections": sections,
+        "document_date_text": french_date(on),
+        "amendments_applied": [
+            a for a in agreement.amendments.all() if a.is_signed and a.effective_from <= on
+        ],
+    }
+
+
 def render_agreement_pdf(agreement: Agreement, on: date | None = None) -> bytes:
-    html = render_to_string("agreements/pdf/agreement.html", agreement_context(agreement, on))
+    """The agreement's PDF: the text as signed when Relais holds it (imported or drafted from
+    the previous agreement), else the Département's model filled in from the records."""
+    if agreement.text.strip():
+        html = render_to_string(
+            "agreements/pdf/agreement_text.html", agreement_text_context(agreement, on)
+        )
+    else:
+        html = render_to_string("agreements/pdf/agreement.html", agreement_context(agreement, on))
     return html_to_pdf(html)
 
 

@@ -36,8 +36,13 @@ class AgreementForm(forms.ModelForm):
             "half_day_hours",
             "communication_mention",
             "jurisdiction",
+            "text",
         ]
-        widgets = {"hard_end_date": DateInput(), "title": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "hard_end_date": DateInput(),
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "text": forms.Textarea(attrs={"rows": 20}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -253,6 +253,15 @@ class Agreement(TimeStampedModel):
         help_text="Mention que le bénéficiaire fait figurer sur ses supports de communication.",
     )
     jurisdiction = models.CharField("tribunal compétent", max_length=200, blank=True)
+    # The articles as signed, word for word (issue 13, §1): imported from the partner's
+    # document, or, for a successor drafted in Relais, the previous agreement's text edited
+    # while draft. Empty: the PDF falls back to the Département's model.
+    text = models.TextField(
+        "texte de la convention",
+        blank=True,
+        help_text="Le texte signé, tel quel (intitulé, parties, articles, signatures). "
+        "Modifiable tant que la convention est un brouillon.",
+    )
 
     # Recorded events.
     sent_for_signature_on = models.DateField(
@@ -446,6 +455,33 @@ class Signatory(models.Model):
         return f"{self.title} — {self.name}"
 
 
+class SourceDocument(models.Model):
+    """A document as received (the convention or deliberation, PDF or text): the record.
+
+    The file is kept byte for byte with its SHA-256, so anybody can check that what Relais
+    shows is what was signed; the text the importer read from it is kept beside it.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sources")
+    file = models.FileField("fichier d'origine", upload_to="conventions/")
+    filename = models.CharField("nom du fichier", max_length=255)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    size = models.PositiveIntegerField("taille (octets)")
+    extracted_text = models.TextField("texte extrait", blank=True)
+    imported_at = models.DateTimeField("importé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "document d'origine"
+        verbose_name_plural = "documents d'origine"
+        ordering = ["-imported_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "sha256"], name="source_unique_digest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.sha256[:12]}…)"
+
+
 class Annex(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="annexes")
     number = models.PositiveSmallIntegerField("n°")
@@ -478,6 +514,7 @@ class Amendment(TimeStampedModel):
     partner_signed_on = models.DateField(
         "signé par le bénéficiaire le", null=True, blank=True, validators=[validate_plausible_date]
     )
+    text = models.TextField("texte de l'avenant", blank=True, help_text="Le texte signé, tel quel.")
 
     class Meta:
         verbose_name = "avenant"
@@ -492,6 +529,27 @@ class Amendment(TimeStampedModel):
     @property
     def is_signed(self) -> bool:
         return bool(self.department_signed_on and self.partner_signed_on)
+
+
+class AmendmentArticle(models.Model):
+    """The new wording an amendment gives an article ("L'article 6 est ainsi rédigé : …")."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="articles")
+    article = models.CharField(
+        "article modifié", max_length=10, help_text="Numéro de l'article, ex. : 6 ou 1.2"
+    )
+    text = models.TextField("nouvelle rédaction")
+
+    class Meta:
+        verbose_name = "article modifié"
+        verbose_name_plural = "articles modifiés"
+        ordering = ["amendment__number", "article"]
+        constraints = [
+            models.UniqueConstraint(fields=["amendment", "article"], name="amendment_article_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Article {self.article} (avenant n° {self.amendment.number})"
 
 
 class CommitmentQuerySet(models.QuerySet):

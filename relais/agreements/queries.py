@@ -1,11 +1,13 @@
 """Reads for agreement pages: lists with their timeline, commitments valid on a date."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
 
+from .importing import patterns
 from .models import Agreement, Commitment
 
 
@@ -66,4 +68,9 @@ def agreement_todos(agreement: Agreement, timeline) -> list[str]:
         todos.extend(
             f"Signature attendue : {s.title} ({s.name})" for s in signatories if s.signed_on is None
         )
+    # A place-holder left in the signed text ("[localisation du point d'accueil]").
+    todos.extend(
+        f"Texte signé : « {placeholder} » laissé à compléter"
+        for placeholder in dict.fromkeys(re.findall(patterns.PLACEHOLDER, agreement.text))
+    )
     return todos

@@ -335,6 +335,12 @@ def amendment_withdraw(*, amendment: Amendment) -> None:
 
 
 @transaction.atomic
+def _successor_text(text: str, old_title: str, new_title: str) -> str:
+    """The previous text, with the new title in place of the old one where it is written
+    on one line (the rest is for the coordinator to edit)."""
+    return text.replace(old_title, new_title) if old_title != new_title else text
+
+
 def agreement_start_successor(*, agreement: Agreement, title: str | None = None) -> Agreement:
     """Start the next agreement as a draft copy: parties, signatories, current commitments.
 
@@ -362,6 +368,9 @@ def agreement_start_successor(*, agreement: Agreement, title: str | None = None)
         half_day_hours=agreement.half_day_hours,
         communication_mention=agreement.communication_mention,
         jurisdiction=agreement.jurisdiction,
+        # The successor starts from the text the parties signed last time; it is edited
+        # while draft (the period and dates in its title and Art. 6 change).
+        text=_successor_text(agreement.text, agreement.title, title or agreement.title),
     )
     successor.full_clean()
     # Another request may have created it since our check (``predecessor`` is unique): it

@@ -10,6 +10,11 @@ urlpatterns = [
     path("deliberations/<int:pk>/", views.deliberation_detail, name="deliberation_detail"),
     path("<int:pk>/pdf/", views_documents.agreement_pdf, name="pdf"),
     path(
+        "<int:pk>/documents/<int:source_pk>/",
+        views_documents.source_file,
+        name="source_file",
+    ),
+    path(
         "<int:pk>/annexes/<int:number>/fichier/",
         views_documents.annex_file,
         name="annex_file",

@@ -44,6 +44,7 @@ def agreement_detail(request, pk: int):
         "totals": queries.commitment_totals(commitments),
         "amendments": agreement.amendments.all(),
         "annexes": agreement.annexes.all(),
+        "sources": agreement.sources.all(),
         "can_manage": perms.can_manage_agreement(request.user, agreement),
         "has_successor": Agreement.objects.filter(predecessor=agreement).exists(),
     }

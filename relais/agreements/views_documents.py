@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from . import documents, perms
-from .models import Agreement, Annex, Deliberation
+from .models import Agreement, Annex, Deliberation, SourceDocument
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -61,5 +61,22 @@ def annex_file(request, pk: int, number: int):
     except FileNotFoundError as error:
         raise Http404("Le fichier de cette annexe est introuvable.") from error
     response = FileResponse(handle, filename=PurePath(annex.file.name).name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def source_file(request, pk: int, source_pk: int):
+    """The document of record as uploaded, byte for byte, to those who may read the agreement."""
+    source = get_object_or_404(
+        SourceDocument.objects.select_related("agreement"), agreement_id=pk, pk=source_pk
+    )
+    if not perms.can_view_agreement(request.user, source.agreement):
+        raise PermissionDenied
+    try:
+        handle = source.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("Le fichier d'origine est introuvable.") from error
+    response = FileResponse(handle, as_attachment=True, filename=source.filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -185,7 +185,11 @@ def import_confirm(request):
     result = analyse_document(filename, content)
     try:
         agreement = agreement_import(
-            result=result, department=department, user=request.user, agreement=target
+            result=result,
+            department=department,
+            user=request.user,
+            agreement=target,
+            source=(filename, content),
         )
     except ValidationError as error:
         # The database may have changed since the preview: show the preview again, with why.

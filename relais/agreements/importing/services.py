@@ -1,9 +1,12 @@
 """Writing what was found: the partner, its deliberation, the places, the agreement."""
 
+import hashlib
 import logging
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -19,6 +22,7 @@ from ..models import (
     DeliberationMember,
     DeliberationScheduleRow,
     Signatory,
+    SourceDocument,
 )
 from . import patterns
 from .matching import match_result, organisation_kind_for
@@ -279,6 +283,43 @@ def _commitments_sync(agreement: Agreement, rows: list[ParsedRow], places: dict)
         commitment.save()
 
 
+def convention_text(result: ImportResult) -> str:
+    """The convention as read (normalised), from its heading to the end: the articles word
+    for word, for the agreement's PDF."""
+    from .parser import find_convention_start
+
+    lines = result.text.split("\n")
+    start = find_convention_start(lines)
+    if start is None:
+        return ""
+    return "\n".join(lines[start:]).strip()
+
+
+def source_document_record(
+    *, agreement: Agreement, filename: str, content: bytes, text: str
+) -> SourceDocument:
+    """Keep a document as received, once per content (its SHA-256): the document of record."""
+    digest = hashlib.sha256(content).hexdigest()
+    existing = SourceDocument.objects.filter(agreement=agreement, sha256=digest).first()
+    if existing is not None:
+        return existing
+    document = SourceDocument(
+        agreement=agreement,
+        filename=PurePath(filename).name[:255] or "document",
+        sha256=digest,
+        size=len(content),
+        extracted_text=text,
+    )
+    document.file.save(
+        f"{agreement.pk}-{digest[:16]}{PurePath(filename).suffix.lower()}",
+        ContentFile(content),
+        save=False,
+    )
+    document.full_clean()
+    document.save()
+    return document
+
+
 @transaction.atomic
 def agreement_import(
     *,
@@ -287,6 +328,7 @@ def agreement_import(
     partner: Organisation | None = None,
     user=None,
     agreement: Agreement | None = None,
+    source: tuple[str, bytes] | None = None,
 ) -> Agreement:
     """Import what a document says, all or nothing; return the agreement.
 
@@ -349,6 +391,7 @@ def agreement_import(
             agreement.communication_mention = parsed.communication_mention
             agreement.jurisdiction = parsed.jurisdiction
             agreement.signed_at = parsed.signed_at
+            agreement.text = convention_text(result) or agreement.text
             agreement.full_clean()
             agreement.save()
             _party_upsert(agreement, PartyRole.DEPARTMENT, department, parsed.department)
@@ -362,6 +405,10 @@ def agreement_import(
             )
     if result.convention_rows:
         _commitments_sync(agreement, result.convention_rows, places)
+    if source is not None:
+        source_document_record(
+            agreement=agreement, filename=source[0], content=source[1], text=result.text
+        )
     logger.info(
         "Import de la convention %s (%s lieux) par l'utilisateur %s",
         agreement.pk,

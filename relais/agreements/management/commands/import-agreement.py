@@ -68,7 +68,12 @@ class Command(BaseCommand):
                 raise CommandError(f"Convention n° {convention} introuvable.")
         try:
             with transaction.atomic():
-                agreement = agreement_import(result=result, department=department, agreement=target)
+                agreement = agreement_import(
+                    result=result,
+                    department=department,
+                    agreement=target,
+                    source=(file.name, content),
+                )
                 if dry_run:
                     raise _DryRun
         except _DryRun:
