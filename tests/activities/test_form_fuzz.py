@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from relais.activities.enums import ALL_COUNT_FIELDS, MAX_DURATION_MINUTES, MAX_PARTICIPANTS
@@ -28,22 +28,29 @@ numbers = st.one_of(
     st.integers(min_value=-(10**25), max_value=10**25),
     st.integers(min_value=0, max_value=12),
 )
+small = st.integers(min_value=0, max_value=12).map(str)  # plausible, so that some are recorded
 typed = st.one_of(
+    small,
+    small,
     numbers.map(str),
     st.just(""),
     st.sampled_from(["1e9", "12.5", "٣", " 7 ", "0x10", "NaN", "-0", "+5", "1_000"]),
     st.text(max_size=8).filter(lambda text: "\x00" not in text),
 )
-count_fields = st.fixed_dictionaries({}, optional={name: typed for name in ALL_COUNT_FIELDS})
+count_fields = st.one_of(
+    st.just({}),  # breakdowns left empty, as most reports do
+    st.fixed_dictionaries({}, optional={name: small for name in ALL_COUNT_FIELDS}),
+    st.fixed_dictionaries({}, optional={name: typed for name in ALL_COUNT_FIELDS}),
+)
 form_values = st.fixed_dictionaries(
     {
         "participants_count": typed,
-        "duration": st.sampled_from(["15", "120", "other", "", "99999999999", "-30"]),
+        "duration": st.sampled_from(["15", "45", "120", "120", "other", "", "99999999999", "-30"]),
         "custom_duration": typed,
     },
     optional={
         "date": st.sampled_from(["2026-11-20", "1899-01-01", "9999-12-31", "20-11-2026", ""]),
-        "place": typed,
+        "place": st.one_of(typed, st.just("known")),
         "workshop_session": st.one_of(typed, st.just("known")),
         "location_kind": st.sampled_from(["place", "remote", "home", "", "moon"]),
     },
@@ -77,6 +84,10 @@ def known(db):
     values={"participants_count": "12", "duration": "other", "custom_duration": "99999999999"},
     counts={"gender_unknown": "99999999999", "age_unknown": "-1", "status_unknown": "5"},
 )
+@example(
+    values={"participants_count": "12", "duration": "120", "custom_duration": ""},
+    counts={"gender_female": "5", "age_70_plus": "12"},
+)  # recorded: « Non communiqué » takes the 7 others of the genders
 def test_collective_form_never_fails_and_stores_nothing_out_of_bounds(
     advisor_client, known, values, counts
 ):
@@ -92,9 +103,12 @@ def test_collective_form_never_fails_and_stores_nothing_out_of_bounds(
     }
     if data.get("workshop_session") == "known":
         data["workshop_session"] = str(known["session"].pk)
+    if data.get("place") == "known":
+        data["place"] = str(known["place"].pk)
     before = Activity.objects.count()
     response = advisor_client.post(CREATE, data)
     assert response.status_code in (200, 302), response.status_code
+    event("recorded" if response.status_code == 302 else "refused")  # --hypothesis-show-statistics
     if response.status_code == 200:
         assert Activity.objects.count() == before  # refused: nothing written
         errors = response.context["form"].errors
