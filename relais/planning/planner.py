@@ -1177,7 +1177,7 @@ def _solver(time_limit_s: float, workers: int = NUM_WORKERS) -> cp_model.CpSolve
     return solver
 
 
-HEURISTIC_SHARE = 0.3  # of the time limit, for construction and local search before CP-SAT
+HEURISTIC_SHARE = 0.6  # of the time limit, for construction and local search before CP-SAT
 
 
 def solve(
@@ -1271,7 +1271,8 @@ def solve(
     if proven and source != "CP-SAT":
         proven = objective <= solver.objective_value
     if bound is not None:
-        bound = min(bound, objective)
+        # Driving and penalties are never negative: a bound below 0 says nothing more.
+        bound = max(0.0, min(bound, objective))
     shortfalls = {p: values[i] for p, i in model.short.items() if values[i]}
     whole_missing = {p: values[i] for p, i in model.whole_short.items() if values[i]}
     _outside_w, short_weight, _whole_w = model.weights()
