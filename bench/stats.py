@@ -406,6 +406,7 @@ def main() -> int:
                            f"(× {ratio:.2f})", f"≤ × {TARGETS['write_ratio']}",
                            ratio <= TARGETS["write_ratio"]))  # fmt: skip
             fresh = _freshness(today)
+            print(json.dumps(fresh), flush=True)
             checks.append((f"freshness at {size:,} (POST → figure), worst of {POSTS}"
                            .replace(",", " "), f"{max(fresh) * 1000:.0f} ms",
                            f"≤ {TARGETS['freshness_s']:.0f} s",
