@@ -7,12 +7,14 @@ from .models import (
     AgreementParty,
     AlertLog,
     Amendment,
+    AmendmentArticle,
     Annex,
     Commitment,
     Deliberation,
     DeliberationMember,
     DeliberationScheduleRow,
     Signatory,
+    SourceDocument,
 )
 
 
@@ -57,6 +59,30 @@ class AnnexInline(admin.TabularInline):
     extra = 0
 
 
+class SourceDocumentInline(admin.TabularInline):
+    """Documents of record: read only (they are what was received)."""
+
+    model = SourceDocument
+    extra = 0
+    can_delete = False
+    readonly_fields = ["filename", "sha256", "size", "imported_at", "file"]
+    exclude = ["extracted_text"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "number", "subject", "dated_on", "effective_from"]
+
+    class ArticleInline(admin.StackedInline):
+        model = AmendmentArticle
+        extra = 0
+
+    inlines = [ArticleInline]
+
+
 class AmendmentInline(admin.TabularInline):
     model = Amendment
     extra = 0
@@ -67,7 +93,14 @@ class AgreementAdmin(admin.ModelAdmin):
     list_display = ["title", "partner", "hard_end_date", "sent_for_signature_on"]
     list_filter = ["partner"]
     search_fields = ["title", "reference"]
-    inlines = [PartyInline, SignatoryInline, CommitmentInline, AnnexInline, AmendmentInline]
+    inlines = [
+        PartyInline,
+        SignatoryInline,
+        CommitmentInline,
+        AnnexInline,
+        AmendmentInline,
+        SourceDocumentInline,
+    ]
 
 
 @admin.register(AlertLog)

@@ -1,5 +1,7 @@
 """Agreement forms. Validation that involves several objects lives in the services."""
 
+import re
+
 from django import forms
 
 from relais.core.models import Organisation
@@ -103,6 +105,33 @@ class AmendmentForm(forms.Form):
     subject = forms.CharField(label="Objet de l'avenant", max_length=300)
     dated_on = PlausibleDateField(label="Daté du")
     effective_from = PlausibleDateField(label="Prend effet le")
+    text = forms.CharField(
+        label="Texte de l'avenant",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Le texte signé, tel quel.",
+    )
+    article = forms.CharField(
+        label="Article dont l'avenant change la rédaction",
+        required=False,
+        max_length=10,
+        help_text="Numéro, ex. : 6 ou 1.2 (vide : l'avenant ne change que le tableau des lieux).",
+    )
+    article_text = forms.CharField(
+        label="Nouvelle rédaction de cet article",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("article", "").strip()) != bool(data.get("article_text", "").strip()):
+            raise forms.ValidationError(
+                "Indiquez à la fois l'article modifié et sa nouvelle rédaction (ou aucun des deux)."
+            )
+        if data.get("article") and not re.fullmatch(r"\d+(?:\.\d+)?", data["article"].strip()):
+            self.add_error("article", "Un numéro d'article : 6, 1.2…")
+        return data
 
 
 class AmendmentLineForm(CommitmentForm):

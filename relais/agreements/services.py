@@ -15,7 +15,15 @@ from relais.core.models import Organisation
 from relais.core.writes import insert_or_get
 
 from .enums import AgreementStatus, PartyRole, TerminationKind
-from .models import Agreement, AgreementParty, Amendment, Annex, Commitment, Signatory
+from .models import (
+    Agreement,
+    AgreementParty,
+    Amendment,
+    AmendmentArticle,
+    Annex,
+    Commitment,
+    Signatory,
+)
 from .queries import commitments_valid_on
 
 
@@ -247,6 +255,9 @@ def amendment_prepare(
     dated_on: date,
     effective_from: date,
     commitments: list[CommitmentSpec],
+    text: str = "",
+    article: str = "",
+    article_text: str = "",
 ) -> Amendment:
     """Prepare an avenant that replaces the Art. 1.2 table from ``effective_from``.
 
@@ -276,6 +287,7 @@ def amendment_prepare(
         subject=subject,
         dated_on=dated_on,
         effective_from=effective_from,
+        text=text,
     )
     amendment.full_clean()
     # A double submit: the other request took this number first, with its whole new table (an
@@ -289,6 +301,13 @@ def amendment_prepare(
     )
     if not inserted:
         return amendment
+    if article.strip() and article_text.strip():
+        # The article's new wording, for the consolidated version (consolidation.py).
+        reworded = AmendmentArticle(
+            amendment=amendment, article=article.strip(), text=article_text.strip()
+        )
+        reworded.full_clean()
+        reworded.save()
     for commitment in commitments_valid_on(agreement, effective_from):
         commitment.ended_by = amendment
         commitment.save(update_fields=["ended_by"])

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from relais.agreements import consolidation, services
 from relais.agreements.documents import render_agreement_pdf
+from relais.agreements.enums import PartyRole
 from relais.agreements.importing import agreement_import, analyse_document
 from relais.agreements.models import Amendment, AmendmentArticle, SourceDocument
 from relais.agreements.queries import agreement_todos
@@ -185,3 +186,35 @@ def test_a_successor_starts_from_the_previous_text_and_is_edited_while_draft(imp
     services.agreement_send_for_signature(agreement=successor, on=date(2026, 5, 1))
     with pytest.raises(ValidationError):
         services.agreement_update_draft(agreement=successor, text="autre chose")
+
+
+@pytest.mark.now("2024-06-01T10:00")
+def test_an_amendment_prepared_in_relais_stores_its_text_and_the_new_wording(imported):
+    services.agreement_send_for_signature(agreement=imported, on=date(2024, 3, 1))
+    for signatory in imported.signatories.all():
+        services.signature_record(signatory=signatory, signed_on=date(2024, 3, 20))
+    current = [
+        services.CommitmentSpec(
+            place=c.place, count=c.count, unit=c.unit, frequency=c.frequency, modality=c.modality
+        )
+        for c in imported.commitments.all()
+    ]
+    amendment = services.amendment_prepare(
+        agreement=imported,
+        subject="Prolongation",
+        dated_on=date(2024, 5, 1),
+        effective_from=date(2024, 5, 15),
+        commitments=current,
+        text="Avenant n° 1 à la convention. Article unique : l'article 6 est ainsi rédigé.",
+        article="6",
+        article_text="La Convention prend fin au plus tard le 31 décembre 2026.",
+    )
+    assert amendment.text.startswith("Avenant n° 1")
+    assert amendment.articles.get().article == "6"
+    # Unsigned: the consolidated text is the signed one.
+    assert "22 juin 2026" in consolidation.consolidated_text(imported, date(2024, 6, 1))
+    services.amendment_sign(amendment=amendment, party=PartyRole.DEPARTMENT, on=date(2024, 5, 2))
+    services.amendment_sign(amendment=amendment, party=PartyRole.PARTNER, on=date(2024, 5, 3))
+    text = consolidation.consolidated_text(imported, date(2024, 6, 1))
+    assert "31 décembre 2026" in text and "22 juin 2026" not in text
+    assert "modifié par l'avenant n° 1 du 01/05/2024" in text
