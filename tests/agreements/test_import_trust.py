@@ -509,3 +509,28 @@ def test_a_mayor_block_before_the_signatures_is_an_error_not_dropped():
         "Fait en 2 exemplaires originaux", block + "\n\nFait en 2 exemplaires originaux"
     )
     _refused(text, "avant le bloc des signatures")
+
+
+def test_a_pdf_uploaded_in_the_form_is_previewed_imported_and_kept(
+    communes, department, coordinator_client, seed_pdfs
+):
+    import hashlib
+    import io
+
+    from django.urls import reverse
+
+    upload = io.BytesIO(seed_pdfs[1])
+    upload.name = "convention-signee.pdf"
+    response = coordinator_client.post(reverse("agreements:import"), {"file": upload})
+    assert response.status_code == 200
+    assert "numéros de ligne sont ceux du texte extrait" in response.content.decode()
+    digest = coordinator_client.session["agreements_import"]["digest"]
+    response = coordinator_client.post(reverse("agreements:import_confirm"), {"digest": digest})
+    agreement = Agreement.objects.get()
+    assert response.status_code == 302
+    source = agreement.sources.get()
+    assert (source.filename, source.sha256) == (
+        "convention-signee.pdf",
+        hashlib.sha256(seed_pdfs[1]).hexdigest(),
+    )
+    assert "Article 7 – Résiliation" in agreement.text
