@@ -13,6 +13,7 @@ from .models import (
     Deliberation,
     DeliberationMember,
     DeliberationScheduleRow,
+    InsuranceCertificate,
     Signatory,
     SourceDocument,
 )
@@ -59,6 +60,11 @@ class AnnexInline(admin.TabularInline):
     extra = 0
 
 
+class InsuranceCertificateInline(admin.TabularInline):
+    model = InsuranceCertificate
+    extra = 0
+
+
 class SourceDocumentInline(admin.TabularInline):
     """Documents of record: read only (they are what was received)."""
 
@@ -99,6 +105,7 @@ class AgreementAdmin(admin.ModelAdmin):
         CommitmentInline,
         AnnexInline,
         AmendmentInline,
+        InsuranceCertificateInline,
         SourceDocumentInline,
     ]
 

@@ -36,6 +36,7 @@ class Kind:
     UNSIGNED = "unsigned"
     DRAFT = "draft"
     PARTY_BLANKS = "party_blanks"
+    INSURANCE_EXPIRY = "insurance_expiry"  # Art. 4.2 certificate about to expire
 
 
 class Severity:
@@ -134,6 +135,21 @@ def deadlines_for(agreement: Agreement, today: date, horizon_days: int = 120) ->
                 None,
                 f"À compléter pour {party.organisation.name} : {', '.join(party.blanks)}",
                 urgent_if_undated=awaiting,
+            )
+
+    if status in (AgreementStatus.IN_FORCE, AgreementStatus.AWAITING_SIGNATURES):
+        # Art. 4.2: the partner is insured for the whole term; a recorded certificate that
+        # expires before the agreement ends is chased (nothing recorded: a to-do on the page).
+        certificate = agreement.insurance_certificates.first()
+        ends = timeline.end_date
+        if certificate and (ends is None or certificate.valid_until < ends):
+            add(
+                Kind.INSURANCE_EXPIRY,
+                certificate.valid_until,
+                f"Attestation d'assurance responsabilité civile ({certificate.insurer}, "
+                f"n° {certificate.policy_number}) valable jusqu'au "
+                f"{french_date(certificate.valid_until)}",
+                hint="Demander au bénéficiaire l'attestation suivante (art. 4.2).",
             )
 
     if timeline.pending_termination_on:

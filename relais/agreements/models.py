@@ -482,6 +482,32 @@ class SourceDocument(models.Model):
         return f"{self.filename} ({self.sha256[:12]}…)"
 
 
+class InsuranceCertificate(models.Model):
+    """The partner's civil-liability insurance (Art. 4.2: "pendant toute la durée de la
+    Convention"): one certificate per period of cover; the latest one is checked."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="insurance_certificates"
+    )
+    insurer = models.CharField("assureur", max_length=150)
+    policy_number = models.CharField("n° de police", max_length=60)
+    valid_from = models.DateField("valable du", validators=[validate_plausible_date])
+    valid_until = models.DateField("valable jusqu'au", validators=[validate_plausible_date])
+    file = models.FileField("attestation", upload_to="assurances/", blank=True)
+
+    class Meta:
+        verbose_name = "attestation d'assurance"
+        verbose_name_plural = "attestations d'assurance"
+        ordering = ["-valid_until", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.insurer} n° {self.policy_number} ({self.valid_until:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": "La fin de validité précède son début."})
+
+
 class Annex(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="annexes")
     number = models.PositiveSmallIntegerField("n°")

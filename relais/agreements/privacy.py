@@ -11,3 +11,7 @@ declare_no_personal_data(
     "agreements.AmendmentArticle",
     reason="Rédaction d'un article d'un avenant : document public du partenariat.",
 )
+declare_no_personal_data(
+    "agreements.InsuranceCertificate",
+    reason="Assurance de la structure partenaire (personne morale) : assureur, police, dates.",
+)

@@ -68,6 +68,12 @@ def agreement_todos(agreement: Agreement, timeline) -> list[str]:
         todos.extend(
             f"Signature attendue : {s.title} ({s.name})" for s in signatories if s.signed_on is None
         )
+    if timeline.status in ("awaiting_signatures", "in_force") and not (
+        agreement.insurance_certificates.exists()
+    ):
+        todos.append(
+            "Attestation d'assurance responsabilité civile du bénéficiaire à obtenir (art. 4.2)"
+        )
     # A place-holder left in the signed text ("[localisation du point d'accueil]").
     todos.extend(
         f"Texte signé : « {placeholder} » laissé à compléter"

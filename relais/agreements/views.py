@@ -45,6 +45,7 @@ def agreement_detail(request, pk: int):
         "amendments": agreement.amendments.all(),
         "annexes": agreement.annexes.all(),
         "sources": agreement.sources.all(),
+        "insurance_certificates": agreement.insurance_certificates.all(),
         "can_manage": perms.can_manage_agreement(request.user, agreement),
         "has_successor": Agreement.objects.filter(predecessor=agreement).exists(),
     }

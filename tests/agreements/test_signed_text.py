@@ -218,3 +218,40 @@ def test_an_amendment_prepared_in_relais_stores_its_text_and_the_new_wording(imp
     text = consolidation.consolidated_text(imported, date(2024, 6, 1))
     assert "31 décembre 2026" in text and "22 juin 2026" not in text
     assert "modifié par l'avenant n° 1 du 01/05/2024" in text
+
+
+# --- Art. 4.2: the partner's insurance --------------------------------------------------------
+
+
+def test_an_insurance_certificate_expiring_before_the_end_is_a_deadline(signed_agreement):
+    from relais.agreements.deadlines import Kind, deadlines_for
+    from relais.agreements.models import InsuranceCertificate
+
+    today = date(2024, 11, 1)
+    assert "Attestation d'assurance responsabilité civile du bénéficiaire à obtenir (art. 4.2)" in (
+        agreement_todos(signed_agreement, signed_agreement.timeline(today))
+    )
+    InsuranceCertificate.objects.create(
+        agreement=signed_agreement,
+        insurer="SMACL",
+        policy_number="RC-123",
+        valid_from=date(2024, 1, 1),
+        valid_until=date(2024, 12, 31),
+    )
+    items = {d.kind: d for d in deadlines_for(signed_agreement, today)}
+    expiry = items[Kind.INSURANCE_EXPIRY]
+    assert expiry.due_on == date(2024, 12, 31)
+    assert "SMACL" in expiry.label
+    assert not any(
+        "assurance" in t
+        for t in agreement_todos(signed_agreement, signed_agreement.timeline(today))
+    )
+    # Cover to the end of the agreement: nothing to chase.
+    InsuranceCertificate.objects.create(
+        agreement=signed_agreement,
+        insurer="SMACL",
+        policy_number="RC-124",
+        valid_from=date(2025, 1, 1),
+        valid_until=date(2026, 12, 31),
+    )
+    assert Kind.INSURANCE_EXPIRY not in {d.kind for d in deadlines_for(signed_agreement, today)}

@@ -26,6 +26,8 @@ ALERT_WINDOWS = {
     Kind.END: 60,
     Kind.TERMINATION: None,
     Kind.ENDED: None,
+    # Art. 4.2: a month to obtain the next insurance certificate.
+    Kind.INSURANCE_EXPIRY: 30,
 }
 HORIZON_DAYS = max(days for days in ALERT_WINDOWS.values() if days is not None)
 
@@ -50,6 +52,7 @@ SUBJECTS = {
     Kind.TERMINATION: "Résiliation en cours",
     Kind.ENDED: "Convention terminée",
     Kind.UNSIGNED: "Signatures en attente depuis plus de 30 jours",
+    Kind.INSURANCE_EXPIRY: "Attestation d'assurance du bénéficiaire bientôt expirée",
 }
 
 
