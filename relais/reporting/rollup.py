@@ -172,13 +172,54 @@ def _as_set(grouped: list[dict]) -> set:
 # --- Deltas applied by the writes ------------------------------------------------------------
 
 
-def _contributions(where: Q) -> tuple[set, dict]:
-    """The activities matching ``where`` and what they add to the roll-ups:
-    ``(ids, {(by_theme, grain, key): [measures]})``, ``key`` being (month, place, advisor,
-    kind, commune[, theme]) with None where the grain has none. Two queries: the activities'
-    measures one by one, then their themes (a theme row counts its activity's measures)."""
+# The per-activity query's SQL, compiled once per number of ids (compiling its forty
+# aggregates costs more than running it): {(activities, people): (sql, params, positions)}.
+_SQL: dict = {}
+_SENTINEL = -(2**40)
+
+
+def _per_activity_rows(activities: set, beneficiaries: set) -> list[dict]:
+    """``stats.stored_queryset(per_activity=True)`` of these activities and people's."""
+    if not activities and not beneficiaries:
+        return []
+    values = sorted(activities) + sorted(beneficiaries)
+    shape = (connection.vendor, len(activities), len(beneficiaries))
+    if shape not in _SQL:
+        marks = [_SENTINEL - i for i in range(len(values))]
+        where = Q()
+        if activities:
+            where |= Q(pk__in=marks[: len(activities)])
+        if beneficiaries:
+            where |= Q(beneficiary_id__in=marks[len(activities) :])
+        qs = stored_queryset(by_theme=False, activities=where, per_activity=True)
+        sql, params = qs.query.sql_with_params()
+        _SQL[shape] = (sql, list(params), [list(params).index(mark) for mark in marks])
+    sql, params, positions = _SQL[shape]
+    params = list(params)
+    for position, value in zip(positions, values, strict=True):
+        params[position] = value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        month = row["k_month"]
+        if isinstance(month, str):
+            month = date.fromisoformat(month[:10])
+        elif hasattr(month, "date"):
+            month = month.date()
+        row["k_month"] = month
+    return rows
+
+
+def _contributions(activities: set, beneficiaries: set) -> tuple[set, dict]:
+    """The activities (ids, and every activity of these people) and what they add to the
+    roll-ups: ``(ids, {(by_theme, grain, key): [measures]})``, ``key`` being (month, place,
+    advisor, kind, commune[, theme]) with None where the grain has none. Two queries: the
+    activities' measures one by one, then their themes (a theme row counts its activity's
+    measures)."""
     result: dict = defaultdict(lambda: [0] * len(MEASURE_FIELDS))
-    rows = list(stored_queryset(by_theme=False, activities=where, per_activity=True))
+    rows = _per_activity_rows(activities, beneficiaries)
     themes = defaultdict(list)
     if rows:
         ids = [row["k_pk"] for row in rows]
@@ -232,11 +273,9 @@ def _apply(delta: dict) -> None:
             ((grain, key, values) for (t, grain, key), values in delta.items() if t == by_theme),
             key=lambda item: (item[0], tuple((v is None, str(v)) for v in item[1])),
         )
-        if not items:
-            continue
-        if connection.vendor == "postgresql":
-            _apply_postgresql(model, by_theme, items)
-            continue
+        # One UPDATE per row, matched by plain equalities and IS NULL, so that the indexes
+        # leading with place, adviser or grain serve it (a batched UPDATE … FROM VALUES needs
+        # IS NOT DISTINCT FROM, which no index serves: it scanned the month's rows).
         for grain, key, values in items:
             where = _where(key, grain, by_theme)
             changes = dict(zip(MEASURE_FIELDS, values, strict=True))
@@ -245,52 +284,6 @@ def _apply(delta: dict) -> None:
                 model.objects.create(**where, **changes)
             elif changes["activities"] < 0:
                 rows.filter(activities=0).delete()
-
-
-KEY_TYPES = {"month": "date", "grain": "smallint", "place_id": "integer",
-             "advisor_id": "integer", "kind": "varchar", "commune_id": "integer",
-             "theme": "varchar"}  # fmt: skip
-
-
-def _apply_postgresql(model, by_theme: bool, items) -> None:
-    """One UPDATE … FROM (VALUES …) for every row the delta touches, then one INSERT of the
-    rows that did not exist and, if the delta removed activities, one DELETE of the emptied
-    rows: three statements at most, whatever the number of rows."""
-    keys = [*KEY_TYPES][: 7 if by_theme else 6]
-    columns = keys + MEASURE_FIELDS
-    table = connection.ops.quote_name(model._meta.db_table)
-    values, params = [], []
-    for grain, key, measures in items:
-        where = _where(key, grain, by_theme)
-        values.append(
-            "(" + ", ".join(f"%s::{KEY_TYPES[k]}" for k in keys)
-            + ", " + ", ".join(["%s::bigint"] * len(MEASURE_FIELDS)) + ")"
-        )  # fmt: skip
-        params += [where[k] for k in keys] + list(measures)
-    match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
-    source = f"(VALUES {', '.join(values)}) AS d ({', '.join(columns)})"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} AS t SET "  # noqa: S608 - model names only
-            + ", ".join(f"{m} = t.{m} + d.{m}" for m in MEASURE_FIELDS)
-            + f" FROM {source} WHERE {match} RETURNING "
-            + ", ".join(f"d.{k}" for k in keys),
-            params,
-        )
-        found = {tuple(row) for row in cursor.fetchall()}
-        missing = []
-        for grain, key, measures in items:
-            where = _where(key, grain, by_theme)
-            if tuple(where[k] for k in keys) not in found:
-                missing.append(model(**where, **dict(zip(MEASURE_FIELDS, measures, strict=True))))
-        model.objects.bulk_create(missing)
-        emptied = [i for i, (_, _, measures) in enumerate(items) if measures[0] < 0]
-        if emptied:
-            cursor.execute(
-                f"DELETE FROM {table} AS t USING {source} "  # noqa: S608 - model names only
-                f"WHERE {match} AND t.activities = 0",
-                params,
-            )
 
 
 def _order(item):
@@ -329,23 +322,20 @@ class StatsChange:
                 list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk")
                      .values_list("pk"))  # fmt: skip
 
-    def _touched(self) -> Q:
-        return Q(pk__in=self.activities) | Q(beneficiary_id__in=self.beneficiaries)
-
     def __enter__(self) -> StatsChange:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("StatsChange runs inside the write's transaction.")
         self.ready = _ready()
         if self.ready:
             self._lock()
-            touched, self.before = _contributions(self._touched())
+            touched, self.before = _contributions(self.activities, self.beneficiaries)
             self.activities |= touched  # still counted after, even if no longer linked
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None or not self.ready:
             return  # rolled back, or not built yet: figures are live until the rebuild
-        _, after = _contributions(self._touched())
+        _, after = _contributions(self.activities, self.beneficiaries)
         delta = {}
         for key in self.before.keys() | after.keys():
             old = self.before.get(key) or [0] * len(MEASURE_FIELDS)
