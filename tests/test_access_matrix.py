@@ -128,6 +128,7 @@ EXPECTED.update({
     "admin:index": ("login", "login", "login", "login", "login", "login", "ok"),
     "agreements:amendment_prepare": ("login", "404", "403", "403", "403", "403", "404"),
     "agreements:annex_file": ("login", "404", "404", "404", "404", "404", "404"),
+    "agreements:source_file": ("login", "404", "404", "404", "404", "404", "404"),
     "agreements:amendment_sign": ("login", "404", "403", "403", "403", "403", "404"),
     "agreements:amendment_withdraw": ("login", "404", "403", "403", "403", "403", "404"),
     "agreements:commitment_add": ("login", "404", "403", "403", "403", "403", "404"),

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .helpers import count_tags
@@ -109,6 +111,8 @@ def test_every_non_public_url_sends_anonymous_visitors_to_login(client, name, ur
     assert response["Location"].startswith(reverse("accounts:login") + "?next=")
 
 
+PAGE_QUERY_BUDGET = 25
+
 PERSONA_CLIENTS = [
     "coordinator_client",
     "advisor_client",
@@ -126,7 +130,13 @@ def test_every_page_has_exactly_one_h1(request, persona, place, other_place):
     urls += [place.get_absolute_url(), other_place.get_absolute_url(), "/page-inexistante/"]
     checked = 0
     for url in urls:
-        response = client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        # The per-page budget of docs/performance.md: a page that grows with its data (an N+1)
+        # shows here first, even on this small data set.
+        assert len(queries) <= PAGE_QUERY_BUDGET, (
+            f"{url} for {persona}: {len(queries)} queries (budget {PAGE_QUERY_BUDGET})"
+        )
         if response.status_code in {301, 302, 405} or not response["Content-Type"].startswith(
             "text/html"
         ):
@@ -176,5 +186,19 @@ def test_no_naive_clock_reads_in_the_code_or_the_tests():
         for path in (root / folder).rglob("*.py")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if NAIVE_CLOCK_READS.search(line) and "NAIVE_CLOCK_READS" not in line
+    ]
+    assert offenders == []
+
+
+def test_no_template_is_compiled_when_the_tests_are_imported():
+    """A module-level ``Template(...)`` in a test creates the template engine during collection,
+    before pytest-django arms FAIL_INVALID_TEMPLATE_VARS: undefined variables then rendered as
+    "" in every later test, silently (found after tests/core/test_form_rendering.py did it)."""
+    root = Path(__file__).resolve().parents[1]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in (root / "tests").rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.match(r"^[A-Za-z_][\w]*\s*=\s*(\w+\.)?Template\(", line)
     ]
     assert offenders == []

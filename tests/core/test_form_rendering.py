@@ -5,7 +5,10 @@ from django.template import Context, Template
 
 from ..helpers import count_tags
 
-TEMPLATE = Template(
+# Compiled in the test, never at import: a Template built while pytest collects creates the
+# template engine before pytest-django arms FAIL_INVALID_TEMPLATE_VARS, and that engine then
+# renders undefined variables as "" in every later test (tests/test_meta.py caught it).
+SOURCE = (
     '{% include "includes/form_errors.html" %}'
     "{% for field in form %}{% include 'includes/field.html' %}{% endfor %}"
 )
@@ -23,7 +26,7 @@ class _Form(forms.Form):
 
 
 def _render(data) -> str:
-    return TEMPLATE.render(Context({"form": _Form(data)}))
+    return Template(SOURCE).render(Context({"form": _Form(data)}))
 
 
 def test_a_valid_looking_form_has_no_summary():
