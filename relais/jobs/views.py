@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from relais.messaging.views import can_view_outbox
+from relais.messaging.perms import can_view_outbox
 
 from .models import PeriodicRun, WorkerHeartbeat
 from .schedule import JOBS

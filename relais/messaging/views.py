@@ -6,16 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from relais.accounts.enums import Role
-
 from .models import OutboxMessage, OutboxStatus
 from .outbox import outbox_retry
+from .perms import can_view_outbox
 
 SHOWN = 200
-
-
-def can_view_outbox(user) -> bool:
-    return user.is_authenticated and user.role in {Role.COORDINATOR, Role.ADMINISTRATOR}
 
 
 @login_required

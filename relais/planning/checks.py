@@ -36,7 +36,7 @@ from relais.team.enums import BusyKind
 
 from .enums import OccurrenceStatus, Weekday
 from .occurrences import Occurrence, occurrences_between, week_workload_hours
-from .periods import agreement_period_problem
+from .periods import agreement_period_problem, agreement_periods
 from .travel import travel_minutes
 
 ERROR = "error"
@@ -291,8 +291,13 @@ def _unstaffed(occurrences) -> list[Finding]:
 
 def _agreement_periods(slots) -> list[Finding]:
     findings = []
+    periods = {}  # one read per place, not per slot (the page stays within its query budget)
     for slot in slots:
-        problem = agreement_period_problem(slot.place, slot.valid_from, slot.valid_until)
+        if slot.place_id not in periods:
+            periods[slot.place_id] = agreement_periods(slot.place)
+        problem = agreement_period_problem(
+            slot.place, slot.valid_from, slot.valid_until, periods[slot.place_id]
+        )
         if problem:
             findings.append(
                 Finding(

@@ -54,9 +54,14 @@ def covering_period(place, start: date, end: date | None) -> AgreementPeriod | N
     return next((p for p in agreement_periods(place) if p.contains(start, end)), None)
 
 
-def agreement_period_problem(place, start: date, end: date | None) -> str | None:
-    """A French explanation when ``start``…``end`` is not inside an agreement period, else None."""
-    periods = agreement_periods(place)
+def agreement_period_problem(
+    place, start: date, end: date | None, periods: list[AgreementPeriod] | None = None
+) -> str | None:
+    """A French explanation when ``start``…``end`` is not inside an agreement period, else None.
+
+    ``periods``: the place's, when the caller already read them (one read per place for a list).
+    """
+    periods = agreement_periods(place) if periods is None else periods
     if any(p.contains(start, end) for p in periods):
         return None
     if not periods:

@@ -86,7 +86,8 @@ def test_permanences_where_the_adviser_is_present(prades):
     place, adviser, _, day = prades
     found = busy_intervals([adviser], day, day, kinds=[BusyKind.PERMANENCE])
     assert kinds(found) == [("permanence", "14:00", "16:45")]
-    assert found[0].place_id == place.pk and found[0].label == "Permanence à la Médiathèque de Prades"
+    assert found[0].place_id == place.pk
+    assert found[0].label == "Permanence à la Médiathèque de Prades"
     leave_create(advisor=adviser, kind=LeaveKind.PAID, start_date=day, end_date=day)
     assert busy_intervals([adviser], day, day, kinds=[BusyKind.PERMANENCE]) == []
 
