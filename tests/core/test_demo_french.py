@@ -34,7 +34,7 @@ PATTERNS = {
         r"permanence|mandat|demande|erreur|minute|mois réalisé)s\b"
     ),
     "élision manquante": re.compile(
-        r"\b(?:[Dd]e|[Ll]e|[Qq]ue|[Jj]e|[Nn]e) (?:janvier|avril|août|octobre|atelier|"
+        r"\b(?:[Dd]e|[Ll]e|[Qq]ue|[Jj]e|[Nn]e) (?:avril|août|octobre|atelier|"
         r"accompagnement|activité|inscription|un|une|aide|accueil|usager|Ille|Elne|Err|Olette)\b"
     ),
     "article manquant": re.compile(rf"\b(?:à|de) (?:{NOUNS})\b"),
