@@ -39,6 +39,9 @@ def test_demo_year_of_activities_is_realistic_and_idempotent(capsys):
     assert Activity.objects.filter(place__isnull=False).values("place").distinct().count() == 8
 
 
+# The demo is built around "today" and its agreements run 2024–2029: the story is read at one
+# instant of the programme, not at whatever date `make test-dates` moves the clock to.
+@pytest.mark.now("2026-11-24T10:00")
 def test_demo_activities_tell_the_story_of_the_permanences():
     """Issue 14 §4: most committed half-days held, and every activity at a place on a day of a
     held permanence there (so none at a place without a commitment)."""

@@ -62,6 +62,8 @@ def test_the_report_keeps_the_link_to_its_session(advisor_client, advisor_user):
 
 
 def _past_session(advisor=None, **extra):
+    # Two days before the suite's clock (tests/conftest.py): over and due for a report on any
+    # date the clock is set to; nothing here depends on the weekday or the month.
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=2)
     extra.setdefault("topic", WorkshopTopicFactory(themes=["email"]))
     session = WorkshopSessionFactory(starts_at=start, ends_at=start + timedelta(hours=2), **extra)
@@ -134,7 +136,10 @@ def test_the_database_refuses_two_reports_of_one_session(advisor):
 def test_correcting_a_report_keeps_its_session(advisor_client, advisor):
     session = _past_session()
     report = record_collective(
-        advisor, place=session.place, workshop_session=session, date=timezone.localdate()
+        advisor,
+        place=session.place,
+        workshop_session=session,
+        date=timezone.localdate(session.starts_at),
     )
     edit = reverse("activities:edit", args=[report.pk])
     data = form_defaults(advisor_client.get(edit).content.decode())

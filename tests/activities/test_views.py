@@ -37,6 +37,8 @@ def test_form_is_prefilled_from_context(advisor_client, advisor):
     uuid.UUID(defaults["idempotency_key"][0])
     # The place of most of this month's activities becomes the default …
     place = covered_place()
+    # Today is in this month whatever the suite's clock says (tests/conftest.py), and no
+    # permanence is planned: only the month's habit can choose the place.
     record_individual(advisor, place=place, date=timezone.localdate())
     defaults = form_defaults(advisor_client.get(CREATE).content.decode())
     assert defaults["place"] == [str(place.pk)]
@@ -199,7 +201,7 @@ def test_an_explicit_unknown_count_that_does_not_add_up_is_refused_on_its_field(
 
 
 def test_list_shows_own_activities_latest_first(advisor_client, advisor, place):
-    today = timezone.localdate()
+    today = timezone.localdate()  # only the order of three days around it matters, any date
     record_individual(
         advisor,
         place=place,

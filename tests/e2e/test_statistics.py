@@ -23,6 +23,8 @@ def test_coordinator_filters_statistics_by_place(
     advisor = AdvisorFactory()
     prades = PlaceFactory(name="Médiathèque de Prades")
     ceret = PlaceFactory(name="Bibliothèque de Céret")
+    # The suite's clock (tests/conftest.py), which the live server reads too: the dashboard's
+    # default period always ends with this month.
     this_month = timezone.localdate().replace(day=1)
     record_individual(advisor, place=prades, date=this_month, themes=["email", "health"])
     record_collective(advisor, place=prades, date=this_month)
@@ -60,6 +62,7 @@ def test_an_activity_recorded_in_the_browser_is_counted_at_once(page, live_serve
     rebuild()  # built roll-ups (empty): the figures below come from the rows the write keeps
     advisor = _log_in_as_advisor(page, live_server.url)
     place = PlaceFactory(name="Médiathèque de Prades", slug="mediatheque-prades")
+    # Today, by the clock the server reads too: inside the dashboard's default period, any date.
     record_individual(advisor, place=place, date=timezone.localdate())
 
     def activities_shown() -> str:

@@ -56,6 +56,7 @@ def test_adviser_reports_a_workshop_once_and_the_report_keeps_its_session(
     topic = WorkshopTopicFactory(
         title="Créer et gérer son adresse e-mail", level="beginner", themes=["email"]
     )
+    # A day before the suite's clock, which the live server reads too: over, report due, any date.
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
     session = WorkshopSessionFactory(
         topic=topic,

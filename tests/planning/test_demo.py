@@ -42,7 +42,7 @@ def test_demo_plans_every_commitment(demo_with_agreement):
     assert table.shortfalls == []
     # A year of history (the activities' demo was held in it), one slot per agreement period:
     # the seed's agreement until 22 June 2026, its successor from the next day.
-    today = timezone.localdate()
+    today = timezone.localdate()  # the demo's period is computed from it, as the demo did
     first, last = demo_period(today)
     for line in Slot.objects.values("place", "weekday", "start_time").distinct():
         slots = list(Slot.objects.filter(**line).order_by("valid_from"))
