@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from relais.beneficiaries.models import Beneficiary
+from relais.core.forms import DateInput
 from relais.core.validators import validate_programme_date
 from relais.places.models import Place
 from relais.workshops.models import WorkshopSession
@@ -51,7 +52,7 @@ class ActivityForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     date = forms.DateField(
         label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         validators=[validate_programme_date],
     )
     themes = forms.MultipleChoiceField(

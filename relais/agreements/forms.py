@@ -4,19 +4,13 @@ import re
 
 from django import forms
 
+from relais.core.forms import DateInput
 from relais.core.models import Organisation
 from relais.core.validators import validate_plausible_date
 from relais.places.models import Place
 
 from .enums import CommitmentFrequency, CommitmentUnit, Modality, PartyRole, TerminationKind
 from .models import Agreement
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class AgreementForm(forms.ModelForm):

@@ -2,11 +2,12 @@
 
 from django import forms
 
+from relais.core.forms import DateInput
 from relais.core.models import Organisation
 
 from .models import ActionItem, CommitteeMember, Meeting
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def _time():

@@ -2,13 +2,14 @@
 
 from django import forms
 
+from relais.core.forms import DateInput
 from relais.core.validators import validate_plausible_date
 from relais.places.models import Place
 from relais.team.models import Advisor
 
 from .models import Closure, Slot
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

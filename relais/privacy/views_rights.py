@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from relais.beneficiaries.models import Beneficiary
+from relais.core.forms import DateInput
 from relais.core.params import parse_id
 from relais.core.validators import validate_plausible_date
 
@@ -25,7 +26,7 @@ class RightsRequestForm(forms.Form):
     channel = forms.ChoiceField(label="Demande reçue", choices=RightsChannel.choices)
     received_on = forms.DateField(
         label="Reçue le",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         validators=[validate_plausible_date],
     )
     requester_label = forms.CharField(
@@ -51,7 +52,7 @@ class ExtensionForm(forms.Form):
     )
     person_informed_on = forms.DateField(
         label="Personne informée de la prolongation et de ses motifs le",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         validators=[validate_plausible_date],
     )
 

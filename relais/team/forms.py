@@ -2,6 +2,8 @@
 
 from django import forms
 
+from relais.core.forms import DateInput
+
 from .enums import Weekday
 from .models import Advisor, Leave, Skill
 
@@ -33,9 +35,9 @@ class AdvisorProfileForm(forms.ModelForm):
             "contract_end",
         ]
         widgets = {
-            "training_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "contract_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "training_date": DateInput(),
+            "contract_start": DateInput(),
+            "contract_end": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -49,8 +51,8 @@ class LeaveForm(forms.ModelForm):
         model = Leave
         fields = ["advisor", "kind", "start_date", "start_half", "end_date", "end_half", "note"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):

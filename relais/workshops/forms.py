@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from relais.core.forms import DateInput
 from relais.core.validators import validate_plausible_date, validate_programme_date
 from relais.places.models import Place
 from relais.team.models import Advisor
@@ -81,7 +82,7 @@ class SessionForm(forms.Form):
     place = forms.ModelChoiceField(label="Lieu", queryset=Place.objects.none())
     day = forms.DateField(
         label="Date (première séance)",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[validate_programme_date],
     )
     start_time = forms.TimeField(
@@ -159,12 +160,12 @@ class ProgrammeForm(forms.Form):
     )
     first = forms.DateField(
         label="Du",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[validate_plausible_date],
     )
     last = forms.DateField(
         label="Au",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[validate_plausible_date],
     )
     format = forms.ChoiceField(label="Format", choices=EXPORT_FORMATS, initial="pdf")
