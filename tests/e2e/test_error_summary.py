@@ -35,7 +35,9 @@ def _summary_is_focused(page, count_text: str):
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading", level=2)).to_have_text(count_text)
-    assert page.evaluate("() => document.activeElement.hasAttribute('data-error-summary')")
+    # The script runs once the page is parsed (deferred), which may be after the summary is
+    # painted: wait for the focus rather than read it once.
+    expect(summary).to_be_focused()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     return summary
 
@@ -66,7 +68,7 @@ def test_individual_activity_without_theme(advisor_page, live_server, assert_acc
     link = summary.get_by_role("link", name="Thématiques : Choisissez au moins une thématique.")
     assert_accessible("accompagnement refusé, 360 px")
     link.click()
-    assert page.evaluate("() => document.activeElement.id") == "id_themes_0"
+    expect(page.locator("#id_themes_0")).to_be_focused()
 
 
 def test_collective_activity_without_participants(advisor_page, live_server, assert_accessible):
@@ -95,7 +97,7 @@ def test_new_person_with_a_wrong_phone(advisor_page, live_server, assert_accessi
     first = summary.get_by_role("link").first
     target = first.get_attribute("href")[1:]
     first.click()
-    assert page.evaluate("() => document.activeElement.id") == target
+    expect(page.locator(f"#{target}")).to_be_focused()
     expect(page.locator(f"#{target}")).to_have_attribute("aria-invalid", "true")
 
 
