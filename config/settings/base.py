@@ -309,6 +309,9 @@ RELAIS_APPOINTMENT_REMINDER_HOURS = env.int(
 # Days after a mandate's signature during which actions may be recorded (with a warning) while
 # its signed copy is not uploaded; past them, actions are refused until it is.
 RELAIS_MANDATE_SCAN_GRACE_DAYS = env.int("RELAIS_MANDATE_SCAN_GRACE_DAYS", default=7)
+# Statistical disclosure control (relais.reporting.disclosure): a published count of 1 to
+# RELAIS_DISCLOSURE_THRESHOLD - 1 is « secret statistique » (5: the usual public statistics rule).
+RELAIS_DISCLOSURE_THRESHOLD = env.int("RELAIS_DISCLOSURE_THRESHOLD", default=5)
 # The data protection officer's contact, printed in the record of processing (GDPR art. 30).
 RELAIS_DPO_CONTACT = env.str("RELAIS_DPO_CONTACT", default="")
 # The planner's travel times: a CSV file from_commune,to_commune,minutes; empty = estimates.
