@@ -53,6 +53,9 @@ BREAKDOWN_ROW = {
     },
 }
 COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+# A published figure: null when it is « secret statistique » (docs/statistical-disclosure.md).
+FIGURE = {"type": ["integer", "null"]}
+FIGURES = {"type": "object", "additionalProperties": FIGURE}
 
 
 def openapi_document(server_url: str = "/api/v1") -> dict:
@@ -76,7 +79,10 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
                     "operationId": "getStats",
                     "summary": "Statistiques agrégées (comme le tableau de bord)",
                     "description": f"Portée requise : {Scope.STATS_READ}. Période en mois "
-                    "entiers, 12 derniers mois par défaut.",
+                    "entiers, 12 derniers mois par défaut. Secret statistique : un chiffre de 1 "
+                    "à seuil − 1 (« disclosure.threshold », 5 par défaut), ou qui permettrait "
+                    "d'en retrouver un par différence avec un total, vaut null ; "
+                    "« disclosure.secret » les nomme.",
                     "parameters": [
                         *PERIOD_PARAMETERS,
                         *FILTER_PARAMETERS,
@@ -100,7 +106,9 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
                     "operationId": "listActivities",
                     "summary": "Activités anonymisées, paginées par curseur",
                     "description": f"Portée requise : {Scope.ACTIVITIES_READ}. Triées par date "
-                    "puis identifiant ; suivre « next_cursor » jusqu'à null.",
+                    "puis identifiant ; suivre « next_cursor » jusqu'à null. Date, lieu et "
+                    "profils (quasi-identifiants) seulement avec la portée "
+                    f"{Scope.ACTIVITIES_DETAIL} ; sinon le mois.",
                     "parameters": [
                         *PERIOD_PARAMETERS,
                         *FILTER_PARAMETERS,
@@ -162,7 +170,7 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
                         "filters": {"type": "object"},
                         "source": {"type": "string", "enum": ["rollup", "live"]},
                         "refreshed_at": {"type": ["string", "null"], "format": "date-time"},
-                        "totals": COUNTS,
+                        "totals": FIGURES,
                         "breakdowns": {
                             "type": "object",
                             "additionalProperties": {"type": "array", "items": BREAKDOWN_ROW},
@@ -173,8 +181,24 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
                                 "type": "object",
                                 "properties": {
                                     "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
-                                    "activities": {"type": "integer"},
-                                    "accompaniments": {"type": "integer"},
+                                    "activities": FIGURE,
+                                    "accompaniments": FIGURE,
+                                },
+                            },
+                        },
+                        "disclosure": {
+                            "type": "object",
+                            "description": "Secret statistique appliqué à cette réponse.",
+                            "required": ["threshold", "rule", "secret"],
+                            "properties": {
+                                "threshold": {"type": "integer"},
+                                "rule": {"type": "string"},
+                                "secret": {
+                                    "type": "array",
+                                    "description": "Chiffres non publiés : "
+                                    "« totals.<mesure> », « <répartition>.<clé>.<mesure> », "
+                                    "« series.<AAAA-MM>.<mesure> ».",
+                                    "items": {"type": "string"},
                                 },
                             },
                         },
@@ -184,10 +208,16 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
                     "type": "object",
                     "description": "Une activité sans donnée nominative : ni personne "
                     "accompagnée, ni note, ni conseiller, ni titre libre.",
-                    "required": ["id", "date", "kind", "duration_minutes", "participants_count"],
+                    "required": ["id", "month", "kind", "duration_minutes", "participants_count"],
                     "properties": {
                         "id": {"type": "integer"},
-                        "date": {"type": "string", "format": "date"},
+                        "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                        "date": {
+                            "type": "string",
+                            "format": "date",
+                            "description": f"Avec la portée {Scope.ACTIVITIES_DETAIL} seulement "
+                            "(comme « place » et « profiles »).",
+                        },
                         "kind": {"type": "string", "enum": list(ActivityKind.values)},
                         "duration_minutes": {"type": "integer"},
                         "location_kind": {"type": "string"},
@@ -223,8 +253,12 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
                 },
                 "ActivityPage": {
                     "type": "object",
-                    "required": ["results", "next_cursor", "count"],
+                    "required": ["results", "next_cursor", "count", "quasi_identifiers"],
                     "properties": {
+                        "quasi_identifiers": {
+                            "type": "boolean",
+                            "description": "Les lignes portent date, lieu et profils.",
+                        },
                         "results": {
                             "type": "array",
                             "items": {"$ref": "#/components/schemas/Activity"},

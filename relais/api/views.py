@@ -14,6 +14,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -24,7 +25,7 @@ from relais.activities.models import EQUIPMENT_FIELDS, Activity, ActivityTheme
 from relais.core.params import Period, PeriodError, parse_id, parse_ids, parse_period
 from relais.privacy.enums import JournalAction
 from relais.privacy.journal import journal_append
-from relais.reporting import stats
+from relais.reporting import disclosure, stats
 
 from . import openapi, perms, services
 from .enums import Scope
@@ -145,8 +146,10 @@ def stats_view(request):
     filters = stats_filters(request)
     # The roll-ups (kept by every write) once built; the activities until then.
     source = "rollup" if stats.rollups_ready() else "live"
-    result = stats.dashboard(filters, source=source)
+    # Whoever holds the token, the figures leave the application: disclosure control always.
+    result = disclosure.protect(stats.dashboard(filters, source=source))
     totals = result.totals
+    figure = disclosure.json_value
     return JsonResponse(
         {
             "period": {"start": filters.first.isoformat(), "end": filters.last.isoformat()},
@@ -161,22 +164,22 @@ def stats_view(request):
             # The figures count every activity committed before this instant.
             "refreshed_at": result.computed_at.isoformat(),
             "totals": {
-                "activities": totals.activities,
-                "individual": totals.individual,
-                "collective": totals.collective,
-                "accompaniments": totals.accompaniments,
-                "workshop_participants": totals.workshop_participants,
-                "minutes": totals.minutes,
-                "new_beneficiaries": totals.new_beneficiaries,
-                "returning_visits": totals.returning_visits,
+                "activities": figure(totals.activities),
+                "individual": figure(totals.individual),
+                "collective": figure(totals.collective),
+                "accompaniments": figure(totals.accompaniments),
+                "workshop_participants": figure(totals.workshop_participants),
+                "minutes": figure(totals.minutes),
+                "new_beneficiaries": figure(totals.new_beneficiaries),
+                "returning_visits": figure(totals.returning_visits),
             },
             "breakdowns": {
                 name: [
                     {
                         "key": row.key,
                         "label": row.label,
-                        "activities": row.activities,
-                        "accompaniments": row.accompaniments,
+                        "activities": figure(row.activities),
+                        "accompaniments": figure(row.accompaniments),
                     }
                     for row in breakdown.rows
                 ]
@@ -185,28 +188,41 @@ def stats_view(request):
             "series": [
                 {
                     "month": point.month.isoformat()[:7],
-                    "activities": point.activities,
-                    "accompaniments": point.accompaniments,
+                    "activities": figure(point.activities),
+                    "accompaniments": figure(point.accompaniments),
                 }
                 for point in result.series
             ],
+            # null figures above: « secret statistique » (see docs/statistical-disclosure.md).
+            "disclosure": {
+                "threshold": result.threshold,
+                "rule": result.explanation,
+                "secret": sorted(result.secret),
+            },
         },
         json_dumps_params={"ensure_ascii": False},
     )
 
 
-def encode_cursor(activity_date: date, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{activity_date.isoformat()}|{pk}".encode()).decode()
+def encode_cursor(pk: int) -> str:
+    """The last activity's id: the cursor carries no date (a quasi-identifier, see below);
+    the next page reads the date of that activity again."""
+    return base64.urlsafe_b64encode(str(pk).encode()).decode()
 
 
 def decode_cursor(cursor: str) -> tuple[date, int]:
     try:
-        day, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        day, pk = date.fromisoformat(day), parse_id(pk)
+        pk = parse_id(base64.urlsafe_b64decode(cursor.encode()).decode())
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
         raise BadRequest("Paramètre « cursor » invalide.") from error
     if pk is None:  # not one of ours: an id beyond the database's integers overflows the query
         raise BadRequest("Paramètre « cursor » invalide.")
+    day = Activity.objects.filter(pk=pk).values_list("date", flat=True).first()
+    if day is None:
+        raise BadRequest(
+            "Paramètre « cursor » périmé : l'activité où reprendre a été supprimée entre deux "
+            "pages ; reprenez depuis la première page."
+        )
     return day, pk
 
 
@@ -221,9 +237,15 @@ ACTIVITY_FIELDS = [
 ]  # fmt: skip
 
 
-def activity_row(row: dict, themes: list[str]) -> dict:
-    return {
+# Quasi-identifiers: with the date, the place and the person's profile, one row can single
+# someone out. Only ``activities:detail`` tokens get them; others get the month instead.
+QUASI_IDENTIFIERS = ("date", "place", "profiles")
+
+
+def activity_row(row: dict, themes: list[str], *, detail: bool) -> dict:
+    result = {
         "id": row["pk"],
+        "month": row["date"].isoformat()[:7],
         "date": row["date"].isoformat(),
         "kind": row["kind"],
         "duration_minutes": row["duration_minutes"],
@@ -253,6 +275,10 @@ def activity_row(row: dict, themes: list[str]) -> dict:
         },
         "equipment": [value for value in Equipment.values if row[EQUIPMENT_FIELDS[value]]],
     }
+    if not detail:
+        for name in QUASI_IDENTIFIERS:
+            del result[name]
+    return result
 
 
 @token_required(Scope.ACTIVITIES_READ)
@@ -278,7 +304,7 @@ def activities_view(request):
     cursor = request.GET.get("cursor", "")
     if cursor:
         day, pk = decode_cursor(cursor)
-        activities = activities.filter(date__gt=day) | activities.filter(date=day, pk__gt=pk)
+        activities = activities.filter(Q(date__gt=day) | Q(date=day, pk__gt=pk))
     rows = list(activities.order_by("date", "pk").values(*ACTIVITY_FIELDS)[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -296,16 +322,25 @@ def activities_view(request):
         action=JournalAction.PERSONAL_DATA_EXPORT,
         subject=token,
         details={
-            "what": "export API des activités anonymisées",
+            "what": "export API des activités"
+            + (
+                " avec quasi-identifiants"
+                if token.has_scope(Scope.ACTIVITIES_DETAIL)
+                else " anonymisées"
+            ),
             "view": "api:activities",
             "rows": len(rows),
             "query": request.GET.urlencode()[:200],
         },
     )
-    next_cursor = encode_cursor(rows[-1]["date"], rows[-1]["pk"]) if has_more else None
+    next_cursor = encode_cursor(rows[-1]["pk"]) if has_more else None
+    detail = token.has_scope(Scope.ACTIVITIES_DETAIL)
     return JsonResponse(
         {
-            "results": [activity_row(row, themes.get(row["pk"], [])) for row in rows],
+            "results": [
+                activity_row(row, themes.get(row["pk"], []), detail=detail) for row in rows
+            ],
+            "quasi_identifiers": detail,
             "next_cursor": next_cursor,
             "count": len(rows),
         },

@@ -134,4 +134,7 @@ def test_the_activities_and_stats_endpoints_agree_on_every_period(
     assert _paged_count(client, secret, start=start, end=end) == direct
     if len(start) == 7 and len(end) == 7:
         stats = _get(client, "stats", secret, start=start, end=end).json()
-        assert stats["totals"]["activities"] == direct
+        if "totals.activities" in stats["disclosure"]["secret"]:  # secret statistique
+            assert stats["totals"]["activities"] is None and direct > 0
+        else:
+            assert stats["totals"]["activities"] == direct
