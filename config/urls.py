@@ -10,6 +10,7 @@ admin.site.site_header = "Relais — administration technique"
 admin.site.site_title = "Relais"
 
 urlpatterns = [
+    path("", include("relais.dashboards.urls")),
     path("", include("relais.core.urls")),
     path("compte/", include("relais.accounts.urls")),
     path("lieux/", include("relais.places.urls")),

@@ -198,7 +198,7 @@ EXPECTED.update({
     "committee:review": ("login", "ok", "403", "403", "ok", "ok", "ok"),
     "committee:review_pdf": ("login", "ok", "403", "403", "ok", "ok", "ok"),
     "core:health": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
-    "core:home": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "dashboards:home": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
     "core:organisation_detail": ("login", "ok", "403", "403", "ok", "ok", "ok"),
     "core:organisation_list": ("login", "ok", "403", "403", "403", "ok", "ok"),
     "monthly:correct": ("login", "405", "405", "405", "405", "405", "405"),

@@ -342,7 +342,7 @@ OVER_BUDGET_CEILINGS = {
     "bookings:appointment_book": 32,  # openings: the read model of each adviser of the place
     "bookings:appointment_form": 32,
     "planning:my_week": 29,
-    "core:home": 28,
+    "dashboards:home": 28,
 }
 
 

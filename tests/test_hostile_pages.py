@@ -47,7 +47,7 @@ def test_a_next_parameter_that_is_not_a_path_sends_home(coordinator_web, next_ur
     """redirect() read a bare word as a URL name to reverse: NoReverseMatch (500)."""
     response = coordinator_web.get(reverse("accounts:otp_verify"), {"next": next_url})
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("dashboards:home")
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "relais.mandates",
     "relais.public",
     "relais.reporting",
+    # Last: the home page of each role reads every app above (docs/architecture.md, layers).
+    "relais.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -164,7 +166,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day: the link in the e-mail expires after that
 

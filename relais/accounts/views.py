@@ -34,7 +34,7 @@ from .models import User
 RECOVERY_CODES_SESSION_KEY = "relais_new_recovery_codes"
 
 
-def _next_url(request, default="core:home") -> str:
+def _next_url(request, default="dashboards:home") -> str:
     candidate = request.POST.get("next") or request.GET.get("next")
     # A path on this site only: redirect() reads a bare word ("abc") as a URL name to reverse,
     # and a relative URL has no meaning after a login anyway.

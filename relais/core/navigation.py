@@ -23,7 +23,7 @@ ALL_STAFF = frozenset(Role.values)
 DEPARTMENT_STAFF = frozenset({Role.COORDINATOR, Role.ADVISOR, Role.ADMINISTRATOR})
 
 NAV_ITEMS = (
-    NavItem("Tableau de bord", "core:home", ALL_STAFF),
+    NavItem("Tableau de bord", "dashboards:home", ALL_STAFF),
     NavItem("Lieux", "places:list", ALL_STAFF),
     NavItem("Équipe", "team:list", DEPARTMENT_STAFF),
     NavItem("Planning", "planning:slot_list", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),

@@ -5,7 +5,6 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("structures/", views.organisation_list, name="organisation_list"),
     path("structures/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("sante/", views.health, name="health"),

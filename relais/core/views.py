@@ -1,4 +1,4 @@
-"""Home dashboard, organisations, health check and error pages."""
+"""Organisations, health check and error pages (the home dashboards are in ``relais.dashboards``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,14 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from . import perms, queries
+from . import perms
 from .models import Organisation
-
-
-@login_required
-def home(request):
-    template, context = queries.dashboard_for(request.user)
-    return render(request, template, context)
 
 
 @login_required

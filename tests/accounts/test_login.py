@@ -14,7 +14,7 @@ from ..factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
 from ..helpers import committed, expire_throttle, totp_code
 
 LOGIN = reverse("accounts:login")
-HOME = reverse("core:home")
+HOME = reverse("dashboards:home")
 VERIFY = reverse("accounts:otp_verify")
 SETUP = reverse("accounts:otp_setup")
 

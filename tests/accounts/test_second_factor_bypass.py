@@ -25,7 +25,7 @@ LOGIN = reverse("accounts:login")
 VERIFY = reverse("accounts:otp_verify")
 SETUP = reverse("accounts:otp_setup")
 LOGOUT = reverse("accounts:logout")
-HOME = reverse("core:home")
+HOME = reverse("dashboards:home")
 # What an unverified session may open: the code prompt, logout and the health check.
 REACHABLE = {"accounts:otp_verify", "accounts:logout", "core:health"}
 

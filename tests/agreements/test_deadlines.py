@@ -153,17 +153,17 @@ def test_deadlines_page_refused_to_others(request, persona):
 
 def test_coordinator_dashboard_shows_agreement_deadlines(coordinator_client, department, partner):
     make_agreement(department, partner, title="Brouillon à finir")
-    page = page_text(coordinator_client.get(reverse("core:home")))
+    page = page_text(coordinator_client.get(reverse("dashboards:home")))
     assert "Échéances des conventions" in page
     assert "Brouillon à finaliser" in page
     assert "Toutes les échéances des conventions" in page
 
 
 def test_navigation_has_agreements(coordinator_client, partner_client, advisor_client):
-    assert "Conventions" in page_text(coordinator_client.get(reverse("core:home")))
-    assert "Conventions" in page_text(partner_client.get(reverse("core:home")))
+    assert "Conventions" in page_text(coordinator_client.get(reverse("dashboards:home")))
+    assert "Conventions" in page_text(partner_client.get(reverse("dashboards:home")))
     assert (
-        reverse("agreements:list") not in advisor_client.get(reverse("core:home")).content.decode()
+        reverse("agreements:list") not in advisor_client.get(reverse("dashboards:home")).content.decode()
     )
 
 

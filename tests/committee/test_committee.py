@@ -129,13 +129,13 @@ def test_alert_on_the_coordinator_and_committee_dashboards(
         user=coordinator,
         data={"date": timezone.localdate() - relativedelta(months=13), "agenda": "Bilan"},
     )
-    assert ALERT in page_text(coordinator_client.get(reverse("core:home")))
-    assert ALERT in page_text(committee_client.get(reverse("core:home")))
+    assert ALERT in page_text(coordinator_client.get(reverse("dashboards:home")))
+    assert ALERT in page_text(committee_client.get(reverse("dashboards:home")))
     assert ALERT in page_text(committee_client.get(reverse("committee:index")))
     services.meeting_create(
         user=coordinator, data={"date": timezone.localdate() - timedelta(days=3), "agenda": "B"}
     )
-    assert ALERT not in page_text(coordinator_client.get(reverse("core:home")))
+    assert ALERT not in page_text(coordinator_client.get(reverse("dashboards:home")))
 
 
 def test_members_are_in_the_retention_table(coordinator, member):

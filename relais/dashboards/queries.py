@@ -5,11 +5,15 @@ from django.utils import timezone
 
 from relais.accounts.enums import Role
 from relais.accounts.models import User
+from relais.agreements.deadlines import upcoming_deadlines
+from relais.committee.queries import meeting_alert
+from relais.core.models import Organisation
 from relais.places.models import Place
+from relais.planning.coverage import coverage_table, monday_of
+from relais.planning.queries import advisor_week
 from relais.team.enums import AdvisorKind
 from relais.team.models import Advisor
-
-from .models import Organisation
+from relais.workshops.queries import sessions_awaiting_report
 
 
 def _places_with_missing_requirements(places) -> list[Place]:
@@ -24,10 +28,6 @@ def coordinator_dashboard() -> dict:
         ambassadors=Count("pk", filter=Q(kind=AdvisorKind.AMBASSADOR)),
         cnfs=Count("pk", filter=Q(kind=AdvisorKind.CNFS)),
     )
-    # Imported here: the agreements app imports core models, so a module import would cycle.
-    from relais.agreements.deadlines import upcoming_deadlines
-    from relais.planning.coverage import coverage_table, monday_of
-
     this_week = monday_of(timezone.localdate())
     return {
         "coverage_shortfalls": coverage_table(this_week, weeks=2).shortfalls,
@@ -42,15 +42,11 @@ def coordinator_dashboard() -> dict:
 
 def _committee_alert():
     """Art. 3.4: an alert when the committee has not met in the last 12 months."""
-    from relais.committee.queries import meeting_alert
-
     return meeting_alert()
 
 
 def advisor_dashboard(user) -> dict:
     """The adviser's own profile and their next permanences (from the planning)."""
-    from relais.planning.queries import advisor_week
-
     advisor = Advisor.objects.with_user().filter(user=user).first()
     upcoming = advisor_week(advisor, timezone.localdate(), days=7)[:5] if advisor else []
     return {"advisor": advisor, "upcoming": upcoming, **_reports_due(advisor)}
@@ -61,8 +57,6 @@ REPORTS_DUE_SHOWN = 10
 
 def _reports_due(advisor) -> dict:
     """« Comptes rendus à saisir »: the workshop sessions the adviser ran, not reported yet."""
-    from relais.workshops.queries import sessions_awaiting_report
-
     if advisor is None:
         return {"reports_due": [], "reports_due_count": 0}
     sessions = sessions_awaiting_report(advisor)
@@ -115,12 +109,12 @@ def dashboard_for(user) -> tuple[str, dict]:
     """Template and context of the home dashboard for a user's role."""
     match user.role:
         case Role.COORDINATOR:
-            return "core/dashboards/coordinator.html", coordinator_dashboard()
+            return "dashboards/coordinator.html", coordinator_dashboard()
         case Role.ADVISOR:
-            return "core/dashboards/advisor.html", advisor_dashboard(user)
+            return "dashboards/advisor.html", advisor_dashboard(user)
         case Role.PARTNER_STAFF:
-            return "core/dashboards/partner.html", partner_dashboard(user)
+            return "dashboards/partner.html", partner_dashboard(user)
         case Role.COMMITTEE_MEMBER:
-            return "core/dashboards/committee.html", committee_dashboard()
+            return "dashboards/committee.html", committee_dashboard()
         case _:
-            return "core/dashboards/administrator.html", administrator_dashboard()
+            return "dashboards/administrator.html", administrator_dashboard()

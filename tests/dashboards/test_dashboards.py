@@ -9,7 +9,7 @@ from ..factories import AdvisorFactory
 from ..helpers import page_text
 
 pytestmark = pytest.mark.django_db
-HOME = reverse("core:home")
+HOME = reverse("dashboards:home")
 
 
 def test_coordinator_dashboard_counts_and_flags_places_missing_requirements(
