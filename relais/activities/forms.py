@@ -8,7 +8,8 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from relais.beneficiaries.models import Beneficiary
+from relais.beneficiaries.forms import BeneficiaryPickerField
+from relais.beneficiaries.queries import beneficiaries_visible_to
 from relais.core.forms import DateInput
 from relais.core.validators import validate_programme_date
 from relais.places.models import Place
@@ -102,9 +103,10 @@ class ActivityForm(forms.Form):
         help_text="Visibles par vous seul ; jamais exportées ni partagées.",
     )
 
-    def __init__(self, *args, require_key: bool = True, **kwargs):
+    def __init__(self, *args, require_key: bool = True, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.require_key = require_key
+        self.user = user
         self.fields["idempotency_key"].required = False
 
     def clean_idempotency_key(self):
@@ -155,11 +157,11 @@ class ActivityForm(forms.Form):
 
 
 class IndividualActivityForm(ActivityForm):
-    beneficiary = forms.ModelChoiceField(
+    # A search, not a <select>: the file holds a département's people, a million nationally.
+    beneficiary = BeneficiaryPickerField(
         label="Personne accompagnée",
-        queryset=Beneficiary.objects.order_by("last_name", "first_name", "pk"),
         required=False,
-        empty_label="Personne anonyme",
+        anonymous_label="Personne anonyme",
         help_text="Laissez « Personne anonyme » si la personne ne souhaite pas être enregistrée.",
     )
     autonomy = forms.ChoiceField(
@@ -193,6 +195,11 @@ class IndividualActivityForm(ActivityForm):
         initial=SocialStatus.UNKNOWN,
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the people this user may name (an adviser: the team's file); none without a user.
+        self.fields["beneficiary"].queryset = beneficiaries_visible_to(self.user)
 
     @staticmethod
     def initial_from(activity, *, viewer) -> dict:

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from relais.beneficiaries.models import Beneficiary
 from relais.core.params import parse_id
 
 from . import perms, queries
@@ -80,7 +79,7 @@ def activity_create(request):
     kind = _kind(request)
     form_class = FORMS[kind]
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, user=request.user)
         if form.is_valid():
             # A session has one report: a second form for it (another tab, a co-leader) shows
             # the first report instead of failing, even when both posts cross (IntegrityError).
@@ -124,8 +123,8 @@ def activity_create(request):
                 return redirect(report)
         beneficiary_id = parse_id(request.GET.get("beneficiary"))
         if kind == ActivityKind.INDIVIDUAL and beneficiary_id:
-            initial["beneficiary"] = Beneficiary.objects.filter(pk=beneficiary_id).first()
-        form = form_class(initial=initial)
+            initial["beneficiary"] = beneficiary_id  # looked up among those the user may see
+        form = form_class(initial=initial, user=request.user)
     return render(
         request,
         f"activities/activity_form_{kind}.html",
@@ -172,7 +171,7 @@ def activity_edit(request, pk: int):
         raise PermissionDenied
     form_class = FORMS[activity.kind]
     if request.method == "POST":
-        form = form_class(request.POST, require_key=False)
+        form = form_class(request.POST, require_key=False, user=request.user)
         if form.is_valid():
             try:
                 activity_update(activity=activity, data=_data(form))
@@ -184,7 +183,9 @@ def activity_edit(request, pk: int):
                 return redirect(activity)
     else:
         form = form_class(
-            initial=form_class.initial_from(activity, viewer=request.user), require_key=False
+            initial=form_class.initial_from(activity, viewer=request.user),
+            require_key=False,
+            user=request.user,
         )
     return render(
         request,

@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from relais.core.validators import normalise_phone
 
 from .models import Beneficiary
-from .normalise import name_key, normalise_email
+from .normalise import fold, name_key, normalise_email
 
 
 def beneficiaries_for_list(search: str = ""):
@@ -70,4 +70,52 @@ def recent_activities_of(beneficiary: Beneficiary, limit: int = 30):
         beneficiary.activities.select_related("place", "advisor__user")
         .prefetch_related("themes")
         .defer("private_notes")[:limit]
+    )
+
+
+# The person picker (``forms.BeneficiaryPickerField``): a few names, never the whole file.
+PICKER_LIMIT = 10
+PICKER_MIN_CHARS = 2
+
+
+def beneficiaries_visible_to(user):
+    """The people ``user`` may name and choose: the whole team's file for an adviser (the
+    secrecy of art. 2 is shared by the team, see ``perms``), nobody for the other roles."""
+    from .perms import can_view_named_data
+
+    return Beneficiary.objects.all() if can_view_named_data(user) else Beneficiary.objects.none()
+
+
+def picker_words(text: str) -> list[str]:
+    """The folded words of a search, or none when it is too short to be worth a query."""
+    words = fold(text).split()
+    return words if len("".join(words)) >= PICKER_MIN_CHARS else []
+
+
+def beneficiaries_matching(queryset, text: str, limit: int = PICKER_LIMIT) -> list[Beneficiary]:
+    """Named people of ``queryset`` whose name contains every word of ``text``, at most
+    ``limit + 1`` (the extra one says « more: refine »).
+
+    Each word is a ``LIKE '%word%'`` on ``name_key``, which PostgreSQL answers from the trigram
+    index of migration 0005 (``pg_trgm``); the rows are few once filtered, so sorting them by
+    name costs nothing (docs/performance.md, « Scale »).
+    """
+    words = picker_words(text)
+    if not words:
+        return []
+    query = Q()
+    for word in words:
+        query &= Q(name_key__contains=word)
+    return list(
+        queryset.filter(query)
+        .exclude(name_key="")
+        .select_related("commune")
+        .only(
+            "first_name",
+            "last_name",
+            "birth_year",
+            "last_activity_on",
+            "commune__name",
+        )
+        .order_by("name_key", "pk")[: limit + 1]
     )

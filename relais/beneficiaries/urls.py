@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.beneficiary_list, name="list"),
     path("nouvelle/", views.beneficiary_create, name="create"),
     path("import/", views.beneficiary_import, name="import"),
+    path("choisir/", views.beneficiary_pick, name="pick"),
     path("<int:pk>/", views.beneficiary_detail, name="detail"),
     path("<int:pk>/modifier/", views.beneficiary_edit, name="edit"),
     path("<int:pk>/supprimer/", views.beneficiary_delete_view, name="delete"),

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_http_methods
 from relais.privacy.journal import journal_personal_data_access
 
 from . import importing, perms, queries, services
-from .forms import CONSENT_TEXT_VERSION, BeneficiaryForm, ImportUploadForm, MergeForm
+from .forms import (
+    CONSENT_TEXT_VERSION,
+    BeneficiaryForm,
+    ImportUploadForm,
+    MergeForm,
+    picker_results,
+)
 from .importing import COLUMNS
 from .models import Beneficiary
 
@@ -51,6 +57,23 @@ def beneficiary_list(request):
         request.GET.get("page")
     )
     return render(request, "beneficiaries/beneficiary_list.html", {"page": page, "q": search})
+
+
+@login_required
+def beneficiary_pick(request):
+    """The people found by the person picker as one types (htmx; ``forms.BeneficiaryPicker``):
+    at most ``PICKER_LIMIT`` names among those the user may choose."""
+    _require(perms.can_view_beneficiaries(request.user))
+    name = request.GET.get("name", "")
+    if not name.isidentifier():
+        name = "beneficiary"
+    query = request.GET.get(f"{name}_q", "").strip()[:100]
+    people = queries.beneficiaries_matching(queries.beneficiaries_visible_to(request.user), query)
+    return render(
+        request,
+        "beneficiaries/widgets/picker_results.html",
+        {"name": name, "id": f"id_{name}", "results": picker_results(people, query)},
+    )
 
 
 @login_required
