@@ -25,7 +25,7 @@ help:
 	@echo "make demo     - installe, crée la base SQLite de démonstration et lance le serveur"
 	@echo "make test     - installe les outils de test et lance toute la suite (navigateur compris)"
 	@echo "make test-dates - la suite (hors navigateur) à des dates délicates (TEST_DATES)"
-	@echo "make quality  - ruff, migrations manquantes, bandit et pip-audit"
+	@echo "make quality  - ruff, couches des applications, migrations manquantes, bandit et pip-audit"
 	@echo "make bench    - mesures de performance, écrites dans docs/performance.md"
 
 $(UV):
@@ -106,6 +106,8 @@ test-dates: install-dev node_modules/.installed
 quality: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# The apps' layers (.importlinter, docs/architecture.md): dependencies go one way.
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/relais makemigrations --check --dry-run
 	$(BIN)/bandit -q -r relais -x '*/migrations/*' -lll
 	@# Fails on a known vulnerability. An unreachable service prints NON AUDITÉ / NOT AUDITED and

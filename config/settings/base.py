@@ -186,7 +186,7 @@ AXES_USERNAME_CALLABLE = "relais.accounts.forms.axes_username"
 # Behind the reverse proxy the client address is the last X-Forwarded-For entry written by a
 # proxy we trust (RELAIS_TRUSTED_PROXY_COUNT of them; 0 = no proxy: use REMOTE_ADDR).
 RELAIS_TRUSTED_PROXY_COUNT = env.int("RELAIS_TRUSTED_PROXY_COUNT", default=1)
-AXES_CLIENT_IP_CALLABLE = "relais.accounts.forms.client_ip"
+AXES_CLIENT_IP_CALLABLE = "relais.core.ratelimits.client_ip"
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "fr-fr"

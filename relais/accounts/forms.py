@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import (
     AuthenticationForm,
     BaseUserCreationForm,
@@ -95,22 +94,6 @@ def axes_username(request, credentials) -> str:
     """
     raw = (credentials or {}).get("username") or request.POST.get("username", "")
     return raw.strip().lower()
-
-
-def client_ip(request) -> str | None:
-    """The client's address for django-axes, trusting exactly AXES_PROXY_COUNT proxies.
-
-    Each trusted proxy appends the address it received the request from to X-Forwarded-For,
-    so the client is the N-th entry from the right; anything further left was written by the
-    client itself and cannot be trusted. Without a proxy (N = 0), REMOTE_ADDR is the client.
-    """
-    trusted = settings.RELAIS_TRUSTED_PROXY_COUNT
-    forwarded = [
-        a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
-    ]
-    if trusted and forwarded:
-        return forwarded[-min(trusted, len(forwarded))]
-    return request.META.get("REMOTE_ADDR")
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

@@ -2,13 +2,8 @@
 module, registered by ``BookingsConfig.ready()``.
 
 They live in ``bookings`` because it already depends on the planning, the workshops and the
-team (and only adds the committee, which depends on none of them): no import cycle, and no
-app but ``bookings`` reaches above itself. See ``relais/team/busy.py`` for the rules.
-
-Committee meetings: members are records, not accounts, so an adviser sits on the committee
-when an active member has the e-mail address of their account (case-insensitively) on the
-meeting's day. A meeting without a start time takes the working day (09:00–17:00); without
-an end time, two hours.
+team: no import cycle. Committee meetings are registered by the committee app, which sits
+above (``relais/committee/busy_sources.py``). See ``relais/team/busy.py`` for the rules.
 """
 
 from datetime import datetime, time, timedelta
@@ -16,7 +11,6 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from relais.committee.models import CommitteeMember, Meeting
 from relais.core.french import at_place
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.models import Closure, Slot
@@ -29,10 +23,6 @@ from relais.workshops.enums import SessionStatus
 from relais.workshops.models import WorkshopSession
 
 from .appointments import Appointment
-
-MEETING_DEFAULT_START = time(9, 0)
-MEETING_DEFAULT_END = time(17, 0)
-MEETING_DEFAULT_HOURS = 2
 
 
 def _local(moment: datetime):
@@ -193,64 +183,12 @@ def closures(advisor_ids, start, end, place_ids):
     return found
 
 
-def _meeting_bounds(meeting: Meeting) -> tuple[datetime, datetime]:
-    begins = meeting.start_time or MEETING_DEFAULT_START
-    if meeting.end_time:
-        ends = datetime.combine(meeting.date, meeting.end_time)
-    elif meeting.start_time:
-        ends = datetime.combine(meeting.date, begins) + timedelta(hours=MEETING_DEFAULT_HOURS)
-    else:
-        ends = datetime.combine(meeting.date, MEETING_DEFAULT_END)
-    return _aware(datetime.combine(meeting.date, begins)), _aware(ends)
-
-
-def meetings(advisor_ids, start, end, place_ids):
-    """Committee meetings of the advisers who sit on the committee (matched by e-mail)."""
-    emails = {
-        email.casefold(): pk
-        for pk, email in Advisor.objects.filter(pk__in=advisor_ids).values_list("pk", "user__email")
-        if email
-    }
-    if not emails:
-        return []
-    members = [
-        m
-        for m in CommitteeMember.objects.exclude(email="").filter(joined_on__lte=_local(end))
-        if m.email.casefold() in emails
-    ]
-    if not members:
-        return []
-    found = []
-    for meeting in Meeting.objects.filter(date__range=(_local(start), _local(end))):
-        begins, ends = _meeting_bounds(meeting)
-        if not (begins < end and start < ends):
-            continue
-        for member in members:
-            if member.joined_on <= meeting.date and (
-                member.left_on is None or meeting.date <= member.left_on
-            ):
-                where = f" ({meeting.location})" if meeting.location else ""
-                found.append(
-                    Busy(
-                        kind=BusyKind.MEETING,
-                        start=begins,
-                        end=ends,
-                        label=f"Comité technique{where}",
-                        advisor_id=emails[member.email.casefold()],
-                        ref=("meeting", meeting.pk),
-                        obj=meeting,
-                    )
-                )
-    return found
-
-
 SOURCES = {
     BusyKind.PERMANENCE: permanences,
     BusyKind.WORKSHOP: workshops,
     BusyKind.APPOINTMENT: appointments,
     BusyKind.LEAVE: leave,
     BusyKind.CLOSURE: closures,
-    BusyKind.MEETING: meetings,
 }
 
 

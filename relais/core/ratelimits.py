@@ -6,7 +6,7 @@ script could fill the waiting lists or flood someone's inbox (and the SMS bill).
 POSTs are counted by django-ratelimit in the shared cache (``CACHES["default"]``), in fixed
 windows:
 
-* per client address, as ``relais.accounts.forms.client_ip`` reads it behind the trusted
+* per client address, as ``client_ip`` below reads it (django-axes reads it too) behind the trusted
   proxies (IPv6 addresses by /64, what one subscriber gets): RELAIS_RATELIMIT_PER_ADDRESS;
 * per e-mail address and per phone number typed in the form (whoever sends them):
   RELAIS_RATELIMIT_PER_CONTACT.
@@ -24,7 +24,22 @@ from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
-from relais.accounts.forms import client_ip
+
+def client_ip(request) -> str | None:
+    """The client's address for django-axes, trusting exactly AXES_PROXY_COUNT proxies.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For,
+    so the client is the N-th entry from the right; anything further left was written by the
+    client itself and cannot be trusted. Without a proxy (N = 0), REMOTE_ADDR is the client.
+    """
+    trusted = settings.RELAIS_TRUSTED_PROXY_COUNT
+    forwarded = [
+        a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+    ]
+    if trusted and forwarded:
+        return forwarded[-min(trusted, len(forwarded))]
+    return request.META.get("REMOTE_ADDR")
+
 
 RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -11,9 +11,10 @@ owns permanences, the workshops their sessions, the bookings the appointments), 
 importing every source would either sit above its own callers (an import cycle) or be
 imported lazily (the cycle hidden). ``team`` is the lowest app every caller already imports
 and it imports none of them; this module holds the type, the interval rules and the one
-entry point, and the queries of every source are written in one module,
+entry point. The queries of the sources are written in
 ``relais/bookings/busy_sources.py`` (``bookings`` already depends on the planning, the
-workshops and the team), registered by ``BookingsConfig.ready()``. :func:`busy_intervals`
+workshops and the team), registered by ``BookingsConfig.ready()``, except committee meetings,
+registered by the committee app above them (``relais/committee/busy_sources.py``). :func:`busy_intervals`
 refuses to answer when no source is registered, so a missing registration cannot pass for a
 free adviser.
 

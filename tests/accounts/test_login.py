@@ -259,7 +259,7 @@ def test_lockout_is_per_client_address_behind_the_proxy(client, settings):
 
 
 def test_client_ip_trusts_only_the_configured_proxies(rf, settings):
-    from relais.accounts.forms import client_ip
+    from relais.core.ratelimits import client_ip
 
     settings.RELAIS_TRUSTED_PROXY_COUNT = 1
     spoofed = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20", REMOTE_ADDR="127.0.0.1")
