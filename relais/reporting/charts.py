@@ -128,8 +128,11 @@ def line_chart(
     desc: str | None = None,
 ) -> str:
     """One line per series over ``months`` (first days of months), French month labels.
-    Memoised like :func:`bar_chart`."""
-    frozen = tuple((name, tuple(int(v) for v in values)) for name, values in series.items())
+    Memoised like :func:`bar_chart`. A ``None`` value (a secret figure) draws no point."""
+    frozen = tuple(
+        (name, tuple(None if v is None else int(v) for v in values))
+        for name, values in series.items()
+    )
     return _line_chart(title, tuple(months), frozen, desc)
 
 
@@ -140,7 +143,10 @@ def _line_chart(title: str, months: tuple, frozen: tuple, desc: str | None) -> s
     if desc is None:
         desc = " ".join(
             f"{name} : "
-            + ", ".join(f"{label} {value}" for label, value in zip(labels, values, strict=True))
+            + ", ".join(
+                f"{label} {'secret' if value is None else value}"
+                for label, value in zip(labels, values, strict=True)
+            )
             + "."
             for name, values in series.items()
         )
@@ -178,10 +184,15 @@ def series_chart(points, title: str = "Activités et accompagnements sur 12 mois
         title,
         [p.month for p in points],
         {
-            "Activités": [p.activities for p in points],
-            "Accompagnements": [p.accompaniments for p in points],
+            # A secret figure (statistical disclosure control) draws no point.
+            "Activités": [_drawn(p.activities) for p in points],
+            "Accompagnements": [_drawn(p.accompaniments) for p in points],
         },
     )
+
+
+def _drawn(value):
+    return value if isinstance(value, int) else None
 
 
 def data_uri(svg: str) -> str:

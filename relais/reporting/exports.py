@@ -46,6 +46,7 @@ from relais.activities.enums import (
 from relais.activities.models import EQUIPMENT_FIELDS, ActivityTheme
 from relais.core.spreadsheets import CsvWriter, ods_value, xlsx_row
 
+from .disclosure import cell_value
 from .models import DURATION_BUCKETS
 from .stats import Dashboard, StatsFilters, _live_queryset
 
@@ -156,7 +157,16 @@ def activity_rows(filters: StatsFilters, *, with_advisor: bool) -> Iterator[list
 
 
 def stats_tables(result: Dashboard) -> list[tuple[str, list[str], list[list]]]:
-    """The dashboard as (sheet title, header, rows) tables."""
+    """The dashboard as (sheet title, header, rows) tables. A figure under statistical
+    disclosure control (``disclosure.protect``) reads « secret statistique »."""
+    tables = _stats_tables(result)
+    return [
+        (title, header, [[cell_value(value) for value in row] for row in table_rows])
+        for title, header, table_rows in tables
+    ]
+
+
+def _stats_tables(result: Dashboard) -> list[tuple[str, list[str], list[list]]]:
     t = result.totals
     indicators = [
         ["Activités", t.activities],

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import charts, exports, perms, stats
+from . import charts, disclosure, exports, perms, stats
 from .filters import StatsFilterForm
 
 
@@ -18,6 +18,14 @@ def _filters(request):
     return form, stats.scoped_filters(request.user, form.filters())
 
 
+def _published(request, filters) -> disclosure.Published:
+    """Exact figures for the controller's staff, statistical disclosure control for others."""
+    result = stats.dashboard(filters)
+    if perms.sees_exact_figures(request.user):
+        return disclosure.exact(result)
+    return disclosure.protect(result)
+
+
 def _filename(stem: str, fmt: str) -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"
 
@@ -25,11 +33,11 @@ def _filename(stem: str, fmt: str) -> str:
 @login_required
 def dashboard(request):
     form, filters = _filters(request)
-    result = stats.dashboard(filters)
+    result = _published(request, filters)
     breakdowns = [
         {
             "title": item.title,
-            "chart": charts.data_uri(charts.breakdown_chart(item)),
+            "chart": charts.data_uri(charts.breakdown_chart(disclosure.chartable(item))),
             "columns": ["Activités", "Accompagnements"],
             "rows": [
                 (row.label, [_cell(row.activities), _cell(row.accompaniments)]) for row in item.rows
@@ -44,7 +52,15 @@ def dashboard(request):
         "rows": [
             (
                 f"{p.month:%m/%Y}",
-                [p.activities, p.accompaniments, p.new_beneficiaries, p.returning_visits],
+                [
+                    _cell(value)
+                    for value in (
+                        p.activities,
+                        p.accompaniments,
+                        p.new_beneficiaries,
+                        p.returning_visits,
+                    )
+                ],
             )
             for p in result.series
         ],
@@ -66,7 +82,7 @@ def dashboard(request):
 
 
 def _cell(value):
-    return "—" if value is None else value
+    return "—" if value is None else disclosure.cell_value(value)
 
 
 def _delimiter(request) -> tuple[str, bool]:
@@ -109,7 +125,7 @@ def export_statistics(request, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404
     _, filters = _filters(request)
-    tables = exports.stats_tables(stats.dashboard(filters))
+    tables = exports.stats_tables(_published(request, filters))
     name = _filename("statistiques", fmt)
     if fmt == "csv":
         delimiter, bom = _delimiter(request)

@@ -8,7 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from relais.reporting import charts, exports, stats
+from relais.reporting import charts, disclosure, exports, stats
 from relais.reporting.stats import StatsFilters
 
 from .conftest import CANARY_NAME, CANARY_NOTE
@@ -41,15 +41,28 @@ def test_dashboard_shows_figures_charts_and_tables(coordinator_client, data):
     assert response.context["result"].totals.activities == 7
 
 
-@pytest.mark.parametrize("persona", ["advisor_client", "committee_client", "administrator_client"])
-def test_every_role_sees_statistics(request, persona, data):
+@pytest.mark.parametrize(
+    ("persona", "exact"),
+    [("advisor_client", False), ("committee_client", False), ("administrator_client", True)],
+)
+def test_every_role_sees_statistics(request, persona, exact, data):
+    """The controller's staff sees the exact 7; the others the same page under statistical
+    disclosure control (7 activities made of 1-to-4 cells: the total is secret too)."""
     client = request.getfixturevalue(persona)
     response = client.get(reverse("reporting:dashboard") + "?" + YEAR)
     assert response.status_code == 200
-    assert response.context["result"].totals.activities == 7
+    result, html = response.context["result"], response.content.decode()
+    assert result.exact is exact
+    if exact:
+        assert result.totals.activities == 7 and "Chiffres exacts" in html
+    else:
+        assert result.totals.activities is disclosure.SECRET and "secret statistique" in html
+        assert "Les chiffres exacts restent consultables par la coordination" in html
 
 
-def test_partner_staff_sees_only_their_places(partner_client, data):
+def test_partner_staff_sees_only_their_places(partner_client, data, settings):
+    # Scoping on a handful of activities: disclosure control off (threshold 1 hides nothing).
+    settings.RELAIS_DISCLOSURE_THRESHOLD = 1
     url = reverse("reporting:dashboard") + "?" + YEAR
     response = partner_client.get(url)
     assert response.context["result"].totals.activities == 4
