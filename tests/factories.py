@@ -78,6 +78,8 @@ class PlaceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Médiathèque {n}")
     slug = factory.Sequence(lambda n: f"mediatheque-{n}")
     kind = PlaceKind.MEDIA_LIBRARY
+    # An active place has a street address (it is published in the open data).
+    address = factory.Sequence(lambda n: f"{n + 1} place de la République")
     partner = factory.SubFactory(OrganisationFactory)
     commune = factory.SubFactory(CommuneFactory)
     is_public_and_accessible = True

@@ -10,6 +10,7 @@ from .validators import (
     display_phone,
     normalise_phone,
     normalise_siret,
+    validate_insee_code,
     validate_postal_code,
     validate_siret,
 )
@@ -48,6 +49,15 @@ class Commune(models.Model):
 
     name = models.CharField("nom", max_length=100)
     postal_code = models.CharField("code postal", max_length=5, validators=[validate_postal_code])
+    # The official geographic code (COG), published in the open data when known; the bundled
+    # communes-66.csv has none, an import with a ``code_insee`` column fills it.
+    insee_code = models.CharField(
+        "code INSEE",
+        max_length=5,
+        blank=True,
+        validators=[validate_insee_code],
+        help_text="Code officiel géographique, ex. : 66149 (Prades).",
+    )
     department_code = models.CharField("département", max_length=3)
     latitude = models.DecimalField(
         "latitude",

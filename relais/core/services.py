@@ -8,9 +8,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from .models import Commune, Organisation
-from .validators import is_ascii_digits
+from .validators import INSEE_CODE_PATTERN, is_ascii_digits
 
 COMMUNE_COLUMNS = ("nom", "code_postal", "latitude", "longitude")
+# Optional: the official geographic code, published in the open data (``code_insee``).
+INSEE_COLUMN = "code_insee"
 
 
 @dataclass
@@ -67,6 +69,9 @@ def _read_commune_rows(text: str, department_code: str) -> tuple[list[Commune], 
             problems.append(f"la commune « {name} » figure déjà ligne {seen[name.lower()]}")
         if len(postal_code) != 5 or not is_ascii_digits(postal_code):
             problems.append(f"code postal « {postal_code[:20]} » invalide (5 chiffres attendus)")
+        insee_code = (row.get(INSEE_COLUMN) or "").strip().upper()
+        if insee_code and not INSEE_CODE_PATTERN.fullmatch(insee_code):
+            problems.append(f"code INSEE « {insee_code[:20]} » invalide (ex. : 66149)")
         coordinates = {}
         for column, label, low, high in (
             ("latitude", "latitude", -90, 90),
@@ -82,7 +87,11 @@ def _read_commune_rows(text: str, department_code: str) -> tuple[list[Commune], 
         seen[name.lower()] = line
         communes.append(
             Commune(
-                name=name, postal_code=postal_code, department_code=department_code, **coordinates
+                name=name,
+                postal_code=postal_code,
+                insee_code=insee_code,
+                department_code=department_code,
+                **coordinates,
             )
         )
     if not communes and not errors:
@@ -95,8 +104,9 @@ def communes_import(*, text: str, department_code: str) -> CommuneImportReport:
     """Create or update the communes of a département from a CSV text.
 
     Columns: ``nom,code_postal,latitude,longitude`` (the format of the bundled
-    ``communes-66.csv``). All or nothing: when any row is invalid, nothing is written and the
-    report lists every error with its line number. Re-importing the same file changes nothing.
+    ``communes-66.csv``), and optionally ``code_insee``. All or nothing: when any row is
+    invalid, nothing is written and the report lists every error with its line number.
+    Re-importing the same file changes nothing.
     """
     report = CommuneImportReport()
     communes, report.errors = _read_commune_rows(text, department_code)
@@ -111,7 +121,11 @@ def communes_import(*, text: str, department_code: str) -> CommuneImportReport:
             report.created += 1
             continue
         changed = False
-        for attr in ("name", "postal_code", "latitude", "longitude"):
+        # A file without the INSEE code keeps the one a previous import recorded.
+        attrs = ["name", "postal_code", "latitude", "longitude"]
+        if commune.insee_code:
+            attrs.append("insee_code")
+        for attr in attrs:
             if getattr(current, attr) != getattr(commune, attr):
                 setattr(current, attr, getattr(commune, attr))
                 changed = True

@@ -77,6 +77,19 @@ def validate_postal_code(value: str) -> None:
         raise ValidationError("Le code postal doit comporter 5 chiffres.", code="postal_code")
 
 
+# The official geographic code of a commune: two characters of département (2A/2B for Corsica),
+# three digits; the pattern of the national places standard (code_insee).
+INSEE_CODE_PATTERN = re.compile(r"(?:[013-9][0-9]|2[AB1-9])[0-9]{3}", re.ASCII)
+
+
+def validate_insee_code(value: str) -> None:
+    if not INSEE_CODE_PATTERN.fullmatch(value):
+        raise ValidationError(
+            "Le code INSEE doit comporter 5 caractères, ex. : 66149 (2A004 en Corse).",
+            code="insee_code",
+        )
+
+
 # --- Phone numbers ----------------------------------------------------------------------------
 
 PHONE_MESSAGE = (

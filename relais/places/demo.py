@@ -4,7 +4,11 @@ The eight places of the convention's table (Art. 1.2) and Baillestavy, which the
 table lists but the convention does not. The equipment flags are illustrative: the seed says
 what a place must offer, not what each one has. So are the opening hours (OpenStreetMap
 syntax): plausible hours for a small library or town hall, not the real ones. Coordinates are
-the commune's centroid (no place has been geocoded).
+the commune's centroid (no place has been geocoded). The street addresses are illustrative
+too (the convention leaves them « [localisation du point d'accueil] »), and so are the town
+halls' SIRETs: built the way a commune's is (21, the INSEE code with a 0, a Luhn key), not
+looked up; a town hall is run by its commune, not by the partner. The communes' INSEE codes
+are those of the official geographic code.
 """
 
 from relais.core.demo import DemoContext
@@ -34,6 +38,35 @@ OPENING_HOURS = {
     "commune-los-masos": "Mo-Fr 08:30-12:00,13:30-17:00; PH off",
     "commune-villefranche-de-conflent": "Mo-Fr 09:00-12:00,14:00-17:00; PH off",
     "commune-baillestavy": "Tu,Fr 09:00-12:00; PH off",
+}
+
+# Illustrative street addresses (see the module docstring).
+ADDRESSES = {
+    "mediatheque-prades": "2 place de la République",
+    "mediatheque-vinca": "1 place de la Mairie",
+    "mediatheque-marquixanes": "3 carrer de l'Església",
+    "bibliotheque-catllar": "1 place de la Mairie",
+    "bibliotheque-sahorre": "2 avenue du Canigou",
+    "bibliotheque-ria-sirach": "4 place de la République",
+    "commune-los-masos": "1 place de la Mairie",
+    "commune-villefranche-de-conflent": "32 rue Saint-Jacques",
+    "commune-baillestavy": "1 place de la Mairie",
+}
+TOWN_HALL_SIRETS = {
+    "commune-los-masos": "21660106200013",
+    "commune-villefranche-de-conflent": "21660223500014",
+    "commune-baillestavy": "21660015500016",
+}
+INSEE_CODES = {
+    "Baillestavy": "66015",
+    "Catllar": "66049",
+    "Los Masos": "66106",
+    "Marquixanes": "66104",
+    "Prades": "66149",
+    "Ria-Sirach": "66161",
+    "Sahorre": "66188",
+    "Villefranche-de-Conflent": "66223",
+    "Vinça": "66230",
 }
 
 PLACES = [
@@ -84,6 +117,10 @@ def load(ctx: DemoContext) -> None:
     places = {}
     for slug, name, kind, commune_name, overrides in PLACES:
         commune = ctx.commune(commune_name)
+        if commune.insee_code != INSEE_CODES[commune_name]:
+            commune.insee_code = INSEE_CODES[commune_name]
+            commune.full_clean()
+            commune.save(update_fields=["insee_code"])
         values = {
             "name": name,
             "kind": kind,
@@ -93,6 +130,8 @@ def load(ctx: DemoContext) -> None:
             "latitude": commune.latitude,
             "longitude": commune.longitude,
             "opening_hours": OPENING_HOURS[slug],
+            "address": ADDRESSES[slug],
+            "siret": TOWN_HALL_SIRETS.get(slug, ""),
             **FULLY_EQUIPPED,
             **overrides,
         }

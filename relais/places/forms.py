@@ -42,7 +42,7 @@ REQUIREMENT_FIELDS = [
 ]
 COORDINATE_FIELDS = ["latitude", "longitude"]
 FIELDSETS = [
-    ("Adresse et contact", ["address", "postal_code", "phone", "email", "website"]),
+    ("Adresse et contact", ["address", "postal_code", "phone", "email", "website", "siret"]),
     ("Accueil du public", ["description", "accessibility_notes"]),
     ("Conditions d'accueil (convention, art. 1.2)", REQUIREMENT_FIELDS),
     ("Position géographique", COORDINATE_FIELDS),
@@ -80,6 +80,7 @@ class PlaceForm(forms.ModelForm):
             "phone",
             "email",
             "website",
+            "siret",
             "opening_hours",
             "description",
             "accessibility_notes",
@@ -135,6 +136,13 @@ class PlaceForm(forms.ModelForm):
             )
             for day in WEEK
         ]
+
+    def _post_clean(self):
+        # After the instance received the form's values: what the open data needs of a place
+        # it publishes (street address, the SIRET of a town hall's commune).
+        super()._post_clean()
+        for name, message in self.instance.publication_problems().items():
+            self.add_error(name if name in self.fields else None, message)
 
     def clean_opening_hours(self):
         text = " ".join(self.cleaned_data["opening_hours"].split())

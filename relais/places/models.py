@@ -9,8 +9,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from relais.core.enums import OrganisationKind
 from relais.core.models import TimeStampedModel
-from relais.core.validators import display_phone, normalise_phone, validate_postal_code
+from relais.core.validators import (
+    display_phone,
+    normalise_phone,
+    normalise_siret,
+    validate_postal_code,
+    validate_siret,
+)
 
 from .enums import PlaceKind
 from .hours import EXAMPLE as OPENING_HOURS_EXAMPLE
@@ -52,7 +59,20 @@ class Place(TimeStampedModel):
     commune = models.ForeignKey(
         "core.Commune", verbose_name="commune", on_delete=models.PROTECT, related_name="places"
     )
-    address = models.CharField("adresse", max_length=200, blank=True)
+    address = models.CharField(
+        "adresse",
+        max_length=200,
+        blank=True,
+        help_text="Numéro et voie, ex. : 12 rue de la République (obligatoire pour un lieu "
+        "actif : c'est l'adresse publiée dans les données ouvertes).",
+    )
+    siret = models.CharField(
+        "SIRET de la structure qui gère le lieu",
+        max_length=20,
+        blank=True,
+        help_text="Ex. : celui de la commune pour une mairie. Vide : le lieu est géré par la "
+        "structure partenaire (son SIRET est publié).",
+    )
     postal_code = models.CharField(
         "code postal", max_length=5, blank=True, validators=[validate_postal_code]
     )
@@ -154,11 +174,49 @@ class Place(TimeStampedModel):
                     )
                 }
             )
+        errors = {}
+        if self.siret:
+            self.siret = normalise_siret(self.siret)
+            try:
+                validate_siret(self.siret)
+            except ValidationError as error:
+                errors["siret"] = error.messages
+        if errors:
+            raise ValidationError(errors)
         # Stored in E.164 (published as such in the open data), shown the French way.
         try:
             self.phone = normalise_phone(self.phone)
         except ValidationError as error:
             raise ValidationError({"phone": error.messages}) from error
+
+    def publication_problems(self) -> dict[str, str]:
+        """What keeps an active place out of the open data, by field, in French.
+
+        Not in ``clean()``: the agreement importer creates the places of a convention's table
+        with no address yet; the place's form (what its staff and the coordinators edit)
+        requires both, and the export leaves out a place without a street address."""
+        problems = {}
+        if not self.is_active:
+            return problems
+        # A published place is found by its street address, not by its name.
+        if not (self.address or "").strip():
+            problems["address"] = (
+                "Indiquez l'adresse du lieu (numéro et voie) : elle est publiée dans les "
+                "données ouvertes tant que le lieu est actif."
+            )
+        # A town hall is run by its commune: the partner's SIRET (an EPCI's) would name the
+        # wrong organisation in the national cartography.
+        if (
+            self.kind == PlaceKind.TOWN_HALL
+            and not self.siret
+            and self.partner_id
+            and self.partner.kind != OrganisationKind.MUNICIPALITY
+        ):
+            problems["siret"] = (
+                "Une mairie est gérée par sa commune : indiquez le SIRET de la commune "
+                "(celui de la structure partenaire ne la désigne pas)."
+            )
+        return problems
 
     @property
     def phone_display(self) -> str:

@@ -131,3 +131,18 @@ def test_command_imports_the_bundled_file(capsys):
 def test_command_reports_a_missing_file():
     with pytest.raises(CommandError, match="Fichier introuvable"):
         call_command("import-communes", "/nulle/part.csv")
+
+
+def test_an_insee_column_is_read_kept_and_checked():
+    """The open data publishes the commune's official code when the import gave it."""
+    header = "nom,code_postal,latitude,longitude,code_insee\n"
+    report = communes_import(text=header + "Prades,66500,42.6,2.4,66149\n", department_code="66")
+    assert report.ok and Commune.objects.get().insee_code == "66149"
+    # A later file without the column keeps the code.
+    communes_import(
+        text="nom,code_postal,latitude,longitude\nPrades,66500,42.6,2.4\n", department_code="66"
+    )
+    assert Commune.objects.get().insee_code == "66149"
+    bad = communes_import(text=header + "Prades,66500,42.6,2.4,6614\n", department_code="66")
+    assert bad.errors == ["Ligne 2 : code INSEE « 6614 » invalide (ex. : 66149)."]
+    assert Commune.objects.get().insee_code == "66149"

@@ -10,7 +10,8 @@ from relais.core.services import communes_import
 class Command(BaseCommand):
     help = (
         "Importe les communes d'un département depuis un CSV "
-        "(colonnes nom,code_postal,latitude,longitude). Tout ou rien."
+        "(colonnes nom,code_postal,latitude,longitude, et facultativement code_insee). "
+        "Tout ou rien."
     )
 
     def add_arguments(self, parser):

@@ -1,3 +1,5 @@
+from argparse import ArgumentTypeError
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -5,10 +7,18 @@ from django.core.management.base import BaseCommand, CommandError
 from relais.places.opendata import opendata_rows, write_csv
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ArgumentTypeError(f"« {text} » n'est pas une date AAAA-MM-JJ.") from None
+
+
 class Command(BaseCommand):
     help = (
-        "Exporte les lieux actifs au standard national « Lieux de médiation numérique » "
-        "v1.0.2 (CSV UTF-8, sortie standard par défaut)."
+        "Exporte les lieux où une médiation est proposée (engagement d'une convention en "
+        "vigueur) au standard national « Lieux de médiation numérique » v1.0.2 (CSV UTF-8, "
+        "sortie standard par défaut), avec les horaires des permanences."
     )
 
     def add_arguments(self, parser):
@@ -22,8 +32,15 @@ class Command(BaseCommand):
             "-o", "--output", type=Path, help="Fichier à écrire (par défaut : sortie standard)."
         )
 
-    def handle(self, *args, output: Path | None, **options):
-        rows = opendata_rows()
+        parser.add_argument(
+            "--date",
+            dest="on",
+            type=_iso_date,
+            help="Date à laquelle l'export est vrai, AAAA-MM-JJ (par défaut : aujourd'hui).",
+        )
+
+    def handle(self, *args, output: Path | None, on: date | None = None, **options):
+        rows = opendata_rows(on)
         if output is None:
             # The standard is UTF-8 whatever the terminal's locale (OutputWrapper proxies to the
             # real stream; a StringIO from call_command has no reconfigure()).
