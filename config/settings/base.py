@@ -347,3 +347,5 @@ RELAIS_PERIODIC_JOBS = env.bool("RELAIS_PERIODIC_JOBS", default=True)
 # to the coordinators (/messages-envoyes/).
 RELAIS_OUTBOX_MAX_ATTEMPTS = env.int("RELAIS_OUTBOX_MAX_ATTEMPTS", default=6)
 RELAIS_OUTBOX_RETRY_SECONDS = env.int("RELAIS_OUTBOX_RETRY_SECONDS", default=60)
+# How many due messages one task claims at a time and sends over one SMTP connection.
+RELAIS_OUTBOX_BATCH = env.int("RELAIS_OUTBOX_BATCH", default=50)

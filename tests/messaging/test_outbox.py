@@ -20,6 +20,7 @@ from relais.messaging.models import OutboxMessage, OutboxStatus
 from relais.messaging.outbox import (
     INTERRUPTED,
     outbox_deliver,
+    outbox_drain,
     outbox_email,
     outbox_retry,
     outbox_sms,
@@ -53,8 +54,13 @@ class FlakySmtp:
         self.failing = True
         self.permanent = False
         self.received = []
+        self.refused = set()  # recipients answered 451 whatever ``failing`` says
+        self.connections = set()
 
     async def handle_DATA(self, server, session, envelope):
+        self.connections.add(session.peer)
+        if envelope.rcpt_tos[0] in self.refused:
+            return "451 4.2.2 Boîte pleine"
         if self.permanent:
             return "550 5.1.1 Adresse inconnue"
         if self.failing:
@@ -140,6 +146,76 @@ def test_a_permanent_refusal_fails_at_once(smtp):
     message.refresh_from_db()
     assert message.status == OutboxStatus.FAILED and message.attempts == 1
     assert "550" in message.error
+
+
+def _queue_many(monkeypatch, count):
+    with monkeypatch.context() as patch:
+        patch.setattr(outbox, "outbox_enqueue", lambda *a, **k: None)
+        return [
+            committed(outbox_email, to=f"p{n}@exemple.test", subject="Rappel", body=f"n°{n}")
+            for n in range(count)
+        ]
+
+
+def test_one_task_sends_the_due_messages_in_batches_over_one_connection_each(
+    smtp, monkeypatch, settings
+):
+    """The refused ones wait for their retry (the others of their batch are sent), and the
+    connection survives a refusal; checked on the server's side, not on our rows only."""
+    settings.RELAIS_OUTBOX_BATCH = 20
+    smtp.failing = False
+    smtp.refused = {"p3@exemple.test", "p21@exemple.test"}
+    messages = _queue_many(monkeypatch, 45)
+    retried = []
+    monkeypatch.setattr(outbox, "outbox_enqueue", lambda *a, **k: retried.append(k))
+    assert outbox_drain(claim_id="drain-1") == 43
+    received = sorted(envelope.rcpt_tos[0] for envelope in smtp.received)
+    expected = sorted(m.recipient for m in messages if m.recipient not in smtp.refused)
+    assert received == expected  # each once
+    assert len(smtp.connections) == 3  # 45 messages, batches of 20
+    rows = dict(OutboxMessage.objects.values_list("recipient", "status"))
+    assert {r for r, status in rows.items() if status == OutboxStatus.PENDING} == smtp.refused
+    # A full batch asks for a helper task; the refusals ask for a deferred one.
+    assert {} in retried and any("run_after" in k for k in retried)
+    assert outbox_drain(claim_id="drain-2") == 0  # the refused ones are not due yet
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SKIP LOCKED; the tests' in-memory SQLite answers « table is locked » at once",
+)
+@pytest.mark.django_db(transaction=True)
+def test_drains_racing_in_threads_send_each_message_once(monkeypatch, settings):
+    """Real concurrency: with SKIP LOCKED each drain takes other rows, and every message is
+    sent exactly once, whoever sends it."""
+    settings.RELAIS_OUTBOX_BATCH = 7
+    monkeypatch.setattr(outbox, "outbox_enqueue", lambda *a, **k: None)
+    messages = [outbox_email(to=f"p{n}@exemple.test", subject="S", body="B") for n in range(60)]
+    send = locmem.EmailBackend.send_messages
+
+    def slow_send(self, emails):
+        time.sleep(0.002)
+        return send(self, emails)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", slow_send)
+    counts = []
+    start = threading.Barrier(4)
+
+    def worker(claim):
+        try:
+            start.wait()
+            counts.append(outbox_drain(claim_id=claim))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(f"drain-{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(counts) == 60
+    assert sorted(email.to[0] for email in mail.outbox) == sorted(m.recipient for m in messages)
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 1)}
 
 
 def test_an_action_that_rolls_back_sends_nothing():
