@@ -1,6 +1,6 @@
-"""Monthly roll-ups of the activities, so the statistics read a few thousand rows, not millions.
+"""Monthly and daily roll-ups of the activities: the statistics read a few rows, not millions.
 
-Two tables with the same measure columns (``MEASURE_FIELDS``):
+Four tables with the same measure columns (``MEASURE_FIELDS``):
 
 * ``ActivityMonthlyStat``, at three grains (``enums.Grain``): one row per (month, place,
   adviser, kind, commune) — FINE, for figures by adviser —, one per (month, place, kind,
@@ -12,6 +12,14 @@ Two tables with the same measure columns (``MEASURE_FIELDS``):
 Why three: at 10 M activities (400 advisers) a year of FINE rows is about 90,000 rows, of
 PLACE rows about 16,000, of COARSE rows 24 — and the dashboard's p95 must stay under 50 ms
 (docs/performance.md). Every measure is a sum, so coarser grains add up from the FINE rows.
+
+``ActivityDailyStat`` and ``ActivityThemeDailyStat``: the same per day, PLACE and COARSE
+grains, for the days of a period that do not fill their month (whole months read the monthly
+rows, the edge days the daily ones).
+
+On PostgreSQL each table has a unique index over its keys, NULLS NOT DISTINCT (migration
+0005; SQLite has no such index), so a write adds its delta with one
+``INSERT … ON CONFLICT DO UPDATE`` per table.
 
 ``commune`` is empty for an activity at a place (the place's commune is read from the place),
 else (at home, remote…) the commune of the beneficiary when one is linked and known. Rows are
@@ -56,8 +64,9 @@ MEASURE_FIELDS = BASE_MEASURES + ALL_COUNT_FIELDS + DURATION_FIELDS
 # The layout of the roll-up rows. ``StatsRefresh.layout`` records the one the rows were built
 # with; while they differ (a release changed the rows), figures are computed from the activities
 # until ``relais refresh-stats`` rebuilds them. 1: FINE and COARSE grains; 2: PLACE grain added;
-# 3: a place's commune no longer stored (read from the place), rows kept by the writes.
-LAYOUT = 3
+# 3: a place's commune no longer stored (read from the place), rows kept by the writes;
+# 4: daily rows (PLACE and COARSE grains) for the days a period does not fill of a month.
+LAYOUT = 4
 
 
 def _fk(model: str, verbose_name: str) -> models.ForeignKey:
@@ -73,30 +82,54 @@ def _fk(model: str, verbose_name: str) -> models.ForeignKey:
     )
 
 
-class MonthlyStatBase(models.Model):
-    month = models.DateField("mois")  # first day of the month
+class StatBase(models.Model):
+    """The keys and measures every roll-up row has; the period column is the subclass's."""
+
     grain = models.PositiveSmallIntegerField("grain", choices=Grain.choices, default=Grain.FINE)
     place = _fk("places.Place", "lieu")
     advisor = _fk("team.Advisor", "conseiller")
     commune = _fk("core.Commune", "commune")
     kind = models.CharField("type", max_length=10, choices=ActivityKind.choices)
 
-    activities = models.PositiveIntegerField(default=0)
-    individual = models.PositiveIntegerField(default=0)
-    collective = models.PositiveIntegerField(default=0)
-    accompaniments = models.PositiveIntegerField(default=0)
-    workshop_participants = models.PositiveIntegerField(default=0)
+    # Never negative, but no CHECK constraint: a write adds its delta (negative for a deletion)
+    # by INSERT … ON CONFLICT DO UPDATE, and PostgreSQL checks the candidate row — the delta —
+    # before it finds the conflict. ``rollup`` refuses a delta that leaves a value below zero.
+    activities = models.IntegerField(default=0)
+    individual = models.IntegerField(default=0)
+    collective = models.IntegerField(default=0)
+    accompaniments = models.IntegerField(default=0)
+    workshop_participants = models.IntegerField(default=0)
     minutes = models.BigIntegerField(default=0)
-    linked = models.PositiveIntegerField(default=0)
-    new_beneficiaries = models.PositiveIntegerField(default=0)
-    locals().update({name: models.PositiveIntegerField(default=0) for name in ALL_COUNT_FIELDS})
-    locals().update({name: models.PositiveIntegerField(default=0) for name in DURATION_FIELDS})
+    linked = models.IntegerField(default=0)
+    new_beneficiaries = models.IntegerField(default=0)
+    locals().update({name: models.IntegerField(default=0) for name in ALL_COUNT_FIELDS})
+    locals().update({name: models.IntegerField(default=0) for name in DURATION_FIELDS})
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyStatBase(StatBase):
+    month = models.DateField("mois")  # first day of the month
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return f"{self.month:%m/%Y} · {self.get_kind_display()} · {self.activities} activité(s)"
+
+
+class DailyStatBase(StatBase):
+    """One day's rows, PLACE and COARSE grains only (never an adviser: a period of days with
+    an adviser reads that adviser's few activities, by the index on adviser and date)."""
+
+    day = models.DateField("jour")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} · {self.get_kind_display()} · {self.activities} activité(s)"
 
 
 class ActivityMonthlyStat(MonthlyStatBase):
@@ -126,6 +159,34 @@ class ActivityThemeMonthlyStat(MonthlyStatBase):
             models.Index(fields=["commune", "grain", "month"], name="stat_theme_commune_month"),
             models.Index(fields=["place", "grain", "month"], name="stat_theme_place_month"),
             models.Index(fields=["advisor", "month"], name="stat_theme_advisor_month"),
+        ]
+
+
+class ActivityDailyStat(DailyStatBase):
+    """The days a period does not fill of its first and last month (15–20 November) read
+    these rows: at most sixty days of places, instead of those days' activities."""
+
+    class Meta:
+        verbose_name = "statistique quotidienne"
+        verbose_name_plural = "statistiques quotidiennes"
+        indexes = [
+            models.Index(fields=["grain", "day"], name="stat_day"),
+            models.Index(fields=["place", "grain", "day"], name="stat_day_place"),
+            models.Index(fields=["commune", "grain", "day"], name="stat_day_commune"),
+        ]
+
+
+class ActivityThemeDailyStat(DailyStatBase):
+    theme = models.CharField("thématique", max_length=30, choices=Theme.choices)
+
+    class Meta:
+        verbose_name = "statistique quotidienne par thématique"
+        verbose_name_plural = "statistiques quotidiennes par thématique"
+        indexes = [
+            models.Index(fields=["grain", "day", "theme"], name="stat_day_theme"),
+            models.Index(fields=["grain", "theme", "day"], name="stat_day_by_theme"),
+            models.Index(fields=["place", "grain", "day"], name="stat_day_theme_place"),
+            models.Index(fields=["commune", "grain", "day"], name="stat_day_theme_commune"),
         ]
 
 

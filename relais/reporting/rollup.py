@@ -1,4 +1,4 @@
-"""The monthly roll-ups, kept exact by the writes themselves; rebuilt whole on demand.
+"""The monthly and daily roll-ups, kept exact by the writes themselves; rebuilt whole on demand.
 
 **Kept by the writes** (docs/decisions/0007-live-statistics.md). Every service that changes
 what the statistics count (an activity recorded, corrected or deleted; a beneficiary changed,
@@ -8,8 +8,8 @@ its own transaction:
 1. before the write, the FINE rows the touched activities contribute, computed from the
    activity rows by the very query the rebuild uses (``stats.stored_queryset``);
 2. after it, the same for the same activities (and those added meanwhile);
-3. the difference is added to the roll-up rows (FINE, and the PLACE and COARSE rows it sums
-   to), rows emptied by it removed.
+3. the difference is added to the roll-up rows (monthly FINE, and the PLACE and COARSE rows
+   it sums to; daily PLACE and COARSE), rows emptied by it removed.
 
 The touched activities are the written ones plus every activity of the beneficiaries involved:
 whether an activity is a person's first (« nouveau bénéficiaire ») depends on their others, and
@@ -20,11 +20,12 @@ The roll-up rows do not depend on anything else (a place's commune is read from 
 No signal: a write that bypasses the services (a raw SQL update, a restore, a bulk load) must
 be followed by ``relais refresh-stats``, which rebuilds every month (:func:`rebuild`).
 
-**Concurrency.** On PostgreSQL, the deltas of a month are applied under a transaction-level
-advisory lock of that month (months in order, no deadlock), so two writes never both insert the
-same new row; updates add to the values (``x = x + d``), so concurrent writes add up. A rebuild
-takes an EXCLUSIVE lock on both tables: writes wait for it (or it for them), so none is lost.
-SQLite serialises writers anyway.
+**Concurrency.** On PostgreSQL, a write adds its delta with one ``INSERT … ON CONFLICT DO
+UPDATE SET x = x + EXCLUDED.x`` per table, rows in key order (a unique index over the keys,
+NULLS NOT DISTINCT, is the arbiter): two writes never both insert the same row, the second
+waits for the first's commit and adds to it, so concurrent writes add up. A rebuild takes an
+EXCLUSIVE lock on the tables: writes wait for it (or it for them), so none is lost. SQLite
+serialises writers anyway (there: one ``UPDATE`` per row, an ``INSERT`` when none matched).
 
 **Safety net.** Should a delta ever make a count negative (rows changed behind the services'
 back), the layout is marked stale: every figure is then computed from the activities, exact,
@@ -35,8 +36,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
@@ -48,7 +50,9 @@ from .enums import Grain
 from .models import (
     LAYOUT,
     MEASURE_FIELDS,
+    ActivityDailyStat,
     ActivityMonthlyStat,
+    ActivityThemeDailyStat,
     ActivityThemeMonthlyStat,
     StatsRefresh,
 )
@@ -56,16 +60,25 @@ from .stats import month_start, stored_queryset
 
 logger = logging.getLogger(__name__)
 
-MODELS = {False: ActivityMonthlyStat, True: ActivityThemeMonthlyStat}  # by_theme → model
-# Grain → the keys of its rows (besides month, and theme in the theme table); FINE first.
+# (period, by_theme) → model; the period column is ``month`` or ``day``.
+MODELS = {
+    ("month", False): ActivityMonthlyStat,
+    ("month", True): ActivityThemeMonthlyStat,
+    ("day", False): ActivityDailyStat,
+    ("day", True): ActivityThemeDailyStat,
+}
+# Grain → the keys of its rows (besides the period, and theme in the theme tables); FINE first.
 GRAIN_KEYS = {
     Grain.FINE: ("place", "advisor", "kind", "commune"),
     Grain.PLACE: ("place", "kind", "commune"),
     Grain.COARSE: ("kind",),
 }
+# The grains each period keeps: the daily rows have no adviser (see ``models``).
+PERIOD_GRAINS = {
+    "month": (Grain.FINE, Grain.PLACE, Grain.COARSE),
+    "day": (Grain.PLACE, Grain.COARSE),
+}
 ALL_KEYS = ("place", "advisor", "kind", "commune")
-# Advisory lock namespace (``pg_advisory_xact_lock(int, int)``): "RS" for roll-up stats.
-LOCK_NAMESPACE = 0x5253
 
 
 # --- Rebuild ---------------------------------------------------------------------------------
@@ -75,34 +88,52 @@ def _insert_fine(model, month: date, by_theme: bool) -> int:
     """INSERT … SELECT of one month's FINE rows, from the activities."""
     sql, params = stored_queryset(by_theme=by_theme, month=month).query.sql_with_params()
     keys = [*GRAIN_KEYS[Grain.FINE], *(["theme"] if by_theme else [])]
-    return _insert_select(model, month, Grain.FINE, keys, sql, params)
+    return _insert_select(model, {"month": month, "grain": Grain.FINE}, keys, sql, params)
 
 
-def _insert_summed(model, month: date, grain: Grain, by_theme: bool) -> int:
-    """INSERT … SELECT of one month's rows at a coarser grain, summing its FINE rows."""
+def _insert_daily(model, month: date, by_theme: bool) -> int:
+    """INSERT … SELECT of one month's daily PLACE rows, from the activities."""
+    qs = stored_queryset(by_theme=by_theme, month=month, daily=True)
+    sql, params = qs.query.sql_with_params()
+    keys = ["day", *GRAIN_KEYS[Grain.PLACE], *(["theme"] if by_theme else [])]
+    return _insert_select(model, {"grain": Grain.PLACE}, keys, sql, params)
+
+
+def _insert_summed(model, month: date, grain: Grain, by_theme: bool, period: str) -> int:
+    """INSERT … SELECT of one month's rows at a coarser grain, summing its finer rows (FINE for
+    the monthly rows, PLACE for the daily ones)."""
     keys = [*GRAIN_KEYS[grain], *(["theme"] if by_theme else [])]
+    source = PERIOD_GRAINS[period][0]
+    if period == "day":
+        where = {"day__gte": month, "day__lt": month + relativedelta(months=1)}
+        keys = ["day", *keys]
+        constants = {"grain": grain}
+    else:
+        where = {"month": month}
+        constants = {"month": month, "grain": grain}
     qs = (
-        model.objects.filter(month=month, grain=Grain.FINE)
+        model.objects.filter(**where, grain=source)
         .values(**{f"k_{key}": F(_column(key)) for key in keys})
         .annotate(**{f"m_{name}": Sum(name) for name in MEASURE_FIELDS})
         .order_by()
     )
     sql, params = qs.query.sql_with_params()
-    return _insert_select(model, month, grain, keys, sql, params)
+    return _insert_select(model, constants, keys, sql, params)
 
 
 def _column(key: str) -> str:
     return f"{key}_id" if key in {"place", "advisor", "commune"} else key
 
 
-def _insert_select(model, month, grain, keys, sql, params) -> int:
-    columns = ["month", "grain", *(_column(key) for key in keys), *MEASURE_FIELDS]
+def _insert_select(model, constants: dict, keys, sql, params) -> int:
+    columns = [*constants, *(_column(key) for key in keys), *MEASURE_FIELDS]
     table = connection.ops.quote_name(model._meta.db_table)
+    marks = ", ".join(["%s"] * len(constants))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - model names only
-            f"SELECT %s, %s, sub.* FROM ({sql}) sub",
-            [month, grain, *params],
+            f"SELECT {marks}, sub.* FROM ({sql}) sub",
+            [*constants.values(), *params],
         )
         return cursor.rowcount
 
@@ -116,31 +147,36 @@ def _lock_tables() -> None:
 
 
 def rebuild_month(month: date) -> int:
-    """Recompute one month of both roll-ups, every grain; returns the rows written."""
+    """Recompute one month of the roll-ups, monthly and daily, every grain; returns the rows
+    written. Idempotent: the month's rows are deleted first."""
     month = month_start(month)
+    after = month + relativedelta(months=1)
     with transaction.atomic():
         _lock_tables()
-        ActivityMonthlyStat.objects.filter(month=month).delete()
-        ActivityThemeMonthlyStat.objects.filter(month=month).delete()
         written = 0
-        for by_theme, model in MODELS.items():
-            written += _insert_fine(model, month, by_theme)
-            for grain in (Grain.PLACE, Grain.COARSE):  # summed from the FINE rows just written
-                written += _insert_summed(model, month, grain, by_theme)
+        for (period, by_theme), model in MODELS.items():
+            if period == "day":
+                model.objects.filter(day__gte=month, day__lt=after).delete()
+                written += _insert_daily(model, month, by_theme)
+            else:
+                model.objects.filter(month=month).delete()
+                written += _insert_fine(model, month, by_theme)
+            for grain in PERIOD_GRAINS[period][1:]:  # summed from the rows just written
+                written += _insert_summed(model, month, grain, by_theme, period)
     return written
 
 
 def rebuild() -> dict:
     """Rebuild every month of the roll-ups from the activities, in one transaction, and mark
-    them built with this release's ``LAYOUT``. ``{"months": […], "rows": n}``.
+    them built with this release's ``LAYOUT``. ``{"months": […], "rows": n}``. Idempotent.
 
     Needed only after rows changed behind the services' back (restore, bulk load) or a release
     that changes ``LAYOUT``: the writes keep the rows exact otherwise."""
     with transaction.atomic():
         _lock_tables()
         months = {month_start(d) for d in Activity.objects.dates("date", "month")}
-        ActivityMonthlyStat.objects.all().delete()
-        ActivityThemeMonthlyStat.objects.all().delete()
+        for model in MODELS.values():
+            model.objects.all().delete()
         written = sum(rebuild_month(month) for month in sorted(months))
         StatsRefresh.objects.update_or_create(
             pk=1, defaults={"layout": LAYOUT, "refreshed_at": timezone.now()}
@@ -154,6 +190,7 @@ def mismatched_months() -> list[date]:
 
     months = {month_start(d) for d in Activity.objects.dates("date", "month")}
     months |= set(ActivityMonthlyStat.objects.values_list("month", flat=True))
+    months |= {month_start(d) for d in ActivityDailyStat.objects.dates("day", "month")}
     wrong = []
     for month in sorted(months):
         filters = StatsFilters(month, month)
@@ -162,7 +199,36 @@ def mismatched_months() -> list[date]:
             if live != _as_set(rows(filters, group_by, source="rollup-checked")):
                 wrong.append(month)
                 break
+        else:
+            if not _days_match(month):
+                wrong.append(month)
     return wrong
+
+
+def _days_match(month: date) -> bool:
+    """Whether a month's daily rows, every grain, are what the activities give."""
+    after = month + relativedelta(months=1)
+    for by_theme in (False, True):
+        model = MODELS[("day", by_theme)]
+        keys = ["day", *GRAIN_KEYS[Grain.PLACE], *(["theme"] if by_theme else [])]
+        expected: dict = defaultdict(lambda: [0] * len(MEASURE_FIELDS))
+        for row in stored_queryset(by_theme=by_theme, month=month, daily=True):
+            values = [row[f"m_{name}"] or 0 for name in MEASURE_FIELDS]
+            key = tuple(row[f"k_{k}"] for k in keys)
+            coarse = (key[0], None, key[2], None, *key[4:])
+            for grain, full in ((Grain.PLACE, key), (Grain.COARSE, coarse)):
+                total = expected[(grain, *full)]
+                for i, value in enumerate(values):
+                    total[i] += value
+        stored = {
+            (row[0], *row[1 : 1 + len(keys)]): list(row[1 + len(keys) :])
+            for row in model.objects.filter(day__gte=month, day__lt=after).values_list(
+                "grain", *(_column(k) for k in keys), *MEASURE_FIELDS
+            )
+        }
+        if {k: v for k, v in expected.items() if v[0]} != stored:
+            return False
+    return True
 
 
 def _as_set(grouped: list[dict]) -> set:
@@ -193,6 +259,14 @@ def _per_activity_rows(activities: set, beneficiaries: set) -> list[dict]:
             where |= Q(beneficiary_id__in=marks[len(activities) :])
         qs = stored_queryset(by_theme=False, activities=where, per_activity=True)
         sql, params = qs.query.sql_with_params()
+        # Each activity's themes in the same round trip (a theme row counts its activity).
+        themes = connection.ops.quote_name(ActivityTheme._meta.db_table)
+        concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+        sql = (
+            f"SELECT sub.*, (SELECT {concat}(theme, ',') FROM {themes} "  # noqa: S608
+            f"WHERE activity_id = sub.k_pk) "
+            f"AS k_themes FROM ({sql}) sub"
+        )
         _SQL[shape] = (sql, list(params), [list(params).index(mark) for mark in marks])
     sql, params, positions = _SQL[shape]
     params = list(params)
@@ -203,92 +277,138 @@ def _per_activity_rows(activities: set, beneficiaries: set) -> list[dict]:
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     for row in rows:
-        month = row["k_month"]
-        if isinstance(month, str):
-            month = date.fromisoformat(month[:10])
-        elif hasattr(month, "date"):
-            month = month.date()
-        row["k_month"] = month
+        for name in ("k_month", "k_day"):
+            value = row[name]
+            if isinstance(value, str):
+                value = date.fromisoformat(value[:10])
+            elif isinstance(value, datetime):
+                value = value.date()
+            row[name] = value
     return rows
 
 
 def _contributions(activities: set, beneficiaries: set) -> tuple[set, dict]:
     """The activities (ids, and every activity of these people) and what they add to the
-    roll-ups: ``(ids, {(by_theme, grain, key): [measures]})``, ``key`` being (month, place,
-    advisor, kind, commune[, theme]) with None where the grain has none. Two queries: the
-    activities' measures one by one, then their themes (a theme row counts its activity's
-    measures)."""
+    roll-ups: ``(ids, {(period, by_theme, grain, key): [measures]})``, ``key`` being (month or
+    day, place, advisor, kind, commune[, theme]) with None where the grain has none. One
+    query: the activities' measures and themes, one row per activity (a theme row counts its
+    activity's measures)."""
     result: dict = defaultdict(lambda: [0] * len(MEASURE_FIELDS))
     rows = _per_activity_rows(activities, beneficiaries)
-    themes = defaultdict(list)
-    if rows:
-        ids = [row["k_pk"] for row in rows]
-        for activity_id, theme in ActivityTheme.objects.filter(activity_id__in=ids).values_list(
-            "activity_id", "theme"
-        ):
-            themes[activity_id].append(theme)
+    themes = {row["k_pk"]: (row["k_themes"] or "").split(",") if row["k_themes"] else []
+              for row in rows}  # fmt: skip
     for row in rows:
         values = [row[f"m_{name}"] or 0 for name in MEASURE_FIELDS]
-        for grain, keys in GRAIN_KEYS.items():
-            key = (
-                month_start(row["k_month"]),
-                *(row[f"k_{k}"] if k in keys else None for k in ALL_KEYS),
-            )
-            for by_theme, full_key in [(False, key)] + [
-                (True, (*key, theme)) for theme in themes[row["k_pk"]]
-            ]:
-                total = result[(by_theme, grain, full_key)]
-                for i, value in enumerate(values):
-                    total[i] += value
+        periods = {"month": month_start(row["k_month"]), "day": row["k_day"]}
+        for period, grains in PERIOD_GRAINS.items():
+            for grain in grains:
+                keys = GRAIN_KEYS[grain]
+                key = (periods[period], *(row[f"k_{k}"] if k in keys else None for k in ALL_KEYS))
+                for by_theme, full_key in [(False, key)] + [
+                    (True, (*key, theme)) for theme in themes[row["k_pk"]]
+                ]:
+                    total = result[(period, by_theme, grain, full_key)]
+                    for i, value in enumerate(values):
+                        total[i] += value
     return {row["k_pk"] for row in rows}, result
 
 
-def _lock_months(months) -> None:
-    if connection.vendor != "postgresql":
-        return  # SQLite: one writer at a time
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT " + ", ".join(["pg_advisory_xact_lock(%s, %s)"] * len(months)),
-            [
-                v
-                for month in sorted(months)
-                for v in (LOCK_NAMESPACE, month.year * 12 + month.month)
-            ],
-        )
+def _key_columns(period: str, by_theme: bool) -> list[str]:
+    """The columns of a row's key, in the order of the keys of ``_contributions`` (also the
+    unique index of migration 0005, whatever its order)."""
+    return [period, "grain", *(_column(key) for key in ALL_KEYS), *(["theme"] if by_theme else [])]
 
 
-def _where(key: tuple, grain, by_theme: bool) -> dict:
-    where = {"month": key[0], "grain": grain}
-    where |= {_column(name): value for name, value in zip(ALL_KEYS, key[1:5], strict=True)}
-    if by_theme:
-        where["theme"] = key[5]
-    return where
+def _sort_key(item):
+    grain, key, _ = item
+    return (grain, tuple((value is None, str(value)) for value in key))
 
 
 def _apply(delta: dict) -> None:
     """Add ``delta`` to the roll-up rows (creating, or removing when emptied)."""
-    _lock_months({key[0] for _, _, key in delta})
-    for by_theme, model in MODELS.items():
+    tables = []
+    for (period, by_theme), model in MODELS.items():
         items = sorted(
-            ((grain, key, values) for (t, grain, key), values in delta.items() if t == by_theme),
-            key=lambda item: (item[0], tuple((v is None, str(v)) for v in item[1])),
+            (
+                (grain, key, values)
+                for (p, t, grain, key), values in delta.items()
+                if (p, t) == (period, by_theme)
+            ),
+            key=_sort_key,
         )
-        # One UPDATE per row, matched by plain equalities and IS NULL, so that the indexes
-        # leading with place, adviser or grain serve it (a batched UPDATE … FROM VALUES needs
-        # IS NOT DISTINCT FROM, which no index serves: it scanned the month's rows).
+        if items:
+            tables.append((model, period, by_theme, items))
+    if connection.vendor == "postgresql":
+        _upsert(tables)
+    else:
+        for table in tables:
+            _update_rows(*table)
+
+
+class OutOfStep(DatabaseError):
+    """A delta left a roll-up value below zero: rows were changed behind the services' back."""
+
+
+def _upsert(tables) -> None:
+    """PostgreSQL: one statement for every table, an ``INSERT … ON CONFLICT DO UPDATE SET
+    x = x + EXCLUDED.x`` per table in a ``WITH`` (the unique index of migration 0005 is the
+    arbiter, NULLS NOT DISTINCT), rows in key order so that two writes lock shared rows in the
+    same order; then the rows it emptied removed. Concurrent writes add up: a conflicting
+    insert waits for the other's commit and updates the row it committed. No
+    read-modify-write, no advisory lock, one round trip."""
+    parts, params, names = [], [], {}
+    for n, (model, period, by_theme, items) in enumerate(tables):
+        table = connection.ops.quote_name(model._meta.db_table)
+        names[n] = table
+        keys = _key_columns(period, by_theme)
+        columns = [*keys, *MEASURE_FIELDS]
+        row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for grain, key, values in items:
-            where = _where(key, grain, by_theme)
-            changes = dict(zip(MEASURE_FIELDS, values, strict=True))
-            rows = model.objects.filter(**where)
-            if not rows.update(**{n: F(n) + v for n, v in changes.items() if v}):
-                model.objects.create(**where, **changes)
-            elif changes["activities"] < 0:
-                rows.filter(activities=0).delete()
+            params += [key[0], int(grain), *key[1:], *values]
+        updates = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in MEASURE_FIELDS)
+        parts.append(
+            f"t{n} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - model names
+            f"VALUES {', '.join([row_marks] * len(items))} "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} "
+            f"RETURNING {n} AS t, id, activities, LEAST({', '.join(MEASURE_FIELDS)}) AS low)"
+        )
+    select = " UNION ALL ".join(
+        f"SELECT t, id, low FROM t{n} WHERE activities = 0 OR low < 0"  # noqa: S608 - no input
+        for n in names
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} {select}", params)
+        emptied = defaultdict(list)
+        for n, pk, low in cursor.fetchall():
+            if low < 0:
+                raise OutOfStep(f"{names[n]} row {pk} below zero")
+            emptied[n].append(pk)
+        for n, ids in emptied.items():
+            cursor.execute(
+                f"DELETE FROM {names[n]} WHERE id = ANY(%s) AND activities = 0",  # noqa: S608
+                [ids],
+            )
 
 
-def _order(item):
-    (by_theme, grain, key), _ = item
-    return (by_theme, grain, tuple((value is None, str(value)) for value in key))
+def _update_rows(model, period: str, by_theme: bool, items) -> None:
+    """SQLite (one writer at a time, no NULLS NOT DISTINCT index): one ``UPDATE … SET x = x + d``
+    per row, an INSERT when none matched."""
+    for grain, key, values in items:
+        where = {period: key[0], "grain": grain}
+        where |= {_column(name): value for name, value in zip(ALL_KEYS, key[1:5], strict=True)}
+        if by_theme:
+            where["theme"] = key[5]
+        changes = dict(zip(MEASURE_FIELDS, values, strict=True))
+        rows = model.objects.filter(**where)
+        if not rows.update(**{n: F(n) + v for n, v in changes.items() if v}):
+            model.objects.create(**where, **changes)
+        if min(values) < 0:
+            below = Q()
+            for name in MEASURE_FIELDS:
+                below |= Q(**{f"{name}__lt": 0})
+            if rows.filter(below).exists():
+                raise OutOfStep(f"{model._meta.db_table} {where} below zero")
+            rows.filter(activities=0).delete()
 
 
 class StatsChange:

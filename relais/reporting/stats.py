@@ -28,7 +28,8 @@ pages and the API. Every function takes a :class:`StatsFilters` and returns plai
 **Periods** are whole months (``start``/``end``) or days (``StatsFilters.between``). With
 ``source="rollup"`` the whole months are read from the monthly roll-ups — kept exact by every
 write, in its transaction (``relais.reporting.rollup``) — and the days of a month the period
-does not fill are computed from the activity rows, so any period is exact. ``source="live"``
+does not fill from the daily roll-ups (kept the same way; with an adviser, from that adviser's
+activities of those days), so any period is exact and cheap. ``source="live"``
 computes everything from the activity rows (tests, small data, roll-ups not built yet).
 
 **Commune** is the commune of the place, else (at home, remote) the beneficiary's commune when
@@ -61,12 +62,15 @@ from .models import (
     DURATION_BUCKETS,
     LAYOUT,
     MEASURE_FIELDS,
+    ActivityDailyStat,
     ActivityMonthlyStat,
+    ActivityThemeDailyStat,
     ActivityThemeMonthlyStat,
     StatsRefresh,
 )
 
-SOURCES = ("rollup", "live", "rollup-checked")
+# "daily": the daily roll-ups, read by ``rows`` for the days a period does not fill of a month.
+SOURCES = ("rollup", "live", "rollup-checked", "daily")
 DIMENSIONS = {
     # name → (French title, main unit)
     "theme": ("Thématiques", "activities"),
@@ -349,7 +353,12 @@ def _live_keys(by_theme: bool) -> dict:
 
 
 def stored_queryset(
-    *, by_theme: bool, month: date | None = None, activities=None, per_activity: bool = False
+    *,
+    by_theme: bool,
+    month: date | None = None,
+    activities=None,
+    per_activity: bool = False,
+    daily: bool = False,
 ):
     """The FINE roll-up rows of some activities, computed from the activity rows:
     ``values(k_<key>…).annotate(m_<measure>…)``, its columns in the order of ``FINE_KEYS``
@@ -357,7 +366,9 @@ def stored_queryset(
 
     ``month``: the activities of that month (keys without ``month``); ``activities``: a ``Q``
     on the activities (keys with ``month``); ``per_activity``: one row per activity (key
-    ``k_pk`` added) — the writes' deltas (``relais.reporting.rollup``).
+    ``k_pk`` and ``k_day`` added) — the writes' deltas (``relais.reporting.rollup``);
+    ``daily``: the daily PLACE rows of ``month`` (keys ``day``, ``place``, ``kind``,
+    ``commune``[, ``theme``]).
 
     The stored ``commune`` is the beneficiary's, for activities without a place only: a place's
     commune is read from the place when figures are read, so a place moved to another commune
@@ -374,10 +385,14 @@ def stored_queryset(
     if month is not None:
         qs = qs.filter(**{f"{p}date__gte": month, f"{p}date__lt": month + relativedelta(months=1)})
         del keys["month"]
+    if daily:
+        del keys["advisor"]
+        keys = {"day": F(f"{p}date"), **keys}
     if activities is not None:
         qs = qs.filter(activities)
     if per_activity:
         keys["pk"] = F("pk")
+        keys["day"] = F("date")
     measures = _live_measures(p)
     return (
         qs.values(**{f"k_{key}": expression for key, expression in keys.items()})
@@ -386,11 +401,15 @@ def stored_queryset(
     )
 
 
-def _rollup_queryset(filters: StatsFilters, by_theme: bool):
+def _rollup_queryset(filters: StatsFilters, by_theme: bool, *, daily: bool = False):
     from relais.places.models import Place
 
-    model = ActivityThemeMonthlyStat if by_theme else ActivityMonthlyStat
-    qs = model.objects.filter(month__gte=filters.start, month__lte=filters.end)
+    if daily:
+        model = ActivityThemeDailyStat if by_theme else ActivityDailyStat
+        qs = model.objects.filter(day__gte=filters.first, day__lte=filters.last)
+    else:
+        model = ActivityThemeMonthlyStat if by_theme else ActivityMonthlyStat
+        qs = model.objects.filter(month__gte=filters.start, month__lte=filters.end)
     if filters.partners:
         qs = qs.filter(
             place_id__in=Place.objects.filter(partner_id__in=filters.partners).values("pk")
@@ -450,10 +469,14 @@ def grouped_queryset(
         all_measures = _live_measures("activity__" if by_theme else "")
         aggregates = {name: all_measures[name] for name in measures}
     else:
+        daily = source == "daily"
         grain = grain_for(filters, group_by) if grain is None else grain
-        qs = _rollup_queryset(filters, by_theme).filter(grain=grain)
+        if daily and grain == Grain.FINE:
+            raise ValueError("daily roll-ups have no adviser: read those days live")
+        qs = _rollup_queryset(filters, by_theme, daily=daily).filter(grain=grain)
         keys = {"place": F("place_id"), "advisor": F("advisor_id")}
-        keys |= {"month": F("month"), "kind": F("kind"), "theme": F("theme")}
+        keys |= {"month": TruncMonth("day") if daily else F("month")}
+        keys |= {"kind": F("kind"), "theme": F("theme")}
         # The place's commune as it is now, else the stored one (see ``stored_queryset``).
         keys["commune"] = Coalesce("place__commune_id", "commune_id")
         aggregates = {name: Sum(name) for name in measures}
@@ -503,8 +526,10 @@ def rows(
     """Summed measures grouped by keys (``month``, ``place``, ``advisor``, ``kind``,
     ``commune``, ``theme``): one dict per group, with the keys and the measures (0, not None).
 
-    ``source="rollup"``: the whole months from the roll-ups, the days of a month the period
-    does not fill computed from the activities (exact, and few rows), added up.
+    ``source="rollup"``: the whole months from the monthly roll-ups, the days of a month the
+    period does not fill from the daily roll-ups — or, when an adviser is involved (they have
+    no adviser), from the activities of those days, by the index on adviser and date — added
+    up.
 
     Low-level: the building block of the functions below.
     """
@@ -514,7 +539,8 @@ def rows(
         return _query(filters, group_by, "live", measures)
     whole, edges = filters.split()
     parts = [_query(whole, group_by, "rollup", measures)] if whole is not None else []
-    parts += [_query(edge, group_by, "live", measures) for edge in edges]
+    edge_source = "live" if grain_for(filters, group_by) == Grain.FINE else "daily"
+    parts += [_query(edge, group_by, edge_source, measures) for edge in edges]
     if len(parts) == 1:
         return parts[0]
     merged: dict[tuple, dict] = {}

@@ -29,6 +29,7 @@ from relais.reporting.stats import StatsFilters
 
 from ..beneficiaries.factories import BeneficiaryFactory
 from ..factories import AdvisorFactory, CommuneFactory, OrganisationFactory, PlaceFactory
+from .test_stats import _rollup_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -276,8 +277,10 @@ def world(db):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(ops=operations)
-def test_dashboard_equals_a_direct_aggregate_after_any_writes(world, ops):
+@given(ops=operations, period=st.tuples(days, days).map(sorted))
+def test_dashboard_equals_a_direct_aggregate_after_any_writes(world, ops, period):
+    """``period``: any days (whole months from the monthly roll-ups, the others from the
+    daily ones), checked for every filter too."""
     with transaction.atomic():
         # The people of each example: some in a commune, one without.
         for n, commune in enumerate([world["communes"][2], world["communes"][0], None]):
@@ -286,6 +289,15 @@ def test_dashboard_equals_a_direct_aggregate_after_any_writes(world, ops):
         for op in ops:
             _run(world, op)
         rows = _table()
-        for f in _every_filter(world):
+        drawn = StatsFilters.between(*period)
+        from dataclasses import replace
+
+        every = _every_filter(world)
+        every += [replace(f, first_day=drawn.first_day, last_day=drawn.last_day) for f in every]
+        for f in dict.fromkeys(every):
             assert _shown(stats.dashboard(f)) == _expected(rows, f), f
+        # The rows the writes kept, monthly and daily, are the rows a rebuild writes.
+        kept = _rollup_rows()
+        rebuild()
+        assert _rollup_rows() == kept
         transaction.set_rollback(True)

@@ -6,7 +6,12 @@ from datetime import date
 import pytest
 
 from relais.reporting import stats
-from relais.reporting.models import ActivityMonthlyStat, ActivityThemeMonthlyStat
+from relais.reporting.models import (
+    ActivityDailyStat,
+    ActivityMonthlyStat,
+    ActivityThemeDailyStat,
+    ActivityThemeMonthlyStat,
+)
 from relais.reporting.rollup import rebuild
 from relais.reporting.stats import StatsFilters
 
@@ -117,11 +122,13 @@ def _same(rollup, live) -> bool:
 
 
 def _rollup_rows() -> set:
-    fields = [f.attname for f in ActivityMonthlyStat._meta.concrete_fields if f.name != "id"]
-    theme_fields = [*fields, "theme"]
-    return {("main", *row) for row in ActivityMonthlyStat.objects.values_list(*fields)} | {
-        ("theme", *row) for row in ActivityThemeMonthlyStat.objects.values_list(*theme_fields)
-    }
+    """Every roll-up row (monthly and daily, theme or not), its id left out."""
+    result = set()
+    for model in (ActivityMonthlyStat, ActivityThemeMonthlyStat, ActivityDailyStat,
+                  ActivityThemeDailyStat):  # fmt: skip
+        fields = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
+        result |= {(model.__name__, *row) for row in model.objects.values_list(*fields)}
+    return result
 
 
 def test_rows_kept_by_the_writes_are_the_rebuilt_rows(data, year_2025):
@@ -352,3 +359,55 @@ def test_the_demo_shows_its_statistics_at_once(db, capsys):
     shown = stats.dashboard(year)
     assert shown.totals.activities > 0
     assert _same(shown, stats.dashboard(year, source="live"))
+
+
+def test_a_delta_below_zero_marks_the_rollups_stale_and_figures_stay_exact(data, year_2025):
+    from relais.activities.services import activity_delete
+
+    # Rows removed behind the services' back: deleting an activity would leave them below zero.
+    for model in (ActivityMonthlyStat, ActivityThemeMonthlyStat, ActivityDailyStat,
+                  ActivityThemeDailyStat):  # fmt: skip
+        model.objects.all().delete()
+    activity_delete(activity=data["activities"][0])
+    assert not stats.rollups_ready()  # figures live until the rebuild, never wrong
+    assert stats.totals(year_2025).activities == 6
+    assert not ActivityMonthlyStat.objects.exists()  # the delta was rolled back, not half kept
+    rebuild()
+    assert stats.rollups_ready()
+    assert _same(stats.dashboard(year_2025), stats.dashboard(year_2025, source="live"))
+
+
+def test_the_migration_fills_the_daily_rows_of_built_rollups(data, year_2025):
+    """Roll-ups built by the previous release (layout 3, no daily rows) are rebuilt by the
+    migration: days read daily rows at once; a database never built is left live."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from relais.reporting.models import StatsRefresh
+
+    migration = import_module("relais.reporting.migrations.0005_daily_rollups")
+    kept = _rollup_rows()
+    ActivityDailyStat.objects.all().delete()
+    ActivityThemeDailyStat.objects.all().delete()
+    StatsRefresh.objects.filter(pk=1).update(layout=migration.PREVIOUS_LAYOUT)
+    migration.rebuild_built_rollups(apps, None)
+    assert stats.rollups_ready()
+    assert _rollup_rows() == kept  # daily rows back, the same as the writes kept
+    StatsRefresh.objects.filter(pk=1).update(layout=0)
+    migration.rebuild_built_rollups(apps, None)
+    assert not stats.rollups_ready() and not ActivityMonthlyStat.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change", [{}, {"theme": "housing"}, {"advisors": "other_advisor"}, {"places": "place"}]
+)
+def test_days_read_from_the_daily_rows_equal_live(data, change):
+    ids = {"other_advisor": (data["other_advisor"].pk,), "place": (data["place"].pk,)}
+    change = {k: ids.get(v, v) for k, v in change.items()}
+    periods = [(date(2025, 1, 10), date(2025, 3, 20)), (date(2025, 3, 4), date(2025, 3, 15))]
+    for first, last in periods:
+        filters = StatsFilters.between(first, last, **change)
+        assert _same(stats.dashboard(filters), stats.dashboard(filters, source="live"))
+    # 4–15 March: three of March's five activities (10, 10 and 11 March).
+    assert stats.totals(StatsFilters.between(date(2025, 3, 4), date(2025, 3, 15))).activities == 3
