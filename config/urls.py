@@ -4,12 +4,17 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
+from relais.activities import views as activities_views
+
 # One login for the whole site: the admin's own form would bypass the second factor page.
 admin.site.login = login_required(admin.site.login)
 admin.site.site_header = "Relais — administration technique"
 admin.site.site_title = "Relais"
 
 urlpatterns = [
+    # At the root, so that the service worker's scope is the whole site (ADR 0008).
+    path("sw.js", activities_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", activities_views.web_manifest, name="web_manifest"),
     path("", include("relais.dashboards.urls")),
     path("", include("relais.core.urls")),
     path("compte/", include("relais.accounts.urls")),

@@ -270,6 +270,11 @@ EXPECTED.update({
     "workshops:topic_list": ("login", "ok", "ok", "ok", "403", "403", "ok"),
     "workshops:topic_new": ("login", "ok", "403", "403", "403", "403", "ok"),
 })
+# --- Offline entry (ADR 0008): the service worker and the manifest hold no data ---------------
+EXPECTED.update({
+    "service_worker": PUBLIC,
+    "web_manifest": PUBLIC,
+})
 # --- Background work: the outbox and the jobs page (coordinators and administrators) ----------
 EXPECTED.update({
     "jobs:jobs": COUNTS_ONLY,

@@ -47,6 +47,8 @@ PUBLIC_URL_NAMES = {
     "public:place_feed",
     "public:place_poster",
     "public:advisor_feed",  # a secret link instead of a login
+    "service_worker",  # no data; the browser checks it for updates whoever is logged in
+    "web_manifest",  # browsers fetch it without cookies
 }
 DUMMY_KWARGS = {"int": 999999, "slug": "inexistant", "str": "inexistant", "path": "x"}
 

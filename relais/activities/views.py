@@ -1,13 +1,23 @@
+import hashlib
+import json
 import uuid
+from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 
 from relais.core.params import parse_id
 
@@ -35,6 +45,8 @@ def _draft_key(kind: str, session_id: int | None = None) -> str:
     return f"{DRAFT_KEYS[kind]}-session-{session_id}" if session_id else DRAFT_KEYS[kind]
 
 
+RECORDED = "L'activité est enregistrée."
+ALREADY_RECORDED = "Cette activité était déjà enregistrée."
 ALREADY_REPORTED = "Cette séance d'atelier a déjà son compte rendu : le voici."
 
 
@@ -51,6 +63,32 @@ def _advisor(request):
 def _kind(request) -> str:
     kind = request.GET.get("kind", ActivityKind.INDIVIDUAL)
     return kind if kind in ActivityKind.values else ActivityKind.INDIVIDUAL
+
+
+def _wants_json(request) -> bool:
+    """static/activities/offline.js sends the form with fetch and asks for JSON: it must tell a
+    recorded activity from a refused one without following a redirect it cannot read."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _recorded(request, activity, message: str, level: int = messages.INFO):
+    # A replay from the phone's queue (X-Relais-Replay) may run on any page, long after the
+    # entry: no flash message for a page the adviser did not ask for.
+    if request.headers.get("X-Relais-Replay") != "1":
+        messages.add_message(request, level, message)
+    if _wants_json(request):
+        return JsonResponse({"url": activity.get_absolute_url(), "message": message})
+    return redirect(activity)
+
+
+def _refused(form):
+    """The form's errors as the queue shows them: each French message after its field's label."""
+    errors = [
+        {"field": str(form.fields[name].label) if name in form.fields else "", "message": str(m)}
+        for name, messages_ in form.errors.items()
+        for m in messages_
+    ]
+    return JsonResponse({"errors": errors}, status=400)
 
 
 def _data(form) -> dict:
@@ -94,8 +132,7 @@ def activity_create(request):
             except (ValidationError, IntegrityError) as error:
                 report = _existing_report(session)
                 if report is not None:
-                    messages.info(request, ALREADY_REPORTED)
-                    return redirect(report)
+                    return _recorded(request, report, ALREADY_REPORTED)
                 if isinstance(error, IntegrityError):
                     raise
                 for field, errors in error.message_dict.items():
@@ -104,10 +141,10 @@ def activity_create(request):
                 if activity.advisor_id != advisor.pk:  # a key is never shared: do not leak
                     raise PermissionDenied
                 if created:
-                    messages.success(request, "L'activité est enregistrée.")
-                else:
-                    messages.info(request, "Cette activité était déjà enregistrée.")
-                return redirect(activity)
+                    return _recorded(request, activity, RECORDED, messages.SUCCESS)
+                return _recorded(request, activity, ALREADY_RECORDED)
+        if _wants_json(request):
+            return _refused(form)
     else:
         today = timezone.localdate()
         initial = {
@@ -198,4 +235,67 @@ def activity_edit(request, pk: int):
             "draft_key": "",
             "is_new": False,
         },
+    )
+
+
+# --- Offline entry (docs/decisions/0008-offline-activity-entry.md) -----------------------------
+# The static files the activity forms need without a network; the service worker precaches them.
+OFFLINE_STATIC = (
+    "relais/relais.css",
+    "relais/forms.js",
+    "relais/pwa.js",
+    "relais/vendor/htmx.min.js",
+    "relais/favicon.svg",
+    "activities/activities.css",
+    "activities/draft.js",
+    "activities/offline.js",
+)
+
+
+@lru_cache(maxsize=1)
+def _service_worker_version() -> str:
+    """A digest of the worker's template and of the files it precaches: any change to them
+    changes the worker's bytes, which is how a browser knows to install the new one."""
+    digest = hashlib.sha256(get_template("activities/service_worker.js").template.source.encode())
+    for name in OFFLINE_STATIC:
+        path = finders.find(name)
+        digest.update(Path(path).read_bytes() if path else name.encode())
+    return digest.hexdigest()[:16]
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """The service worker, at the site root so that its scope covers the forms. Public: it
+    holds no data, and the browser checks it for updates whoever is logged in."""
+    context = {
+        "version": _service_worker_version(),
+        "precache": json.dumps([static(name) for name in OFFLINE_STATIC]),
+        "form_path": reverse("activities:create"),
+        "collective": ActivityKind.COLLECTIVE,
+    }
+    return render(request, "activities/service_worker.js", context, "text/javascript")
+
+
+@cache_control(max_age=24 * 60 * 60)
+def web_manifest(request):
+    """What makes Relais installable on an adviser's phone (browsers fetch it without cookies)."""
+    manifest = {
+        "name": f"Relais · {settings.RELAIS_DEPARTMENT_NAME}",
+        "short_name": "Relais",
+        "lang": "fr-FR",
+        "start_url": reverse("activities:create"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b4f6c",
+        "icons": [
+            {"src": static("relais/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("relais/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("relais/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    return JsonResponse(
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
     )
