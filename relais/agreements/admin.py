@@ -4,12 +4,15 @@ from django.contrib import admin
 
 from .models import (
     Agreement,
+    AgreementContact,
     AgreementParty,
     AlertLog,
     Amendment,
     AmendmentArticle,
     Annex,
     Commitment,
+    CommunicationEvent,
+    CommunicationRequest,
     Deliberation,
     DeliberationMember,
     DeliberationScheduleRow,
@@ -65,6 +68,27 @@ class InsuranceCertificateInline(admin.TabularInline):
     extra = 0
 
 
+class ContactInline(admin.TabularInline):
+    model = AgreementContact
+    extra = 0
+
+
+@admin.register(CommunicationRequest)
+class CommunicationRequestAdmin(admin.ModelAdmin):
+    list_display = ["subject", "agreement", "requested_by", "planned_on", "status"]
+    list_filter = ["status", "medium"]
+
+    class EventInline(admin.TabularInline):
+        model = CommunicationEvent
+        extra = 0
+        readonly_fields = ["at", "actor", "action", "comment"]
+
+        def has_add_permission(self, request, obj=None):
+            return False
+
+    inlines = [EventInline]
+
+
 class SourceDocumentInline(admin.TabularInline):
     """Documents of record: read only (they are what was received)."""
 
@@ -106,6 +130,7 @@ class AgreementAdmin(admin.ModelAdmin):
         AnnexInline,
         AmendmentInline,
         InsuranceCertificateInline,
+        ContactInline,
         SourceDocumentInline,
     ]
 

@@ -49,3 +49,43 @@ class Attendance(models.TextChoices):
     PROXY = "proxy", "Absent ayant donné procuration"
     EXCUSED = "excused", "Absent excusé"
     ABSENT = "absent", "Absent"
+
+
+class ContactRole(models.TextChoices):
+    """What a named person does for the agreement (Art. 3.3, 3.4 and 4.1)."""
+
+    TECHNICAL_TEAM = "technical_team", "Équipe technique départementale dédiée (art. 3.3)"
+    REGULAR_CONTACT = "regular_contact", "Interlocuteur régulier des conseillers (art. 3.3)"
+    EDITORIAL = "editorial", "Responsable éditorial des publications (art. 4.1)"
+    FOLLOW_UP = "follow_up", "Suivi de l'activité (art. 3.4)"
+
+
+class CommunicationMedium(models.TextChoices):
+    """The supports Art. 5 lists (« plaquette, site internet, affiche, vidéo, etc. »)."""
+
+    BROCHURE = "brochure", "Plaquette"
+    WEBSITE = "website", "Site internet"
+    POSTER = "poster", "Affiche"
+    VIDEO = "video", "Vidéo"
+    SOCIAL = "social", "Réseaux sociaux"
+    PRESS = "press", "Presse"
+    REPORT = "report", "Bilan ou publication (art. 4.1)"
+    ORAL = "oral", "Communication orale"
+    OTHER = "other", "Autre support"
+
+
+class CommunicationStatus(models.TextChoices):
+    PENDING = "pending", "En attente d'autorisation"
+    CHANGES_REQUESTED = "changes_requested", "Modifications demandées"
+    APPROVED = "approved", "Autorisée"
+    REFUSED = "refused", "Refusée"
+    WITHDRAWN = "withdrawn", "Retirée"
+
+
+class CommunicationDecision(models.TextChoices):
+    """What the other party answers (Art. 5: « autorisation préalable auprès de l'autre
+    Partie »)."""
+
+    APPROVED = "approved", "Autoriser"
+    CHANGES_REQUESTED = "changes_requested", "Demander des modifications"
+    REFUSED = "refused", "Refuser"

@@ -3,14 +3,24 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from relais.core.forms import DateInput
 from relais.core.models import Organisation
 from relais.core.validators import validate_plausible_date
+from relais.mandates.scans import scan_check
 from relais.places.models import Place
 
-from .enums import CommitmentFrequency, CommitmentUnit, Modality, PartyRole, TerminationKind
-from .models import Agreement
+from .enums import (
+    CommitmentFrequency,
+    CommitmentUnit,
+    CommunicationDecision,
+    CommunicationMedium,
+    Modality,
+    PartyRole,
+    TerminationKind,
+)
+from .models import Agreement, AgreementContact
 
 
 class AgreementForm(forms.ModelForm):
@@ -145,3 +155,142 @@ class AmendmentLineForm(CommitmentForm):
 
 class AmendmentSignForm(DateForm):
     party = forms.ChoiceField(label="Partie signataire", choices=PartyRole.choices)
+
+
+def _checked_file(upload):
+    """The form's own check of an upload (PDF, JPEG or PNG, 10 Mo), so that the message sits at
+    the field; the service checks again."""
+    if not upload:
+        return upload
+    try:
+        scan_check(upload)
+    except ValidationError as error:
+        raise forms.ValidationError(error.messages) from None
+    finally:
+        upload.seek(0)
+    return upload
+
+
+class InsuranceCertificateForm(forms.Form):
+    """Art. 4.2: « une assurance responsabilité civile générale … pendant toute la durée »."""
+
+    insurer = forms.CharField(label="Assureur", max_length=150)
+    policy_number = forms.CharField(label="N° de police", max_length=60)
+    valid_from = PlausibleDateField(label="Valable du")
+    valid_until = PlausibleDateField(label="Valable jusqu'au")
+    file = forms.FileField(
+        label="Attestation",
+        required=False,
+        help_text="PDF, JPEG ou PNG, 10 Mo au plus.",
+    )
+
+    def clean_file(self):
+        return _checked_file(self.cleaned_data.get("file"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", "La fin de validité précède son début.")
+        return data
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = AgreementContact
+        fields = ["party", "role", "full_name", "function", "email", "phone", "until"]
+        widgets = {"until": DateInput()}
+        help_texts = {
+            "until": "Renseignez-la quand la personne quitte ce rôle ; le contact est effacé "
+            "un an plus tard.",
+        }
+
+
+class CommunicationRequestForm(forms.Form):
+    """What, where, when, and whether the Département's mention and logo appear (Art. 5)."""
+
+    subject = forms.CharField(label="Objet", max_length=200)
+    medium = forms.ChoiceField(label="Support", choices=CommunicationMedium.choices)
+    channel = forms.CharField(
+        label="Diffusion",
+        max_length=200,
+        help_text="Où : site, journal, lieux d'affichage, réseau social…",
+    )
+    planned_on = PlausibleDateField(label="Diffusion prévue le")
+    description = forms.CharField(
+        label="Contenu", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = forms.FileField(
+        label="Maquette ou projet", required=False, help_text="PDF, JPEG ou PNG, 10 Mo au plus."
+    )
+    shows_mention = forms.BooleanField(
+        label="La mention « Opération menée par le Département des Pyrénées-Orientales, avec "
+        "l'appui financier de l'État… » figure sur le support",
+        required=False,
+    )
+    shows_logo = forms.BooleanField(
+        label="Le logo du Département figure sur le support", required=False
+    )
+    requester_validated_by = forms.CharField(
+        label="Validé pour le demandeur par",
+        max_length=150,
+        required=False,
+        help_text="Responsable éditorial qui a validé le contenu (art. 4.1).",
+    )
+
+    def __init__(self, *args, requested_by_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if requested_by_choices:
+            self.fields = {
+                "requested_by": forms.ChoiceField(
+                    label="À la demande de", choices=requested_by_choices
+                ),
+                **self.fields,
+            }
+
+    def clean_attachment(self):
+        return _checked_file(self.cleaned_data.get("attachment"))
+
+
+class CommunicationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Décision", choices=CommunicationDecision.choices, widget=forms.RadioSelect
+    )
+    decided_by = forms.CharField(
+        label="Décision prise par",
+        max_length=150,
+        help_text="Nom et fonction de la personne qui valide (art. 4.1).",
+    )
+    comment = forms.CharField(
+        label="Motif ou modifications demandées",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision")
+            in (
+                CommunicationDecision.REFUSED,
+                CommunicationDecision.CHANGES_REQUESTED,
+            )
+            and not (data.get("comment") or "").strip()
+        ):
+            self.add_error("comment", "Indiquez le motif ou les modifications demandées.")
+        return data
+
+
+class CommunicationResubmitForm(forms.Form):
+    planned_on = PlausibleDateField(label="Diffusion prévue le")
+    description = forms.CharField(
+        label="Ce qui a changé", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachment = forms.FileField(
+        label="Nouvelle maquette", required=False, help_text="PDF, JPEG ou PNG, 10 Mo au plus."
+    )
+    shows_mention = CommunicationRequestForm.base_fields["shows_mention"]
+    shows_logo = CommunicationRequestForm.base_fields["shows_logo"]
+
+    def clean_attachment(self):
+        return _checked_file(self.cleaned_data.get("attachment"))

@@ -16,13 +16,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.core.models import TimeStampedModel
-from relais.core.validators import validate_plausible_date
+from relais.core.validators import (
+    display_phone,
+    normalise_phone,
+    validate_plausible_date,
+)
 
 from . import lifecycle
 from .enums import (
     Attendance,
     CommitmentFrequency,
     CommitmentUnit,
+    CommunicationMedium,
+    CommunicationStatus,
+    ContactRole,
     Modality,
     PartyRole,
     TerminationKind,
@@ -506,6 +513,176 @@ class InsuranceCertificate(models.Model):
     def clean(self) -> None:
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": "La fin de validité précède son début."})
+
+
+class AgreementContact(models.Model):
+    """A named person of either party for this agreement.
+
+    Art. 3.3: the Département's dedicated technical team and the regular contacts it organises
+    with the partner; Art. 3.4: who receives the follow-up; Art. 4.1: who holds the editorial
+    responsibility of the publications for each party (and so validates them, Art. 5). A
+    person who no longer holds the role gets an end date (the history stays readable) and is
+    deleted a year later (retention table)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="contacts")
+    party = models.CharField("partie", max_length=12, choices=PartyRole.choices)
+    role = models.CharField("rôle", max_length=20, choices=ContactRole.choices)
+    full_name = models.CharField("nom et prénom", max_length=150)
+    function = models.CharField("fonction", max_length=150, blank=True)
+    email = models.EmailField("e-mail professionnel", blank=True)
+    phone = models.CharField("téléphone professionnel", max_length=30, blank=True)
+    until = models.DateField(
+        "n'exerce plus ce rôle depuis le",
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+    )
+
+    class Meta:
+        verbose_name = "contact de la convention"
+        verbose_name_plural = "contacts de la convention"
+        ordering = ["party", "role", "full_name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.role == ContactRole.TECHNICAL_TEAM and self.party != PartyRole.DEPARTMENT:
+            errors["party"] = "L'équipe technique dédiée est celle du Département (art. 3.3)."
+        if self.role == ContactRole.FOLLOW_UP and self.party != PartyRole.DEPARTMENT:
+            errors["party"] = (
+                "Le suivi est transmis au Département, à son équipe technique (art. 3.4)."
+            )
+        try:
+            self.phone = normalise_phone(self.phone)
+        except ValidationError as error:
+            errors["phone"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone) if self.phone else ""
+
+
+class CommunicationRequest(TimeStampedModel):
+    """A party's external communication about the agreement, submitted for the other party's
+    prior authorisation (Art. 5), with the editorial validation of both parties when it is a
+    publication or a report (Art. 4.1).
+
+    What (subject, medium, draft), where (the support or place of diffusion), when (the
+    planned diffusion), whether the Département's mention and logo appear, and the decision:
+    who decided, when, with what comment. Every step is kept in ``events``."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="communication_requests"
+    )
+    requested_by = models.CharField("à la demande de", max_length=12, choices=PartyRole.choices)
+    subject = models.CharField("objet", max_length=200)
+    medium = models.CharField("support", max_length=12, choices=CommunicationMedium.choices)
+    channel = models.CharField(
+        "diffusion",
+        max_length=200,
+        help_text="Où : site, journal, lieux d'affichage, réseau social…",
+    )
+    planned_on = models.DateField("diffusion prévue le", validators=[validate_plausible_date])
+    description = models.TextField("contenu", blank=True)
+    attachment = models.FileField("maquette ou projet", upload_to="communication/", blank=True)
+    attachment_name = models.CharField("nom du fichier", max_length=255, blank=True)
+    shows_mention = models.BooleanField(
+        "la mention du soutien du Département figure sur le support", default=False
+    )
+    shows_logo = models.BooleanField("le logo du Département figure sur le support", default=False)
+    submitted_on = models.DateField("demandée le", validators=[validate_plausible_date])
+    status = models.CharField(
+        "état",
+        max_length=20,
+        choices=CommunicationStatus.choices,
+        default=CommunicationStatus.PENDING,
+    )
+    decided_on = models.DateField(
+        "décision le", null=True, blank=True, validators=[validate_plausible_date]
+    )
+    decided_by = models.CharField("décision prise par", max_length=150, blank=True)
+    decision_comment = models.TextField("motif ou modifications demandées", blank=True)
+    # Art. 4.1: a publication is under both parties' editorial responsibility.
+    requester_validated_by = models.CharField(
+        "validée pour le demandeur par", max_length=150, blank=True
+    )
+
+    class Meta:
+        verbose_name = "demande de communication"
+        verbose_name_plural = "demandes de communication"
+        ordering = ["-submitted_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_medium_display()}, {self.planned_on:%d/%m/%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "agreements:communication_detail",
+            kwargs={"pk": self.agreement_id, "request_pk": self.pk},
+        )
+
+    @property
+    def decider(self) -> str:
+        """The party whose authorisation is needed: the other one."""
+        if self.requested_by == PartyRole.PARTNER:
+            return PartyRole.DEPARTMENT
+        return PartyRole.PARTNER
+
+    @property
+    def is_written(self) -> bool:
+        return self.medium != CommunicationMedium.ORAL
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (CommunicationStatus.PENDING, CommunicationStatus.CHANGES_REQUESTED)
+
+    @property
+    def missing_elements(self) -> list[str]:
+        """What Art. 5 requires on a partner's written support and this one lacks."""
+        if self.requested_by != PartyRole.PARTNER or not self.is_written:
+            return []
+        missing = []
+        if not self.shows_mention:
+            missing.append("la mention du soutien du Département")
+        if not self.shows_logo:
+            missing.append("le logo du Département")
+        return missing
+
+    def clean(self) -> None:
+        errors = {}
+        if self.submitted_on and self.planned_on and self.planned_on < self.submitted_on:
+            errors["planned_on"] = (
+                "L'autorisation est préalable (art. 5) : la diffusion ne peut pas précéder la "
+                "demande."
+            )
+        if self.decided_on and self.submitted_on and self.decided_on < self.submitted_on:
+            errors["decided_on"] = "La décision ne peut pas précéder la demande."
+        if errors:
+            raise ValidationError(errors)
+
+
+class CommunicationEvent(models.Model):
+    """One step of a communication request: submitted, decided, changed, withdrawn."""
+
+    request = models.ForeignKey(
+        CommunicationRequest, on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+    actor = models.CharField("par", max_length=150)
+    action = models.CharField("étape", max_length=120)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "étape d'une demande de communication"
+        verbose_name_plural = "étapes des demandes de communication"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y} · {self.action} · {self.actor}"
 
 
 class Annex(models.Model):

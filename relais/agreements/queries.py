@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from .enums import CommunicationStatus, ContactRole, PartyRole
 from .importing import patterns
-from .models import Agreement, Commitment
+from .models import Agreement, Commitment, CommunicationRequest
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,55 @@ def agreement_todos(agreement: Agreement, timeline) -> list[str]:
         todos.append(
             "Attestation d'assurance responsabilité civile du bénéficiaire à obtenir (art. 4.2)"
         )
+    if timeline.status in ("awaiting_signatures", "in_force"):
+        todos.extend(_contact_todos(agreement))
+        pending = agreement.communication_requests.filter(
+            status=CommunicationStatus.PENDING
+        ).count()
+        if pending:
+            todos.append(
+                f"{pending} demande{'s' if pending > 1 else ''} de communication en attente "
+                "d'autorisation (art. 5)"
+            )
     # A place-holder left in the signed text ("[localisation du point d'accueil]").
     todos.extend(
         f"Texte signé : « {placeholder} » laissé à compléter"
         for placeholder in dict.fromkeys(re.findall(patterns.PLACEHOLDER, agreement.text))
     )
     return todos
+
+
+def _contact_todos(agreement: Agreement) -> list[str]:
+    """The people the clauses name and nobody recorded yet (Art. 3.3 and 4.1)."""
+    current = {(c.party, c.role) for c in agreement.contacts.all() if c.until is None}
+    wanted = [
+        (
+            (PartyRole.DEPARTMENT, ContactRole.TECHNICAL_TEAM),
+            "l'équipe technique dédiée (art. 3.3)",
+        ),
+        (
+            (PartyRole.PARTNER, ContactRole.REGULAR_CONTACT),
+            "l'interlocuteur régulier du bénéficiaire (art. 3.3)",
+        ),
+        (
+            (PartyRole.DEPARTMENT, ContactRole.EDITORIAL),
+            "le responsable éditorial du Département (art. 4.1)",
+        ),
+        (
+            (PartyRole.PARTNER, ContactRole.EDITORIAL),
+            "le responsable éditorial du bénéficiaire (art. 4.1)",
+        ),
+    ]
+    return [f"Désigner {label}" for key, label in wanted if key not in current]
+
+
+def agreement_for(pk: int) -> Agreement:
+    return get_object_or_404(Agreement.objects.with_related(), pk=pk)
+
+
+def communication_requests_visible_to(user) -> list[CommunicationRequest]:
+    """The Art. 5 requests of the agreements a user may read, newest first."""
+    requests = CommunicationRequest.objects.select_related("agreement__partner")
+    if user.is_partner_staff:
+        requests = requests.filter(agreement__partner_id=user.organisation_id)
+    return list(requests.order_by("-submitted_on", "-pk"))

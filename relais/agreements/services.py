@@ -8,20 +8,32 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from relais.core.models import Organisation
 from relais.core.writes import insert_or_get
+from relais.mandates.scans import scan_check  # PDF, JPEG or PNG checked by content, 10 Mo
 
-from .enums import AgreementStatus, PartyRole, TerminationKind
+from .enums import (
+    AgreementStatus,
+    CommunicationDecision,
+    CommunicationStatus,
+    PartyRole,
+    TerminationKind,
+)
 from .models import (
     Agreement,
+    AgreementContact,
     AgreementParty,
     Amendment,
     AmendmentArticle,
     Annex,
     Commitment,
+    CommunicationEvent,
+    CommunicationRequest,
+    InsuranceCertificate,
     Signatory,
 )
 from .queries import commitments_valid_on
@@ -434,3 +446,228 @@ def agreement_start_successor(*, agreement: Agreement, title: str | None = None)
             description=annex.description,
         )
     return successor
+
+
+# --- Art. 4.2: the partner's insurance certificate --------------------------------------------
+
+
+def _stored_name(uploaded, checked) -> str:
+    """A file name that says what it is, whatever the uploader called it."""
+    stem = "".join(c for c in (uploaded.name or "fichier").rsplit(".", 1)[0] if c.isalnum())
+    return f"{stem[:60] or 'fichier'}{checked.extension}"
+
+
+@transaction.atomic
+def insurance_certificate_add(
+    *,
+    agreement: Agreement,
+    insurer: str,
+    policy_number: str,
+    valid_from: date,
+    valid_until: date,
+    file=None,
+) -> InsuranceCertificate:
+    """Record the partner's civil-liability certificate (Art. 4.2). The file, if any, is checked
+    by its content (PDF, JPEG or PNG, 10 Mo at most): a renamed executable is refused."""
+    certificate = InsuranceCertificate(
+        agreement=agreement,
+        insurer=insurer.strip(),
+        policy_number=policy_number.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    checked = scan_check(file) if file else None
+    certificate.full_clean(exclude=["file"])
+    if checked:
+        certificate.file.save(_stored_name(file, checked), ContentFile(checked.content), save=False)
+    certificate.save()
+    return certificate
+
+
+# --- Art. 3.3, 3.4 and 4.1: the named contacts ------------------------------------------------
+
+
+def contact_save(*, agreement: Agreement, contact: AgreementContact | None = None, **fields):
+    """Add or change a contact of the agreement (coordinators; both parties' people)."""
+    contact = contact or AgreementContact(agreement=agreement)
+    if contact.agreement_id != agreement.pk:
+        raise ValidationError("Ce contact appartient à une autre convention.")
+    for name, value in fields.items():
+        setattr(contact, name, value.strip() if isinstance(value, str) else value)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def contact_delete(*, contact: AgreementContact) -> None:
+    contact.delete()
+
+
+# --- Art. 5: prior authorisation of external communication ------------------------------------
+
+
+def _actor(user) -> str:
+    name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    organisation = getattr(user, "organisation", None)
+    label = name or user.email
+    return f"{label} ({organisation})" if organisation else label
+
+
+def _event(request: CommunicationRequest, user, action: str, comment: str = "") -> None:
+    CommunicationEvent.objects.create(
+        request=request, actor=_actor(user), action=action, comment=comment
+    )
+
+
+@transaction.atomic
+def communication_request_submit(
+    *,
+    agreement: Agreement,
+    user,
+    requested_by: str,
+    subject: str,
+    medium: str,
+    channel: str,
+    planned_on: date,
+    description: str = "",
+    shows_mention: bool = False,
+    shows_logo: bool = False,
+    requester_validated_by: str = "",
+    attachment=None,
+) -> CommunicationRequest:
+    """A party asks the other's prior authorisation to communicate about the agreement.
+
+    Only while the agreement binds the parties (awaiting signatures or in force). The diffusion
+    is in the future: an authorisation asked for afterwards is not prior (Art. 5)."""
+    _require_status(
+        agreement,
+        AgreementStatus.AWAITING_SIGNATURES,
+        AgreementStatus.IN_FORCE,
+        message="Cette convention n'est pas en vigueur : il n'y a pas d'autorisation à demander.",
+    )
+    today = _today()
+    if planned_on < today:
+        raise ValidationError(
+            "La diffusion prévue est passée : l'autorisation doit être demandée avant (art. 5)."
+        )
+    request = CommunicationRequest(
+        agreement=agreement,
+        requested_by=requested_by,
+        subject=subject.strip(),
+        medium=medium,
+        channel=channel.strip(),
+        planned_on=planned_on,
+        description=description.strip(),
+        shows_mention=shows_mention,
+        shows_logo=shows_logo,
+        requester_validated_by=requester_validated_by.strip(),
+        submitted_on=today,
+    )
+    checked = scan_check(attachment) if attachment else None
+    request.full_clean(exclude=["attachment"])
+    if checked:
+        request.attachment_name = (attachment.name or "")[:255]
+        request.attachment.save(
+            _stored_name(attachment, checked), ContentFile(checked.content), save=False
+        )
+    request.save()
+    _event(request, user, "Demande déposée")
+    return request
+
+
+DECISION_EVENTS = {
+    CommunicationDecision.APPROVED: "Communication autorisée",
+    CommunicationDecision.CHANGES_REQUESTED: "Modifications demandées",
+    CommunicationDecision.REFUSED: "Communication refusée",
+}
+
+
+@transaction.atomic
+def communication_request_decide(
+    *,
+    request: CommunicationRequest,
+    user,
+    decision: str,
+    decided_by: str,
+    comment: str = "",
+) -> CommunicationRequest:
+    """The other party answers: authorise, ask for changes, or refuse.
+
+    A refusal or a request for changes says why. A partner's written support is authorised only
+    with the Département's mention and logo (Art. 5). The decision comes before the diffusion."""
+    request = CommunicationRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_open:
+        raise ValidationError(
+            f"Cette demande est déjà {request.get_status_display().lower()} : rien à décider."
+        )
+    today = _today()
+    comment = comment.strip()
+    if decision not in CommunicationDecision.values:
+        raise ValidationError("Décision inconnue.")
+    if decision != CommunicationDecision.APPROVED and not comment:
+        raise ValidationError("Indiquez le motif ou les modifications demandées.")
+    if decision == CommunicationDecision.APPROVED:
+        if request.planned_on < today:
+            raise ValidationError(
+                "La diffusion prévue est passée : une autorisation ne peut plus être préalable "
+                "(art. 5). Demandez une nouvelle date."
+            )
+        if request.missing_elements:
+            raise ValidationError(
+                "Le support doit faire figurer "
+                + " et ".join(request.missing_elements)
+                + " (art. 5) : demandez des modifications."
+            )
+    request.status = decision
+    request.decided_on = today
+    request.decided_by = decided_by.strip()
+    request.decision_comment = comment
+    request.full_clean(exclude=["attachment"])
+    request.save()
+    _event(request, user, DECISION_EVENTS[decision], comment)
+    return request
+
+
+@transaction.atomic
+def communication_request_resubmit(
+    *,
+    request: CommunicationRequest,
+    user,
+    planned_on: date,
+    shows_mention: bool,
+    shows_logo: bool,
+    description: str = "",
+    attachment=None,
+) -> CommunicationRequest:
+    """After « modifications demandées »: the corrected support goes back for authorisation."""
+    request = CommunicationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != CommunicationStatus.CHANGES_REQUESTED:
+        raise ValidationError("Seule une demande à modifier peut être déposée de nouveau.")
+    if planned_on < _today():
+        raise ValidationError(
+            "La diffusion prévue est passée : l'autorisation doit être demandée avant (art. 5)."
+        )
+    checked = scan_check(attachment) if attachment else None
+    request.planned_on = planned_on
+    request.shows_mention = shows_mention
+    request.shows_logo = shows_logo
+    if description.strip():
+        request.description = description.strip()
+    request.status = CommunicationStatus.PENDING
+    request.full_clean(exclude=["attachment"])
+    if checked:
+        request.attachment_name = (attachment.name or "")[:255]
+        request.attachment.save(
+            _stored_name(attachment, checked), ContentFile(checked.content), save=False
+        )
+    request.save()
+    _event(request, user, "Demande modifiée et déposée de nouveau")
+    return request
+
+
+def communication_request_withdraw(*, request: CommunicationRequest, user) -> None:
+    if not request.is_open:
+        raise ValidationError("Cette demande n'est plus en cours : elle ne peut pas être retirée.")
+    request.status = CommunicationStatus.WITHDRAWN
+    request.save(update_fields=["status", "updated_at"])
+    _event(request, user, "Demande retirée")

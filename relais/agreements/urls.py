@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_deadlines, views_documents, views_import, views_manage
+from . import (
+    views,
+    views_clauses,
+    views_deadlines,
+    views_documents,
+    views_import,
+    views_manage,
+)
 
 app_name = "agreements"
 
@@ -51,6 +58,44 @@ urlpatterns = [
         name="amendment_withdraw",
     ),
     path("<int:pk>/convention-suivante/", views_manage.successor_start, name="successor"),
+    path("<int:pk>/assurance/ajouter/", views_clauses.insurance_add, name="insurance_add"),
+    path(
+        "<int:pk>/assurance/<int:certificate_pk>/fichier/",
+        views_clauses.insurance_file,
+        name="insurance_file",
+    ),
+    path("<int:pk>/contacts/ajouter/", views_clauses.contact_edit, name="contact_add"),
+    path(
+        "<int:pk>/contacts/<int:contact_pk>/modifier/",
+        views_clauses.contact_edit,
+        name="contact_edit",
+    ),
+    path(
+        "<int:pk>/contacts/<int:contact_pk>/supprimer/",
+        views_clauses.contact_delete,
+        name="contact_delete",
+    ),
+    path("communication/", views_clauses.communication_list, name="communication_list"),
+    path(
+        "<int:pk>/communication/demander/",
+        views_clauses.communication_create,
+        name="communication_create",
+    ),
+    path(
+        "<int:pk>/communication/<int:request_pk>/",
+        views_clauses.communication_detail,
+        name="communication_detail",
+    ),
+    path(
+        "<int:pk>/communication/<int:request_pk>/retirer/",
+        views_clauses.communication_withdraw,
+        name="communication_withdraw",
+    ),
+    path(
+        "<int:pk>/communication/<int:request_pk>/maquette/",
+        views_clauses.communication_file,
+        name="communication_file",
+    ),
     path("importer/", views_import.import_form, name="import"),
     path("importer/confirmer/", views_import.import_confirm, name="import_confirm"),
 ]

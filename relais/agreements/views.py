@@ -46,6 +46,11 @@ def agreement_detail(request, pk: int):
         "annexes": agreement.annexes.all(),
         "sources": agreement.sources.all(),
         "insurance_certificates": agreement.insurance_certificates.all(),
+        "contacts": agreement.contacts.all(),
+        "communication_requests": agreement.communication_requests.select_related(
+            "agreement__partner"
+        ),
+        "can_request_communication": perms.can_request_communication(request.user, agreement),
         "can_manage": perms.can_manage_agreement(request.user, agreement),
         "has_successor": Agreement.objects.filter(predecessor=agreement).exists(),
     }

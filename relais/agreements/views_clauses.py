@@ -1,0 +1,281 @@
+"""Art. 3.3, 4.1, 4.2 and 5: the agreement's contacts, insurance certificates and communication
+requests (coordinator screens, and the partner's for its communication)."""
+
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import perms, queries, services
+from .enums import PartyRole
+from .forms import (
+    CommunicationDecisionForm,
+    CommunicationRequestForm,
+    CommunicationResubmitForm,
+    ContactForm,
+    InsuranceCertificateForm,
+)
+from .models import AgreementContact, CommunicationRequest, InsuranceCertificate
+from .views_manage import _action_page, _attempt, manager_required
+
+
+def _multipart_page(request, agreement, form, title, submit, intro=""):
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "page_title": title,
+        "submit_label": submit,
+        "intro": intro,
+        "multipart": True,
+    }
+    return render(request, "agreements/action_form.html", context)
+
+
+def _private_file(field, filename: str):
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404("Le fichier est introuvable.") from error
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Art. 4.2 ---------------------------------------------------------------------------------
+
+
+@manager_required
+def insurance_add(request, agreement):
+    form = InsuranceCertificateForm(request.POST or None, request.FILES or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.insurance_certificate_add(agreement=agreement, **form.cleaned_data),
+            "Attestation d'assurance enregistrée.",
+        )
+    ):
+        return redirect(agreement)
+    return _multipart_page(
+        request,
+        agreement,
+        form,
+        "Attestation d'assurance du bénéficiaire",
+        "Enregistrer",
+        "Art. 4.2 : le bénéficiaire est assuré en responsabilité civile pendant toute la durée "
+        "de la convention. Une alerte précède la fin de validité.",
+    )
+
+
+@login_required
+def insurance_file(request, pk: int, certificate_pk: int):
+    certificate = get_object_or_404(
+        InsuranceCertificate.objects.select_related("agreement"), agreement_id=pk, pk=certificate_pk
+    )
+    if not perms.can_view_agreement(request.user, certificate.agreement):
+        raise PermissionDenied
+    if not certificate.file:
+        raise Http404("Aucun fichier pour cette attestation.")
+    return _private_file(certificate.file, PurePath(certificate.file.name).name)
+
+
+# --- Art. 3.3, 3.4, 4.1 -----------------------------------------------------------------------
+
+
+@manager_required
+def contact_edit(request, agreement, contact_pk: int | None = None):
+    contact = None
+    if contact_pk is not None:
+        contact = get_object_or_404(AgreementContact, pk=contact_pk, agreement=agreement)
+    form = ContactForm(request.POST or None, instance=contact)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: services.contact_save(
+                agreement=agreement, contact=contact, **form.cleaned_data
+            ),
+            "Contact enregistré.",
+        )
+    ):
+        return redirect(f"{agreement.get_absolute_url()}#contacts")
+    title = "Modifier un contact" if contact else "Ajouter un contact"
+    return _action_page(
+        request,
+        agreement,
+        form,
+        title,
+        "Enregistrer",
+        "Art. 3.3 : l'équipe technique départementale dédiée et les contacts réguliers avec le "
+        "bénéficiaire ; art. 4.1 : les responsables éditoriaux des publications de chaque partie.",
+    )
+
+
+@manager_required
+@require_POST
+def contact_delete(request, agreement, contact_pk: int):
+    contact = get_object_or_404(AgreementContact, pk=contact_pk, agreement=agreement)
+    services.contact_delete(contact=contact)
+    messages.success(request, "Contact supprimé.")
+    return redirect(f"{agreement.get_absolute_url()}#contacts")
+
+
+# --- Art. 5 -----------------------------------------------------------------------------------
+
+
+@login_required
+def communication_list(request):
+    """Requests awaiting the viewer's decision first, then the others (coordinators: all;
+    partner staff: their structure's)."""
+    if not perms.can_view_agreements(request.user):
+        raise PermissionDenied
+    rows = queries.communication_requests_visible_to(request.user)
+    to_decide = [r for r in rows if r.is_open and perms.can_decide_communication(request.user, r)]
+    others = [r for r in rows if r not in to_decide]
+    return render(
+        request,
+        "agreements/communication_list.html",
+        {"to_decide": to_decide, "others": others},
+    )
+
+
+@login_required
+def communication_create(request, pk: int):
+    agreement = queries.agreement_for(pk)
+    if not perms.can_request_communication(request.user, agreement):
+        raise PermissionDenied
+    is_manager = perms.can_manage_agreement(request.user, agreement)
+    form = CommunicationRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        requested_by_choices=PartyRole.choices if is_manager else None,
+    )
+    created = {}
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            form,
+            lambda: created.setdefault(
+                "request",
+                services.communication_request_submit(
+                    agreement=agreement,
+                    user=request.user,
+                    **{"requested_by": PartyRole.PARTNER, **form.cleaned_data},
+                ),
+            ),
+            "Demande d'autorisation déposée.",
+        )
+    ):
+        return redirect(created["request"])
+    return _multipart_page(
+        request,
+        agreement,
+        form,
+        "Demander l'autorisation de communiquer",
+        "Déposer la demande",
+        "Art. 5 : toute communication externe sur la convention est autorisée au préalable par "
+        "l'autre partie. Sur les supports du bénéficiaire figurent la mention du soutien du "
+        "Département et son logo.",
+    )
+
+
+def _communication(request, pk: int, request_pk: int) -> CommunicationRequest:
+    item = get_object_or_404(
+        CommunicationRequest.objects.select_related("agreement__partner"),
+        agreement_id=pk,
+        pk=request_pk,
+    )
+    if not perms.can_view_agreement(request.user, item.agreement):
+        raise PermissionDenied
+    return item
+
+
+@login_required
+def communication_detail(request, pk: int, request_pk: int):
+    item = _communication(request, pk, request_pk)
+    can_decide = item.is_open and perms.can_decide_communication(request.user, item)
+    can_follow_up = item.is_open and perms.can_follow_up_communication(request.user, item)
+    decision_form = resubmit_form = None
+    if can_decide:
+        decision_form = CommunicationDecisionForm(
+            request.POST if request.POST.get("step") == "decide" else None
+        )
+        if (
+            decision_form.is_bound
+            and decision_form.is_valid()
+            and _attempt(
+                request,
+                decision_form,
+                lambda: services.communication_request_decide(
+                    request=item, user=request.user, **decision_form.cleaned_data
+                ),
+                "Décision enregistrée.",
+            )
+        ):
+            return redirect(item)
+    if can_follow_up and item.status == "changes_requested":
+        resubmit_form = CommunicationResubmitForm(
+            request.POST if request.POST.get("step") == "resubmit" else None,
+            request.FILES or None,
+            initial={
+                "planned_on": item.planned_on,
+                "shows_mention": item.shows_mention,
+                "shows_logo": item.shows_logo,
+            },
+        )
+        if (
+            resubmit_form.is_bound
+            and resubmit_form.is_valid()
+            and _attempt(
+                request,
+                resubmit_form,
+                lambda: services.communication_request_resubmit(
+                    request=item, user=request.user, **resubmit_form.cleaned_data
+                ),
+                "Demande déposée de nouveau.",
+            )
+        ):
+            return redirect(item)
+    context = {
+        "item": item,
+        "agreement": item.agreement,
+        "events": item.events.all(),
+        "decision_form": decision_form,
+        "resubmit_form": resubmit_form,
+        "can_withdraw": can_follow_up,
+    }
+    return render(request, "agreements/communication_detail.html", context)
+
+
+@login_required
+@require_POST
+def communication_withdraw(request, pk: int, request_pk: int):
+    item = _communication(request, pk, request_pk)
+    if not perms.can_follow_up_communication(request.user, item):
+        raise PermissionDenied
+    try:
+        services.communication_request_withdraw(request=item, user=request.user)
+        messages.success(request, "Demande retirée.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(item)
+
+
+@login_required
+def communication_file(request, pk: int, request_pk: int):
+    item = _communication(request, pk, request_pk)
+    if not item.attachment:
+        raise Http404("Aucune maquette pour cette demande.")
+    return _private_file(
+        item.attachment, item.attachment_name or PurePath(item.attachment.name).name
+    )
