@@ -19,7 +19,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS := 1
 export UV_NO_PROGRESS := 1
 
-.PHONY: help demo test test-dates quality install install-dev system-demo system-test serve bench bench-planner bench-stats vendor clean lock
+.PHONY: help demo test test-dates quality install install-dev system-demo system-test serve bench bench-planner bench-stats bench-scale vendor clean lock
 
 help:
 	@echo "make demo     - installe, crée la base SQLite de démonstration et lance le serveur"
@@ -127,6 +127,12 @@ bench-planner: install-dev
 bench-stats: export DJANGO_SETTINGS_MODULE = config.settings.test
 bench-stats: install-dev
 	$(BIN)/python -m bench.stats
+
+# Every role's form pages and the person picker at 1 M activities / 1 M people (PostgreSQL:
+# DATABASE_URL; issue 19 §1). BENCH_SCALE_KEEP=1 keeps the filled database for a re-run.
+bench-scale: export DJANGO_SETTINGS_MODULE = config.settings.test
+bench-scale: install-dev
+	$(BIN)/python -m bench.scale
 
 # The outbox's throughput through a local SMTP sink (SQLite, or DATABASE_URL's PostgreSQL).
 bench-outbox: install-dev
