@@ -71,7 +71,7 @@ def _combos(today):
     year = StatsFilters.last_months(12, today)
     from dataclasses import replace
 
-    # Days of last month not aligned on months: read from the activities, not the roll-ups.
+    # Days of last month not aligned on months: read from the daily roll-ups.
     last_month = year.end - relativedelta(months=1)
     days = StatsFilters.between(last_month.replace(day=15), last_month.replace(day=20))
     return [
@@ -360,8 +360,7 @@ def main() -> int:
 
     from relais.activities.models import Activity
     from relais.reporting import stats
-    from relais.reporting.models import ActivityMonthlyStat, ActivityThemeMonthlyStat
-    from relais.reporting.rollup import rebuild
+    from relais.reporting.rollup import MODELS, rebuild
     from relais.reporting.synthetic import generate
 
     sizes = [int(s) for s in os.environ.get("BENCH_STATS_SIZES", "1000000,10000000").split(",")]
@@ -376,10 +375,11 @@ def main() -> int:
             rebuild()
             rebuild_s = time.perf_counter() - start
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE reporting_activitymonthlystat")
-                cursor.execute("VACUUM ANALYZE reporting_activitythememonthlystat")
-            rollup_rows = ActivityMonthlyStat.objects.count()
-            theme_rows = ActivityThemeMonthlyStat.objects.count()
+                for model in MODELS.values():
+                    cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+            rollup_rows = {f"{period}{' × theme' if theme else ''}": model.objects.count()
+                           for (period, theme), model in MODELS.items()}  # fmt: skip
+            theme_rows = None
             combos = _combos(today)
             folder = Path(tempfile.mkdtemp(prefix="relais-duck-"))
             parquet_s = _to_parquet(folder)
@@ -451,9 +451,10 @@ def _write(sections, checks, export) -> None:
         "Synthetic data (`relais generate-synthetic`, loaded with COPY) in a throw-away "
         "PostgreSQL database; the dashboard (`relais.reporting.stats.dashboard`: totals, 8 "
         f"breakdowns, 12-month series — 7 queries) timed {REPEAT} times per filter combination "
-        "after a warm-up: whole months from the monthly roll-ups (kept by the writes, "
-        "built once by `relais refresh-stats` after the bulk load), days that do not fill "
-        "a month from the activities. Writes: `activity_record` for a returning person, "
+        "after a warm-up: whole months from the monthly roll-ups, days that do not fill "
+        "a month from the daily roll-ups (with an adviser: that adviser's activities of those "
+        "days) — both kept by the writes, built once by `relais refresh-stats` after the bulk "
+        "load. Writes: `activity_record` for a returning person, "
         f"{WRITES} without the roll-ups (the write as it was before they were kept by the "
         f"writes) and {WRITES} with, interleaved. Freshness: an activity POSTed to the entry "
         "form (Django test client, a signed-in adviser), then the dashboard read until its "
@@ -475,7 +476,7 @@ def _write(sections, checks, export) -> None:
         *[f"| {n} | {v} | {t} | {'yes' if ok else '**NO**'} |" for n, v, t, ok in checks],
         "",
     ]
-    for (size, gen_s, rebuild_s, writes, fresh, rollup, themes, parquet_s, rows, p95,
+    for (size, gen_s, rebuild_s, writes, fresh, rollup, _themes, parquet_s, rows, p95,
          duck) in sections:  # fmt: skip
         lines += [
             f"### {size:,} activities".replace(",", " "),
@@ -487,7 +488,8 @@ def _write(sections, checks, export) -> None:
             f"{writes['after'][0]:.1f} / {writes['after'][1]:.1f} ms",
             f"- freshness, POST → figure changed: median {statistics.median(fresh) * 1000:.0f} "
             f"ms, worst {max(fresh) * 1000:.0f} ms ({len(fresh)} posts)",
-            f"- roll-up rows: {rollup:,} monthly, {themes:,} monthly × theme".replace(",", " "),
+            "- roll-up rows: "
+            + ", ".join(f"{n:,} {name}" for name, n in rollup.items()).replace(",", " "),
             f"- Parquet export for DuckDB: {parquet_s:.0f} s",
             "",
             "| filters | PostgreSQL p50 | p95 | DuckDB p50 | p95 |",
