@@ -8,7 +8,7 @@ departmental workshops and attendance from ``relais.reporting.monthly.period_fig
 monthly reports' status, and the committee's meetings and action items of the year.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from relais.reporting import charts, stats
+from relais.reporting import charts, disclosure, stats
 from relais.reporting.monthly import partner_places, period_figures
 
 from .enums import ReportStatus
@@ -43,6 +43,13 @@ class Review:
     actions: list
     headline: HeadlineFigures | None = None
     today: date | None = None
+    # Statistical disclosure control (relais.reporting.disclosure): the figures as published.
+    published: disclosure.Published | None = None
+
+    @property
+    def has_secrets(self) -> bool:
+        """Some figure is « secret statistique » (the headline then reads without plurals)."""
+        return bool(self.published and self.published.secret)
 
     @property
     def scope_label(self) -> str:
@@ -82,7 +89,42 @@ def _report_status(year: int, partner) -> dict:
     return {"validated": counts[ReportStatus.VALIDATED], "total": sum(counts.values()), **counts}
 
 
-def annual_review(*, year: int, partner=None, today: date | None = None) -> Review:
+def _protected(filters, totals, themes, ages, series, headline: HeadlineFigures):
+    """The review's statistics and headline under statistical disclosure control: a review
+    leaves the application (committee, partners, printed)."""
+    published = disclosure.protect(
+        stats.Dashboard(filters, totals, {"theme": themes, "age": ages}, series, timezone.now()),
+        extra={
+            "headline.people": headline.people,
+            "headline.without_record": headline.accompaniments_without_record,
+        },
+        relations=[
+            # Without a record: the workshops' participants and the anonymous individuals.
+            disclosure.sum_equation(
+                "headline.without_record",
+                ["totals.workshop_participants", "totals.anonymous_individual"],
+            )
+        ],
+    )
+    t, extra = published.totals, published.extra
+    headline = replace(
+        headline,
+        activities=t.activities,
+        individual=t.individual,
+        collective=t.collective,
+        accompaniments=t.accompaniments,
+        accompaniments_without_record=extra["headline.without_record"],
+        people=extra["headline.people"],
+        hours=disclosure.SECRET if t.activities is disclosure.SECRET else headline.hours,
+    )
+    return published, headline
+
+
+def annual_review(
+    *, year: int, partner=None, today: date | None = None, exact: bool = False
+) -> Review:
+    """``exact``: the figures as they are, for the controller's staff
+    (``reporting.perms.sees_exact_figures``); else under statistical disclosure control."""
     today = today or timezone.localdate()
     first, last = date(year, 1, 1), date(year, 12, 31)
     filters = stats.StatsFilters(
@@ -113,11 +155,16 @@ def annual_review(*, year: int, partner=None, today: date | None = None) -> Revi
     for row in figures["permanences"]["places"]:
         row["committed"] = whole_half_days(row["committed"])
         row["held"] = headline.held_by_place.get(row["place_id"], 0)
+    published = None
+    if not exact:
+        published, headline = _protected(filters, totals, themes, ages, series, headline)
+        totals, series = published.totals, published.series
+        themes, ages = published.breakdowns["theme"], published.breakdowns["age"]
     coverage_rows = [(row["place"], int(row["held"])) for row in figures["permanences"]["places"]]
     review_charts = {
         "series": charts.series_chart(series, title=f"Activités et accompagnements en {year}"),
-        "themes": charts.breakdown_chart(themes),
-        "ages": charts.breakdown_chart(ages),
+        "themes": charts.breakdown_chart(disclosure.chartable(themes)),
+        "ages": charts.breakdown_chart(disclosure.chartable(ages)),
     }
     if coverage_rows:
         review_charts["held"] = charts.bar_chart(
@@ -137,6 +184,7 @@ def annual_review(*, year: int, partner=None, today: date | None = None) -> Revi
         actions=list(actions.order_by("due_on", "pk")),
         headline=headline,
         today=today,
+        published=published,
     )
 
 

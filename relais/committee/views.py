@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from relais.reporting.charts import data_uri
+from relais.reporting.perms import sees_exact_figures
 
 from . import documents, perms, queries, services
 from .forms import ActionItemForm, MeetingForm, MemberForm, ReviewForm
@@ -260,7 +261,7 @@ def _review_params(request):
 @login_required
 def review(request):
     form, year, partner = _review_params(request)
-    result = annual_review(year=year, partner=partner)
+    result = annual_review(year=year, partner=partner, exact=sees_exact_figures(request.user))
     return render(
         request,
         "committee/review.html",
@@ -282,7 +283,7 @@ def review(request):
 @login_required
 def review_pdf(request):
     _, year, partner = _review_params(request)
-    result = annual_review(year=year, partner=partner)
+    result = annual_review(year=year, partner=partner, exact=sees_exact_figures(request.user))
     response = HttpResponse(render_review_pdf(result), content_type="application/pdf")
     filename = slugify(f"bilan-{year}-{partner.name if partner else 'departement'}")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'

@@ -26,7 +26,7 @@ whole of its total (« 12 accompagnements, tous sans emploi »).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from django.conf import settings
@@ -197,6 +197,7 @@ class Published(Dashboard):
     secret: frozenset[str] = frozenset()
     exact: bool = False
     threshold: int = 0
+    extra: dict = field(default_factory=dict)
 
     @property
     def explanation(self) -> str:
@@ -294,11 +295,23 @@ def equations(result: Dashboard, cells: dict[str, int], place_communes: dict[str
     return found
 
 
-def protect(result: Dashboard, *, limit: int | None = None) -> Published:
-    """``result`` with the figures that could single someone out replaced by :data:`SECRET`."""
+def protect(
+    result: Dashboard,
+    *,
+    limit: int | None = None,
+    extra: dict[str, int] | None = None,
+    relations: Iterable[Equation] = (),
+) -> Published:
+    """``result`` with the figures that could single someone out replaced by :data:`SECRET`.
+
+    ``extra``: more figures published beside the dashboard's (named ``headline.…`` or so),
+    protected with them; ``relations``: the sums linking them to the dashboard's cells. Their
+    published values are in ``Published.extra``."""
     limit = threshold() if limit is None else limit
-    cells = _cells(result)
-    secret = suppress(cells, equations(result, cells, _place_communes(result)), limit=limit)
+    extra = extra or {}
+    cells = _cells(result) | extra
+    found = equations(result, cells, _place_communes(result)) + list(relations)
+    secret = suppress(cells, found, limit=limit)
 
     def value(name: str, exact):
         return SECRET if name in secret else exact
@@ -345,6 +358,7 @@ def protect(result: Dashboard, *, limit: int | None = None) -> Published:
         secret=frozenset(secret),
         exact=False,
         threshold=limit,
+        extra={name: value(name, exact) for name, exact in extra.items()},
     )
 
 

@@ -44,7 +44,8 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_partner_review_figures(partner, year_2025):
-    review = annual_review(year=2025, partner=partner, today=date(2026, 1, 15))
+    # The exact figures (the coordination's review); the others' are under disclosure control.
+    review = annual_review(year=2025, partner=partner, today=date(2026, 1, 15), exact=True)
     assert review.totals.activities == 4  # 3 in March, 1 in April at the partner's place
     assert review.totals.accompaniments == 9
     # Mondays 10 and 17 March had activities during the permanence.
@@ -55,7 +56,7 @@ def test_partner_review_figures(partner, year_2025):
 
 
 def test_department_review_counts_every_partner_and_every_action(year_2025):
-    review = annual_review(year=2025)
+    review = annual_review(year=2025, exact=True)
     assert review.totals.activities == 5
     assert len(review.actions) == 2
 
@@ -68,9 +69,18 @@ def test_review_pdf_contains_the_key_figures(committee_client, partner, year_202
     text = _pdf_text(response.content)
     assert "Bilan 2025" in text and str(partner) in text
     assert "Chiffres clés" in text and "Couverture des engagements" in text
-    assert "4 activités" in text.replace("\n", " ") or "4\nactivités" in text
+    # A committee member's copy: 4 activities is « secret statistique » (issue 20 §1).
+    assert "4 activités" not in text.replace("\n", " ") and "secret statistique" in text
     assert "Ouvrir une permanence le samedi" in text
     assert CANARY_NOTE not in text
+
+
+def test_the_coordinations_review_pdf_has_the_exact_figures(coordinator_client, partner, year_2025):
+    response = coordinator_client.get(
+        reverse("committee:review_pdf") + f"?annee=2025&structure={partner.pk}"
+    )
+    text = _pdf_text(response.content).replace("\n", " ")
+    assert "4 activités" in text and "secret statistique" not in text
 
 
 def test_review_page_embeds_charts_as_images(committee_client, year_2025):
