@@ -368,6 +368,9 @@
     }
     var busy = false;
     form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.name) {
+        return; // another button than « Enregistrer » (the person search without script)
+      }
       event.preventDefault();
       if (busy) {
         return; // a second tap while the first is on its way
