@@ -25,6 +25,7 @@ urlpatterns = [
     path("ateliers/", include("relais.workshops.urls")),
     # /inscriptions/ (workshop registrations) and /rendez-vous/ (appointments).
     path("", include("relais.bookings.urls")),
+    path("confidentialite/droits/", include("relais.rights.urls")),
     path("confidentialite/", include("relais.privacy.urls")),
     path("activites/", include("relais.activities.urls")),
     path("beneficiaires/", include("relais.beneficiaries.urls")),

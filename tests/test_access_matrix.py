@@ -95,15 +95,15 @@ EXPECTED.update({
     "mandates:scan": ADVISERS_ONLY,
     # Version 1, replaced: whoever may act under the mandate (bound to ``advisor``).
     "mandates:scan_version": ("login", "403", "ok", "403", "403", "403", "403"),
-    "privacy:rights_list": HANDLERS,
-    "privacy:rights_summary": COUNTS_ONLY,
-    "privacy:rights_create": HANDLERS,
-    "privacy:rights_detail": HANDLERS,
-    "privacy:beneficiary_rights": ADVISERS_ONLY,
-    "privacy:beneficiary_export_json": ADVISERS_ONLY,
-    "privacy:beneficiary_export_pdf": ADVISERS_ONLY,
-    "privacy:beneficiary_opposition": ADVISERS_ONLY,
-    "privacy:beneficiary_erasure": ADVISERS_ONLY,
+    "rights:list": HANDLERS,
+    "rights:summary": COUNTS_ONLY,
+    "rights:create": HANDLERS,
+    "rights:detail": HANDLERS,
+    "rights:beneficiary": ADVISERS_ONLY,
+    "rights:export_json": ADVISERS_ONLY,
+    "rights:export_pdf": ADVISERS_ONLY,
+    "rights:opposition": ADVISERS_ONLY,
+    "rights:erasure": ADVISERS_ONLY,
 })
 # --- The rest of the application, as observed when the matrix was written (2026-11) ------------
 # Each app's owner reviews its rows; a change of answer is a decision, taken here.
@@ -315,9 +315,9 @@ class World:
                 user=advisor.user,
                 uploaded=SimpleUploadedFile("scan.pdf", f"%PDF-1.4\n{canary}\n%%EOF\n".encode()),
             )
-        from relais.privacy.rights import rights_request_create
         from relais.reporting.monthly import previous_month
         from relais.reporting.monthly_services import monthly_report_create, monthly_report_submit
+        from relais.rights.services import rights_request_create
 
         self.rights_request = rights_request_create(
             user=advisor.user,
@@ -349,14 +349,15 @@ class World:
             "reporting": {"fmt": "csv"},
         }.get(namespace, {})
         specific = {
-            "privacy:rights_detail": {"pk": self.rights_request.pk},
+            "rights:detail": {"pk": self.rights_request.pk},
             "team:detail": {"pk": self.advisor.pk},
             "team:edit": {"pk": self.advisor.pk},
             "core:organisation_detail": {"pk": self.partner.pk},
             "workshops:place_ics": {"slug": self.place.slug},
             "bookings:appointment_settings": {"place_slug": self.place.slug},
         }
-        if name.startswith("privacy:beneficiary_"):
+        if namespace == "rights" and name != "rights:detail":
+            # The person's rights page, exports, opposition and erasure take the person.
             objects = {"pk": self.beneficiary.pk}
         return specific.get(name, objects)
 
@@ -495,8 +496,8 @@ SEEN_AT = {
     (NOTE, "advisor"): {
         "activities:detail",
         "activities:edit",
-        "privacy:beneficiary_export_json",
-        "privacy:beneficiary_export_pdf",
+        "rights:export_json",
+        "rights:export_pdf",
     },
     (OLD_SCAN, "advisor"): {"mandates:scan_version"},
     (CURRENT_SCAN, "advisor"): {"mandates:scan"},

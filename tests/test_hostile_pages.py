@@ -70,9 +70,9 @@ def test_hostile_filters_are_ignored_or_shown_in_error(coordinator_web, url_name
 @pytest.mark.parametrize(
     ("url_name", "params"),
     [
-        ("privacy:rights_create", {"personne": TOO_LONG_ID}),
+        ("rights:create", {"personne": TOO_LONG_ID}),
         ("mandates:list", {"personne": TOO_LONG_ID}),
-        ("privacy:rights_create", {"personne": "٣"}),
+        ("rights:create", {"personne": "٣"}),
     ],
 )
 def test_hostile_ids_of_a_person_are_ignored(advisor_web, url_name, params):

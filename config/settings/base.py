@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "relais.committee",
     "relais.api",
     "relais.mandates",
+    "relais.rights",
     "relais.public",
     "relais.reporting",
     # Last: the home page of each role reads every app above (docs/architecture.md, layers).

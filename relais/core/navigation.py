@@ -52,10 +52,10 @@ NAV_ITEMS = (
     NavItem("Statistiques", "reporting:dashboard", ALL_STAFF),
     NavItem("Mandats", "mandates:list", frozenset({Role.ADVISOR})),
     NavItem("Mandats", "mandates:summary", frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})),
-    # The register of data-subject requests: those who keep it (privacy.rights.can_handle_rights).
+    # The register of data-subject requests: those who keep it (rights.perms.can_handle_rights).
     NavItem(
         "Droits des personnes",
-        "privacy:rights_list",
+        "rights:list",
         frozenset({Role.COORDINATOR, Role.ADVISOR}),
     ),
     NavItem(

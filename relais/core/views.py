@@ -1,4 +1,4 @@
-"""Organisations, health check and error pages (the home dashboards are in ``relais.dashboards``)."""
+"""Organisations, health check and error pages (home dashboards: ``relais.dashboards``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

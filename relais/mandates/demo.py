@@ -1,10 +1,9 @@
-"""Demo data: a few mandates in every state (active, expired, completed, revoked) and a few
-rights requests, for the demo beneficiaries.
+"""Demo data: a few mandates in every state (active, expired, completed, revoked), for the demo
+beneficiaries.
 
 Idempotent: the beneficiaries' loader recreates its people on every run, which deletes their
-mandates (cascade); this loader then recreates the same mandates. Rights requests of the demo
-carry ``DEMO_OUTCOME`` and are replaced the same way. No journal entries are written: the demo
-shows data, not the history of a real use.
+mandates (cascade); this loader then recreates the same mandates. No journal entries are
+written: the demo shows data, not the history of a real use.
 """
 
 from datetime import timedelta
@@ -12,14 +11,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from relais.core.demo import DemoContext
-from relais.privacy.models import RightsRequest
-from relais.privacy.rights import due_date
 
 from .enums import Binding, Duration, IdentityDocument, Mode, ProcedureFamily
 from .models import Mandate, MandateAction
 from .texts import CURRENT_VERSION
-
-DEMO_OUTCOME = "(démonstration)"
 
 # (days since signature, duration, state, families, named procedures, data requests, mode)
 MANDATES = [
@@ -121,24 +116,3 @@ def load(ctx: DemoContext) -> None:
             )
         if state != "active":
             assert mandate.status == state, (index, mandate.status)
-
-    RightsRequest.objects.filter(outcome__endswith=DEMO_OUTCOME).delete()
-    today = timezone.localdate()
-    requests = [
-        (beneficiaries[3], "access", today - timedelta(days=3), None),
-        (beneficiaries[4], "rectification", today - timedelta(days=40), "Adresse e-mail corrigée."),
-        (None, "erasure", today - timedelta(days=26), None),
-    ]
-    for beneficiary, kind, received_on, closed in requests:
-        RightsRequest.objects.create(
-            beneficiary=beneficiary,
-            requester_label="" if beneficiary else f"Courrier sans fiche {DEMO_OUTCOME}",
-            kind=kind,
-            channel="in_person" if beneficiary else "mail",
-            received_on=received_on,
-            due_on=due_date(received_on),
-            status="done" if closed else "open",
-            closed_on=received_on + timedelta(days=10) if closed else None,
-            outcome=f"{closed} {DEMO_OUTCOME}" if closed else DEMO_OUTCOME,
-            handled_by=advisors[0].user,
-        )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from relais.privacy.enums import JournalAction
 from relais.privacy.journal import journal_append
+from relais.privacy.queries import is_objecting
 
 from . import perms
 from .enums import Status
@@ -56,8 +57,6 @@ def mandate_create(
     ``renews`` is the mandate this one renews (same person): a renewal is signed again, like
     any mandate, and the earlier one keeps its own term.
     """
-    from relais.privacy.rights import is_objecting
-
     if is_objecting(beneficiary):
         raise ValidationError(
             "Cette personne s'est opposée au traitement de ses données : aucun nouveau mandat."

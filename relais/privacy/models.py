@@ -136,7 +136,7 @@ class RightsRequest(models.Model):
     """One request to exercise a data-subject right, with its one-month deadline (art. 12.3).
 
     Personal data (who asked what): the register keeps the proof that a request was answered,
-    then is deleted 3 years after closing (see ``relais/privacy/rights.py``). The beneficiary may
+    then is deleted 3 years after closing (see ``relais/rights/services.py``). The beneficiary may
     be unknown (no record, or not identified yet): ``requester_label`` then says who asked.
     """
 

@@ -4,8 +4,8 @@
 """
 
 from relais.privacy.enums import RetentionAction
+from relais.privacy.queries import CLOSED_TERM, rights_requests_due
 from relais.privacy.registry import RetentionRule, register
-from relais.privacy.rights import CLOSED_TERM, rights_requests_due
 
 register(
     RetentionRule(

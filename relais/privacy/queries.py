@@ -1,5 +1,6 @@
 """Read models of the privacy pages: the record of processing (GDPR Art. 30), purge status."""
 
+from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils import timezone
 from relais.accounts.enums import ROLES_REQUIRING_TWO_FACTOR, Role
 from relais.core.models import Organisation
 
-from .models import JournalVerification, PurgeRun
+from .models import JournalVerification, PurgeRun, RightsKind, RightsRequest, RightsStatus
 from .registry import FIELD_LABELS, SERVER_ONLY, RetentionRule, registry
 
 
@@ -166,3 +167,23 @@ def purge_status(limit: int = 30) -> dict:
         "verification": JournalVerification.objects.order_by("-verified_at", "-pk").first(),
         "categories": [(rule.category, rule.label) for rule in registry.rules()],
     }
+
+
+# --- The register of rights requests: what the apps below the rights workflows need ----------
+
+CLOSED_TERM = relativedelta(years=3)
+
+
+def is_objecting(beneficiary) -> bool:
+    if beneficiary is None or beneficiary.pk is None:
+        return False
+    return RightsRequest.objects.filter(
+        beneficiary=beneficiary, kind=RightsKind.OPPOSITION, status=RightsStatus.DONE
+    ).exists()
+
+
+def rights_requests_due(cutoff):
+    """Closed more than 3 years ago; an accepted opposition lives as long as the record."""
+    return RightsRequest.objects.filter(closed_on__lt=timezone.localdate(cutoff)).exclude(
+        kind=RightsKind.OPPOSITION, status=RightsStatus.DONE, beneficiary__isnull=False
+    )

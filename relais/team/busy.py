@@ -14,9 +14,9 @@ and it imports none of them; this module holds the type, the interval rules and 
 entry point. The queries of the sources are written in
 ``relais/bookings/busy_sources.py`` (``bookings`` already depends on the planning, the
 workshops and the team), registered by ``BookingsConfig.ready()``, except committee meetings,
-registered by the committee app above them (``relais/committee/busy_sources.py``). :func:`busy_intervals`
-refuses to answer when no source is registered, so a missing registration cannot pass for a
-free adviser.
+registered by the committee app above them (``relais/committee/busy_sources.py``).
+:func:`busy_intervals` refuses to answer when no source is registered, so a missing
+registration cannot pass for a free adviser.
 
 Rules (pure functions below, tested without a database):
 

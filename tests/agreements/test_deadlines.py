@@ -162,9 +162,8 @@ def test_coordinator_dashboard_shows_agreement_deadlines(coordinator_client, dep
 def test_navigation_has_agreements(coordinator_client, partner_client, advisor_client):
     assert "Conventions" in page_text(coordinator_client.get(reverse("dashboards:home")))
     assert "Conventions" in page_text(partner_client.get(reverse("dashboards:home")))
-    assert (
-        reverse("agreements:list") not in advisor_client.get(reverse("dashboards:home")).content.decode()
-    )
+    advisor_home = advisor_client.get(reverse("dashboards:home")).content.decode()
+    assert reverse("agreements:list") not in advisor_home
 
 
 # --- Alerts -----------------------------------------------------------------------------------

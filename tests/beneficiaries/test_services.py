@@ -143,7 +143,7 @@ def test_merge_keeps_everything_that_refers_to_the_duplicate(advisor, place):
     """A merge once deleted the duplicate's signed mandates (CASCADE): every reference moves."""
     from relais.mandates.models import Mandate
     from relais.privacy.models import RightsRequest
-    from relais.privacy.rights import due_date
+    from relais.rights.services import due_date
 
     from ..mandates.factories import make_mandate
 

@@ -66,7 +66,7 @@ def make_mandate_actions():
 # makers: tests/privacy/ has no privacy_canaries module of its own.
 def make_rights_requests():
     from relais.privacy.models import RightsRequest
-    from relais.privacy.rights import due_date
+    from relais.rights.services import due_date
 
     def request(closed_on):
         received = closed_on - timedelta(days=10)

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from relais.mandates import documents, services
 from relais.mandates.enums import ProcedureFamily, Status
 from relais.mandates.models import Mandate
-from relais.privacy.rights import beneficiary_export
+from relais.rights.queries import beneficiary_export
 
 from ..beneficiaries.factories import BeneficiaryFactory
 from ..factories import AdvisorFactory

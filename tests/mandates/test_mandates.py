@@ -334,7 +334,7 @@ def test_the_beneficiary_page_links_to_mandates_and_rights(advisor_client):
     make_mandate(beneficiary=beneficiary)
     html = advisor_client.get(beneficiary.get_absolute_url()).content.decode()
     assert reverse("mandates:create", args=[beneficiary.pk]) in html
-    assert reverse("privacy:beneficiary_rights", args=[beneficiary.pk]) in html
+    assert reverse("rights:beneficiary", args=[beneficiary.pk]) in html
     assert "Mandats actifs : 1 sur 1." in html
 
 

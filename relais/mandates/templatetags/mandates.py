@@ -2,6 +2,8 @@
 
 from django import template
 
+from relais.privacy.queries import is_objecting
+
 from ..queries import beneficiary_mandate_counts
 
 register = template.Library()
@@ -9,8 +11,6 @@ register = template.Library()
 
 @register.inclusion_tag("mandates/includes/beneficiary_links.html")
 def beneficiary_mandates(beneficiary):
-    from relais.privacy.rights import is_objecting
-
     return {
         "beneficiary": beneficiary,
         "counts": beneficiary_mandate_counts(beneficiary),

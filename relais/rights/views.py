@@ -2,7 +2,6 @@
 and a beneficiary's rights page (export JSON/PDF, rectification, erasure, opposition).
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,65 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from relais.beneficiaries.models import Beneficiary
-from relais.core.forms import DateInput
 from relais.core.params import parse_id
-from relais.core.validators import validate_plausible_date
+from relais.privacy.models import RightsKind, RightsRequest, RightsStatus
+from relais.privacy.queries import is_objecting
 
-from . import rights
-from .models import RightsChannel, RightsKind, RightsRequest, RightsStatus
-
-
-class RightsRequestForm(forms.Form):
-    kind = forms.ChoiceField(label="Droit exercé", choices=[("", "—"), *RightsKind.choices])
-    channel = forms.ChoiceField(label="Demande reçue", choices=RightsChannel.choices)
-    received_on = forms.DateField(
-        label="Reçue le",
-        widget=DateInput(),
-        validators=[validate_plausible_date],
-    )
-    requester_label = forms.CharField(
-        label="Demandeur (sans fiche)",
-        required=False,
-        max_length=150,
-        help_text="Seulement si la personne n'a pas de fiche ou n'est pas encore identifiée.",
-    )
-
-    def clean_received_on(self):
-        received_on = self.cleaned_data["received_on"]
-        if problem := rights.received_on_problem(received_on):
-            raise forms.ValidationError(problem)
-        return received_on
-
-
-class ExtensionForm(forms.Form):
-    reason = forms.CharField(
-        label="Motif de la prolongation",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
-        help_text="Complexité ou nombre des demandes (RGPD, art. 12.3).",
-    )
-    person_informed_on = forms.DateField(
-        label="Personne informée de la prolongation et de ses motifs le",
-        widget=DateInput(),
-        validators=[validate_plausible_date],
-    )
-
-
-class CloseForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Issue",
-        choices=[
-            (RightsStatus.DONE, RightsStatus.DONE.label),
-            (RightsStatus.REFUSED, RightsStatus.REFUSED.label),
-        ],
-        widget=forms.RadioSelect,
-    )
-    outcome = forms.CharField(
-        label="Réponse apportée",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Ce qui a été fait ou, pour un refus, le motif (obligatoire).",
-    )
+from . import documents, perms, queries, services
+from .forms import CloseForm, ExtensionForm, RightsRequestForm
 
 
 def _require(allowed: bool) -> None:
@@ -80,7 +26,7 @@ def _require(allowed: bool) -> None:
 
 
 def _beneficiary(request, pk: int) -> Beneficiary:
-    _require(rights.can_act_on_record(request.user))
+    _require(perms.can_act_on_record(request.user))
     return get_object_or_404(Beneficiary, pk=pk)
 
 
@@ -104,43 +50,43 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 @login_required
 def rights_list(request):
-    _require(rights.can_handle_rights(request.user))
+    _require(perms.can_handle_rights(request.user))
     show = request.GET.get("etat", "open")
     requests = RightsRequest.objects.select_related("beneficiary", "handled_by")
     if show in RightsStatus.values:
         requests = requests.filter(status=show)
     return render(
         request,
-        "privacy/rights_list.html",
+        "rights/rights_list.html",
         {
             "requests": requests.order_by("due_on", "pk")[:200],
             "show": show,
             "statuses": RightsStatus.choices,
             "today": timezone.localdate(),
-            "due_soon_days": rights.DUE_SOON_DAYS,
+            "due_soon_days": queries.DUE_SOON_DAYS,
         },
     )
 
 
 @login_required
 def rights_summary(request):
-    _require(rights.can_view_rights_summary(request.user))
-    return render(request, "privacy/rights_summary.html", rights.rights_summary())
+    _require(perms.can_view_rights_summary(request.user))
+    return render(request, "rights/rights_summary.html", queries.rights_summary())
 
 
 @login_required
 @never_cache
 def rights_create(request):
-    _require(rights.can_handle_rights(request.user))
+    _require(perms.can_handle_rights(request.user))
     beneficiary = None
     if beneficiary_pk := parse_id(request.GET.get("personne")):
-        _require(rights.can_act_on_record(request.user))
+        _require(perms.can_act_on_record(request.user))
         beneficiary = get_object_or_404(Beneficiary, pk=beneficiary_pk)
     initial = {"received_on": timezone.localdate(), "kind": request.GET.get("droit", "")}
     form = RightsRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            created = rights.rights_request_create(
+            created = services.rights_request_create(
                 user=request.user, beneficiary=beneficiary, **form.cleaned_data
             )
         except ValidationError as error:
@@ -150,15 +96,15 @@ def rights_create(request):
                 request,
                 f"Demande enregistrée : réponse due le {created.due_on:%d/%m/%Y}.",
             )
-            return redirect("privacy:rights_detail", pk=created.pk)
-    return render(request, "privacy/rights_form.html", {"form": form, "beneficiary": beneficiary})
+            return redirect("rights:detail", pk=created.pk)
+    return render(request, "rights/rights_form.html", {"form": form, "beneficiary": beneficiary})
 
 
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def rights_detail(request, pk: int):
-    _require(rights.can_handle_rights(request.user))
+    _require(perms.can_handle_rights(request.user))
     rights_request = get_object_or_404(
         RightsRequest.objects.select_related("beneficiary", "handled_by", "created_by"), pk=pk
     )
@@ -167,7 +113,7 @@ def rights_detail(request, pk: int):
     extension_form = ExtensionForm(request.POST if extending else None)
     if extending and extension_form.is_valid():
         try:
-            rights.rights_request_extend(
+            services.rights_request_extend(
                 request=rights_request, user=request.user, **extension_form.cleaned_data
             )
         except ValidationError as error:
@@ -177,25 +123,25 @@ def rights_detail(request, pk: int):
                 request,
                 f"Délai prolongé : réponse due le {rights_request.due_on:%d/%m/%Y}.",
             )
-            return redirect("privacy:rights_detail", pk=pk)
+            return redirect("rights:detail", pk=pk)
     if not extending and request.method == "POST" and form.is_valid():
         try:
-            rights.rights_request_close(
+            services.rights_request_close(
                 request=rights_request, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, "La demande est close.")
-            return redirect("privacy:rights_detail", pk=pk)
+            return redirect("rights:detail", pk=pk)
     return render(
         request,
-        "privacy/rights_detail.html",
+        "rights/rights_detail.html",
         {
             "rights_request": rights_request,
             "form": form,
             "extension_form": extension_form,
-            "can_act_on_record": rights.can_act_on_record(request.user),
+            "can_act_on_record": perms.can_act_on_record(request.user),
             "today": timezone.localdate(),
         },
     )
@@ -207,11 +153,11 @@ def beneficiary_rights(request, pk: int):
     beneficiary = _beneficiary(request, pk)
     return render(
         request,
-        "privacy/rights_beneficiary.html",
+        "rights/rights_beneficiary.html",
         {
             "beneficiary": beneficiary,
             "requests": beneficiary.rights_requests.order_by("-received_on", "-pk"),
-            "objecting": rights.is_objecting(beneficiary),
+            "objecting": is_objecting(beneficiary),
             "kinds": RightsKind.choices,
         },
     )
@@ -220,15 +166,15 @@ def beneficiary_rights(request, pk: int):
 @login_required
 def beneficiary_export(request, pk: int, fmt: str):
     beneficiary = _beneficiary(request, pk)
-    data = rights.beneficiary_export(beneficiary, viewer=request.user)
-    rights.journal_export(request.user, beneficiary, fmt, _linked_request(request, beneficiary))
+    data = queries.beneficiary_export(beneficiary, viewer=request.user)
+    services.journal_export(request.user, beneficiary, fmt, _linked_request(request, beneficiary))
     stamp = timezone.localdate().isoformat()
     if fmt == "json":
-        response = HttpResponse(rights.export_json(data), content_type="application/json")
+        response = HttpResponse(queries.export_json(data), content_type="application/json")
         filename = f"donnees-personne-{beneficiary.pk}-{stamp}.json"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
-        response = HttpResponse(rights.export_pdf(data), content_type="application/pdf")
+        response = HttpResponse(documents.export_pdf(data), content_type="application/pdf")
         filename = f"donnees-personne-{beneficiary.pk}-{stamp}.pdf"
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "no-store"
@@ -241,10 +187,10 @@ def beneficiary_export(request, pk: int, fmt: str):
 def beneficiary_opposition(request, pk: int):
     beneficiary = _beneficiary(request, pk)
     if request.method == "POST":
-        if rights.is_objecting(beneficiary):
+        if is_objecting(beneficiary):
             messages.warning(request, "L'opposition est déjà enregistrée.")
         else:
-            revoked = rights.rights_opposition_apply(
+            revoked = services.rights_opposition_apply(
                 beneficiary=beneficiary,
                 user=request.user,
                 request=_linked_request(request, beneficiary, RightsKind.OPPOSITION),
@@ -252,10 +198,10 @@ def beneficiary_opposition(request, pk: int):
             messages.success(
                 request, f"Opposition enregistrée ; {revoked} mandat(s) actif(s) retiré(s)."
             )
-        return redirect("privacy:beneficiary_rights", pk=beneficiary.pk)
+        return redirect("rights:beneficiary", pk=beneficiary.pk)
     return render(
         request,
-        "privacy/rights_confirm.html",
+        "rights/rights_confirm.html",
         {
             "beneficiary": beneficiary,
             "title": "Opposition au traitement",
@@ -279,7 +225,7 @@ def beneficiary_opposition(request, pk: int):
 def beneficiary_erasure(request, pk: int):
     beneficiary = _beneficiary(request, pk)
     if request.method == "POST":
-        count = rights.rights_erasure_apply(
+        count = services.rights_erasure_apply(
             beneficiary=beneficiary,
             user=request.user,
             request=_linked_request(request, beneficiary, RightsKind.ERASURE),
@@ -288,10 +234,10 @@ def beneficiary_erasure(request, pk: int):
             request,
             f"La fiche est effacée ; {count} accompagnement(s) conservé(s) sans nom.",
         )
-        return redirect("privacy:rights_list")
+        return redirect("rights:list")
     return render(
         request,
-        "privacy/rights_confirm.html",
+        "rights/rights_confirm.html",
         {
             "beneficiary": beneficiary,
             "title": "Effacement des données",

@@ -17,9 +17,11 @@ from pypdf import PdfReader
 from relais.beneficiaries.models import Beneficiary
 from relais.mandates.enums import Status
 from relais.mandates.models import Mandate
-from relais.privacy import rights
+from relais.privacy import queries as privacy_queries
 from relais.privacy.enums import JournalAction
 from relais.privacy.models import JournalEntry, RightsRequest
+from relais.rights import queries as rights_queries
+from relais.rights import services as rights_services
 
 from ..activities.factories import record_individual
 from ..beneficiaries.factories import BeneficiaryFactory
@@ -40,7 +42,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_the_deadline_is_one_month_month_end_safe(received, due):
-    assert rights.due_date(received) == due
+    assert rights_services.due_date(received) == due
 
 
 def _request(user, **extra):
@@ -51,13 +53,13 @@ def _request(user, **extra):
         "beneficiary": BeneficiaryFactory(),
     }
     data.update(extra)
-    return rights.rights_request_create(user=user, **data)
+    return rights_services.rights_request_create(user=user, **data)
 
 
 def test_a_request_is_registered_and_journaled_without_name(advisor_user):
     beneficiary = BeneficiaryFactory(first_name="Marcel")
     request = _request(advisor_user, beneficiary=beneficiary, kind="erasure")
-    assert request.due_on == rights.due_date(request.received_on)
+    assert request.due_on == rights_services.due_date(request.received_on)
     entry = JournalEntry.objects.get(action=JournalAction.RIGHTS_REQUEST)
     assert entry.details["event"] == "received" and entry.details["kind"] == "erasure"
     assert "Marcel" not in json.dumps(entry.details)
@@ -73,40 +75,48 @@ def test_an_unidentified_requester_needs_a_label(advisor_user):
 def test_a_refusal_is_motivated_and_closing_twice_is_refused(advisor_user):
     request = _request(advisor_user)
     with pytest.raises(ValidationError):
-        rights.rights_request_close(
+        rights_services.rights_request_close(
             request=request, user=advisor_user, status="refused", outcome=""
         )
-    rights.rights_request_close(request=request, user=advisor_user, status="done", outcome="Copie")
+    rights_services.rights_request_close(
+        request=request, user=advisor_user, status="done", outcome="Copie"
+    )
     assert request.closed_on == timezone.localdate()
     with pytest.raises(ValidationError):
-        rights.rights_request_close(request=request, user=advisor_user, status="done", outcome="")
+        rights_services.rights_request_close(
+            request=request, user=advisor_user, status="done", outcome=""
+        )
 
 
 def test_reminders_are_sent_once_per_stage(advisor_user):
     received = dt.date(2025, 3, 3)
     request = _request(advisor_user, received_on=received)  # due 2025-04-03
-    assert committed(rights.rights_reminders_send, today=dt.date(2025, 3, 20)).sent == 0
-    assert committed(rights.rights_reminders_send, today=dt.date(2025, 3, 27)).sent == 1
+    assert committed(rights_services.rights_reminders_send, today=dt.date(2025, 3, 20)).sent == 0
+    assert committed(rights_services.rights_reminders_send, today=dt.date(2025, 3, 27)).sent == 1
     # Idempotent:
-    assert committed(rights.rights_reminders_send, today=dt.date(2025, 3, 27)).sent == 0
+    assert committed(rights_services.rights_reminders_send, today=dt.date(2025, 3, 27)).sent == 0
     out = StringIO()
     committed(call_command, "send-rights-reminders", "--today", "2025-04-03", stdout=out)
     assert "1 relance(s)" in out.getvalue()
     committed(call_command, "send-rights-reminders", "--today", "2025-04-03", stdout=StringIO())
-    assert committed(rights.rights_reminders_send, today=dt.date(2025, 4, 10)).sent == 1
-    assert committed(rights.rights_reminders_send, today=dt.date(2025, 4, 20)).sent == 0
+    assert committed(rights_services.rights_reminders_send, today=dt.date(2025, 4, 10)).sent == 1
+    assert committed(rights_services.rights_reminders_send, today=dt.date(2025, 4, 20)).sent == 0
     assert len(mail.outbox) == 3
     assert mail.outbox[0].to == [advisor_user.email]
     assert request.beneficiary.last_name not in mail.outbox[0].body
     request.refresh_from_db()
     assert request.reminders_sent == ["j-7", "j", "late"]
-    rights.rights_request_close(request=request, user=advisor_user, status="done", outcome="ok")
+    rights_services.rights_request_close(
+        request=request, user=advisor_user, status="done", outcome="ok"
+    )
 
 
 def test_a_closed_request_gets_no_reminder(advisor_user):
     request = _request(advisor_user, received_on=dt.date(2025, 3, 3))
-    rights.rights_request_close(request=request, user=advisor_user, status="done", outcome="ok")
-    assert committed(rights.rights_reminders_send, today=dt.date(2025, 4, 10)).sent == 0
+    rights_services.rights_request_close(
+        request=request, user=advisor_user, status="done", outcome="ok"
+    )
+    assert committed(rights_services.rights_reminders_send, today=dt.date(2025, 4, 10)).sent == 0
 
 
 def test_an_unassigned_request_reminds_the_coordinators(db):
@@ -118,7 +128,7 @@ def test_an_unassigned_request_reminds_the_coordinators(db):
         received_on=dt.date(2025, 3, 3),
         due_on=dt.date(2025, 4, 3),
     )
-    assert committed(rights.rights_reminders_send, today=dt.date(2025, 4, 3)).sent == 1
+    assert committed(rights_services.rights_reminders_send, today=dt.date(2025, 4, 3)).sent == 1
     assert coordinator.email in mail.outbox[0].to
     assert request.pk
 
@@ -143,8 +153,10 @@ def _person_with_everything():
 
 def test_the_export_holds_everything_about_the_person_and_nobody_else():
     beneficiary, mandate = _person_with_everything()
-    data = rights.beneficiary_export(beneficiary, viewer=mandate.advisor.user)  # notes' author
-    text = rights.export_json(data).decode()
+    data = rights_queries.beneficiary_export(
+        beneficiary, viewer=mandate.advisor.user
+    )  # notes' author
+    text = rights_queries.export_json(data).decode()
     assert data["personne"]["prénom"] == "Odette"
     assert data["personne"]["téléphone"] == "+33611223344" or "0611223344" in text
     assert len(data["accompagnements"]) == 1
@@ -158,10 +170,10 @@ def test_the_export_holds_everything_about_the_person_and_nobody_else():
 
 def test_exports_are_journaled_and_served_as_json_and_pdf(advisor_client):
     beneficiary, _ = _person_with_everything()
-    response = advisor_client.get(reverse("privacy:beneficiary_export_json", args=[beneficiary.pk]))
+    response = advisor_client.get(reverse("rights:export_json", args=[beneficiary.pk]))
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content)["personne"]["nom"] == "Lentisque"
-    response = advisor_client.get(reverse("privacy:beneficiary_export_pdf", args=[beneficiary.pk]))
+    response = advisor_client.get(reverse("rights:export_pdf", args=[beneficiary.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Lentisque" in text and "Mandat n°" in text
@@ -191,8 +203,8 @@ def test_an_export_carries_the_private_notes_of_whoever_exports_only(client_for)
     for advisor in (author, colleague):
         TOTPDeviceFactory(user=advisor.user)
         client = client_for(advisor.user)
-        as_json = client.get(reverse("privacy:beneficiary_export_json", args=[beneficiary.pk]))
-        as_pdf = client.get(reverse("privacy:beneficiary_export_pdf", args=[beneficiary.pk]))
+        as_json = client.get(reverse("rights:export_json", args=[beneficiary.pk]))
+        as_pdf = client.get(reverse("rights:export_pdf", args=[beneficiary.pk]))
         exports[advisor] = (as_json.content.decode(), _pdf_text(as_pdf.content))
 
     for text in exports[colleague]:
@@ -201,7 +213,9 @@ def test_an_export_carries_the_private_notes_of_whoever_exports_only(client_for)
         assert "NoteDeAuteur" in text and "NoteDeCollegue" not in text
     notes = [
         a["notes du conseiller"]
-        for a in rights.beneficiary_export(beneficiary, viewer=UserFactory())["accompagnements"]
+        for a in rights_queries.beneficiary_export(beneficiary, viewer=UserFactory())[
+            "accompagnements"
+        ]
     ]
     assert notes == ["", ""]  # not an adviser's own activity: no note at all
 
@@ -214,7 +228,7 @@ def test_erasure_deletes_the_record_and_mandates_keeps_counts_and_the_request(
 ):
     beneficiary, mandate = _person_with_everything()
     request = _request(advisor_user, beneficiary=beneficiary, kind="erasure")
-    url = reverse("privacy:beneficiary_erasure", args=[beneficiary.pk])
+    url = reverse("rights:erasure", args=[beneficiary.pk])
     assert advisor_client.get(url).status_code == 200
     advisor_client.post(url, {"demande": request.pk})
     assert not Beneficiary.objects.filter(pk=beneficiary.pk).exists()
@@ -230,12 +244,12 @@ def test_erasure_deletes_the_record_and_mandates_keeps_counts_and_the_request(
 def test_opposition_revokes_mandates_and_blocks_new_ones(advisor_client):
     beneficiary = BeneficiaryFactory()
     mandate = make_mandate(beneficiary=beneficiary)
-    url = reverse("privacy:beneficiary_opposition", args=[beneficiary.pk])
+    url = reverse("rights:opposition", args=[beneficiary.pk])
     assert advisor_client.get(url).status_code == 200
     advisor_client.post(url)
     mandate.refresh_from_db()
     assert mandate.status == Status.REVOKED
-    assert rights.is_objecting(beneficiary)
+    assert privacy_queries.is_objecting(beneficiary)
     with pytest.raises(ValidationError):
         make_mandate(beneficiary=beneficiary)
     html = advisor_client.get(beneficiary.get_absolute_url()).content.decode()
@@ -246,7 +260,7 @@ def test_opposition_revokes_mandates_and_blocks_new_ones(advisor_client):
 
 def test_rectification_links_to_the_edit_page(advisor_client, advisor_user):
     request = _request(advisor_user, kind="rectification")
-    html = advisor_client.get(reverse("privacy:rights_detail", args=[request.pk])).content.decode()
+    html = advisor_client.get(reverse("rights:detail", args=[request.pk])).content.decode()
     assert reverse("beneficiaries:edit", args=[request.beneficiary_id]) in html
 
 
@@ -255,17 +269,17 @@ def test_rectification_links_to_the_edit_page(advisor_client, advisor_user):
 
 def test_register_pages_for_advisers(advisor_client):
     beneficiary = BeneficiaryFactory()
-    url = reverse("privacy:rights_create") + f"?personne={beneficiary.pk}"
+    url = reverse("rights:create") + f"?personne={beneficiary.pk}"
     response = advisor_client.post(
         url, {"kind": "access", "channel": "in_person", "received_on": "2025-01-31"}
     )
     request = RightsRequest.objects.get()
-    assert response["Location"] == reverse("privacy:rights_detail", args=[request.pk])
+    assert response["Location"] == reverse("rights:detail", args=[request.pk])
     assert request.due_on == dt.date(2025, 2, 28)
-    html = advisor_client.get(reverse("privacy:rights_list")).content.decode()
+    html = advisor_client.get(reverse("rights:list")).content.decode()
     assert beneficiary.display_name in html and "en retard" in html
     advisor_client.post(
-        reverse("privacy:rights_detail", args=[request.pk]), {"status": "done", "outcome": "Remis"}
+        reverse("rights:detail", args=[request.pk]), {"status": "done", "outcome": "Remis"}
     )
     request.refresh_from_db()
     assert request.status == "done"
@@ -273,7 +287,7 @@ def test_register_pages_for_advisers(advisor_client):
 
 def test_coordinators_follow_deadlines_without_names(coordinator_client, advisor_user):
     request = _request(advisor_user, received_on=dt.date(2025, 1, 2))
-    response = coordinator_client.get(reverse("privacy:rights_summary"))
+    response = coordinator_client.get(reverse("rights:summary"))
     html = response.content.decode()
     assert response.status_code == 200 and "en retard" in html
     assert request.beneficiary.last_name not in html
@@ -286,12 +300,12 @@ def test_only_advisers_reach_a_persons_rights(request, persona):
     client = request.getfixturevalue(persona)
     beneficiary = BeneficiaryFactory()
     for name in (
-        "privacy:beneficiary_rights",
-        "privacy:beneficiary_export_json",
-        "privacy:beneficiary_export_pdf",
-        "privacy:beneficiary_erasure",
-        "privacy:beneficiary_opposition",
+        "rights:beneficiary",
+        "rights:export_json",
+        "rights:export_pdf",
+        "rights:erasure",
+        "rights:opposition",
     ):
         assert client.get(reverse(name, args=[beneficiary.pk])).status_code == 403, name
-    client.post(reverse("privacy:beneficiary_erasure", args=[beneficiary.pk]))
+    client.post(reverse("rights:erasure", args=[beneficiary.pk]))
     assert Beneficiary.objects.filter(pk=beneficiary.pk).exists()

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from relais.privacy.rights import rights_reminders_send
+from relais.rights.services import rights_reminders_send
 
 
 class Command(BaseCommand):

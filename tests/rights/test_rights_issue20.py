@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from relais.core.navigation import nav_for_role
-from relais.privacy import rights
 from relais.privacy.models import RightsRequest
+from relais.rights import queries as rights_queries
+from relais.rights import services as rights_services
 
 from ..beneficiaries.factories import BeneficiaryFactory
 
@@ -34,7 +35,7 @@ def _request(user, **extra):
         "beneficiary": BeneficiaryFactory(),
     }
     data.update(extra)
-    return rights.rights_request_create(user=user, **data)
+    return rights_services.rights_request_create(user=user, **data)
 
 
 def _text(response) -> str:
@@ -49,23 +50,23 @@ def test_the_coordinator_keeps_the_register_and_finds_it_in_the_navigation(
     coordinator_client, coordinator, advisor_user
 ):
     request = _request(advisor_user)
-    assert coordinator_client.get(reverse("privacy:rights_list")).status_code == 200
-    detail = coordinator_client.get(reverse("privacy:rights_detail", args=[request.pk]))
+    assert coordinator_client.get(reverse("rights:list")).status_code == 200
+    detail = coordinator_client.get(reverse("rights:detail", args=[request.pk]))
     assert detail.status_code == 200
     # She can close it; carrying it out on the record stays with the team's advisers.
     assert "beneficiary_rights" not in detail.content.decode()
     assert "Un conseiller de l'équipe met la demande en œuvre" in _text(detail)
     coordinator_client.post(
-        reverse("privacy:rights_detail", args=[request.pk]),
+        reverse("rights:detail", args=[request.pk]),
         {"status": "done", "outcome": "Copie remise par le conseiller."},
     )
     request.refresh_from_db()
     assert request.status == "done"
     urls = {item["url"] for item in nav_for_role("coordinator", "/")}
-    assert reverse("privacy:rights_list") in urls
-    assert reverse("privacy:rights_list") in {item["url"] for item in nav_for_role("advisor", "/")}
+    assert reverse("rights:list") in urls
+    assert reverse("rights:list") in {item["url"] for item in nav_for_role("advisor", "/")}
     for role in ("partner_staff", "committee_member", "administrator"):
-        assert reverse("privacy:rights_list") not in {i["url"] for i in nav_for_role(role, "/")}
+        assert reverse("rights:list") not in {i["url"] for i in nav_for_role(role, "/")}
 
 
 # --- Dates of receipt ---------------------------------------------------------------------------
@@ -74,8 +75,8 @@ def test_the_coordinator_keeps_the_register_and_finds_it_in_the_navigation(
 @settings(max_examples=40, deadline=None)
 @given(received=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_a_date_of_receipt_is_accepted_only_between_the_floor_and_today(received):
-    problem = rights.received_on_problem(received, today=TODAY)
-    floor = rights.received_floor()
+    problem = rights_services.received_on_problem(received, today=TODAY)
+    floor = rights_services.received_floor()
     assert floor == dt.date(2021, 1, 1)
     if floor <= received <= TODAY:
         assert problem == ""
@@ -88,7 +89,7 @@ def test_a_request_received_in_1999_is_refused_in_french_and_nothing_is_written(
 ):
     before = RightsRequest.objects.count()
     response = advisor_client.post(
-        reverse("privacy:rights_create"),
+        reverse("rights:create"),
         {
             "kind": "access",
             "channel": "mail",
@@ -110,7 +111,7 @@ def test_requests_due_within_seven_days_are_flagged(advisor_client, advisor_user
     soon = _request(advisor_user, received_on=dt.date(2026, 11, 1))  # due 01/12: 7 days
     later = _request(advisor_user, received_on=TODAY)  # due 24/12
     assert soon.is_due_soon(TODAY) and not later.is_due_soon(TODAY)
-    page = advisor_client.get(reverse("privacy:rights_list")).content.decode()
+    page = advisor_client.get(reverse("rights:list")).content.decode()
     soon_row = page.split(f">{soon.pk}</a>")[1].split("</tr>")[0]
     later_row = page.split(f">{later.pk}</a>")[1].split("</tr>")[0]
     assert "échéance proche" in soon_row and "échéance proche" not in later_row
@@ -121,7 +122,7 @@ def test_the_deadline_is_extended_two_months_with_reason_and_the_person_informed
 ):
     request = _request(advisor_user, received_on=dt.date(2026, 11, 10))
     response = advisor_client.post(
-        reverse("privacy:rights_detail", args=[request.pk]),
+        reverse("rights:detail", args=[request.pk]),
         {"prolonger": "1", "reason": "Demande complexe", "person_informed_on": "2026-11-20"},
     )
     assert response.status_code == 302
@@ -129,10 +130,10 @@ def test_the_deadline_is_extended_two_months_with_reason_and_the_person_informed
     assert request.due_on == dt.date(2027, 2, 10)
     assert request.extension_reason == "Demande complexe"
     assert request.person_informed_on == dt.date(2026, 11, 20)
-    detail = _text(advisor_client.get(reverse("privacy:rights_detail", args=[request.pk])))
+    detail = _text(advisor_client.get(reverse("rights:detail", args=[request.pk])))
     assert "personne informée le 20/11/2026" in detail
     with pytest.raises(ValidationError, match="une fois"):
-        rights.rights_request_extend(
+        rights_services.rights_request_extend(
             request=request, user=advisor_user, reason="x", person_informed_on=TODAY
         )
 
@@ -150,7 +151,7 @@ def test_a_bad_extension_changes_nothing(advisor_client, advisor_user, data, fie
     request = _request(advisor_user, received_on=dt.date(2026, 10, 20))
     due = request.due_on
     response = advisor_client.post(
-        reverse("privacy:rights_detail", args=[request.pk]), {"prolonger": "1", **data}
+        reverse("rights:detail", args=[request.pk]), {"prolonger": "1", **data}
     )
     assert response.status_code == 200
     assert response.context["extension_form"].errors.get(field)
@@ -163,7 +164,7 @@ def test_a_bad_extension_changes_nothing(advisor_client, advisor_user, data, fie
 
 def test_the_access_copy_states_purposes_recipients_terms_source_and_the_cnil(advisor_client):
     beneficiary = BeneficiaryFactory()
-    response = advisor_client.get(reverse("privacy:beneficiary_export_pdf", args=[beneficiary.pk]))
+    response = advisor_client.get(reverse("rights:export_pdf", args=[beneficiary.pk]))
     text = " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
     )
@@ -172,7 +173,7 @@ def test_the_access_copy_states_purposes_recipients_terms_source_and_the_cnil(ad
     assert "Durées de conservation" in text and "24 mois" in text
     assert "CNIL" in text and "réclamation" in text
     assert "Source des données" in text
-    info = rights.beneficiary_export(beneficiary, viewer=response.wsgi_request.user)[
+    info = rights_queries.beneficiary_export(beneficiary, viewer=response.wsgi_request.user)[
         "informations (RGPD, art. 15)"
     ]
     from relais.privacy.registry import registry
@@ -190,7 +191,9 @@ def test_after_an_erasure_the_other_open_requests_are_closed_with_their_outcome(
     erasure = _request(advisor_user, beneficiary=beneficiary, kind="erasure")
     access = _request(advisor_user, beneficiary=beneficiary, kind="access")
     rectification = _request(advisor_user, beneficiary=beneficiary, kind="rectification")
-    rights.rights_erasure_apply(beneficiary=beneficiary, user=advisor_user, request=erasure)
+    rights_services.rights_erasure_apply(
+        beneficiary=beneficiary, user=advisor_user, request=erasure
+    )
     for other in (access, rectification):
         other.refresh_from_db()
         assert other.status == "done" and other.closed_on == TODAY
