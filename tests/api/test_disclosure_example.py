@@ -2,6 +2,7 @@
 year. Before the disclosure control it got 4 accompaniments, 3 women and 1 man, all « Sans
 emploi », ages 2/1/1. ``SDC_RECORD=<path>`` writes the answer there (the lead's before/after)."""
 
+import base64
 import json
 import os
 from datetime import date
@@ -9,6 +10,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from relais.activities.models import Activity
 from relais.api.services import api_token_create
 
 from ..activities.factories import record_collective, record_individual
@@ -65,3 +67,46 @@ def test_the_reported_small_commune(client, coordinator, small_commune):
     for row in body["breakdowns"]["gender"]:
         assert row["accompaniments"] in (0, None) or not isinstance(row["accompaniments"], int)
     assert body["totals"]["accompaniments"] != 4, figures
+
+
+def _activities(client, user, *scopes, **params):
+    _, secret = api_token_create(user=user, name="Étude", scopes=list(scopes))
+    response = client.get(
+        reverse("api:activities"), params, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_activity_rows_carry_quasi_identifiers_only_with_their_scope(
+    client, coordinator, small_commune
+):
+    params = {"start": "2025-01", "end": "2025-12", "place": small_commune.pk, "limit": 2}
+    plain = _activities(client, coordinator, "activities:read", **params)
+    assert plain["quasi_identifiers"] is False and len(plain["results"]) == 2
+    for row in plain["results"]:
+        assert not {"date", "place", "profiles"} & set(row)
+        assert row["month"].startswith("2025-")
+    # The cursor names the last activity, not its date.
+    assert "2025" not in base64.urlsafe_b64decode(plain["next_cursor"]).decode()
+    detail = _activities(client, coordinator, "activities:read", "activities:detail", **params)
+    assert detail["quasi_identifiers"] is True
+    row = detail["results"][0]
+    assert row["date"] == "2025-02-10" and row["place"]["name"] == "Mairie de Petite-Ville"
+    assert row["profiles"]["gender"]["female"] == 1
+
+
+def test_the_cursor_pages_through_every_activity_once(client, coordinator, small_commune):
+    _, secret = api_token_create(user=coordinator, name="Étude", scopes=["activities:read"])
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 7, **({"cursor": cursor} if cursor else {})}
+        body = client.get(
+            reverse("api:activities"), params, headers={"Authorization": f"Bearer {secret}"}
+        ).json()
+        seen += [row["id"] for row in body["results"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    expected = Activity.objects.order_by("date", "pk").values_list("pk", flat=True)
+    assert seen == list(expected)
