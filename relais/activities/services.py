@@ -129,28 +129,66 @@ def activity_record(
     two simultaneous posts. Raises ``ValidationError`` (French messages, nothing saved).
     """
     key = uuid.UUID(str(idempotency_key))
-    existing = Activity.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing, False
     themes = _themes(data)
     activity = Activity(advisor=advisor, kind=kind, idempotency_key=key)
     _apply(activity, data)
-    activity.full_clean(exclude=["idempotency_key"])
+    _validate_new(activity)
     try:
         with (
             transaction.atomic(),
             _stats_change(beneficiaries=[activity.beneficiary_id]) as stats,
         ):
-            activity.save()
-            _save_themes(activity, themes)
-            refresh_last_activity(activity.beneficiary)
+            activity.save(force_insert=True)
+            ActivityTheme.objects.bulk_create(
+                [ActivityTheme(activity=activity, theme=t) for t in themes]
+            )
+            _extend_last_activity(activity)
             stats.add(activity.pk)
     except IntegrityError:
+        # The key was used already (a double tap, a retry after a lost response, two posts
+        # crossing): the activity the first post created. Looked up on this rare path only,
+        # not before every insert: the unique key settles it in the same round trip.
         existing = Activity.objects.filter(idempotency_key=key).first()
-        if existing is None:
-            raise
-        return existing, False
+        if existing is not None:
+            return existing, False
+        activity.pk = None
+        activity.validate_constraints()  # the French message of the constraint refused
+        raise
     return activity, True
+
+
+# Fields ``full_clean`` need not check on a new activity: the foreign keys hold objects the
+# form or the caller has just read (the database's keys still refuse a vanished one), the key is
+# unique in the database (a duplicate is the idempotent replay above).
+NEW_ACTIVITY_TRUSTED = ["idempotency_key", "advisor", "beneficiary", "place", "workshop_session"]
+
+
+def _validate_new(activity: Activity) -> None:
+    """``full_clean`` without its round trips (issue 19 §2): ``Activity.clean`` and the field
+    validators give the French messages of the check constraints in Python, which the database
+    enforces anyway; the one constraint Python cannot see — one report per workshop session —
+    is checked only when the activity reports a session."""
+    activity.full_clean(
+        exclude=NEW_ACTIVITY_TRUSTED, validate_unique=False, validate_constraints=False
+    )
+    if activity.workshop_session_id is not None:
+        activity.validate_constraints(
+            exclude={name for name in NEW_ACTIVITY_TRUSTED if name != "workshop_session"}
+        )
+
+
+def _extend_last_activity(activity: Activity) -> None:
+    """A new activity can only move its person's last activity later: one UPDATE."""
+    if activity.beneficiary_id is None:
+        return
+    from relais.beneficiaries.models import Beneficiary
+
+    person = activity.beneficiary
+    Beneficiary.objects.filter(pk=person.pk).filter(
+        models.Q(last_activity_on__isnull=True) | models.Q(last_activity_on__lt=activity.date)
+    ).update(last_activity_on=activity.date, updated_at=timezone.now())
+    if person.last_activity_on is None or person.last_activity_on < activity.date:
+        person.last_activity_on = activity.date  # the caller's copy says what the row says
 
 
 def activity_update(*, activity: Activity, data: dict) -> Activity:
