@@ -6,10 +6,14 @@ under contract, and the département at 1×, 2× and 4× (60·k places, 26·k ad
 - **greedy**: the former planner's baseline (each half-day to the nearest free adviser,
   round trips, no working time, no whole days);
 - **greedy + LS**: the planner's own construction (min-cost flow, then greedy) and local
-  search, given the same time as the planner;
-- **planner**: :func:`relais.planning.planner.solve` (CP-SAT, 2 workers, after the above);
+  search, given the same 10 s as the planner from the problem to the plan (building the
+  model included), in one process;
+- **planner**: :func:`relais.planning.planner.solve`, 10 s, two processes (local search then
+  large neighbourhood search with CP-SAT; on the second core CP-SAT on the whole model for
+  the bound when the model is small, else the same search with another seed);
 - **HiGHS**: the same model (same rows, same objective) handed to HiGHS's MILP for an
-  independent lower bound (``highspy``, benchmark dependency only).
+  independent lower bound (``highspy``, benchmark dependency only). At 4× the MILP finds
+  neither a plan nor a bound in minutes: the bound is the recorded best known's.
 
 Every plan is re-verified by the independent checker (tests/planning/feasibility.py): hard-rule
 violations and unmet half-days are counted from the plain data, and driving is the real tours'.
@@ -21,6 +25,7 @@ docs/performance.md is rewritten with the conditions. Exit status 1 when a targe
 """
 
 import json
+import math
 import os
 import platform
 import sys
@@ -33,10 +38,16 @@ sys.path.insert(0, str(ROOT))
 from bench.report import write_section  # noqa: E402
 
 TIME_LIMIT_S = 10.0
-BOUND_LIMIT_S = {"demo": 30, "département ×1": 60, "département ×2": 90, "département ×4": 60}
+BOUND_LIMIT_S = {"demo": 30, "département ×1": 60, "département ×2": 90, "département ×4": None}
 RUNS_4X = 3
 BEST = ROOT / "bench" / "planner_best.json"
 TARGETS = {"gap_1x": 0.01, "best_4x": 0.03}
+# Written after reading the run below (docs/performance.md keeps the figures).
+READING = [
+    "- Before this change (previous session's run, same bench): département ×1 gap 14.63 % "
+    "(plan 3452 vs bound 2947), and at 4× (former instance, Cerdagne over-committed) the "
+    "planner's 30635 against greedy + LS's 30324.",
+]
 
 
 def _setup() -> None:
@@ -97,18 +108,28 @@ def run(name: str, instance: dict, *, runs: int = 1) -> dict:
         "unmet": unmet,
         "seconds": round(time.perf_counter() - started, 2),
     }
-    model = planner.WeekModel(problem, [])
-    started = time.perf_counter()
-    found = planner.heuristic(problem, TIME_LIMIT_S, model=model)
-    values = model.values(found)
-    violations, unmet, driving = _verify(instance, _as_dicts(found))
-    row["greedy_ls"] = {
-        "objective": model.objective(values) if values else None,
-        "driving": driving,
-        "violations": violations,
-        "unmet": unmet,
-        "seconds": round(time.perf_counter() - started, 2),
-    }
+    # Same budget as the planner: 10 s from the problem to the plan, the model's build
+    # included; as many runs as the planner's, the best one kept (the harder comparison).
+    baseline = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        model = planner.WeekModel(problem, [])
+        found = planner.heuristic(
+            problem, TIME_LIMIT_S - (time.perf_counter() - started), model=model
+        )
+        values = model.values(found)
+        violations, unmet, driving = _verify(instance, _as_dicts(found))
+        baseline.append(
+            {
+                "objective": model.objective(values) if values else None,
+                "driving": driving,
+                "violations": violations,
+                "unmet": unmet,
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        )
+    row["greedy_ls"] = min(baseline, key=lambda b: b["objective"] or math.inf)
+    row["greedy_ls_runs"] = [b["objective"] for b in baseline]
     row["planner"] = []
     for _ in range(runs):
         result = planner.solve(problem, time_limit_s=TIME_LIMIT_S)
@@ -128,8 +149,14 @@ def run(name: str, instance: dict, *, runs: int = 1) -> dict:
             }
         )
     started = time.perf_counter()
-    _status, _objective, lp_bound, _values = solve_highs(model, 120, relax=True)
-    status, objective, bound, _values = solve_highs(model, BOUND_LIMIT_S[name])
+    if BOUND_LIMIT_S[name] is None:  # the long run's bounds, recorded once
+        best = json.loads(BEST.read_text()) if BEST.exists() else {}
+        known = best.get(instance["name"], {})
+        status, objective, bound = "not run (recorded bound)", None, known.get("bound")
+        lp_bound = known.get("lp_bound")
+    else:
+        _status, _objective, lp_bound, _values = solve_highs(model, 120, relax=True)
+        status, objective, bound, _values = solve_highs(model, BOUND_LIMIT_S[name])
     if bound is not None and bound == float("-inf"):
         bound = None
     row["highs"] = {
@@ -148,7 +175,7 @@ def record_best(scale: int, seconds: float) -> None:
 
     HiGHS's MILP was tried first (600 s, 2 threads, on the shared machine): it returned
     neither a plan nor a bound at 4×. The best known is therefore the planner itself given
-    ``seconds`` (its construction, local search and CP-SAT), with HiGHS's LP bound.
+    ``seconds`` (local search, then large neighbourhood search), with HiGHS's LP bound.
     """
     from bench import planner_instances as pi
     from bench.planner_milp import solve_highs
@@ -166,14 +193,15 @@ def record_best(scale: int, seconds: float) -> None:
     best[instance["name"]] = {
         "objective": result.objective,
         "bound": max(b for b in (lp_bound, result.bound or 0) if b is not None),
+        "lp_bound": lp_bound,
         "status": result.status,
         "driving": driving,
         "violations": violations,
         "unmet": unmet,
         "seconds": round(time.perf_counter() - started),
         "date": f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        "solver": f"planner.solve, {seconds:.0f} s; bound: the better of CP-SAT's and "
-        "HiGHS's LP relaxation (HiGHS's MILP found nothing in 600 s)",
+        "solver": f"planner.solve, {seconds:.0f} s; bound: HiGHS's LP relaxation "
+        "(HiGHS's MILP found nothing in 600 s on the former 4× instance)",
     }
     BEST.write_text(json.dumps(best, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(best[instance["name"]], ensure_ascii=False))
@@ -239,7 +267,8 @@ def main() -> int:
         ),
         (
             "département ×4: planner vs greedy + LS (same 10 s), objective",
-            f"{four_worst:.0f} vs {four['greedy_ls']['objective']:.0f}",
+            f"worst run {four_worst:.0f} vs best of {len(four['greedy_ls_runs'])} runs "
+            f"{four['greedy_ls']['objective']:.0f}",
             "better",
             four_worst < four["greedy_ls"]["objective"],
         ),
@@ -262,7 +291,12 @@ def main() -> int:
         "only on Wednesday) and the département at 1×, 2×, 4× (60·k places, half libraries "
         "open 1–3 half-days, half town halls open 6–10; 26·k advisers living in the valleys, "
         "35 h, 28 h or 21 h; commitments ≈ 70 % of the team's half-days, some as whole "
-        "days; travel by the straight-line estimate). The model is the real week: each "
+        "days, and never more than 70 % of what the advisers living within 45 min of a place "
+        "can hold in the places within 45 min of it — a coordinator signs only what the team "
+        "around can staff; without that rule the 4× instance asked more of its few Cerdagne "
+        "advisers than they could hold and 12 half-days stayed unmet whatever the solver; "
+        "travel by the straight-line estimate; a half-day lasts the agreements' default "
+        "half-day, `relais.agreements.half_days`). The model is the real week: each "
         "adviser's day a tour home → morning place → afternoon place → home, working time "
         "per day (≤ 10 h) and per week (contract) including driving, a 45-min midday break "
         "beyond the drive, whole days held whole; objective = driving minutes + 5 per "
@@ -275,23 +309,37 @@ def main() -> int:
         "day, morning place, afternoon place) for the pairs that meet the break and the day "
         "length; linking rows make working both halves choose exactly the pair worked, so a "
         "day's driving `Σ 2·t(home, ·)·x − Σ (t(home, p) + t(home, q) − t(p, q))·z` is exact "
-        "and linear; weekly working time (half-days × 3 h 30 + driving) ≤ contract; whole "
-        "days as pairs (p, p); one slack per commitment (never empty-handed). `solve()` "
-        "builds it, starts from a min-cost flow (round-trip costs) completed greedily and "
-        "improved by local search (60 % of the time), then hands the best plan as a hint to "
-        "CP-SAT (2 workers, LP + restarts, no probing) for the rest; the best plan found is "
-        "returned with CP-SAT's bound. The same rows go to HiGHS unchanged.",
+        "and linear; weekly working time (half-days × the agreement's half-day + driving) ≤ "
+        "contract; whole days as pairs (p, p); one slack per commitment (never "
+        "empty-handed). `solve()` builds it, starts from a min-cost flow (round-trip costs) "
+        "completed greedily and improved by local search (60 % of the time), then runs a "
+        "large neighbourhood search: a few advisers sharing places (or those who could hold "
+        "a place short) are freed, every other variable fixed at its value, and CP-SAT "
+        "(one worker, full LP relaxation) re-solves that sub-model with the current plan as "
+        "hint, 0.3 s at most; the neighbourhood grows while sub-models are proven optimal "
+        "and shrinks otherwise, and when every adviser is freed at once a proven "
+        "sub-optimum is the optimum. CP-SAT on the whole model with two workers spent its 10 s "
+        "in presolve and LP here, and its Python solve keeps the GIL, so the second core is a "
+        "forked child process: on small models (≤ 10,000 variables, the demo) CP-SAT on the "
+        "whole model from the construction's hint, for the bound and the proof; on larger "
+        "ones the same search with another seed (CP-SAT's bound in 10 s on one core was "
+        "below 65 % of the optimum there). The best plan found is returned. The same rows "
+        "go to HiGHS unchanged.",
         "",
         "Columns: *driving* = real minutes driven in the week (tours), recomputed by the "
         "independent checker, which also counts *violations* of the hard rules and *unmet* "
         "half-days. *Gap* = (objective − best proven bound) / objective, the bound being the "
         "best of the planner's (CP-SAT), HiGHS's MILP and HiGHS's LP relaxation. Greedy = "
         "the former planner's baseline; greedy + LS = the planner's construction and local "
-        "search given the same 10 s.",
+        "search given the same 10 s of wall-clock time from the problem to the plan (model "
+        "built inside the 10 s, as in the planner), in one process — the planner uses two "
+        "(2 cores); at 4× each is run 3 times and the planner's worst run is compared with "
+        "the baseline's best.",
         "",
         f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}; CP-SAT 2 workers, HiGHS 2 threads",
+        f"{platform.python_version()}; planner 2 processes (CP-SAT one worker each), "
+        "HiGHS 2 threads",
         f"- Conditions: shared machine, run with `nice -n 10`, load average "
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) on 2 cores at the "
         "end of the run: every timing here is several times slower than on two idle cores.",
@@ -339,7 +387,7 @@ def main() -> int:
             f"{head} | HiGHS MILP ({h['limit']} s) | {h['status']} | {h['seconds']:.0f} s "
             f"| {'—' if h['objective'] is None else round(h['objective'])} | — | — | — "
             f"| MILP bound {'—' if h['bound'] is None else round(h['bound'])}, "
-            f"LP bound {round(h['lp_bound'])} |"
+            f"LP bound {'—' if h['lp_bound'] is None else round(h['lp_bound'])} |"
         )
     if best:
         lines += ["", "### Best known (long runs, recorded once in bench/planner_best.json)", ""]
@@ -355,16 +403,7 @@ def main() -> int:
         "",
         "- The former greedy breaks the new rules on every département instance (working "
         "time with travel, midday break, whole days): its driving is not comparable.",
-        "- Under this load the CP-SAT phase adds little in 10 s: at 1× and 2× the plan "
-        "returned is CP-SAT's improvement of the local-search hint, but local search alone "
-        "for the whole 10 s does a few % better, and CP-SAT's own bound stays far from the "
-        "optimum (the gaps above use HiGHS's bounds). At 4× building the model takes most "
-        "of the 10 s and CP-SAT is skipped: the plan is the heuristic's.",
-        "- The 4× instance cannot meet every commitment: its Cerdagne places ask more than "
-        "the advisers within reach can hold with travel inside working time; the bound "
-        "proves that several half-days must stay unmet (each unmet half-day costs 2,004 in "
-        "the objective), and every run returns a partial plan with 0 violations and the "
-        "places short explained.",
+        *READING,
         "",
     ]
     write_section("planner", "\n".join(lines))

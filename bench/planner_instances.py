@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 COMMUNES = ROOT / "relais" / "core" / "data" / "communes-66.csv"
 WEEK = date(2026, 9, 7)  # a Monday of the demo's planning period, no public holiday
 SEED = 66
+RATE = 0.70  # commitments / the team's half-days, département-wide and around each place
+LOCAL_MINUTES = 45
 HALVES = ("am", "pm")
 VALLEY_HUBS = [
     ("Prades", 3),
@@ -39,14 +41,20 @@ VALLEY_HUBS = [
     ("Argelès-sur-Mer", 2),
     ("Thuir", 2),
 ]
-RULES = {
-    "half_day_minutes": 210,
+RULES = {  # and "half_day_minutes": the agreements' default half-day (see rules())
     "min_break_minutes": 45,
     "max_day_minutes": 600,
     "max_travel_minutes": 120,
     "split_days": False,
     "outside_hours": False,
 }
+
+
+def rules(**changes) -> dict:
+    """The instances' rules; a half-day lasts the agreements' default (Art. 1.2)."""
+    from relais.agreements.half_days import half_day_minutes
+
+    return {**RULES, "half_day_minutes": half_day_minutes(), **changes}
 
 
 def communes() -> dict[str, tuple[float, float]]:
@@ -83,6 +91,8 @@ def _travel(instance: dict) -> dict:
 
 
 def departement(scale: int = 1, seed: int = SEED) -> dict:
+    from relais.planning import planner
+
     rng = random.Random(seed * 100 + scale)  # noqa: S311 (reproducible instance)
     towns = communes()
     names = sorted(towns)
@@ -138,18 +148,42 @@ def departement(scale: int = 1, seed: int = SEED) -> dict:
                 "lat": towns[home][0],
                 "lon": towns[home][1],
                 "days": worked,
-                "capacity": min(math.floor(hours / 3.5), 2 * days),
+                "capacity": planner.capacity_for(hours, days),
                 "weekly_minutes": hours * 60,
                 "unavailable": unavailable,
             }
         )
-    target = round(0.70 * sum(a["capacity"] for a in advisors))
+    target = round(RATE * sum(a["capacity"] for a in advisors))
     for place in places:  # every place gets at least one half-day
         place["demand"] = 1
     total = len(places)
     town_halls = [p for p in places if not p["library"]]
     libraries = [p for p in places if p["library"]]
-    while total < target:
+    # A coordinator commits a place only to what the advisers around can hold: a half-day is
+    # added to a place while the places within LOCAL_MINUTES of it ask at most RATE of what
+    # the advisers living within LOCAL_MINUTES can hold (without this, ×4 drew more
+    # commitments in Cerdagne than its few advisers could meet with travel in their time).
+    at = {p["id"]: (p["lat"], p["lon"]) for p in places}
+    region = {
+        p["id"]: [q for q in places if estimate(at[p["id"]], at[q["id"]]) <= LOCAL_MINUTES]
+        for p in places
+    }
+    local_capacity = {
+        p["id"]: sum(
+            a["capacity"]
+            for a in advisors
+            if estimate(at[p["id"]], (a["lat"], a["lon"])) <= LOCAL_MINUTES
+        )
+        for p in places
+    }
+
+    def room(place, count: int) -> bool:
+        asked = sum(q["demand"] for q in region[place["id"]]) + count
+        return asked <= RATE * local_capacity[place["id"]]
+
+    attempts = 0
+    while total < target and attempts < 100_000:
+        attempts += 1
         if rng.random() < 0.8:
             place = rng.choice(town_halls)
             days_whole = {d for d, h in place["windows"] if h == "am"} & {
@@ -160,17 +194,18 @@ def departement(scale: int = 1, seed: int = SEED) -> dict:
                 and place["full_days"] < len(days_whole)
                 and place["demand"] + 2 <= min(len(place["windows"]), 6)
                 and total + 2 <= target
+                and room(place, 2)
             ):
                 place["full_days"] += 1
                 place["demand"] += 2
                 total += 2
                 continue
-            if place["demand"] < min(len(place["windows"]), 6):
+            if place["demand"] < min(len(place["windows"]), 6) and room(place, 1):
                 place["demand"] += 1
                 total += 1
         else:
             place = rng.choice(libraries)
-            if place["demand"] < len(place["windows"]):
+            if place["demand"] < len(place["windows"]) and room(place, 1):
                 place["demand"] += 1
                 total += 1
     instance = {
@@ -178,7 +213,7 @@ def departement(scale: int = 1, seed: int = SEED) -> dict:
         "week_start": WEEK.isoformat(),
         "places": places,
         "advisors": advisors,
-        "rules": dict(RULES),
+        "rules": rules(),
     }
     return _travel(instance)
 
@@ -235,16 +270,14 @@ def demo() -> dict:
                 "unavailable": [],
             }
         )
-    rules = dict(RULES)
-    # Prades is open all day only on Wednesday (and Saturday) for two days committed, and
-    # Catllar 3 h once a week for a day: the demo allows splitting and windows outside hours.
-    rules.update(split_days=True, outside_hours=True)
     instance = {
         "name": "demo",
         "week_start": WEEK.isoformat(),
         "places": places,
         "advisors": advisors,
-        "rules": rules,
+        # Prades is open all day only on Wednesday (and Saturday) for two days committed, and
+        # Catllar 3 h once a week for a day: the demo allows splitting and windows outside hours.
+        "rules": rules(split_days=True, outside_hours=True),
     }
     return _travel(instance)
 

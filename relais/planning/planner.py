@@ -21,9 +21,12 @@ Rules, in the planner's own words:
   ``t(home, A) + t(A, B) + t(B, home)`` (one round trip when only one half-day is worked,
   lunch on site when A = B). ``place_travel`` gives the place-to-place times; without it a
   change of place at midday is costed through home (an upper bound).
-- **Working time includes travel.** A worked half-day counts ``half_day_minutes`` (3 h 30)
-  and the day's driving counts too: per day at most ``max_day_minutes`` (10 h, the legal
-  daily maximum), per week at most the adviser's contracted minutes (``weekly_minutes``).
+- **Working time includes travel.** A worked half-day counts the half-day of the place's
+  agreement (``PlannerPlace.half_day_minutes``, Art. 1.2, read through
+  :mod:`relais.agreements.half_days`; else ``PlanningProblem.half_day_minutes``, by default
+  the agreements' default half-day) and the day's driving counts too: per day at most
+  ``max_day_minutes`` (10 h, the legal daily maximum), per week at most the adviser's
+  contracted minutes (``weekly_minutes``).
   Only advisers under contract that week are in the problem (the database side filters).
 - **Midday break.** Between the morning window (ends 12:30) and the afternoon one (starts
   13:30) there is an hour, and a permanence of 3 h may start up to 30 min into its window:
@@ -36,10 +39,11 @@ Rules, in the planner's own words:
   contracted hours; windows outside opening hours and unmet commitments cost more than any
   of these. Optional hard cap on the number of different places per adviser.
 - **Never empty-handed.** Every commitment has a (heavily penalised) slack, so the model
-  always has a solution: a constructive heuristic plus local search gives one at once, the
-  current planning (when valid) and the heuristic are given to CP-SAT as hints, and the best
-  plan found is returned with the proven bound and the gap. A plan with unmet commitments
-  is returned as partial, each place short explained in French.
+  always has a solution: a constructive heuristic plus local search gives one at once, a
+  large neighbourhood search with CP-SAT improves the best of it and the current planning
+  (when valid), and the best plan found is returned with the proven bound and the gap when
+  one was proven (CP-SAT on the whole model, on small models). A plan with unmet
+  commitments is returned as partial, each place short explained in French.
 - **Size.** Each adviser is offered the ``max_candidates`` nearest places (and every place
   its ``min_advisors`` nearest advisers, the pins and the current planning's pairs): the
   result says so when this restriction applied.
@@ -48,6 +52,7 @@ Rules, in the planner's own words:
 from __future__ import annotations
 
 import math
+import multiprocessing
 import random
 import time as clock
 from collections import defaultdict
@@ -67,8 +72,6 @@ WINDOWS = {
     AFTERNOON: (dtime(13, 30), dtime(17, 0)),
 }
 MIN_OPEN_MINUTES = 180
-HALF_DAY_HOURS = 3.5
-HALF_DAY_MINUTES = 210
 MIDDAY_GAP_MINUTES = 60  # 12:30 → 13:30
 WINDOW_SLACK_MINUTES = 30  # a 3 h permanence may start 30 min into its 3 h 30 window
 MIN_BREAK_MINUTES = 45
@@ -79,6 +82,7 @@ MAX_CANDIDATES = 24
 MIN_ADVISORS = 6
 NUM_WORKERS = 2
 SUBSOLVERS = ("max_lp", "quick_restart")
+LNS_STEP_S = 0.3  # a neighbourhood's time limit: most are proven optimal well within it
 CONTINUITY_WEIGHT = 10
 SEARCH_TEMPERATURE = 0.5  # minutes: the local search's starting annealing temperature
 BALANCE_WEIGHT = 5
@@ -114,9 +118,19 @@ def half_days_text(count: int) -> str:
     return f"{count} demi-journée" + ("s" if count > 1 else "")
 
 
-def capacity_for(weekly_hours: float, working_days: int) -> int:
-    """Half-days a week an adviser can hold (rule in the module docstring)."""
-    return min(math.floor(float(weekly_hours) / HALF_DAY_HOURS + 1e-9), 2 * working_days)
+def default_half_day_minutes() -> int:
+    """The agreements' default half-day (Art. 1.2): :mod:`relais.agreements.half_days`."""
+    from relais.agreements.half_days import half_day_minutes
+
+    return half_day_minutes()
+
+
+def capacity_for(
+    weekly_hours: float, working_days: int, half_day_minutes: int | None = None
+) -> int:
+    """Half-days a week an adviser can hold: whole half-days in the contract, two a day."""
+    minutes = half_day_minutes or default_half_day_minutes()
+    return min(math.floor(float(weekly_hours) * 60 / minutes + 1e-9), 2 * working_days)
 
 
 def windows_from_opening_hours(expression: str, week_start: date) -> frozenset[Window] | None:
@@ -163,6 +177,7 @@ class PlannerPlace:
     commitments: tuple[str, ...] = ()
     hours_known: bool = True
     full_days: int = 0  # of the demand, whole days (same adviser, same day)
+    half_day_minutes: int | None = None  # the agreement's half-day; None: the problem's
 
     @property
     def extra_windows(self) -> frozenset[Window]:
@@ -221,7 +236,7 @@ class PlanningProblem:
     outside_hours: bool = False
     place_travel: dict[tuple[int, int], int] = field(default_factory=dict)  # place → place
     current: list[Assignment] = field(default_factory=list)  # the planning in force: hints
-    half_day_minutes: int = HALF_DAY_MINUTES
+    half_day_minutes: int | None = None  # None: the agreements' default half-day
     min_break_minutes: int = MIN_BREAK_MINUTES
     max_day_minutes: int = MAX_DAY_MINUTES
     split_days: bool = False
@@ -231,6 +246,17 @@ class PlanningProblem:
     max_candidates: int | None = MAX_CANDIDATES
     min_advisors: int = MIN_ADVISORS
     travel_notes: dict[tuple, str] = field(default_factory=dict)  # leg → doubt, in French
+
+    def __post_init__(self) -> None:
+        if self.half_day_minutes is None:
+            self.half_day_minutes = default_half_day_minutes()
+        self._work = {p.id: p.half_day_minutes or self.half_day_minutes for p in self.places}
+
+    def work(self, place_id: int | None) -> int:
+        """Working minutes of a half-day held at the place (none: 0)."""
+        if place_id is None:
+            return 0
+        return self._work.get(place_id, self.half_day_minutes)
 
     @property
     def total_demand(self) -> int:
@@ -282,15 +308,18 @@ class PlanningProblem:
     def day_allowed(self, advisor_id: int, morning: int | None, afternoon: int | None) -> bool:
         """Break and day length rules for a day of two half-days."""
         if morning is None or afternoon is None:
-            worked = 1 if (morning is not None or afternoon is not None) else 0
             return (
-                worked * self.half_day_minutes + self.day_drive(advisor_id, morning, afternoon)
+                self.work(morning)
+                + self.work(afternoon)
+                + self.day_drive(advisor_id, morning, afternoon)
                 <= self.max_day_minutes
             )
         if self.between(advisor_id, morning, afternoon) > self.max_midday_drive:
             return False
         return (
-            2 * self.half_day_minutes + self.day_drive(advisor_id, morning, afternoon)
+            self.work(morning)
+            + self.work(afternoon)
+            + self.day_drive(advisor_id, morning, afternoon)
             <= self.max_day_minutes
         )
 
@@ -375,7 +404,7 @@ def working_minutes(problem: PlanningProblem, assignments) -> dict[int, int]:
     for (advisor_id, _d), halves in _days(assignments).items():
         minutes[advisor_id] = (
             minutes.get(advisor_id, 0)
-            + problem.half_day_minutes * len(halves)
+            + sum(problem.work(p) for p in halves.values())
             + problem.day_drive(advisor_id, halves.get(MORNING), halves.get(AFTERNOON))
         )
     return minutes
@@ -591,7 +620,7 @@ class WeekModel:
                     key = (advisor.id, place_id, *window)
                     if not advisor.available(window):
                         continue
-                    if problem.half_day_minutes + 2 * t[(advisor.id, place_id)] > (
+                    if problem.work(place_id) + 2 * t[(advisor.id, place_id)] > (
                         problem.max_day_minutes
                     ):
                         continue
@@ -632,11 +661,11 @@ class WeekModel:
                 afternoons = [p for p in offered.get(a, ()) if (a, p, d, AFTERNOON) in self.x]
                 for p in mornings:
                     week_terms[a].append(
-                        (self.x[(a, p, d, MORNING)], problem.half_day_minutes + 2 * t[(a, p)])
+                        (self.x[(a, p, d, MORNING)], problem.work(p) + 2 * t[(a, p)])
                     )
                 for q in afternoons:
                     week_terms[a].append(
-                        (self.x[(a, q, d, AFTERNOON)], problem.half_day_minutes + 2 * t[(a, q)])
+                        (self.x[(a, q, d, AFTERNOON)], problem.work(q) + 2 * t[(a, q)])
                     )
                 if not mornings or not afternoons:
                     continue
@@ -851,7 +880,7 @@ class _Search:
                 return math.inf
             drive = problem.day_drive(a, m, n)
             total += drive
-            work += drive + problem.half_day_minutes * ((m is not None) + (n is not None))
+            work += drive + problem.work(m) + problem.work(n)
         if advisor.weekly_minutes is not None and work > advisor.weekly_minutes:
             return math.inf
         for w, p in slots.items():
@@ -1009,11 +1038,11 @@ class _Search:
         for d in {w[0] for w in slots}:
             m, n = slots.get((d, MORNING)), slots.get((d, AFTERNOON))
             total += problem.day_drive(a, m, n)
-            total += problem.half_day_minutes * ((m is not None) + (n is not None))
+            total += problem.work(m) + problem.work(n)
         return total
 
     # Local search
-    def improve(self, deadline: float) -> None:
+    def improve(self, deadline: float, stop=lambda: False) -> None:
         held_list = lambda: [  # noqa: E731
             (a, w) for a, slots in self.plan.items() for w in slots if (a, *w) not in self.pinned
         ]
@@ -1027,7 +1056,7 @@ class _Search:
             moves += 1
             if moves % 64 == 0:
                 now = clock.perf_counter()
-                if now >= deadline:
+                if now >= deadline or stop():
                     break
                 # Simulated annealing: worse moves accepted less and less often.
                 temperature = SEARCH_TEMPERATURE * (1 - (now - started) / span) + 0.05
@@ -1138,6 +1167,169 @@ def heuristic(
     return search.assignments()
 
 
+# --- Large neighbourhood search ---------------------------------------------------------------
+
+
+class _Lns:
+    """Large neighbourhood search on the model: free a few neighbouring advisers, fix the rest.
+
+    CP-SAT on the whole département spends its 10 s in presolve and LP on two cores; on a
+    neighbourhood (a few advisers sharing places, every other variable fixed at its value in
+    the best plan) it proves the sub-problem optimal in a fraction of a second. Each step
+    keeps the sub-problem's optimum, so the plan only improves and always meets every hard
+    rule (the sub-model is the model's rows with the fixed part moved into the bounds).
+    The neighbourhood grows while sub-problems are solved to optimality, shrinks otherwise.
+    """
+
+    def __init__(self, model: WeekModel, values: dict[int, int], *, seed: int = 0):
+        self.model = model
+        self.rng = random.Random(seed)  # noqa: S311 (a reproducible search, not a secret)
+        count = len(model.upper)
+        self.values = [values[i] for i in range(count)]
+        self.rows_of: list[list[int]] = [[] for _ in range(count)]
+        for r, (indexes, _coefs, _lo, _hi) in enumerate(model.rows):
+            for i in indexes:
+                self.rows_of[i].append(r)
+        self.owned: dict[int, list[int]] = defaultdict(list)  # adviser → their variables
+        self.places_of: dict[int, set[int]] = defaultdict(set)  # adviser → places offered
+        for (a, p, _d, _h), i in model.x.items():
+            self.owned[a].append(i)
+            self.places_of[a].add(p)
+        for (a, _d, _p, _q), i in model.z.items():
+            self.owned[a].append(i)
+        for a, i in model.dev.items():
+            self.owned[a].append(i)
+        for (a, _p), i in model.u.items():
+            self.owned[a].append(i)
+        self.place_vars: dict[int, list[int]] = defaultdict(list)
+        for p, i in [*model.short.items(), *model.whole_short.items()]:
+            self.place_vars[p].append(i)
+        self.advisors = sorted(self.owned)
+        # Neighbours: the advisers sharing the most candidate places come first.
+        self.near = {
+            a: sorted(
+                (b for b in self.advisors if b != a and self.places_of[a] & self.places_of[b]),
+                key=lambda b, a=a: (-len(self.places_of[a] & self.places_of[b]), b),
+            )
+            for a in self.advisors
+        }
+        self.size = min(4, len(self.advisors))
+        self.steps = self.improvements = 0
+        self.proven = False  # every adviser freed at once and proven optimal
+
+    def objective(self) -> int:
+        return sum(c * self.values[i] for i, c in self.model.cost.items())
+
+    def neighbourhood(self) -> list[int]:
+        """A random adviser and ``size − 1`` advisers among those sharing most places."""
+        if self.size >= len(self.advisors):
+            return list(self.advisors)
+        seed = self.rng.choice(self.advisors)
+        near = self.near[seed][: 2 * self.size]
+        chosen = [seed, *self.rng.sample(near, min(len(near), self.size - 1))]
+        short = [p for p, vs in self.place_vars.items() if any(self.values[i] for i in vs)]
+        if short and self.rng.random() < 0.3:  # a place short: the advisers who could go
+            place = self.rng.choice(short)
+            able = [a for a in self.advisors if place in self.places_of[a]]
+            chosen = self.rng.sample(able, min(len(able), self.size))
+        return chosen
+
+    def step(self, time_limit_s: float) -> bool:
+        """Re-solve one neighbourhood; True when the plan improved."""
+        chosen, sub, free, before = self._build()
+        status, solution = self._solve(sub, time_limit_s)
+        return self._commit(chosen, status, solution, free, before)
+
+    def _build(self):
+        """The neighbourhood's sub-model: the rows it touches, the fixed part in the bounds."""
+        model, values = self.model, self.values
+        chosen = self.neighbourhood()
+        free = set()
+        for a in chosen:
+            free.update(self.owned[a])
+            for p in self.places_of[a]:
+                free.update(self.place_vars[p])
+        free = sorted(free)
+        local = {i: j for j, i in enumerate(free)}
+        sub = cp_model.CpModel()
+        proto = sub.proto
+        for i in free:
+            proto.variables.add().domain.extend([model.lower[i], model.upper[i]])
+        big = cp_model.INT_MAX
+        for r in {r for i in free for r in self.rows_of[i]}:
+            indexes, coefs, lo, hi = model.rows[r]
+            fixed, terms, weights = 0, [], []
+            for i, c in zip(indexes, coefs, strict=True):
+                j = local.get(i)
+                if j is None:
+                    fixed += c * values[i]
+                else:
+                    terms.append(j)
+                    weights.append(c)
+            linear = proto.constraints.add().linear
+            linear.vars.extend(terms)
+            linear.coeffs.extend(weights)
+            linear.domain.extend(
+                [
+                    -big if lo == -math.inf else int(lo - fixed),
+                    big if hi == math.inf else int(hi - fixed),
+                ]
+            )
+        before = 0
+        for i in free:
+            c = model.cost.get(i)
+            if c:
+                proto.objective.vars.append(local[i])
+                proto.objective.coeffs.append(c)
+                before += c * values[i]
+        proto.solution_hint.vars.extend(range(len(free)))
+        proto.solution_hint.values.extend(values[i] for i in free)
+        return chosen, sub, free, before
+
+    def _solve(self, sub: cp_model.CpModel, time_limit_s: float):
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
+        # The full LP relaxation proves most neighbourhoods optimal 2–4× faster (measured).
+        solver.parameters.linearization_level = 2
+        solver.parameters.random_seed = self.steps
+        status = solver.solve(sub)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return status, None
+        return status, (solver.objective_value, list(solver.response_proto.solution))
+
+    def _commit(self, chosen, status, solution, free, before) -> bool:
+        values = self.values
+        self.steps += 1
+        if status == cp_model.OPTIMAL:
+            self.size = min(self.size + 1, len(self.advisors))
+        else:
+            self.size = max(2, self.size - 1)
+        if solution is None:
+            return False
+        if status == cp_model.OPTIMAL and len(chosen) == len(self.advisors):
+            self.proven = True
+        objective, found = solution
+        if objective >= before - 0.5:
+            return False
+        for j, i in enumerate(free):
+            values[i] = found[j]
+        self.improvements += 1
+        return True
+
+    def run(self, deadline: float, tick=lambda: False) -> None:
+        """Steps until ``deadline``, a proof, or ``tick()`` says stop."""
+        while not self.proven:
+            left = deadline - clock.perf_counter()
+            if left < 0.05:
+                return
+            self.step(min(LNS_STEP_S, left))
+            if tick():
+                return
+
+
 # --- Solving --------------------------------------------------------------------------------
 
 
@@ -1161,13 +1353,16 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         )
 
 
-def _solver(time_limit_s: float, workers: int = NUM_WORKERS) -> cp_model.CpSolver:
+def _solver(time_limit_s: float, workers: int = 1) -> cp_model.CpSolver:
+    """CP-SAT on the whole model, for the proven bound (and any better plan it meets)."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
-    # With two workers the default pair barely moves the bound on the département instance;
-    # the full LP relaxation plus restarts from the hint prove far more (docs/performance.md).
-    if workers <= 2:
+    # With one or two workers the default search barely moves the bound on the département
+    # instance; the full LP relaxation (and restarts from the hint) prove far more.
+    if workers >= 2:
         solver.parameters.subsolvers.extend(SUBSOLVERS)
+    else:
+        solver.parameters.linearization_level = 2
     # Probing and symmetry detection took most of 10 s in presolve at the département's
     # size (17,000 variables) for no gain: off.
     solver.parameters.cp_model_probing_level = 0
@@ -1177,7 +1372,73 @@ def _solver(time_limit_s: float, workers: int = NUM_WORKERS) -> cp_model.CpSolve
     return solver
 
 
-HEURISTIC_SHARE = 0.6  # of the time limit, for construction and local search before CP-SAT
+def _bound_child(model: WeekModel, hint, time_limit_s: float, send) -> None:
+    """CP-SAT on the whole model: (status, bound, solution)."""
+    solver = _solver(time_limit_s)
+    status = solver.solve(model.to_cpsat(hint))
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    send.send(
+        (
+            status,
+            solver.best_objective_bound if status != cp_model.INFEASIBLE else None,
+            list(solver.response_proto.solution) if found else None,
+        )
+    )
+    send.close()
+
+
+def _search_child(model: WeekModel, pins, search_until: float, deadline: float, send) -> None:
+    """The parent's search with another seed: (UNKNOWN, no bound, the plan's values)."""
+    search = _Search(model, pins, seed=1)
+    search.construct()
+    search.fill()
+    search.improve(search_until)
+    search.fill()
+    values = model.values(search.assignments())
+    if values is not None:
+        lns = _Lns(model, values, seed=1)
+        lns.run(deadline)
+        values = lns.values
+    send.send((cp_model.UNKNOWN, None, list(values) if values is not None else None))
+    send.close()
+
+
+class _Helper:
+    """Work on the second core, in a child process: CP-SAT on the whole model for the bound
+    (small models, where it proves the optimum), else the same search with another seed.
+
+    A process, not a thread: CP-SAT's Python solve keeps the GIL (measured: a thread running
+    it halves the local search beside it). Forked, so the child has the model at once.
+    """
+
+    def __init__(self, target, *args):
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=target, args=(*args, send), daemon=True)
+        self.process.start()
+        send.close()
+
+    def done(self) -> bool:
+        return self.receive.poll()
+
+    def result(self, timeout_s: float):
+        """(status, bound or None, values or None); UNKNOWN when the child is late."""
+        found = (cp_model.UNKNOWN, None, None)
+        try:
+            if self.receive.poll(max(0.0, timeout_s)):
+                found = self.receive.recv()
+        except EOFError:  # the child died (memory): nothing from it, the plan stands
+            pass
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.receive.close()
+        return found
+
+
+BOUND_MAX_VARIABLES = 10_000  # above, CP-SAT's bound in 10 s on one core is too weak to show
+HEURISTIC_SHARE = 0.6  # of the time limit: construction and local search, then LNS
+PROGRESS_EVERY_S = 1.0
 
 
 def solve(
@@ -1187,13 +1448,18 @@ def solve(
     *,
     workers: int = NUM_WORKERS,
 ) -> PlanResult:
-    """Plan the week (rules in the module docstring): always the best plan found."""
+    """Plan the week (rules in the module docstring): always the best plan found.
+
+    The time is shared: construction and local search first (``HEURISTIC_SHARE``), then a
+    large neighbourhood search from the best plan so far (:class:`_Lns`) while, with two
+    workers, CP-SAT works on the whole model in a second thread for the proven bound.
+    """
     started = clock.perf_counter()
     deadline = started + time_limit_s
 
-    def tell(message: str) -> None:
+    def tell(message: str, objective=None, bound=None) -> None:
         if progress:
-            progress(Progress(message, seconds=clock.perf_counter() - started))
+            progress(Progress(message, objective, bound, clock.perf_counter() - started))
 
     pins, pin_messages = _check_pins(problem)
     team_problems, place_problems = precheck(problem)
@@ -1212,54 +1478,93 @@ def solve(
     values = model.values(current) if current else None
     if values is not None:
         candidates.append((model.objective(values), "planning en vigueur", current, values))
-    tell("Premier planning : construction et recherche locale.")
     search_until = started + time_limit_s * HEURISTIC_SHARE
-    found = heuristic(problem, max(0.2, search_until - clock.perf_counter()), model=model)
+    tell("Premier planning : construction et recherche locale.")
+    search = _Search(model, pins)
+    search.construct()
+    search.fill()
+    built = search.assignments()
+    values = model.values(built)
+    if values is not None:
+        candidates.append((model.objective(values), "heuristique", built, values))
+    candidates.sort(key=lambda c: c[0])
+    # Meanwhile CP-SAT works on the whole model from the best plan so far in a child process
+    # (the other core), for the proven bound (the hint matters: without it the demo is not
+    # even solved in 5 s); it ends the search early when it proves the optimum.
+    helper = None
+    if workers < 2 or deadline - clock.perf_counter() <= 1.0:
+        relaxed.append("Temps ou processeurs trop limités pour calculer une borne prouvée.")
+    elif len(model.upper) <= BOUND_MAX_VARIABLES:
+        helper = _Helper(
+            _bound_child,
+            model,
+            candidates[0][3] if candidates else None,
+            deadline - clock.perf_counter() - 0.3,
+        )
+    else:
+        relaxed.append(
+            "Pas de borne prouvée à cette taille dans le temps imparti : le second processeur "
+            "mène la même recherche avec un autre tirage."
+        )
+        helper = _Helper(_search_child, model, pins, search_until, deadline - 0.3)
+    # A CP-SAT done early (optimal or infeasible) ends the local search too.
+    search.improve(search_until, stop=lambda: helper is not None and helper.done())
+    search.fill()
+    found = search.assignments()
     values = model.values(found)
     if values is not None:
         candidates.append((model.objective(values), "heuristique", found, values))
     candidates.sort(key=lambda c: c[0])
-    remaining = deadline - clock.perf_counter()
-    # CP-SAT only when there is time left for it (the model's proto costs time too).
-    cp = model.to_cpsat(candidates[0][3] if candidates else None) if remaining > 1.0 else None
-    solver = _solver(deadline - clock.perf_counter(), workers)
-    bound = None
     proven = False
-    status = cp_model.UNKNOWN
-    if cp is not None and deadline - clock.perf_counter() > 0.3:
-        tell("Optimisation (CP-SAT).")
-        status = solver.solve(cp, _Reporter(progress, "Trajets", started))
-    else:
-        relaxed.append("Temps trop court pour l'optimisation : planning de l'heuristique.")
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        solution = list(solver.response_proto.solution)
+    if candidates and not (helper is not None and helper.done()):
+        tell("Recherche à grands voisinages (CP-SAT par groupes de conseillers).")
+        lns = _Lns(model, candidates[0][3])
+        told = [clock.perf_counter()]
+
+        def tick() -> bool:
+            if clock.perf_counter() - told[0] >= PROGRESS_EVERY_S:
+                told[0] = clock.perf_counter()
+                tell(f"Voisinages : planning à {lns.objective()}.", lns.objective())
+            return helper is not None and helper.done()
+
+        lns.run(deadline, tick=tick)
+        proven = lns.proven
+        if lns.improvements:
+            assignments = model.assignments(lambda i: lns.values[i])
+            values = model.values(assignments)
+            if values is not None:
+                candidates.append(
+                    (model.objective(values), "voisinages (CP-SAT)", assignments, values)
+                )
+    status, bound, solution = cp_model.UNKNOWN, None, None
+    if helper is not None:
+        # The child stops at its own time limit; a little grace for its answer to arrive.
+        status, bound, solution = helper.result(deadline - clock.perf_counter() + 1.0)
+    proven = proven or status == cp_model.OPTIMAL
+    if solution is not None:
         assignments = model.assignments(lambda i: solution[i])
         values = model.values(assignments)
         if values is not None:
-            candidates.append((model.objective(values), "CP-SAT", assignments, values))
-        bound = solver.best_objective_bound
-        proven = status == cp_model.OPTIMAL
-    elif status == cp_model.INFEASIBLE:
+            source = "CP-SAT" if bound is not None else "voisinages (second tirage)"
+            candidates.append((model.objective(values), source, assignments, values))
+    elif status == cp_model.INFEASIBLE and problem.pins:
         # Only the pins can make the model infeasible (every commitment has a slack):
         # they clash with working time or the break. Solve again without them.
-        if problem.pins:
-            from dataclasses import replace
+        from dataclasses import replace
 
-            again = solve(
-                replace(problem, pins=[]),
-                max(0.5, deadline - clock.perf_counter()),
-                progress,
-                workers=workers,
-            )
-            again.explanations.insert(
-                0,
-                "Les choix imposés ne tiennent pas ensemble dans le temps de travail ou la "
-                "pause méridienne : ils ont été ignorés.",
-            )
-            again.relaxed.append("choix imposés ignorés")
-            return again
-    elif cp is not None and status != cp_model.MODEL_INVALID:
-        bound = solver.best_objective_bound
+        again = solve(
+            replace(problem, pins=[]),
+            max(0.5, deadline - clock.perf_counter()),
+            progress,
+            workers=workers,
+        )
+        again.explanations.insert(
+            0,
+            "Les choix imposés ne tiennent pas ensemble dans le temps de travail ou la "
+            "pause méridienne : ils ont été ignorés.",
+        )
+        again.relaxed.append("choix imposés ignorés")
+        return again
     if not candidates:
         return PlanResult(
             UNKNOWN,
@@ -1268,8 +1573,8 @@ def solve(
         )
     candidates.sort(key=lambda c: (c[0], c[1] != "CP-SAT"))
     objective, source, assignments, values = candidates[0]
-    if proven and source != "CP-SAT":
-        proven = objective <= solver.objective_value
+    if proven:  # the best plan found is optimal: its objective is the bound
+        bound = objective if bound is None else max(bound, objective)
     if bound is not None:
         # Driving and penalties are never negative: a bound below 0 says nothing more.
         bound = max(0.0, min(bound, objective))

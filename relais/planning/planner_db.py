@@ -73,6 +73,7 @@ def problem_from_database(
 ) -> planner.PlanningProblem:
     """The planning problem of the week starting ``week_start`` (rules in the docstring)."""
     from relais.agreements.enums import CommitmentUnit
+    from relais.agreements.half_days import half_day_hours_by_place, half_day_minutes
     from relais.team.models import Advisor, Leave
 
     if split_days is None:
@@ -81,6 +82,8 @@ def problem_from_database(
     places = []
     communes = {}
     by_place = _commitments_by_place(monday)
+    # A half-day's working time is the one of the place's agreement (Art. 1.2).
+    lengths = half_day_hours_by_place([place.pk for place in by_place], monday)
     for place, commitments in sorted(by_place.items(), key=lambda i: i[0].name):
         windows = planner.windows_from_opening_hours(place.opening_hours, monday)
         weekly = sum(c.weekly_half_days for c in commitments)
@@ -97,6 +100,7 @@ def problem_from_database(
                 commitments=tuple(c.label for c in commitments),
                 hours_known=windows is not None,
                 full_days=min(math.ceil(whole_days), math.ceil(weekly) // 2),
+                half_day_minutes=half_day_minutes(lengths[place.pk]),
             )
         )
         communes[place.pk] = place.commune
@@ -167,6 +171,7 @@ def problem_from_database(
         travel_notes=notes,
         min_break_minutes=settings.RELAIS_PLANNER_MIN_BREAK_MINUTES,
         split_days=split_days,
+        half_day_minutes=half_day_minutes(),
     )
 
 

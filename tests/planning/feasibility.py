@@ -85,7 +85,12 @@ def check(instance: dict, plan: list[dict], *, pins=(), complete: bool = True) -
     for (a, _d), day in tours(instance, plan).items():
         if a not in advisors:
             continue
-        minutes = day["drive"] + rules["half_day_minutes"] * day["halves"]
+        # A half-day counts the half-day of the place's agreement, else the rules' one.
+        minutes = day["drive"] + sum(
+            places[p].get("half_day_minutes") or rules["half_day_minutes"]
+            for p in (day["am"], day["pm"])
+            if p is not None
+        )
         week[a] += minutes
         if minutes > rules["max_day_minutes"]:
             errors.append(f"adviser {a} day {_d}: {minutes} min of work, travel included")

@@ -1,6 +1,7 @@
 """The planner with the database: problem building, `relais plan`, the coordinators' page."""
 
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -32,6 +33,19 @@ def test_problem_from_database_reads_the_commitments_in_force(team):
     assert {p.name: p.demand for p in problem.places}["Lieu de Prades"] == 4
     assert len(problem.advisors) == 4
     assert all(a.capacity == 10 for a in problem.advisors)
+
+
+def test_a_half_day_lasts_the_agreements_half_day(team, current_agreement):
+    """Working time counts the half-day of the place's agreement (Art. 1.2), not 3 h 30."""
+    current_agreement.half_day_hours = Decimal("3.00")
+    current_agreement.save(update_fields=["half_day_hours"])
+    problem = planner_db.problem_from_database(planner_db.next_monday())
+    assert {p.half_day_minutes for p in problem.places} == {180}
+    place = problem.places[0]
+    advisor = problem.advisors[0]
+    one = [planner.Assignment(advisor.id, place.id, 0, planner.MORNING)]
+    drive = problem.day_drive(advisor.id, place.id, None)
+    assert planner.working_minutes(problem, one)[advisor.id] == 180 + drive
 
 
 def test_plan_command_json_meets_every_commitment(team):
