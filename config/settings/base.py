@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "relais.committee",
     "relais.api",
     "relais.mandates",
-    "relais.rights",
     "relais.public",
     "relais.reporting",
     # Last: the home page of each role reads every app above (docs/architecture.md, layers).
@@ -329,9 +328,9 @@ RELAIS_PLANNER_SYNC = env.bool("RELAIS_PLANNER_SYNC", default=False)
 # --- Background work (docs/decisions/0006-task-engine.md) -------------------------------------
 # Tasks are rows of the database (django-tasks' database backend), run by `relais worker`
 # processes on any machine that reaches the database. Queues: "messages" (the outbox),
-# "planner" (long solves) and "default" (periodic jobs, the rest); a worker takes all of them
-# unless told otherwise (docs/operations.md, « Worker »).
-TASK_QUEUES = ["default", "messages", "planner"]
+# "planner" (long solves), "exports" (large exports) and "default" (periodic jobs, the rest); a
+# worker takes all of them unless told otherwise (docs/operations.md, « Worker »).
+TASK_QUEUES = ["default", "messages", "planner", "exports"]
 TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES},
 }
@@ -350,3 +349,8 @@ RELAIS_OUTBOX_MAX_ATTEMPTS = env.int("RELAIS_OUTBOX_MAX_ATTEMPTS", default=6)
 RELAIS_OUTBOX_RETRY_SECONDS = env.int("RELAIS_OUTBOX_RETRY_SECONDS", default=60)
 # How many due messages one task claims at a time and sends over one SMTP connection.
 RELAIS_OUTBOX_BATCH = env.int("RELAIS_OUTBOX_BATCH", default=50)
+# Exports of more than RELAIS_EXPORT_JOB_ROWS rows are written by a worker, kept in
+# RELAIS_EXPORTS_DIR and downloadable for RELAIS_EXPORT_KEEP_HOURS; smaller ones stay immediate.
+RELAIS_EXPORT_JOB_ROWS = env.int("RELAIS_EXPORT_JOB_ROWS", default=20_000)
+RELAIS_EXPORTS_DIR = Path(env.str("RELAIS_EXPORTS_DIR", default=str(VAR_DIR / "exports")))
+RELAIS_EXPORT_KEEP_HOURS = env.int("RELAIS_EXPORT_KEEP_HOURS", default=24)

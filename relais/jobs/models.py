@@ -61,3 +61,75 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M} ({self.status})"
+
+
+def exports_storage():
+    """Where the files of export jobs are kept (RELAIS_EXPORTS_DIR), never under MEDIA_URL:
+    they are served only by the download view, which checks who asks."""
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.RELAIS_EXPORTS_DIR)
+
+
+class ExportJob(models.Model):
+    """A large export written by a worker, then downloadable for a limited time.
+
+    PERSONAL DATA: the file may hold what its export holds (advisors' names); it and the row
+    are deleted once ``expires_at`` has passed (periodic job ``purge-exports``).
+
+    ``builder`` is a function ``f(job) -> (sheet title, header, rows, row count)`` (dotted
+    path) of the app that owns the export; ``params`` its filters (the page's query string).
+    One job at a time per fingerprint (requester, builder, format, params) while it is queued
+    or running: asking twice gives the same job.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En attente"
+        RUNNING = "running", "En cours"
+        DONE = "done", "Prêt"
+        FAILED = "failed", "Échec"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="export_jobs",
+        verbose_name="demandé par",
+    )  # fmt: skip
+    label = models.CharField("export", max_length=120)
+    builder = models.CharField("fonction", max_length=200)
+    fmt = models.CharField("format", max_length=10)
+    params = models.TextField("filtres", blank=True)
+    fingerprint = models.CharField("empreinte", max_length=64)
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField("lignes écrites", default=0)
+    rows_total = models.PositiveIntegerField("lignes", null=True, blank=True)
+    file = models.FileField("fichier", storage=exports_storage, upload_to="%Y/%m/", blank=True)
+    filename = models.CharField("nom du fichier", max_length=120)
+    error = models.TextField("erreur", blank=True)
+    created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    expires_at = models.DateTimeField("disponible jusqu'au", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "export"
+        verbose_name_plural = "exports"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="export_job_once_while_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.fmt}) — {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from relais.core import french
+
 
 @dataclass(frozen=True)
 class Job:
@@ -34,7 +36,7 @@ class Job:
     def when(self) -> str:
         if self.every_minutes:
             return f"toutes les {self.every_minutes} minutes"
-        return f"chaque jour à {self.daily_at:%H:%M}"
+        return f"chaque jour à {french.french_time(self.daily_at)}"
 
 
 JOBS = (
@@ -54,6 +56,8 @@ JOBS = (
         "Relances des comptes rendus mensuels", daily_at=dt.time(8, 0)),
     Job("send-rights-reminders", ("send-rights-reminders",),
         "Relances des demandes d'exercice des droits", daily_at=dt.time(8, 30)),
+    Job("purge-exports", ("purge-exports",), "Exports : suppression des fichiers expirés",
+        every_minutes=60),
     Job("outbox-sweep", ("outbox-sweep",), "Messages : reprise des envois en attente",
         every_minutes=5),
 )  # fmt: skip

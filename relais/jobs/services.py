@@ -8,15 +8,20 @@ constraint.
 """
 
 import datetime as dt
+import hashlib
 import logging
 import os
+import shutil
 import socket
+import tempfile
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+
+from relais.core import french
 
 from .models import PeriodicRun, WorkerHeartbeat
 from .schedule import JOBS
@@ -130,3 +135,135 @@ def worker_housekeeping(
     tasks_recover()
     if settings.RELAIS_PERIODIC_JOBS:
         periodic_enqueue_due()
+
+
+# --- Export jobs ------------------------------------------------------------------------------
+# Progress is written every PROGRESS_ROWS rows: often enough for the page, rarely enough to cost
+# nothing next to the rows themselves.
+PROGRESS_ROWS = 5000
+
+
+def export_request(*, user, label: str, builder: str, fmt: str, params: str, filename: str):
+    """The export job for these filters: the one already queued or running, or a new one.
+
+    Asking twice (a double click, a second tab) while the first is not done gives the same
+    job; the partial unique constraint settles two requests arriving together.
+    """
+    from .models import ExportJob
+
+    fingerprint = hashlib.sha256(
+        "\x1f".join([str(user.pk), builder, fmt, params]).encode()
+    ).hexdigest()
+    active = ExportJob.objects.filter(fingerprint=fingerprint, status__in=ExportJob.ACTIVE)
+    existing = active.first()
+    if existing is not None:
+        return existing
+    job = ExportJob(
+        requested_by=user, label=label[:120], builder=builder, fmt=fmt, params=params,
+        fingerprint=fingerprint, filename=filename[:120],
+    )  # fmt: skip
+    job.full_clean(exclude=["file"])
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError:
+        return active.get()
+    from .tasks import export_build_task
+
+    transaction.on_commit(lambda: export_build_task.enqueue(job.pk), robust=True)
+    return job
+
+
+def _write(job, header, rows, handle) -> None:
+    # The spreadsheet writers (cells neutralised, constant memory) live with the statistics'
+    # exports, the first to need them; imported here only when a job writes.
+    from relais.reporting import exports
+
+    if job.fmt == "csv":
+        from django.http import QueryDict
+
+        query = QueryDict(job.params)  # the options of the immediate export
+        delimiter = ";" if query.get("sep") in {"semicolon", ";"} else ","
+        for block in exports.csv_stream(
+            header, rows, delimiter=delimiter, bom=query.get("bom") == "1"
+        ):
+            handle.write(block)
+    elif job.fmt == "xlsx":
+        with exports.xlsx_file([(job.label, header, rows)]) as written:
+            shutil.copyfileobj(written, handle)
+    else:
+        for block in exports.ods_stream([(job.label, header, rows)], zip64=True):
+            handle.write(block)
+
+
+def export_build(job_id: int) -> str:
+    """Write the file of an export job; safe to run again (a worker died): it starts over."""
+    from django.core.files import File
+    from django.utils.module_loading import import_string
+
+    from relais.messaging.outbox import outbox_email
+
+    from .models import ExportJob
+
+    job = ExportJob.objects.filter(pk=job_id).first()
+    if job is None or job.status not in ExportJob.ACTIVE:
+        return job.status if job else "missing"
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, rows_done=0)
+    try:
+        header, rows, total = import_string(job.builder)(job)
+        ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+
+        def counted():
+            done = 0
+            for done, row in enumerate(rows, start=1):
+                yield row
+                if done % PROGRESS_ROWS == 0:
+                    ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+            ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+
+        with tempfile.TemporaryFile() as handle:
+            _write(job, header, counted(), handle)
+            handle.seek(0)
+            job.file.save(job.filename, File(handle), save=False)
+    except Exception as error:
+        logger.exception("Export job %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, finished_at=timezone.now(),
+            error=f"L'export n'a pas pu être écrit : {error}"[:2000],
+            expires_at=timezone.now() + dt.timedelta(hours=settings.RELAIS_EXPORT_KEEP_HOURS),
+        )  # fmt: skip
+        raise
+    now = timezone.now()
+    job.status, job.finished_at = ExportJob.Status.DONE, now
+    job.expires_at = now + dt.timedelta(hours=settings.RELAIS_EXPORT_KEEP_HOURS)
+    with transaction.atomic():
+        job.save(update_fields=["status", "finished_at", "expires_at", "file"])
+        if job.requested_by.email:
+            from django.urls import reverse
+
+            link = settings.RELAIS_SITE_URL.rstrip("/") + reverse("jobs:export", args=[job.pk])
+            outbox_email(
+                to=job.requested_by.email,
+                subject=f"Votre export est prêt : {job.label}",
+                body=(
+                    f"Bonjour,\n\nL'export « {job.label} » ({job.fmt.upper()}) est prêt. "
+                    f"Vous pouvez le télécharger jusqu'au "
+                    f"{french.french_datetime(job.expires_at)} :\n{link}\n\nRelais"
+                ),
+                origin=f"export:{job.pk}",
+            )
+    return job.status
+
+
+def exports_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the export jobs past their time, with their files; returns how many."""
+    from .models import ExportJob
+
+    now = now or timezone.now()
+    count = 0
+    for job in ExportJob.objects.filter(expires_at__lt=now):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count

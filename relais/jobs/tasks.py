@@ -44,3 +44,11 @@ def periodic_run(run_id: int) -> str:
         error=error_text,
     )
     return status
+
+
+@task(queue_name="exports")
+def export_build_task(job_id: int) -> str:
+    """Write an export job's file (relais.jobs.services.export_build); re-runnable."""
+    from .services import export_build
+
+    return export_build(job_id)

@@ -4,4 +4,8 @@ from . import views
 
 app_name = "jobs"
 
-urlpatterns = [path("", views.jobs_page, name="jobs")]
+urlpatterns = [
+    path("", views.jobs_page, name="jobs"),
+    path("exports/<int:pk>/", views.export_page, name="export"),
+    path("exports/<int:pk>/fichier/", views.export_download, name="export_download"),
+]

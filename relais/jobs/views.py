@@ -1,17 +1,20 @@
-"""The jobs page: the last run of each periodic job, failed tasks, live workers."""
+"""The jobs page (the last run of each periodic job, failed tasks, live workers) and the page of
+an export job."""
 
 import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from relais.messaging.perms import can_view_outbox
 
-from .models import PeriodicRun, WorkerHeartbeat
+from .models import ExportJob, PeriodicRun, WorkerHeartbeat
+from .perms import can_view_export
 from .schedule import JOBS
 
 
@@ -36,3 +39,28 @@ def jobs_page(request):
             "workers": WorkerHeartbeat.objects.filter(seen_at__gte=alive_after),
         },
     )
+
+
+def _export(request, pk: int) -> ExportJob:
+    job = get_object_or_404(ExportJob, pk=pk)
+    if not can_view_export(request.user, job):
+        raise PermissionDenied
+    return job
+
+
+@login_required
+def export_page(request, pk: int):
+    """An export job's progress (refreshed by htmx while it runs), then its download link."""
+    job = _export(request, pk)
+    template = "jobs/export_status.html" if request.htmx else "jobs/export.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def export_download(request, pk: int):
+    job = _export(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404("Cet export n'est pas (ou plus) disponible.")
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

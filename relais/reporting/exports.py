@@ -299,3 +299,22 @@ def _sheet_title(title: str) -> str:
 
 
 __all__ = ["DURATION_BUCKETS"]
+
+
+def activity_export_job(job) -> tuple[list[str], Iterator[list], int]:
+    """The activities export of an export job (relais.jobs): the filters of its query string,
+    scoped again for the person who asked, as the immediate export does."""
+    from django.http import QueryDict
+
+    from . import perms, stats
+    from .filters import StatsFilterForm
+
+    user = job.requested_by
+    form = StatsFilterForm(QueryDict(job.params) or None, user=user)
+    filters = stats.scoped_filters(user, form.filters())
+    with_advisor = perms.sees_advisor_names(user)
+    return (
+        activity_header(with_advisor=with_advisor),
+        activity_rows(filters, with_advisor=with_advisor),
+        activity_count(filters),
+    )

@@ -1,11 +1,14 @@
 """Statistics dashboard and exports. Thin: the figures come from ``stats``, the files from
 ``exports``; ``perms`` decides who sees what."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+
+from relais.jobs.services import export_request
 
 from . import charts, disclosure, exports, perms, stats
 from .filters import StatsFilterForm
@@ -97,10 +100,18 @@ def export_activities(request, fmt: str):
     _, filters = _filters(request)
     if not perms.can_export_activities(request.user):
         raise PermissionDenied
+    name = _filename("activites", fmt)
+    if exports.activity_count(filters) > settings.RELAIS_EXPORT_JOB_ROWS:
+        # Too long to wait for: a worker writes it, the page shows its progress.
+        job = export_request(
+            user=request.user, label="Activités", fmt=fmt, filename=name,
+            builder="relais.reporting.exports.activity_export_job",
+            params=request.GET.urlencode(),
+        )  # fmt: skip
+        return redirect("jobs:export", job.pk)
     with_advisor = perms.sees_advisor_names(request.user)
     header = exports.activity_header(with_advisor=with_advisor)
     rows = exports.activity_rows(filters, with_advisor=with_advisor)
-    name = _filename("activites", fmt)
     if fmt == "csv":
         delimiter, bom = _delimiter(request)
         response = StreamingHttpResponse(
