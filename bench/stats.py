@@ -399,7 +399,9 @@ def main() -> int:
                 duck_all += duck
                 rows.append((name, statistics.median(pg), _pct(pg, 0.95),
                              statistics.median(duck), _pct(duck, 0.95)))  # fmt: skip
+            print(json.dumps(rows), flush=True)  # kept in the log should a later step fail
             writes = _writes(today)
+            print(json.dumps(writes), flush=True)
             ratio = writes["after"][1] / writes["before"][1]
             checks.append((f"write p95 at {size:,}, roll-ups kept / without".replace(",", " "),
                            f"{writes['after'][1]:.1f} / {writes['before'][1]:.1f} ms "
