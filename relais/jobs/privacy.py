@@ -45,7 +45,7 @@ register(
     RetentionRule(
         category="export_jobs",
         model="jobs.ExportJob",
-        fields=("requested_by", "params", "file"),
+        fields=("params", "file"),
         label="Exports volumineux préparés en arrière-plan (fichier et demande)",
         processing="Statistiques et exports d'activités",
         data_subjects="Personnel (demandeur ; conseillers nommés dans le fichier)",
