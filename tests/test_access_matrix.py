@@ -133,6 +133,18 @@ EXPECTED.update({
     "agreements:amendment_withdraw": ("login", "404", "403", "403", "403", "403", "404"),
     "agreements:commitment_add": ("login", "404", "403", "403", "403", "403", "404"),
     "agreements:commitment_remove": ("login", "404", "403", "403", "403", "403", "404"),
+    # Issue 13 §3: Art. 5 requests (either party asks, the other decides), contacts and
+    # insurance certificates (coordinators).
+    "agreements:communication_create": ("login", "404", "404", "404", "404", "404", "404"),
+    "agreements:communication_detail": ("login", "404", "404", "404", "404", "404", "404"),
+    "agreements:communication_file": ("login", "404", "404", "404", "404", "404", "404"),
+    "agreements:communication_list": ("login", "ok", "403", "403", "ok", "ok", "ok"),
+    "agreements:communication_withdraw": ("login", "405", "405", "405", "405", "405", "405"),
+    "agreements:contact_add": ("login", "404", "403", "403", "403", "403", "404"),
+    "agreements:contact_delete": ("login", "404", "403", "403", "403", "403", "404"),
+    "agreements:contact_edit": ("login", "404", "403", "403", "403", "403", "404"),
+    "agreements:insurance_add": ("login", "404", "403", "403", "403", "403", "404"),
+    "agreements:insurance_file": ("login", "404", "404", "404", "404", "404", "404"),
     "agreements:create": ("login", "ok", "403", "403", "403", "403", "ok"),
     "agreements:deadlines": ("login", "ok", "403", "403", "403", "403", "ok"),
     "agreements:deliberation_detail": ("login", "404", "404", "404", "404", "404", "404"),
