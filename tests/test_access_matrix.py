@@ -175,7 +175,7 @@ EXPECTED.update({
     "beneficiaries:list": ("login", "403", "ok", "ok", "403", "403", "403"),
     "beneficiaries:merge": ("login", "403", "ok", "ok", "403", "403", "403"),
     "bookings:appointment_book": ("404", "404", "404", "404", "404", "404", "404"),
-    "bookings:appointment_cancel": ("login", "405", "405", "405", "405", "405", "405"),
+    "bookings:appointment_cancel": ("login", "404", "404", "404", "404", "404", "404"),
     "bookings:appointment_consent": ("404", "404", "404", "404", "404", "404", "404"),
     "bookings:appointment_form": ("404", "404", "404", "404", "404", "404", "404"),
     "bookings:appointment_list": ("login", "404", "404", "404", "403", "403", "404"),

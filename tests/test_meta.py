@@ -204,3 +204,65 @@ def test_no_template_is_compiled_when_the_tests_are_imported():
         if re.match(r"^[A-Za-z_][\w]*\s*=\s*(\w+\.)?Template\(", line)
     ]
     assert offenders == []
+
+
+# One way to write dates and times (relais.core.french, docs/glossary.md « Dates et heures »):
+# templates go through the ``french`` filters, code through relais.core.french. Django's own
+# ``|date``/``|time`` formats and clock formats in Python strings wrote « 14h30 », « 14:30 »,
+# « mar. 8/12 » side by side (15 formats counted in issue 17).
+TEMPLATE_DATE_FILTER = re.compile(r"\|\s*(?:date|time)\b(?!_)(?:\s*:\s*([\"'])(.*?)\1)?")
+# Machine values (an <input type="date"> or "month", a <time datetime>, a URL parameter).
+TEMPLATE_MACHINE_FORMATS = {"Y-m-d", "Y-m", "c", "U", "Y-m-d\\TH:i", "H:i:s"}
+
+
+def _ad_hoc_date_format(line: str) -> bool:
+    return any(
+        match.group(2) not in TEMPLATE_MACHINE_FORMATS
+        for match in TEMPLATE_DATE_FILTER.finditer(line)
+    )
+
+
+PYTHON_CLOCK_FORMATS = re.compile(
+    r"%[HIAaBb]|date_format\(|time_format\(|\bformats\.(?:date|time)_format|%d/%m(?!/%Y)"
+)
+# Machine formats, never read by people: ISO 8601 (feeds, exports, tokens, the journal), the
+# value of an <input type="time">, OpenStreetMap's opening_hours. A line that writes one for
+# another machine says so with « # machine format ».
+MACHINE_FORMATS = re.compile(
+    r"%Y-%m-%d[T ]%H:%M|%Y%m%dT%H%M|format=\"%H:%M\"|strptime\(|# machine format"
+)
+
+
+def test_dates_and_times_are_written_one_way_in_templates_and_code():
+    root = Path(__file__).resolve().parents[1]
+    templates = [
+        f"{path.relative_to(root)}:{number}"
+        for suffix in ("*.html", "*.txt", "*.ics", "*.xml")
+        for path in (root / "relais").rglob(suffix)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _ad_hoc_date_format(line)
+    ]
+    code = [
+        f"{path.relative_to(root)}:{number}"
+        for path in (root / "relais").rglob("*.py")
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if PYTHON_CLOCK_FORMATS.search(line) and not MACHINE_FORMATS.search(line)
+    ]
+    assert templates == [], "use the filters of {% load french %}: " + ", ".join(templates)
+    assert code == [], "use relais.core.french: " + ", ".join(code)
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        ('{{ s.starts_at|date:"H\\hi" }}', True),
+        ('{{ s.starts_at|time:"H:i" }}', True),
+        ("{{ s.day|date }}", True),
+        ("{{ s.day|date_fr }} {{ s.day|date_courte }} {{ s.start|heure }}", False),
+        ("<time datetime=\"{{ s.day|date:'Y-m-d' }}\">{{ s.day|date:'j/n' }}</time>", True),
+        ("<input type=\"month\" value=\"{{ month|date:'Y-m' }}\">", False),
+    ],
+)
+def test_the_format_check_flags_what_it_should(source, flagged):
+    assert _ad_hoc_date_format(source) is flagged

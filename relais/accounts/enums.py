@@ -1,6 +1,15 @@
 from django.db import models
 
 
+class TitleForm(models.TextChoices):
+    """How the person's title is written (issue 17 §4): nothing is assumed from a first name;
+    without a choice the title is neutral (relais.core.french.person_title)."""
+
+    NEUTRAL = "", "Forme neutre (« Médiation numérique »)"
+    FEMININE = "feminine", "Au féminin (« Conseillère numérique », « Coordinatrice »)"
+    MASCULINE = "masculine", "Au masculin (« Conseiller numérique », « Coordinateur »)"
+
+
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Coordinateur du Département"
     ADVISOR = "advisor", "Conseiller numérique"

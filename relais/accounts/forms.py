@@ -112,3 +112,12 @@ class OutboxPasswordResetForm(PasswordResetForm):
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
         outbox_email(to=to_email, subject=subject, body=body, from_email=from_email or "")
+
+
+class TitlePreferenceForm(forms.ModelForm):
+    """« Mon compte »: how the person's title is written (neutral unless they choose)."""
+
+    class Meta:
+        model = User
+        fields = ["title_form"]
+        widgets = {"title_form": forms.RadioSelect}

@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .enums import ROLES_REQUIRING_TWO_FACTOR, Role
+from relais.core import french
+
+from .enums import ROLES_REQUIRING_TWO_FACTOR, Role, TitleForm
 
 
 class UserManager(BaseUserManager):
@@ -56,6 +58,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="staff",
         help_text="Obligatoire pour le personnel d'une structure partenaire.",
     )
+    title_form = models.CharField(
+        "accord du titre",
+        max_length=10,
+        choices=TitleForm.choices,
+        blank=True,
+        default=TitleForm.NEUTRAL,
+        help_text="Comment écrire votre fonction dans Relais ; neutre si rien n'est choisi.",
+    )
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("créé le", default=timezone.now)
 
@@ -85,6 +95,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+    @property
+    def title(self) -> str:
+        """The role as the person chose to write it (« Conseillère numérique »), neutral by
+        default (« Médiation numérique »)."""
+        return french.person_title(self.role, self.title_form)
 
     # Django's admin asks for ``is_staff``: only administrators reach it.
     @property

@@ -25,6 +25,7 @@ from . import perms, services
 from .forms import (
     EmailAuthenticationForm,
     OutboxPasswordResetForm,
+    TitlePreferenceForm,
     TokenForm,
     TotpConfirmForm,
     TotpReplaceForm,
@@ -182,9 +183,16 @@ def recovery_codes_regenerate(request):
 
 @login_required
 def account(request):
+    """The person's account; its one form sets how their title is written."""
+    title_form = TitlePreferenceForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and title_form.is_valid():
+        title_form.save()
+        messages.success(request, f"Votre fonction s'écrit désormais « {request.user.title} ».")
+        return redirect("accounts:account")
     context = {
         "has_device": services.has_confirmed_device(request.user),
         "recovery_remaining": services.recovery_codes_remaining(user=request.user),
+        "title_form": title_form,
     }
     return render(request, "accounts/account.html", context)
 

@@ -2,10 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from relais.activities.models import Activity
 from relais.activities.services import activities_resync_person, refresh_last_activity
+from relais.core import french
 from relais.reporting.rollup import StatsChange
 
 from .importing import build_beneficiary
@@ -143,7 +143,7 @@ def beneficiaries_import(*, rows: list[dict], created_by, key: str) -> list[Bene
 
 def _already_imported(key: str) -> ValidationError:
     batch = BeneficiaryImport.objects.filter(key=key).first()
-    when = f" le {timezone.localtime(batch.created_at):%d/%m/%Y à %H:%M}" if batch else ""
+    when = f" le {french.short_datetime(batch.created_at)}" if batch else ""
     count = f" : ses {batch.row_count} personne(s) sont déjà enregistrées" if batch else ""
     return ValidationError(
         f"Cet import a déjà été confirmé{when}{count}. Rien n'a été importé une seconde fois.",

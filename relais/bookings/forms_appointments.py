@@ -74,3 +74,14 @@ class PlaceAppointmentSettingsForm(forms.ModelForm):
             "réservation l'indique et n'affiche aucun créneau. Les rendez-vous déjà pris restent "
             "et l'équipe les voit toujours."
         )
+
+
+class AppointmentCancelForm(forms.Form):
+    """Staff cancelling someone's appointment: the reason travels in the e-mail and SMS."""
+
+    reason = forms.CharField(
+        label="Motif (communiqué à la personne)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=200,
+        required=False,
+    )

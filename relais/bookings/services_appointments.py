@@ -364,7 +364,17 @@ def appointment_cancel(
                 "updated_at",
             ]
         )
-        if appointment.email:
+        if by == AppointmentCancelledBy.STAFF:
+            # Not the person's choice: say sorry, why, and where to book again, by every
+            # contact they gave (as a cancelled workshop session does).
+            appointment_notify(
+                appointment,
+                MessageKind.APPOINTMENT_CANCELLED,
+                channels=(MessageChannel.EMAIL, MessageChannel.SMS),
+                reason=appointment.cancellation_reason,
+                next_options=next_options(appointment),
+            )
+        elif appointment.email:
             appointment_notify(
                 appointment, MessageKind.CANCELLATION, channels=(MessageChannel.EMAIL,)
             )

@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from relais.core import french
 from relais.core.params import parse_id
 from relais.core.ratelimits import public_form_limit
 from relais.places.models import Place
@@ -29,6 +31,7 @@ from .appointments import (
 from .consent import appointment_consent_text
 from .enums import AppointmentCancelledBy, AppointmentStatus
 from .forms_appointments import (
+    AppointmentCancelForm,
     AppointmentForm,
     AppointmentTypeForm,
     PlaceAppointmentSettingsForm,
@@ -159,20 +162,29 @@ def _appointment_from_link(public_id: str, token: str) -> Appointment:
 
 @never_cache
 def appointment_manage(request, public_id: str, token: str):
-    """Public, by the secret link: see the appointment and cancel it (POST only, so that a
-    mail client opening the link cannot cancel anything)."""
+    """Public, by the secret link: see the appointment and cancel it. Cancelling takes two
+    steps without JavaScript: the button asks « Voulez-vous vraiment annuler… ? » (a GET, so
+    that a mail client opening the link cannot cancel anything), then a POST carrying the
+    confirmation does it; a POST without it only asks again."""
     appointment = _appointment_from_link(public_id, token)
-    if request.method == "POST":
+    can_cancel = appointment.is_booked and appointment.starts_at > timezone.now()
+    confirmed = request.POST.get("confirmation") == "oui"
+    if request.method == "POST" and confirmed:
         try:
             appointment_cancel(appointment=appointment, by=AppointmentCancelledBy.RESIDENT)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Votre rendez-vous est annulé. Merci de nous avoir prévenus.")
+            messages.success(request, _cancelled_message(appointment))
         return redirect(appointment.get_manage_url())
-    cancelled_by_schedule = (
-        appointment.status == AppointmentStatus.CANCELLED
-        and appointment.cancelled_by == AppointmentCancelledBy.SCHEDULE
+    if can_cancel and (request.method == "POST" or request.GET.get("annuler") == "1"):
+        return render(
+            request,
+            "bookings/appointment_cancel.html",
+            {"appointment": appointment, "staff": False, "back_url": appointment.get_manage_url()},
+        )
+    cancelled_by_schedule = appointment.status == AppointmentStatus.CANCELLED and (
+        appointment.cancelled_by in (AppointmentCancelledBy.SCHEDULE, AppointmentCancelledBy.STAFF)
     )
     return render(
         request,
@@ -180,10 +192,18 @@ def appointment_manage(request, public_id: str, token: str):
         {
             "appointment": appointment,
             "just_booked": request.GET.get("nouveau") == "1",
-            "can_cancel": appointment.is_booked and appointment.starts_at > timezone.now(),
+            "can_cancel": can_cancel,
             "next_options": next_options(appointment) if cancelled_by_schedule else [],
         },
     )
+
+
+def _cancelled_message(appointment: Appointment) -> str:
+    when = french.french_datetime(appointment.starts_at)
+    text = f"Votre rendez-vous du {when} est annulé ; le créneau est libéré."
+    if appointment.email:
+        text += f" Une confirmation vous est envoyée par e-mail à {appointment.email}."
+    return text
 
 
 def appointment_consent(request, version: int):
@@ -299,16 +319,42 @@ def appointment_mark_view(request, pk: int):
 
 
 @login_required
-@require_POST
 def appointment_cancel_staff(request, pk: int):
+    """Cancel someone's appointment after a confirmation page (no JavaScript): the person is
+    told by e-mail and SMS, with the reason and the next free times."""
     appointment = _staff_appointment(request, pk)
-    try:
-        appointment_cancel(appointment=appointment, by=AppointmentCancelledBy.STAFF)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Le rendez-vous de {appointment} est annulé.")
-    return redirect("bookings:appointment_list", place_slug=appointment.place.slug)
+    back_url = reverse("bookings:appointment_list", kwargs={"place_slug": appointment.place.slug})
+    form = AppointmentCancelForm(request.POST or None)
+    if not (appointment.is_booked and appointment.starts_at > timezone.now()):
+        messages.error(request, "Ce rendez-vous est passé ou déjà annulé : rien à annuler.")
+        return redirect(back_url)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment_cancel(
+                appointment=appointment,
+                by=AppointmentCancelledBy.STAFF,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            contacts = " et ".join(
+                label
+                for label, contact in (("e-mail", appointment.email), ("SMS", appointment.phone))
+                if contact
+            )
+            messages.success(
+                request,
+                f"Le rendez-vous de {appointment} du "
+                f"{french.french_datetime(appointment.starts_at)} est annulé ; la personne "
+                f"est prévenue par {contacts}.",
+            )
+        return redirect(back_url)
+    return render(
+        request,
+        "bookings/appointment_cancel.html",
+        {"appointment": appointment, "staff": True, "form": form, "back_url": back_url},
+    )
 
 
 @login_required

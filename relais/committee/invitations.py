@@ -12,9 +12,9 @@ import logging
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 from icalendar import Event
 
+from relais.core import french
 from relais.core.site import calendar_attachment, calendar_uid, site_url
 from relais.messaging.models import OutboxMessage, OutboxStatus
 from relais.messaging.outbox import outbox_email
@@ -55,7 +55,7 @@ def meeting_ics(meeting: Meeting, *, sequence: int) -> bytes:
 
 
 def invitation_subject(meeting: Meeting, *, sequence: int) -> str:
-    day = date_format(meeting.date, "l j F Y")
+    day = french.french_day(meeting.date, year=True)
     prefix = "Modification de la convocation" if sequence else "Convocation"
     return f"{prefix} : comité technique départemental du {day}"
 

@@ -184,7 +184,8 @@ class Meeting(TimeStampedModel):
     @property
     def convened_details(self) -> str:
         """What a convocation announces; when it changes, members are sent an update."""
-        times = "-".join(f"{t:%H:%M}" for t in (self.start_time, self.end_time) if t)
+        # A comparison key, never shown: ISO times.
+        times = "-".join(t.isoformat("minutes") for t in (self.start_time, self.end_time) if t)
         return f"{self.date:%Y-%m-%d} {times} {self.location}".strip()
 
 

@@ -1,10 +1,14 @@
 """French as it is written, whatever the active locale: dates, times, months, elision, places.
 
-One module for every page, PDF, e-mail and calendar (issue 17, section 4): « mardi 1er
+One module for every page, PDF, e-mail, SMS and calendar (issue 17, section 4): « mardi 1er
 décembre », « 24 novembre 2026 », « 14 h 30 », « compte rendu d'octobre 2026 », « à la
 Médiathèque de Prades ». Times hold no-break spaces (« 9 h » never splits over two lines):
-compare with :func:`plain` in tests. Template filters: ``core/templatetags/
-french.py``.
+compare with :func:`plain` in tests. Template filters: ``core/templatetags/french.py``.
+
+The convention (docs/glossary.md, « Dates et heures »): a time is « 14 h 30 » or « 9 h »; a
+date in a sentence or a heading is long (« 7 décembre 2026 », with its weekday when the day
+matters: « lundi 7 décembre 2026 »); in tables, lists and compact messages it is short
+(« 07/12/2026 »). ``tests/test_meta.py`` refuses any other format in templates and code.
 """
 
 from datetime import date, datetime, time
@@ -80,6 +84,22 @@ def french_datetime(moment: datetime) -> str:
     return f"{french_date(moment)} à {french_time(moment)}"
 
 
+def french_day_time(moment: datetime, *, year: bool = False) -> str:
+    """« mardi 1er décembre à 14 h 30 » (« … 2026 à 14 h 30 » with ``year``)."""
+    return f"{french_day(moment, year=year)} à {french_time(moment)}"
+
+
+def short_date(day: date) -> str:
+    """« 07/12/2026 »: the one numeric date, for tables, lists and compact messages."""
+    day = _local(day)
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def short_datetime(moment: datetime) -> str:
+    """« 07/12/2026 à 14 h 30 » (tables, logs shown to people)."""
+    return f"{short_date(moment)} à {french_time(moment)}"
+
+
 def month_year(month: date) -> str:
     """« octobre 2026 »."""
     return f"{MONTHS[month.month - 1]} {month.year}"
@@ -143,15 +163,49 @@ def number(value) -> str:
     return str(value)
 
 
-# Role titles that fit whoever holds them (no gender is recorded): the function, not the person.
-ROLE_TITLES = {
-    "coordinator": "Coordination du Département",
-    "advisor": "Médiation numérique",
-    "partner_staff": "Structure partenaire",
-    "committee_member": "Comité technique",
-    "administrator": "Administration",
+# A person's title (a role, or an adviser's kind) in the form they chose on « Mon compte »
+# (``accounts.User.title_form``): feminine, masculine, or — the default, nothing being assumed
+# from a first name — neutral: the function rather than the person, or both forms spelled out
+# (no point médian, which screen readers spell).
+TITLES = {
+    # role or kind: (feminine, masculine, neutral)
+    "coordinator": (
+        "Coordinatrice du Département",
+        "Coordinateur du Département",
+        "Coordination du Département",
+    ),
+    "advisor": ("Conseillère numérique", "Conseiller numérique", "Médiation numérique"),
+    "partner_staff": (
+        "Agente d'une structure partenaire",
+        "Agent d'une structure partenaire",
+        "Structure partenaire",
+    ),
+    "committee_member": ("Membre du comité technique",) * 2 + ("Comité technique",),
+    "administrator": ("Administratrice", "Administrateur", "Administration"),
+    "ambassador": (
+        "Ambassadrice du numérique",
+        "Ambassadeur du numérique",
+        "Ambassadeur ou ambassadrice du numérique",
+    ),
+    "cnfs": (
+        "Conseillère numérique France Services",
+        "Conseiller numérique France Services",
+        "Conseiller ou conseillère numérique France Services",
+    ),
 }
+ROLE_TITLES = {key: forms[2] for key, forms in TITLES.items()}
+
+
+def person_title(key: str, form: str = "") -> str:
+    """The title of a role or an adviser's kind: ``form`` "feminine", "masculine" or ""
+    (neutral). « Conseillère numérique », « Coordinateur du Département », « Médiation
+    numérique »."""
+    forms = TITLES.get(key)
+    if forms is None:
+        return ""
+    return forms[{"feminine": 0, "masculine": 1}.get(form, 2)]
 
 
 def role_title(role: str) -> str:
-    return ROLE_TITLES.get(role, "")
+    """A role's neutral title (« Coordination du Département »)."""
+    return person_title(role)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from relais.core import french
+
 from .models import Mandate
 
 PDF_DIR = Path(__file__).resolve().parent / "templates" / "mandates" / "pdf"
@@ -50,7 +52,7 @@ def revoked_mark(mandate: Mandate) -> str:
     if not mandate.revoked_at:
         return ""
     at = timezone.localtime(mandate.revoked_at)
-    return f"MANDAT RÉVOQUÉ — révoqué le {at:%d/%m/%Y à %H:%M}, sans effet depuis"
+    return f"MANDAT RÉVOQUÉ — révoqué le {french.short_datetime(at)}, sans effet depuis"
 
 
 def _context(mandate: Mandate) -> dict:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from relais.core import french
 from relais.privacy.enums import JournalAction
 from relais.privacy.journal import journal_append
 from relais.privacy.queries import is_objecting
@@ -126,7 +127,7 @@ def scan_warning(mandate: Mandate, now=None) -> str:
         )
     return (
         f"Le mandat signé n'est pas encore déposé : déposez-le avant le "
-        f"{deadline:%d/%m/%Y à %H:%M}, sans quoi plus aucune action ne pourra être inscrite."
+        f"{french.short_datetime(deadline)}, sans quoi plus aucune action ne pourra être inscrite."
     )
 
 

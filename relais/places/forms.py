@@ -6,6 +6,8 @@ from datetime import time
 from django import forms
 from django.db import models
 
+from relais.core.french import french_time_range
+
 from .hours import (
     DAYS,
     EXAMPLE,
@@ -175,11 +177,11 @@ class PlaceForm(forms.ModelForm):
                     errors.append(f"{DAYS[day].capitalize()} : indiquez le début et la fin.")
                 elif start >= end:
                     errors.append(
-                        f"{DAYS[day].capitalize()} : la plage {start:%H:%M}–{end:%H:%M} "
+                        f"{DAYS[day].capitalize()} : la plage {french_time_range(start, end)} "
                         "finit avant de commencer."
                     )
                 else:
-                    ranges.append((f"{start:%H:%M}", f"{end:%H:%M}"))
+                    ranges.append((f"{start:%H:%M}", f"{end:%H:%M}"))  # machine format (OSM)
             ranges.sort()
             if any(a[1] > b[0] for a, b in itertools.pairwise(ranges)):
                 errors.append(f"{DAYS[day].capitalize()} : les deux plages se chevauchent.")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from relais.core.enums import OrganisationKind
+from relais.core.french import short_datetime
 from relais.core.models import TimeStampedModel
 from relais.core.validators import (
     display_phone,
@@ -295,7 +296,7 @@ class PlaceChange(models.Model):
 
     def __str__(self) -> str:
         labels = ", ".join(change["label"] for change in self.changes)
-        return f"{self.place} · {self.changed_at:%d/%m/%Y %H:%M} · {labels}"
+        return f"{self.place} · {short_datetime(self.changed_at)} · {labels}"
 
     @property
     def readable_changes(self) -> list[dict]:

@@ -139,7 +139,7 @@ class PlaceFacts:
 def _slot_rule(slot) -> str:
     """One permanence as an OSM rule: ``Tu 09:00-12:00``, ``week 02-53/2 Tu …``, ``Tu[1] …``."""
     day = WEEK[slot.weekday]
-    hours = f"{slot.start_time:%H:%M}-{slot.end_time:%H:%M}"
+    hours = f"{slot.start_time:%H:%M}-{slot.end_time:%H:%M}"  # machine format (OSM)
     if slot.recurrence == Recurrence.FORTNIGHTLY:
         # ISO weeks of the same parity as the slot's reference week (a year of 53 weeks
         # shifts the parity in January: the published hours are then one week off).
@@ -162,7 +162,8 @@ def permanence_hours(slots) -> str:
     others = []
     for slot in slots:
         if slot.recurrence == Recurrence.WEEKLY:
-            week[WEEK[slot.weekday]].append((f"{slot.start_time:%H:%M}", f"{slot.end_time:%H:%M}"))
+            osm_range = (f"{slot.start_time:%H:%M}", f"{slot.end_time:%H:%M}")  # machine format
+            week[WEEK[slot.weekday]].append(osm_range)
         else:
             others.append(_slot_rule(slot))
     weekly = week_to_osm({day: sorted(set(ranges)) for day, ranges in week.items()})

@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from opening_hours import OpeningHours, State
 
-from relais.core.french import at_place, of_place
+from relais.core.french import at_place, french_time, french_time_range, of_place
 from relais.team.busy import busy_intervals, clashes
 from relais.team.enums import BusyKind
 
@@ -72,11 +72,11 @@ def day_label(day: date) -> str:
 
 
 def _hours(moment: datetime) -> str:
-    return f"{moment:%H:%M}"
+    return french_time(moment)
 
 
 def _span(occurrence: Occurrence) -> str:
-    return f"{_hours(occurrence.start)}–{_hours(occurrence.end)}"
+    return french_time_range(occurrence.start, occurrence.end)
 
 
 def _hours_text(hours: float) -> str:
@@ -123,7 +123,7 @@ def _double_bookings_and_travel(occurrences) -> list[Finding]:
                         Finding(
                             ERROR,
                             "double_booking",
-                            f"{advisor} est prévu·e à deux endroits en même temps le "
+                            f"{advisor} devrait être à deux endroits en même temps le "
                             f"{day_label(day)} : {first.place} ({_span(first)}) et "
                             f"{second.place} ({_span(second)}).",
                             keys,
@@ -346,7 +346,7 @@ def _commitments(occurrences, start: date, end: date) -> list[Finding]:
                     Finding(
                         ERROR,
                         "commitment",
-                        f"{advisor} est prévu·e à la permanence "
+                        f"{advisor} devrait assurer la permanence "
                         f"{of_place(str(occurrence.place))} le "
                         f"{day_label(occurrence.date)} ({_span(occurrence)}) mais n'est pas "
                         f"disponible : {item.describe()}.",

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from relais.core import french
 from relais.core.models import TimeStampedModel, entered_by
 from relais.core.validators import validate_plausible_date
 
@@ -102,7 +103,7 @@ class Slot(TimeStampedModel):
     @property
     def schedule_display(self) -> str:
         day = self.get_weekday_display()
-        hours = f"{self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        hours = french.french_time_range(self.start_time, self.end_time)
         if self.recurrence == Recurrence.FORTNIGHTLY:
             return f"{day} {hours}, une semaine sur deux"
         if self.recurrence == Recurrence.MONTHLY and self.month_week:
@@ -230,7 +231,7 @@ class WeekVisit(models.Model):
         verbose_name = "visite de « Ma semaine »"
 
     def __str__(self) -> str:
-        return f"{self.advisor} · {self.visited_at:%d/%m/%Y %H:%M}"
+        return f"{self.advisor} · {french.short_datetime(self.visited_at)}"
 
 
 class PlanRun(TimeStampedModel):

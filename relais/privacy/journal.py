@@ -22,6 +22,8 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from relais.core import french
+
 from .enums import SYSTEM_ROLE, JournalAction
 from .journal_checkpoints import Checkpoint, CheckpointLog, append_checkpoint, read_checkpoints
 from .journal_keys import Keyring, journal_keyring
@@ -249,7 +251,7 @@ class _Anchor:
 
 
 def _when(moment) -> str:
-    return f"{timezone.localtime(moment):%d/%m/%Y à %H:%M}"
+    return french.short_datetime(moment)
 
 
 def _anchors(log: CheckpointLog) -> dict[int, list[_Anchor]]:

@@ -7,6 +7,8 @@ subjects by type and id, and purge runs only count rows.
 from django.db import models
 from django.utils import timezone
 
+from relais.core import french
+
 from .enums import JournalAction
 
 GENESIS_HASH = "0" * 64
@@ -82,7 +84,7 @@ class JournalVerification(models.Model):
         get_latest_by = "verified_at"
 
     def __str__(self) -> str:
-        return f"{self.verified_at:%d/%m/%Y %H:%M} · {'intègre' if self.ok else 'altéré'}"
+        return f"{french.short_datetime(self.verified_at)} · {'intègre' if self.ok else 'altéré'}"
 
 
 class PurgeRun(models.Model):

@@ -121,7 +121,7 @@ def advisor_occurrence_event(occurrence: Occurrence, advisor) -> Event:
     if occurrence.status == OccurrenceStatus.CANCELLED:
         lines.append(f"Annulée : {occurrence.reason}")
     elif not present:
-        lines.append("Vous êtes absent·e ce jour-là.")
+        lines.append("Absence enregistrée ce jour-là.")
     others = [str(a) for a in occurrence.advisors_present if a.pk != advisor.pk]
     if others and occurrence.status != OccurrenceStatus.CANCELLED:
         lines.append("Avec : " + ", ".join(others))

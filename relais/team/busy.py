@@ -41,6 +41,8 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from relais.core import french
+
 from .enums import BusyKind
 
 # Kinds bound to a place, between which the drive counts.
@@ -74,11 +76,11 @@ class Busy:
     def span(self) -> str:
         start, end = timezone.localtime(self.start), timezone.localtime(self.end)
         if start.date() == end.date():
-            return f"le {start:%d/%m/%Y} de {start:%H:%M} à {end:%H:%M}"
+            return f"le {start:%d/%m/%Y} de {french.french_time(start)} à {french.french_time(end)}"
         last = end - timedelta(microseconds=1)  # an end at midnight belongs to the day before
         if start.date() == last.date():
-            return f"le {start:%d/%m/%Y} à partir de {start:%H:%M}"
-        return f"du {start:%d/%m/%Y %H:%M} au {end:%d/%m/%Y %H:%M}"
+            return f"le {start:%d/%m/%Y} à partir de {french.french_time(start)}"
+        return f"du {french.short_datetime(start)} au {french.short_datetime(end)}"
 
     def describe(self) -> str:
         """« Atelier « Mon smartphone » à Prades le 24/11/2026 de 14:00 à 16:00 »."""

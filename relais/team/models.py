@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from relais.core import french
 from relais.core.models import TimeStampedModel, entered_by
 from relais.core.validators import validate_plausible_date
 
@@ -121,6 +122,12 @@ class Advisor(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.user.get_full_name()
+
+    @property
+    def title(self) -> str:
+        """The status in the form the adviser chose: « Ambassadrice du numérique »,
+        « Conseiller numérique France Services », or both forms when none is chosen."""
+        return french.person_title(self.kind, self.user.title_form)
 
     @property
     def working_days_display(self) -> str:

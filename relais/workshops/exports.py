@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from relais.core import french
 from relais.core.spreadsheets import xlsx_row
 
 PDF_CSS = Path(__file__).resolve().parent / "templates" / "workshops" / "pdf" / "programme.css"
@@ -40,8 +41,8 @@ def _row(session) -> list:
         session.place.name,
         session.place.commune.name,
         start.date(),
-        start.strftime("%H:%M"),
-        end.strftime("%H:%M"),
+        french.french_time(start),
+        french.french_time(end),
         session.topic.title,
         session.topic.get_level_display(),
         ", ".join(str(a) for a in session.advisors.all()),

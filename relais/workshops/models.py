@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from relais.core import french
 from relais.core.models import TimeStampedModel
 
 from .enums import OPEN_SESSION_STATUSES, SessionStatus, TopicLevel, TopicStatus, theme_choices
@@ -184,7 +185,7 @@ class WorkshopSession(TimeStampedModel):
 
     def __str__(self) -> str:
         start = timezone.localtime(self.starts_at)
-        return f"{self.topic} — {self.place} — {start:%d/%m/%Y %H:%M}"
+        return f"{self.topic} — {self.place} — {french.short_datetime(start)}"
 
     def get_absolute_url(self) -> str:
         return reverse("bookings:roster", kwargs={"pk": self.pk})

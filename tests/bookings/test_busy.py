@@ -266,7 +266,7 @@ def test_scheduling_a_workshop_over_an_appointment_is_refused_in_french(prades):
         session_create(topic=topic, place=place, starts_at=at(day, "14:00"), advisors=[adviser])
     text = " ".join(refused.value.message_dict["advisors"])
     assert f"{adviser} n'est pas disponible : Rendez-vous « Aide aux démarches en ligne »" in text
-    assert f"le {day:%d/%m/%Y} de 15:00 à 15:45" in text
+    assert f"le {day:%d/%m/%Y} de 15 h à 15 h 45" in text.replace("\u00a0", " ")
     assert "Choisissez un autre horaire" in text
     # During her permanence at the same place, with nothing booked: allowed.
     session = session_create(
@@ -355,9 +355,9 @@ def test_my_week_shows_her_workshop_in_the_timeline(prades, client_for):
     workshop(place, adviser, at(day, "14:00"))
     booked(place, appointment_type(), adviser, at(day, "16:00"), slot=slot)
     page = client_for(adviser.user).get(reverse("planning:my_week")).content.decode()
-    agenda = page[page.index("Mes deux prochaines semaines") :]
-    assert agenda.index("14:00–16:45 · Permanence") < agenda.index("14:00–16:00 · Atelier")
-    assert agenda.index("14:00–16:00 · Atelier") < agenda.index("16:00–16:45 · Rendez-vous")
+    agenda = page[page.index("Mes deux prochaines semaines") :].replace("\u00a0", " ")
+    assert agenda.index("14 h – 16 h 45 · Permanence") < agenda.index("14 h – 16 h · Atelier")
+    assert agenda.index("14 h – 16 h · Atelier") < agenda.index("16 h – 16 h 45 · Rendez-vous")
     assert "Mon smartphone au quotidien" in agenda
 
 

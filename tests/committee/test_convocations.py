@@ -15,6 +15,7 @@ from icalendar import Calendar
 from relais.committee import services
 from relais.committee.enums import InvitationStatus, MemberCategory
 from relais.committee.models import Meeting, MeetingInvitation
+from relais.core.french import plain
 from relais.privacy.registry import registry
 
 from ..helpers import page_text
@@ -85,7 +86,8 @@ def test_each_sitting_member_with_an_address_receives_one_convocation(
     message = next(m for m in mailoutbox if m.to == ["anne.roig@example.fr"])
     assert message.subject.startswith("Convocation : comité technique départemental du ")
     assert "Bonjour Anne Roig" in message.body
-    assert "de 14h00 à 16h30" in message.body and "Maison du Département, Prades" in message.body
+    assert "de 14 h à 16 h 30" in plain(message.body)
+    assert "Maison du Département, Prades" in message.body
     assert "Bilan 2026\nAxes de progrès" in message.body
     event = _calendar_event(message)
     assert event.decoded("dtstart") == datetime.combine(day, time(14), tzinfo=PARIS)

@@ -58,7 +58,7 @@ def test_a_resident_books_an_appointment_gets_the_email_and_cancels_by_the_link(
     ).to_be_visible()
     _fits(page)
     assert_accessible("créneaux libres")
-    page.get_by_role("link", name=re.compile(r"^14h00")).first.click()
+    page.get_by_role("link", name=re.compile(r"^14\sh\b")).first.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Réserver ce rendez-vous")
     _fits(page)
@@ -99,8 +99,13 @@ def test_a_resident_books_an_appointment_gets_the_email_and_cancels_by_the_link(
     page.goto(live_server.url + path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre rendez-vous")
     page.get_by_role("button", name="Annuler mon rendez-vous").click()
+    # A confirmation step, without JavaScript: nothing is cancelled yet.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annuler le rendez-vous")
+    expect(page.get_by_text("Voulez-vous vraiment annuler votre rendez-vous")).to_be_visible()
+    assert Appointment.objects.get().status == AppointmentStatus.BOOKED
+    page.get_by_role("button", name="Oui, annuler mon rendez-vous").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rendez-vous annulé")
-    expect(page.get_by_role("status")).to_contain_text("Votre rendez-vous est annulé")
+    expect(page.get_by_role("status")).to_contain_text("est annulé ; le créneau est libéré")
     _fits(page)
     assert_accessible("rendez-vous annulé")
     assert Appointment.objects.get().status == AppointmentStatus.CANCELLED

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from relais.core.french import plain
 from relais.mandates import documents, services
 from relais.mandates.enums import ProcedureFamily, Status
 from relais.mandates.models import Mandate
@@ -84,7 +85,7 @@ def test_a_revoked_mandate_reprints_revoked_on_every_page():
     pages = _pages(documents.render_mandate_pdf(mandate), "mandate-revoked.pdf")
     assert len(pages) >= 2
     for page in pages:
-        assert "révoqué le 20/11/2026 à 15:30" in page
+        assert "révoqué le 20/11/2026 à 15 h 30" in plain(page)
 
 
 def test_an_active_mandate_does_not_say_revoked():

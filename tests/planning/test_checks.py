@@ -4,6 +4,7 @@ from datetime import date, time
 
 import pytest
 
+from relais.core.french import plain
 from relais.planning.checks import is_within_opening_hours, planning_findings, slot_findings
 from relais.planning.models import Slot
 from relais.planning.occurrences import PARIS
@@ -37,9 +38,9 @@ def test_adviser_in_two_places_at_once(agreement, seed_places, advisor_at, make_
     second = make_slot(seed_places["Catllar"], [advisor], weekday=2, start="11:00", end="14:00")
     finding = only(planning_findings(*WEEK), "double_booking")
     assert finding.is_error
-    assert finding.message == (
-        "Léa Pixel est prévu·e à deux endroits en même temps le mercredi 15/04/2026 : "
-        "Lieu de Prades (09:30–12:30) et Lieu de Catllar (11:00–14:00)."
+    assert plain(finding.message) == (
+        "Léa Pixel devrait être à deux endroits en même temps le mercredi 15/04/2026 : "
+        "Lieu de Prades (9 h 30 – 12 h 30) et Lieu de Catllar (11 h – 14 h)."
     )
     assert "double_booking" in codes(slot_findings(second, [advisor], today=date(2026, 4, 13)))
 
@@ -49,9 +50,9 @@ def test_consecutive_places_too_far_apart(agreement, seed_places, advisor_at, ma
     make_slot(seed_places["Vinça"], [advisor], weekday=2, start="09:00", end="12:00")
     make_slot(seed_places["Sahorre"], [advisor], weekday=2, start="12:10", end="15:10")
     finding = only(planning_findings(*WEEK), "travel")
-    assert finding.message.startswith(
+    assert plain(finding.message).startswith(
         "Léa Pixel n'a que 10 min le mercredi 15/04/2026 pour aller de Lieu de Vinça (Vinça, "
-        "fin à 12:00) à Lieu de Sahorre (Sahorre, début à 12:10) : trajet estimé à "
+        "fin à 12 h) à Lieu de Sahorre (Sahorre, début à 12 h 10) : trajet estimé à "
     )
     assert finding.message.endswith(" min.")
 
@@ -97,8 +98,8 @@ def test_outside_opening_hours(agreement, seed_places, advisor_at, make_slot):
     assert planning_findings(*WEEK) == []
     make_slot(place, [advisor_at("Catllar")], weekday=1, start="15:30", end="18:30")
     finding = only(planning_findings(*WEEK), "opening_hours")
-    assert finding.message == (
-        "La permanence du chaque mardi, 15:30–18:30 à Lieu de Catllar est en dehors des "
+    assert plain(finding.message) == (
+        "La permanence du chaque mardi, 15 h 30 – 18 h 30 à Lieu de Catllar est en dehors des "
         "horaires d'ouverture du lieu (Tu,Th 16:30-18:30; We 14:00-17:00; PH off)."
     )
 
@@ -134,8 +135,8 @@ def test_unstaffed_occurrence_is_flagged(agreement, seed_places, advisor_at, mak
         end_date=date(2026, 4, 17),
     )
     finding = only(planning_findings(*WEEK), "unstaffed")
-    assert finding.message == (
-        "Permanence sans conseiller le mercredi 15/04/2026 à Lieu de Vinça (14:00–17:30) — "
+    assert plain(finding.message) == (
+        "Permanence sans conseiller le mercredi 15/04/2026 à Lieu de Vinça (14 h – 17 h 30) — "
         "Absence : Sarah Tablette. Choisissez un remplaçant."
     )
     assert "/seance/2026-04-15/" in finding.url

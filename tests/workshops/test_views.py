@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from relais.bookings.services import session_cancel
+from relais.core.french import french_time
 from relais.workshops.enums import TopicStatus
 from relais.workshops.models import WorkshopSession, WorkshopTopic
 
@@ -241,7 +242,7 @@ def test_the_programme_exports_as_xlsx(coordinator_client, session):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[3][0] == "Lieu"
     assert rows[4][0] == session.place.name and rows[4][5] == session.topic.title
-    assert rows[4][3] == timezone.localtime(session.starts_at).strftime("%H:%M")
+    assert rows[4][3] == french_time(session.starts_at)
 
 
 def test_partner_staff_export_their_places_only(partner_client, session, other_place):
@@ -279,4 +280,4 @@ def test_the_session_start_time_is_shown_in_paris_time(client, topic, place):
         place=place,
         starts_at=datetime.combine(day, time(14, 30), tzinfo=ZoneInfo("Europe/Paris")),
     )
-    assert "14h30" in page_text(client.get(topic.get_absolute_url()))
+    assert "14 h 30" in page_text(client.get(topic.get_absolute_url())).replace("\u00a0", " ")

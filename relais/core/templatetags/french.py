@@ -2,7 +2,9 @@
 ``{{ day|date_fr }}`` (24 novembre 2026), ``{{ moment|date_heure }}``, ``{{ day|jour }}``
 (mardi 24 novembre), ``{{ month|mois_de }}`` (d'octobre 2026), ``{{ place.name|a_lieu }}``
 (à la Médiathèque de Prades), ``|de_lieu`` (de la Médiathèque…), ``{{ total|nombre }}``
-(12 345). See ``relais.core.french``."""
+(12 345), ``{{ day|date_courte }}`` (07/12/2026, in tables), ``{{ moment|date_heure_courte }}``
+(07/12/2026 à 14 h 30), ``{{ start|plage:end }}`` (9 h – 12 h 30), ``{{ moment|jour_heure }}``
+(mardi 24 novembre à 14 h 30). See ``relais.core.french`` and its convention."""
 
 from django import template
 
@@ -22,6 +24,8 @@ def _or_empty(function):
 register.filter("heure", _or_empty(french.french_time))
 register.filter("date_fr", _or_empty(french.french_date))
 register.filter("date_heure", _or_empty(french.french_datetime))
+register.filter("date_courte", _or_empty(french.short_date))
+register.filter("date_heure_courte", _or_empty(french.short_datetime))
 register.filter("mois", _or_empty(french.month_year))
 register.filter("mois_de", _or_empty(french.of_month))
 register.filter("a_lieu", _or_empty(french.at_place))
@@ -39,3 +43,19 @@ def jour(value, with_year=False):
 def titre_du_role(role):
     """A role's neutral title (« Coordination du Département », « Médiation numérique »)."""
     return french.role_title(role)
+
+
+@register.filter
+def jour_heure(value, with_year=False):
+    """« mardi 24 novembre à 14 h 30 » ; ``|jour_heure:True`` adds the year."""
+    return "" if value in (None, "") else french.french_day_time(value, year=bool(with_year))
+
+
+@register.filter
+def plage(start, end):
+    """``{{ start|plage:end }}`` → « 9 h – 12 h 30 » (datetimes in Paris time)."""
+    if start in (None, ""):
+        return ""
+    if end in (None, ""):
+        return french.french_time(start)
+    return french.french_time_range(start, end)

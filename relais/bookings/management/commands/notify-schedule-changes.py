@@ -11,6 +11,7 @@ again, and its message exists at most once. ``send-reminders`` runs it too, befo
 from django.core.management.base import BaseCommand
 
 from relais.bookings.services_appointments import appointments_affected, schedule_changes_apply
+from relais.core import french
 
 
 class Command(BaseCommand):
@@ -31,7 +32,9 @@ class Command(BaseCommand):
             affected = appointments_affected()
             for item in affected:
                 a = item.appointment
-                self.stdout.write(f"- {a.place} {a.starts_at:%d/%m/%Y %H:%M} : {item.reason}")
+                self.stdout.write(
+                    f"- {a.place} {french.short_datetime(a.starts_at)} : {item.reason}"
+                )
             self.stdout.write(f"{len(affected)} rendez-vous concerné(s), simulation.")
             return
         report = schedule_changes_apply()

@@ -8,8 +8,8 @@ journal (roles not separated, SQLite).
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from relais.core import french
 from relais.privacy.db_roles import journal_protection_problems
 from relais.privacy.journal import (
     JournalCheck,
@@ -49,7 +49,7 @@ def report_lines(check: JournalCheck) -> list[str]:
 
 
 def _local(moment) -> str:
-    return f"{timezone.localtime(moment):%d/%m/%Y à %H:%M}"
+    return french.short_datetime(moment)
 
 
 class Command(BaseCommand):
