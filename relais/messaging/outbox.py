@@ -198,8 +198,8 @@ def _send_sms(message: OutboxMessage) -> str:
 
 
 def _is_permanent(error: Exception) -> bool:
-    if isinstance(error, PermanentFailure):
-        return True
+    if isinstance(error, PermanentFailure) or getattr(error, "permanent", False):
+        return True  # an SMS provider's refusal for good (relais.bookings.sms.SmsRefused)
     if isinstance(error, smtplib.SMTPResponseException):
         return 500 <= error.smtp_code < 600
     if isinstance(error, smtplib.SMTPRecipientsRefused):
