@@ -1191,20 +1191,24 @@ class _Lns:
             for i in indexes:
                 self.rows_of[i].append(r)
         self.owned: dict[int, list[int]] = defaultdict(list)  # adviser → their variables
+        self.daily: dict[tuple[int, int], list[int]] = defaultdict(list)  # (adviser, day)
+        self.weekly: dict[int, list[int]] = defaultdict(list)  # adviser → dev, u
         self.places_of: dict[int, set[int]] = defaultdict(set)  # adviser → places offered
-        for (a, p, _d, _h), i in model.x.items():
+        for (a, p, d, _h), i in model.x.items():
             self.owned[a].append(i)
+            self.daily[(a, d)].append(i)
             self.places_of[a].add(p)
-        for (a, _d, _p, _q), i in model.z.items():
+        for (a, d, _p, _q), i in model.z.items():
             self.owned[a].append(i)
-        for a, i in model.dev.items():
+            self.daily[(a, d)].append(i)
+        for a, i in [*model.dev.items(), *((a, i) for (a, _p), i in model.u.items())]:
             self.owned[a].append(i)
-        for (a, _p), i in model.u.items():
-            self.owned[a].append(i)
+            self.weekly[a].append(i)
         self.place_vars: dict[int, list[int]] = defaultdict(list)
         for p, i in [*model.short.items(), *model.whole_short.items()]:
             self.place_vars[p].append(i)
         self.advisors = sorted(self.owned)
+        self.days = sorted({d for _a, d in self.daily})
         # Neighbours: the advisers sharing the most candidate places come first.
         self.near = {
             a: sorted(
@@ -1234,22 +1238,43 @@ class _Lns:
             chosen = self.rng.sample(able, min(len(able), self.size))
         return chosen
 
+    def free_variables(self) -> tuple[list[int], bool]:
+        """The variables of a neighbourhood, and whether it is the whole model.
+
+        Two kinds: a few advisers' whole weeks (:meth:`neighbourhood`), or three times as
+        many neighbouring advisers on two days only — the moves that re-pair the half-days
+        of a day among many advisers (a day held whole instead of two round trips).
+        """
+        chosen = self.neighbourhood()
+        whole = len(chosen) == len(self.advisors)
+        free = set()
+        if not whole and self.rng.random() < 0.4:
+            seed = chosen[0]
+            near = self.near[seed][: 6 * self.size]
+            chosen = [seed, *self.rng.sample(near, min(len(near), 3 * self.size - 1))]
+            days = self.rng.sample(self.days, min(2, len(self.days)))
+            for a in chosen:
+                free.update(self.weekly[a])
+                for d in days:
+                    free.update(self.daily[(a, d)])
+        else:
+            for a in chosen:
+                free.update(self.owned[a])
+        for a in chosen:
+            for p in self.places_of[a]:
+                free.update(self.place_vars[p])
+        return sorted(free), whole
+
     def step(self, time_limit_s: float) -> bool:
         """Re-solve one neighbourhood; True when the plan improved."""
-        chosen, sub, free, before = self._build()
+        whole, sub, free, before = self._build()
         status, solution = self._solve(sub, time_limit_s)
-        return self._commit(chosen, status, solution, free, before)
+        return self._commit(whole, status, solution, free, before)
 
     def _build(self):
         """The neighbourhood's sub-model: the rows it touches, the fixed part in the bounds."""
         model, values = self.model, self.values
-        chosen = self.neighbourhood()
-        free = set()
-        for a in chosen:
-            free.update(self.owned[a])
-            for p in self.places_of[a]:
-                free.update(self.place_vars[p])
-        free = sorted(free)
+        free, whole = self.free_variables()
         local = {i: j for j, i in enumerate(free)}
         sub = cp_model.CpModel()
         proto = sub.proto
@@ -1284,7 +1309,7 @@ class _Lns:
                 before += c * values[i]
         proto.solution_hint.vars.extend(range(len(free)))
         proto.solution_hint.values.extend(values[i] for i in free)
-        return chosen, sub, free, before
+        return whole, sub, free, before
 
     def _solve(self, sub: cp_model.CpModel, time_limit_s: float):
         solver = cp_model.CpSolver()
@@ -1300,7 +1325,7 @@ class _Lns:
             return status, None
         return status, (solver.objective_value, list(solver.response_proto.solution))
 
-    def _commit(self, chosen, status, solution, free, before) -> bool:
+    def _commit(self, whole, status, solution, free, before) -> bool:
         values = self.values
         self.steps += 1
         if status == cp_model.OPTIMAL:
@@ -1309,7 +1334,7 @@ class _Lns:
             self.size = max(2, self.size - 1)
         if solution is None:
             return False
-        if status == cp_model.OPTIMAL and len(chosen) == len(self.advisors):
+        if status == cp_model.OPTIMAL and whole:
             self.proven = True
         objective, found = solution
         if objective >= before - 0.5:
@@ -1504,9 +1529,14 @@ def solve(
     else:
         relaxed.append(
             "Pas de borne prouvée à cette taille dans le temps imparti : le second processeur "
-            "mène la même recherche avec un autre tirage."
+            "mène une recherche à grands voisinages (autre tirage), celui-ci la recherche "
+            "locale seule."
         )
         helper = _Helper(_search_child, model, pins, search_until, deadline - 0.3)
+        # A portfolio of two: on large models a neighbourhood step costs up to a second on a
+        # loaded machine and the local search alone sometimes does better (measured at 4×):
+        # this process keeps it for the whole time, the child runs the neighbourhoods.
+        search_until = deadline
     # A CP-SAT done early (optimal or infeasible) ends the local search too.
     search.improve(search_until, stop=lambda: helper is not None and helper.done())
     search.fill()
@@ -1516,7 +1546,8 @@ def solve(
         candidates.append((model.objective(values), "heuristique", found, values))
     candidates.sort(key=lambda c: c[0])
     proven = False
-    if candidates and not (helper is not None and helper.done()):
+    early = helper is not None and helper.done()
+    if candidates and not early and deadline - clock.perf_counter() > 0.5:
         tell("Recherche à grands voisinages (CP-SAT par groupes de conseillers).")
         lns = _Lns(model, candidates[0][3])
         told = [clock.perf_counter()]
