@@ -10,6 +10,7 @@ from relais.planning.models import PlanRun
 from relais.planning.tasks import plan_run_task
 
 from ..helpers import committed
+from ..jobs.test_worker import database_backend, restore_signals  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +50,19 @@ def test_a_retry_after_a_dead_worker_solves_the_run_again(team):
         week_start=planner_db.next_monday(), time_limit=5, status="running"
     )
     assert plan_run_task.call(SimpleNamespace(attempt=2), run.pk) == PlanRun.Status.DONE
+
+
+@pytest.mark.django_db(transaction=True)  # the worker checks its connection between tasks
+@pytest.mark.usefixtures("database_backend", "restore_signals")
+def test_a_real_worker_solves_a_run_from_the_database_queue(team, settings):
+    """End to end: the run is a row of the task table until `relais worker` takes it."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.RELAIS_PLANNER_SYNC = False
+    run = planner_db.plan_run_start(week_start=planner_db.next_monday(), time_limit=5)
+    assert DBTaskResult.objects.ready().count() == 1
+    call_command("worker", batch=True, startup_delay=False, worker_id="w1", verbosity=0)
+    run.refresh_from_db()
+    assert run.status == PlanRun.Status.DONE and run.result is not None
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"

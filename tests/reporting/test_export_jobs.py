@@ -18,6 +18,7 @@ from relais.jobs.models import ExportJob
 from relais.jobs.services import export_request, exports_purge
 
 from ..helpers import committed
+from ..jobs.test_worker import database_backend, restore_signals  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 YEAR = "start=2025-01&end=2025-12"
@@ -129,3 +130,23 @@ def test_a_failing_export_shows_its_error_in_french(coordinator, monkeypatch, da
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.FAILED
     assert job.error == "L'export n'a pas pu être écrit : base indisponible"
+
+
+@pytest.mark.django_db(transaction=True)  # the worker checks its connection between tasks
+@pytest.mark.usefixtures("database_backend", "restore_signals")
+def test_a_real_worker_writes_the_export(coordinator_client, data):
+    """End to end: the job waits in the task table until `relais worker` writes its file."""
+    from django_tasks_db.models import DBTaskResult
+
+    response = coordinator_client.get(
+        reverse("reporting:export_activities", args=["csv"]) + "?" + YEAR + "&sep=semicolon"
+    )
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.status == ExportJob.Status.QUEUED
+    assert "hx-trigger" in coordinator_client.get(response.url).content.decode()
+    call_command("worker", batch=True, startup_delay=False, worker_id="w1", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE and job.rows_done == 7
+    lines = _download(coordinator_client, job).decode("utf-8").splitlines()
+    assert len(lines) == 8 and lines[0].startswith("Identifiant;")
+    assert {row.status for row in DBTaskResult.objects.all()} == {"SUCCESSFUL"}
