@@ -265,20 +265,13 @@ RELAIS_DEPARTMENT_CODE = env.str("RELAIS_DEPARTMENT_CODE", default="66")
 # Public address of the site, used in e-mails (password reset, confirmations).
 RELAIS_SITE_URL = env.str("RELAIS_SITE_URL", default="http://127.0.0.1:8000")
 # The Département's logo on the posters of places (art. 5): an absolute file path, or a path
-# among the static files. The default is a neutral placeholder.
-RELAIS_LOGO_PATH = env.str("RELAIS_LOGO_PATH", default="public/logo-departement.svg")
+# among the static files. Empty: the poster sets the Département's name in type instead.
+RELAIS_LOGO_PATH = env.str("RELAIS_LOGO_PATH", default="")
 # Workshop reminders go out this many hours before a session (relais send-reminders).
 RELAIS_REMINDER_HOURS = env.int("RELAIS_REMINDER_HOURS", default=48)
 # SMS provider: dotted path of a class with send(to, text). The default sends nothing and only
 # logs (see relais/bookings/sms.py); set a real provider's class in production.
 RELAIS_SMS_BACKEND = env.str("RELAIS_SMS_BACKEND", default="relais.bookings.sms.LoggingSmsBackend")
-# The Brevo provider (RELAIS_SMS_BACKEND=relais.bookings.sms.BrevoSmsBackend): its API key, the
-# sender name shown on the phone (11 letters or digits at most) and the API's address.
-RELAIS_SMS_BREVO_API_KEY = env.str("RELAIS_SMS_BREVO_API_KEY", default="")
-RELAIS_SMS_SENDER = env.str("RELAIS_SMS_SENDER", default="Relais")
-RELAIS_SMS_BREVO_URL = env.str(
-    "RELAIS_SMS_BREVO_URL", default="https://api.brevo.com/v3/transactionalSMS/sms"
-)
 # Public forms (workshop registration and its waiting list, appointment booking, password
 # reset): submissions allowed per client address (RELAIS_TRUSTED_PROXY_COUNT decides which
 # address) and per e-mail address or phone number given, as "count/period" with a period of

@@ -1,8 +1,9 @@
 """The poster of a place (« affiche », convention art. 1.2 and art. 5), as an A4 or A3 PDF.
 
 It carries the weekly hours of the permanences, the address, a QR code to the public page,
-the Département's logo (``RELAIS_LOGO_PATH``) and the mandatory mention of art. 5. Like the
-other documents, WeasyPrint only reads local resources: the QR code and the logo are
+whether residents can also book an appointment online (and where), the Département's logo
+(``RELAIS_LOGO_PATH``; without one, its name set in type) and the mandatory mention of art. 5.
+Like the other documents, WeasyPrint only reads local resources: the QR code and the logo are
 embedded as data URLs.
 """
 
@@ -19,7 +20,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from .french import french_date
-from .queries import public_place_url, today, weekly_schedule
+from .queries import online_booking_url, public_place_url, today, weekly_schedule
 
 PDF_CSS = Path(__file__).resolve().parent / "templates" / "public" / "pdf" / "poster.css"
 # Paper size → base font size (pt): A3 is A4 scaled by √2, so is the text.
@@ -74,6 +75,7 @@ def poster_context(place) -> dict:
         "place": place,
         "schedule": weekly_schedule(place),
         "public_url": url,
+        "booking_url": online_booking_url(place),
         "qr_data_url": _data_url(qr_svg(url).encode(), "image/svg+xml"),
         "logo_data_url": logo_data_url(),
         "department_name": settings.RELAIS_DEPARTMENT_NAME,

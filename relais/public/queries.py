@@ -76,6 +76,18 @@ def appointment_url(place) -> str | None:
     return url if appointments_enabled(place) else None
 
 
+def online_booking_url(place) -> str | None:
+    """The absolute address of a place's booking page when residents can book there online
+    (appointments on at the place and at least one active type), else ``None``: what the
+    poster announces."""
+    from relais.bookings.appointments import AppointmentType
+
+    url = appointment_url(place)
+    if url is None or not AppointmentType.objects.filter(is_active=True).exists():
+        return None
+    return site_url(url)
+
+
 def osm_url(place) -> str:
     """An OpenStreetMap link centred on the place (its commune's centre without coordinates)."""
     latitude, longitude = place.coordinates

@@ -95,7 +95,9 @@ def test_the_qr_code_encodes_the_absolute_public_url(settings, prades, monkeypat
 
 
 def test_the_logo_comes_from_a_file_or_the_static_files(settings, tmp_path):
-    assert posters.logo_data_url().startswith("data:image/svg+xml;base64,")  # placeholder
+    assert posters.logo_data_url() is None  # none by default: the name is set in type
+    settings.RELAIS_LOGO_PATH = "relais/favicon.svg"  # a path among the static files
+    assert posters.logo_data_url().startswith("data:image/svg+xml;base64,")
     logo = tmp_path / "logo.png"
     logo.write_bytes(b"\x89PNG\r\n\x1a\n")
     settings.RELAIS_LOGO_PATH = str(logo)
@@ -122,3 +124,33 @@ def test_an_unchanged_poster_comes_from_the_cache_and_a_change_redraws_it(
     make_slot(prades, [advisor], weekday=1)
     posters.render_poster_pdf(prades, "a4")
     assert drawn == ["a4", "a3", "a4"]
+
+
+def test_without_a_logo_the_poster_prints_the_departments_name_not_a_placeholder(
+    client, settings, poster_url
+):
+    settings.RELAIS_LOGO_PATH = ""
+    response = client.get(poster_url)
+    text = text_of(pdf_of(response))
+    assert "Logo du" not in text
+    assert text.startswith("Département des Pyrénées-Orientales")
+
+
+def test_the_poster_says_when_residents_can_book_online(poster_url, prades):
+    """Rendered directly: the public page's response may be cached by the view."""
+    from relais.bookings.appointments import AppointmentType, PlaceAppointmentSettings
+
+    def poster_text() -> str:
+        return text_of(PdfReader(BytesIO(posters.render_poster_pdf(prades))))
+
+    assert "Gratuit · Sans rendez-vous" in poster_text()
+    AppointmentType.objects.create(name="Aide aux démarches", duration_minutes=30)
+    text = poster_text()
+    assert "Gratuit · Avec ou sans rendez-vous" in text
+    assert "Rendez-vous en ligne :" in text
+    assert "http://127.0.0.1:8000/rendez-vous/mediatheque-prades/" in text.replace(" ", "")
+    # The place turns online booking off: the poster no longer promises it.
+    PlaceAppointmentSettings.objects.create(place=prades, appointments_enabled=False)
+    prades.refresh_from_db()
+    text = poster_text()
+    assert "Rendez-vous en ligne" not in text and "Gratuit · Sans rendez-vous" in text
