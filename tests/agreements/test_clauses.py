@@ -2,11 +2,13 @@
 validation, Art. 4.2 certificates through the coordinator's form, Art. 5 prior authorisation of
 external communication, through the views as coordinators and partner staff use them."""
 
+import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 from relais.agreements import services
 from relais.agreements.enums import CommunicationStatus, ContactRole, PartyRole
 from relais.agreements.models import (
+    Agreement,
     AgreementContact,
     CommunicationEvent,
     CommunicationRequest,
@@ -411,3 +414,16 @@ def test_any_sequence_keeps_article_5(agreement, coordinator, partner_staff, act
     if row["status"] in (CommunicationStatus.REFUSED, CommunicationStatus.CHANGES_REQUESTED):
         assert row["decision_comment"]
     assert CommunicationEvent.objects.filter(request_id=item.pk).count() == succeeded
+
+
+def test_the_demo_agreement_has_its_contacts_and_communication(coordinator_client):
+    call_command("demo", "--force", stdout=io.StringIO())
+    agreement = Agreement.objects.get(title__contains="Vague 3")
+    roles = set(agreement.contacts.values_list("party", "role"))
+    assert (PartyRole.DEPARTMENT, ContactRole.TECHNICAL_TEAM) in roles
+    assert (PartyRole.PARTNER, ContactRole.EDITORIAL) in roles
+    statuses = sorted(agreement.communication_requests.values_list("status", flat=True))
+    assert statuses == ["approved", "pending", "pending"]
+    page = page_text(coordinator_client.get(agreement.get_absolute_url()))
+    assert "Jean-Louis JALLAT" in page and "Affiche des permanences numériques" in page
+    assert "Désigner" not in page  # every contact the clauses name is recorded
