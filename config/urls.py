@@ -33,8 +33,8 @@ urlpatterns = [
     path("mandats/", include("relais.mandates.urls")),
     # Public pages of the places (/permanences/…) and advisers' calendar feeds (/agenda/…).
     path("", include("relais.public.urls")),
-    # Monthly partner reports (art. 3.4; views in relais.reporting, models in relais.committee).
-    path("comptes-rendus/", include("relais.reporting.monthly_urls")),
+    # Monthly partner reports (art. 3.4).
+    path("comptes-rendus/", include("relais.monthly.urls")),
     path("comite/", include("relais.committee.urls")),
     # Read-only JSON API (bearer tokens, no session) and its token management page.
     path("api/", include("relais.api.urls")),

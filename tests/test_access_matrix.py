@@ -327,8 +327,8 @@ class World:
                 user=advisor.user,
                 uploaded=SimpleUploadedFile("scan.pdf", f"%PDF-1.4\n{canary}\n%%EOF\n".encode()),
             )
-        from relais.reporting.monthly import previous_month
-        from relais.reporting.monthly_services import monthly_report_create, monthly_report_submit
+        from relais.monthly.figures import previous_month
+        from relais.monthly.services import monthly_report_create, monthly_report_submit
         from relais.rights.services import rights_request_create
 
         self.rights_request = rights_request_create(
@@ -628,8 +628,8 @@ def test_no_response_shows_an_owned_object_to_anybody_else(leak_clients, world):
 def _state(world: World) -> dict:
     """What the writes below could change."""
     from relais.activities.models import Activity
-    from relais.committee.models import MonthlyReport
     from relais.mandates.models import Mandate
+    from relais.monthly.models import MonthlyReport
     from relais.places.models import Place
 
     mandate = Mandate.objects.get(pk=world.mandate.pk)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "relais.bookings",
     "relais.beneficiaries",
     "relais.activities",
+    "relais.monthly",
     "relais.committee",
     "relais.api",
     "relais.mandates",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ActionItem, CommitteeMember, Meeting, MeetingInvitation, MonthlyReport
+from .models import ActionItem, CommitteeMember, Meeting, MeetingInvitation
 
 
 @admin.register(CommitteeMember)
@@ -30,19 +30,3 @@ class MeetingInvitationAdmin(admin.ModelAdmin):
 @admin.register(ActionItem)
 class ActionItemAdmin(admin.ModelAdmin):
     list_display = ["title", "due_on", "status"]
-
-
-@admin.register(MonthlyReport)
-class MonthlyReportAdmin(admin.ModelAdmin):
-    """Read-only: the workflow and its lock go through relais.reporting.monthly_services."""
-
-    list_display = ["partner", "month", "version", "status"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

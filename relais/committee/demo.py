@@ -1,16 +1,13 @@
-"""Demo data: the Comité Technique Départemental (Art. 3.4) and the partner's monthly reports.
+"""Demo data: the Comité Technique Départemental (Art. 3.4).
 
 The seed names no committee members, so the demo invents them (names marked « (démo) »,
 addresses on the demo domain) from the three colleges of Art. 3.4. Meetings are dated relative to
 today: one held about ten months ago (so the 12-month alert is quiet) and one before it, with
 minutes, decisions and « axes de progrès » (one done, one open, one overdue), and one convened in
-a few weeks, whose convocation the demo coordinator can send. Monthly reports: the partner's
-past months are validated, the month before last waits for the partner's validation, last month
-is left for an adviser to prepare.
+a few weeks, whose convocation the demo coordinator can send.
 
 Idempotent: members are matched on their address; the meetings the demo coordinator created are
-replaced on each run (with their action items and convocations); monthly reports are created only
-for months that have none.
+replaced on each run (with their action items and convocations).
 """
 
 import datetime as dt
@@ -20,13 +17,6 @@ from django.utils import timezone
 
 from relais.accounts.models import User
 from relais.core.demo import DEMO_EMAIL_DOMAIN, DemoContext
-from relais.reporting.monthly import month_start
-from relais.reporting.monthly_services import (
-    monthly_report_create,
-    monthly_report_current,
-    monthly_report_submit,
-    monthly_report_validate,
-)
 
 from . import services
 from .enums import ActionStatus, MemberCategory
@@ -143,26 +133,7 @@ def _meetings(ctx: DemoContext, coordinator: User, members: dict) -> None:
     )  # fmt: skip
 
 
-def _monthly_reports(ctx: DemoContext, adviser: User, partner_staff: User) -> None:
-    partner = ctx.objects["partner"]
-    this_month = month_start(timezone.localdate())
-    for months_ago in range(12, 1, -1):
-        month = this_month - relativedelta(months=months_ago)
-        if monthly_report_current(partner=partner, month=month) is not None:
-            continue
-        report = monthly_report_create(partner=partner, month=month, user=adviser)
-        report = monthly_report_submit(
-            report=report, user=adviser,
-            adviser_comment="Mois conforme au planning des permanences.",
-        )  # fmt: skip
-        if months_ago > 2:
-            monthly_report_validate(report=report, user=partner_staff)
-
-
 def load(ctx: DemoContext) -> None:
     coordinator = User.objects.get(email=f"coordination@{DEMO_EMAIL_DOMAIN}")
-    partner_staff = User.objects.get(email=f"mediatheques@{DEMO_EMAIL_DOMAIN}")
-    adviser = ctx.objects["advisors"][0].user
     members = _members(ctx)
     _meetings(ctx, coordinator, members)
-    _monthly_reports(ctx, adviser, partner_staff)

@@ -14,18 +14,6 @@ class ActionStatus(models.TextChoices):
     DONE = "done", "Réalisée"
 
 
-class ReportStatus(models.TextChoices):
-    DRAFT = "draft", "Brouillon"
-    SUBMITTED = "submitted", "Transmis à la structure"
-    VALIDATED = "validated", "Validé"
-    RETURNED = "returned", "Renvoyé pour correction"
-
-
-class ReminderKind(models.TextChoices):
-    NOT_SUBMITTED = "not_submitted", "Compte rendu non transmis"
-    NOT_VALIDATED = "not_validated", "Compte rendu non validé"
-
-
 class InvitationStatus(models.TextChoices):
     QUEUED = "queued", "En cours d'envoi"
     SENT = "sent", "Envoyée"

@@ -65,7 +65,7 @@ def scoped_activities(first: date, last: date, partner=None):
 
 def headline_figures(*, first: date, last: date, partner=None, committed_by_place=None):
     """The review's headline figures; ``committed_by_place``: {place id: committed half-days}
-    over the period (from the commitments in force, ``reporting.monthly.period_figures``)."""
+    over the period (from the commitments in force, ``monthly.figures.period_figures``)."""
     committed_by_place = committed_by_place or {}
     activities = scoped_activities(first, last, partner)
     sums = activities.aggregate(

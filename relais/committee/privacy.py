@@ -12,11 +12,10 @@ from relais.privacy.registry import (
     register,
 )
 
-from .models import CommitteeMember, MeetingInvitation, MonthlyReportReminder
+from .models import CommitteeMember, MeetingInvitation
 
 ANONYMOUS_MEMBER = "Membre anonymisé"
 MEMBER_TERM_YEARS = 5
-REMINDER_TERM_MONTHS = 24
 INVITATION_TERM_MONTHS = 24
 
 
@@ -24,10 +23,6 @@ def members_due(cutoff):
     return CommitteeMember.objects.filter(left_on__lt=timezone.localdate(cutoff)).exclude(
         Q(full_name__startswith=ANONYMOUS_MEMBER) & Q(email="")
     )
-
-
-def reminders_due(cutoff):
-    return MonthlyReportReminder.objects.filter(sent_at__lt=cutoff)
 
 
 def invitations_due(cutoff):
@@ -63,24 +58,6 @@ register(
 
 register(
     RetentionRule(
-        category="monthly_report_reminders",
-        model="committee.MonthlyReportReminder",
-        fields=("recipient",),
-        label="Relances des comptes rendus mensuels",
-        processing="Suivi des comptes rendus d'activité des structures (art. 3.4)",
-        data_subjects="Conseillers et agents des structures partenaires destinataires",
-        purpose="Ne pas envoyer deux fois la même relance d'un compte rendu en retard.",
-        legal_basis=PUBLIC_INTEREST,
-        term=relativedelta(months=REMINDER_TERM_MONTHS),
-        term_label=f"{REMINDER_TERM_MONTHS} mois",
-        start_event="Envoi de la relance",
-        due=reminders_due,
-        action=RetentionAction.DELETE,
-    )
-)
-
-register(
-    RetentionRule(
         category="meeting_invitations",
         model="committee.MeetingInvitation",
         fields=("recipient",),
@@ -97,13 +74,6 @@ register(
         action=RetentionAction.DELETE,
         recipients="Coordinateurs",
     )
-)
-
-declare_no_personal_data(
-    "committee.MonthlyReport",
-    reason="Chiffres anonymes d'une structure pour un mois ; les commentaires portent sur "
-    "l'activité (le formulaire demande de ne nommer personne) ; les auteurs sont désignés par "
-    "leur compte.",
 )
 declare_no_personal_data(
     "committee.ActionItem",

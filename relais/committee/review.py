@@ -4,7 +4,7 @@ the whole département, as an HTML page and an A4 PDF (WeasyPrint) built from th
 Sources: key figures, themes, profiles and the monthly series from ``relais.reporting.stats``
 (computed live: a review is produced a few times a year and must match the activities exactly),
 charts from ``relais.reporting.charts``, permanences (coverage of the Art. 1.2 commitments),
-departmental workshops and attendance from ``relais.reporting.monthly.period_figures``, the
+departmental workshops and attendance from ``relais.monthly.figures.period_figures``, the
 monthly reports' status, and the committee's meetings and action items of the year.
 """
 
@@ -18,12 +18,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from relais.monthly.enums import ReportStatus
+from relais.monthly.figures import partner_places, period_figures
+from relais.monthly.models import MonthlyReport
 from relais.reporting import charts, disclosure, stats
-from relais.reporting.monthly import partner_places, period_figures
 
-from .enums import ReportStatus
 from .figures import HeadlineFigures, headline_figures, whole_half_days
-from .models import ActionItem, Meeting, MonthlyReport
+from .models import ActionItem, Meeting
 
 PDF_CSS = Path(__file__).resolve().parent / "templates" / "committee" / "pdf" / "review.css"
 

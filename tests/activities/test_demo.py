@@ -11,8 +11,8 @@ from relais.activities.models import Activity, ActivityTheme
 from relais.agreements.models import Commitment
 from relais.beneficiaries.demo import SURNAMES
 from relais.beneficiaries.models import Beneficiary
+from relais.monthly.figures import permanence_figures
 from relais.planning.occurrences import occurrences_between
-from relais.reporting.monthly import permanence_figures
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from relais.privacy.models import JournalEntry
 
 from ..activities.factories import record_individual
 from ..beneficiaries.factories import BeneficiaryFactory
-from ..reporting.monthly_helpers import CANARY_NOTE, record_march
+from ..monthly.helpers import CANARY_NOTE, record_march
 
 pytestmark = pytest.mark.django_db
 CANARY_NAME = "Zygomaticienne"

@@ -8,10 +8,7 @@ from relais.committee.models import (
     CommitteeMember,
     Meeting,
     MeetingInvitation,
-    MonthlyReportReminder,
 )
-
-from ..factories import OrganisationFactory
 
 
 def _member(**fields):
@@ -25,20 +22,6 @@ def make_committee_members():
         full_name="Membre ancien", joined_on=dt.date(2015, 1, 1), left_on=dt.date(2018, 1, 1)
     )
     fresh = _member(full_name="Membre actuel", joined_on=dt.date(2024, 1, 1))
-    return due, fresh
-
-
-def make_monthly_report_reminders():
-    partner = OrganisationFactory()
-    common = {"partner": partner, "month": dt.date(2026, 1, 1), "kind": "not_submitted"}
-    due = MonthlyReportReminder.objects.create(
-        **common,
-        recipient="ancien@exemple.test",
-        sent_at=timezone.now() - dt.timedelta(days=365 * 3),
-    )
-    fresh = MonthlyReportReminder.objects.create(
-        **common, version=1, recipient="recent@exemple.test"
-    )
     return due, fresh
 
 

@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.accounts.models import User
-from relais.committee.enums import ActionStatus, ReportStatus
-from relais.committee.models import ActionItem, CommitteeMember, Meeting, MonthlyReport
+from relais.committee.enums import ActionStatus
+from relais.committee.models import ActionItem, CommitteeMember, Meeting
 from relais.committee.queries import meeting_alert, meeting_convocation
-from relais.reporting.monthly import month_start
+from relais.monthly.enums import ReportStatus
+from relais.monthly.figures import month_start
+from relais.monthly.models import MonthlyReport
 
 from ..helpers import login_verified, page_text
 

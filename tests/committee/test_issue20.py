@@ -24,7 +24,7 @@ from relais.core.validators import PROGRAMME_START
 from ..activities.factories import record_collective, record_individual
 from ..beneficiaries.factories import BeneficiaryFactory
 from ..factories import PlaceFactory
-from ..reporting.monthly_helpers import sign_agreement
+from ..monthly.helpers import sign_agreement
 
 # The dates below are written out: the suite's instant is pinned (make test-dates moves it).
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-24T10:00")]

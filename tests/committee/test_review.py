@@ -11,7 +11,7 @@ from relais.committee import services
 from relais.committee.review import annual_review
 
 from ..helpers import page_text
-from ..reporting.monthly_helpers import CANARY_NOTE, monday_slot, record_march, sign_agreement
+from ..monthly.helpers import CANARY_NOTE, monday_slot, record_march, sign_agreement
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from relais.accounts.enums import Role
-from relais.committee.models import MonthlyReport
-from relais.reporting import monthly_services
+from relais.monthly import services as monthly_services
+from relais.monthly.models import MonthlyReport
 
 from ..factories import (
     TEST_PASSWORD,
@@ -20,7 +20,7 @@ from ..factories import (
     PlaceFactory,
     UserFactory,
 )
-from ..reporting.monthly_helpers import record_march
+from ..monthly.helpers import record_march
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 360, "height": 740}

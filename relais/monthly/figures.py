@@ -1,7 +1,7 @@
 """Figures of the monthly partner report (Art. 3.4), computed from the activities and the planning.
 
 ``period_figures(places, first, last)`` returns a JSON-serialisable dict (integers, strings and
-floats rounded to 2 decimals) — the snapshot stored on ``committee.MonthlyReport`` at submission
+floats rounded to 2 decimals) — the snapshot stored on ``monthly.MonthlyReport`` at submission
 and the basis of the annual review. Only anonymous counts: no name, no note, no beneficiary.
 
 Permanences (half-days, as in ``relais.planning.coverage``):

@@ -1,6 +1,6 @@
 """``relais send-report-reminders``: e-mail about late monthly reports (cron daily).
 
-Thresholds and recipients: relais/reporting/monthly_reminders.py and docs/operations.md.
+Thresholds and recipients: relais/monthly/reminders.py and docs/operations.md.
 Idempotent: each reminder is recorded with its sending, so a re-run sends nothing new.
 """
 
@@ -9,7 +9,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from relais.reporting.monthly_reminders import send_reminders
+from relais.monthly.reminders import send_reminders
 
 
 class Command(BaseCommand):

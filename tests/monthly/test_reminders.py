@@ -8,12 +8,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from relais.committee.models import MonthlyReport, MonthlyReportReminder
-from relais.reporting import monthly_services as services
-from relais.reporting.monthly_reminders import due_reminders, send_reminders
+from relais.monthly import services
+from relais.monthly.models import MonthlyReport, MonthlyReportReminder
+from relais.monthly.reminders import due_reminders, send_reminders
 
 from ..helpers import committed
-from .monthly_helpers import MARCH, record_march
+from ..monthly.helpers import MARCH, record_march
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

@@ -6,14 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from relais.committee.enums import ReportStatus
-from relais.committee.models import MonthlyReport, ReportLocked
-from relais.reporting import monthly_services as services
-from relais.reporting.monthly import monthly_figures
+from relais.monthly import services
+from relais.monthly.enums import ReportStatus
+from relais.monthly.figures import monthly_figures
+from relais.monthly.models import MonthlyReport, ReportLocked
 
 from ..activities.factories import record_individual
 from ..helpers import page_text
-from .monthly_helpers import CANARY_NOTE, MARCH, monday_slot, record_march, sign_agreement
+from ..monthly.helpers import CANARY_NOTE, MARCH, monday_slot, record_march, sign_agreement
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Writes to the monthly partner reports (``committee.MonthlyReport``; workflow in its docstring).
+"""Writes to the monthly partner reports (``monthly.MonthlyReport``; workflow in its docstring).
 
 draft ──submit (adviser)──▶ submitted ──validate (partner staff)──▶ validated (locked)
   ▲                            │
@@ -15,11 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from relais.committee.enums import ReportStatus
-from relais.committee.models import MonthlyReport, ReportLocked
-
-from . import monthly_perms as perms
-from .monthly import month_start, monthly_figures
+from . import perms
+from .enums import ReportStatus
+from .figures import month_start, monthly_figures
+from .models import MonthlyReport, ReportLocked
 
 EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 

@@ -24,14 +24,14 @@ from django.urls import reverse
 
 from relais.accounts.enums import Role
 from relais.accounts.models import User
-from relais.committee.enums import ReminderKind, ReportStatus
-from relais.committee.models import MonthlyReport, MonthlyReportReminder
 from relais.core.french import of_month
 from relais.core.models import Organisation
 from relais.core.site import site_url
 from relais.messaging.outbox import outbox_email
 
-from .monthly import activities_between, month_end, month_start, previous_month
+from .enums import ReminderKind, ReportStatus
+from .figures import activities_between, month_end, month_start, previous_month
+from .models import MonthlyReport, MonthlyReportReminder
 
 SUBMIT_BY_DAY = 10
 VALIDATE_WITHIN_DAYS = 10

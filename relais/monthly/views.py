@@ -7,15 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from relais.committee.enums import ReportStatus
-from relais.committee.models import MonthlyReport
 from relais.core.models import Organisation
 from relais.core.params import parse_id, parse_month
 
-from . import monthly_perms as perms
-from . import monthly_services as services
-from .monthly import month_label, monthly_figures, previous_month
-from .monthly_forms import MonthlyCommentForm, MonthlyReturnForm
+from . import perms, services
+from .enums import ReportStatus
+from .figures import month_label, monthly_figures, previous_month
+from .forms import MonthlyCommentForm, MonthlyReturnForm
+from .models import MonthlyReport
 
 
 def _error_text(error: ValidationError) -> str:
@@ -40,7 +39,7 @@ def report_list(request):
     if request.user.is_partner_staff:
         context["reports"] = reports.order_by("-month")
         context["to_validate"] = [r for r in context["reports"] if r.status == "submitted"]
-        return render(request, "reporting/monthly_list_partner.html", context)
+        return render(request, "monthly/list_partner.html", context)
     by_partner = {r.partner_id: r for r in reports.filter(month=month)}
     context["rows"] = [
         (partner, by_partner.get(partner.pk))
@@ -48,7 +47,7 @@ def report_list(request):
     ]
     context["can_prepare"] = perms.can_prepare(request.user)
     context["previous"] = previous_month(month)
-    return render(request, "reporting/monthly_list.html", context)
+    return render(request, "monthly/list.html", context)
 
 
 @login_required
@@ -85,7 +84,7 @@ def report_detail(request, pk: int):
     )
     return render(
         request,
-        "reporting/monthly_detail.html",
+        "monthly/detail.html",
         {
             "report": report,
             "figures": figures,
