@@ -66,7 +66,7 @@ def _day_number(day: date) -> str:
     return "1er" if day.day == 1 else str(day.day)
 
 
-def french_day(day: date, *, year: bool = False) -> str:
+def french_day(day: date, year: bool = False) -> str:
     """« mardi 1er décembre » (« mardi 1er décembre 2026 » with ``year``)."""
     day = _local(day)
     text = f"{WEEKDAYS[day.weekday()]} {_day_number(day)} {MONTHS[day.month - 1]}"
@@ -84,7 +84,7 @@ def french_datetime(moment: datetime) -> str:
     return f"{french_date(moment)} à {french_time(moment)}"
 
 
-def french_day_time(moment: datetime, *, year: bool = False) -> str:
+def french_day_time(moment: datetime, year: bool = False) -> str:
     """« mardi 1er décembre à 14 h 30 » (« … 2026 à 14 h 30 » with ``year``)."""
     return f"{french_day(moment, year=year)} à {french_time(moment)}"
 

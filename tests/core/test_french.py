@@ -1,9 +1,12 @@
 """French writing helpers shared by every app (relais.core.french, issue 17 §4)."""
 
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.template import Context, Template
+from hypothesis import given
+from hypothesis import strategies as st
 
 from relais.core.french import (
     at_place,
@@ -67,3 +70,50 @@ def test_filters():
     assert plain(text) == (
         "14 h 30 · d&#x27;octobre 2026 · à la Médiathèque de Prades · Coordination du Département"
     )
+
+
+def test_short_dates_day_times_and_ranges():
+    from relais.core.french import french_day_time, short_date, short_datetime
+
+    moment = datetime(2026, 12, 7, 14, 30, tzinfo=ZoneInfo("UTC"))  # 15 h 30 in Paris
+    assert short_date(date(2026, 3, 1)) == "01/03/2026"
+    assert plain(short_datetime(moment)) == "07/12/2026 à 15 h 30"
+    assert plain(french_day_time(moment)) == "lundi 7 décembre à 15 h 30"
+    assert plain(french_day_time(moment, year=True)) == "lundi 7 décembre 2026 à 15 h 30"
+    rendered = Template(
+        "{% load french %}{{ a|plage:b }} · {{ a|plage:None }} · {{ None|plage:b }}·"
+        "{{ d|date_courte }} · {{ a|date_heure_courte }} · {{ a|jour_heure }}"
+    ).render(Context({"a": time(9), "b": time(12, 30), "d": date(2026, 12, 7)}))
+    # A time has no date: |date_heure_courte and |jour_heure are for datetimes only.
+    assert plain(rendered).startswith("9 h – 12 h 30 · 9 h · ·07/12/2026 · ")
+
+
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 12, 31)))
+def test_written_dates_and_times_read_back_to_the_same_instant(naive):
+    """An independent reading: Python's own parser gets the day back from « 07/12/2026 », and
+    the clock back from « 14 h 30 »; nothing but the agreed shapes is ever written."""
+    from relais.core.french import short_date
+
+    moment = naive.replace(tzinfo=ZoneInfo("Europe/Paris"))
+    assert datetime.strptime(short_date(moment.date()), "%d/%m/%Y").date() == moment.date()
+    written = french_time(moment)
+    match = re.fullmatch(r"(\d{1,2})\u00a0h(?:\u00a0(\d{2}))?", written)
+    assert match, written
+    assert int(match[1]) == moment.hour and int(match[2] or 0) == moment.minute
+    assert (match[2] is None) == (moment.minute == 0)
+    day, month, year = french_date(moment.date()).split(" ")
+    assert day == ("1er" if moment.day == 1 else str(moment.day))
+    assert month == [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ][moment.month - 1] and year == str(moment.year)

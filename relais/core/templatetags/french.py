@@ -14,8 +14,16 @@ register = template.Library()
 
 
 def _or_empty(function):
+    """Nothing for an empty value or one of the wrong type (as Django's ``|date`` does): a
+    template never fails on a date."""
+
     def wrapped(value, *args):
-        return "" if value in (None, "") else function(value, *args)
+        if value in (None, ""):
+            return ""
+        try:
+            return function(value, *args)
+        except (AttributeError, TypeError, ValueError):
+            return ""
 
     wrapped.__name__ = function.__name__
     return wrapped
@@ -36,7 +44,7 @@ register.filter("nombre", _or_empty(french.number))
 @register.filter
 def jour(value, with_year=False):
     """« mardi 24 novembre » ; ``|jour:True`` adds the year."""
-    return "" if value in (None, "") else french.french_day(value, year=bool(with_year))
+    return _or_empty(french.french_day)(value, bool(with_year))
 
 
 @register.filter
@@ -48,14 +56,12 @@ def titre_du_role(role):
 @register.filter
 def jour_heure(value, with_year=False):
     """« mardi 24 novembre à 14 h 30 » ; ``|jour_heure:True`` adds the year."""
-    return "" if value in (None, "") else french.french_day_time(value, year=bool(with_year))
+    return _or_empty(french.french_day_time)(value, bool(with_year))
 
 
 @register.filter
 def plage(start, end):
     """``{{ start|plage:end }}`` → « 9 h – 12 h 30 » (datetimes in Paris time)."""
-    if start in (None, ""):
-        return ""
     if end in (None, ""):
-        return french.french_time(start)
-    return french.french_time_range(start, end)
+        return _or_empty(french.french_time)(start)
+    return _or_empty(french.french_time_range)(start, end)
