@@ -204,3 +204,11 @@ def test_csv_stream_is_lazy(data):
                                  with_advisor=False)  # fmt: skip
     stream = exports.csv_stream(["a"], rows)
     assert next(stream).startswith(b"a")  # header before any row is read
+
+
+def test_the_committees_statistics_export_is_under_disclosure_control(committee_client, data):
+    url = reverse("reporting:export_statistics", args=["csv"]) + "?" + YEAR
+    rows = list(csv.reader(io.StringIO(_body(committee_client.get(url)).decode("utf-8"))))
+    values = [row[3] for row in rows[1:]]
+    assert "secret statistique" in values
+    assert not [v for v in values if v.isdigit() and 0 < int(v) < 5]
