@@ -19,7 +19,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS := 1
 export UV_NO_PROGRESS := 1
 
-.PHONY: help demo test test-dates quality install install-dev system-demo system-test serve bench bench-planner bench-stats bench-scale vendor clean lock
+.PHONY: help demo test test-dates quality install install-dev system-demo system-test serve bench bench-planner bench-stats bench-scale bench-outbox bench-export-job vendor clean lock
 
 help:
 	@echo "make demo     - installe, crée la base SQLite de démonstration et lance le serveur"
@@ -137,6 +137,11 @@ bench-scale: install-dev
 # The outbox's throughput through a local SMTP sink (SQLite, or DATABASE_URL's PostgreSQL).
 bench-outbox: install-dev
 	$(BIN)/python -m bench.outbox
+
+# A large export written by a worker: click → downloadable, and the page p95 meanwhile vs idle
+# (PostgreSQL: DATABASE_URL; BENCH_EXPORT_ROWS, default 1 M, takes long on a loaded machine).
+bench-export-job: install-dev
+	$(BIN)/python -m bench.export_job
 
 # Regenerate the locked requirements after editing pyproject.toml.
 lock: | $(UV)
