@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Event
 
+from relais.core.pagecache import public_pages_changed
 from relais.core.site import calendar_attachment, calendar_uid, site_url
 from relais.planning.enums import OccurrenceStatus
 from relais.planning.models import Closure
@@ -326,6 +327,7 @@ def place_appointment_settings_update(*, place, user, **values) -> PlaceAppointm
             setattr(instance, name, value)
         instance.full_clean()
         instance.save()
+        public_pages_changed(place)  # its page shows the booking button, or not
     place.appointment_settings = instance  # what availability reads on this instance from now
     return instance
 

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from relais.core.pagecache import public_pages_changed
+
 from .models import Place, PlaceChange
 
 # Bookkeeping columns: set by Django, never edited, never part of the history.
@@ -78,4 +80,5 @@ def place_update(*, place: Place, user, data: dict) -> Place:
             return place
         place.save()
         PlaceChange.objects.create(place=place, user=user, changes=changes)
+        public_pages_changed(place, old_slugs=[before.get("slug")])
     return place

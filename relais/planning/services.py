@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from relais.core.pagecache import public_pages_changed
 from relais.core.writes import insert_or_get
 
 from .enums import ExceptionKind
@@ -40,6 +41,7 @@ def slot_create(*, place, advisors, created_by=None, commitment=None, **fields) 
     slot.full_clean()
     slot.save()
     slot.advisors.set(advisors)
+    public_pages_changed(place)
     return slot
 
 
@@ -54,11 +56,13 @@ def slot_update(*, slot: Slot, advisors=None, **fields) -> Slot:
     slot.save()
     if advisors is not None:
         slot.advisors.set(_require_advisors(advisors))
+    public_pages_changed(slot.place)
     return slot
 
 
 def slot_delete(*, slot: Slot) -> None:
     slot.delete()
+    public_pages_changed(slot.place)
 
 
 # A closure stops every permanence of its place. Longer than a year, it is most often a typing
@@ -85,6 +89,7 @@ def closure_create(
     closure.full_clean()
     _check_closure_length(closure, long_closure_confirmed)
     closure.save()
+    public_pages_changed(place)
     return closure
 
 
@@ -94,11 +99,13 @@ def closure_update(*, closure: Closure, long_closure_confirmed=False, **fields) 
     closure.full_clean()
     _check_closure_length(closure, long_closure_confirmed)
     closure.save()
+    public_pages_changed(closure.place)
     return closure
 
 
 def closure_delete(*, closure: Closure) -> None:
     closure.delete()
+    public_pages_changed(closure.place)
 
 
 @transaction.atomic
@@ -113,6 +120,7 @@ def occurrence_cancel(*, slot: Slot, day: date, reason: str, created_by=None):
         created_by=created_by,
     )
     exception.full_clean()
+    public_pages_changed(slot.place)
     # A double submit (or a colleague at the same instant) already changed that date: theirs.
     return insert_or_get(exception, slot=slot, date=day)[0]
 
@@ -134,12 +142,14 @@ def occurrence_replace(*, slot: Slot, day: date, advisors, reason: str = "", cre
     exception, inserted = insert_or_get(exception, slot=slot, date=day)
     if inserted:
         exception.replacement_advisors.set(advisors)
+    public_pages_changed(slot.place)
     return exception
 
 
 def occurrence_restore(*, slot: Slot, day: date) -> None:
     """Back to the slot's usual advisers for that date."""
     OccurrenceException.objects.filter(slot=slot, date=day).delete()
+    public_pages_changed(slot.place)
 
 
 def week_visit_record(*, advisor, at: datetime) -> datetime | None:

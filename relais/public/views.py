@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from relais.core.pagecache import cached_public_page
 from relais.core.site import site_url
 from relais.places.models import Place
 
@@ -29,6 +30,7 @@ def _public_place(slug: str) -> Place:
 
 
 @require_GET
+@cached_public_page
 def place_index(request):
     """Public: the places by commune, with their next permanence; ``?commune=`` narrows."""
     search = request.GET.get("commune", "").strip()[:100]
@@ -43,6 +45,7 @@ def place_index(request):
 
 
 @require_GET
+@cached_public_page
 def place_detail(request, slug: str):
     """Public: where, when, how to come, the next permanences and workshops of a place."""
     place = _public_place(slug)
@@ -62,6 +65,7 @@ def place_detail(request, slug: str):
 
 
 @require_GET
+@cached_public_page
 def place_feed(request, slug: str):
     """Public: the iCalendar feed of a place (permanences and workshops)."""
     place = _public_place(slug)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from relais.core.pagecache import public_pages_changed
 from relais.team.busy import conflict_message, conflicts
 from relais.team.models import Advisor
 
@@ -57,6 +58,7 @@ def topic_create(*, title: str, description: str, **fields) -> WorkshopTopic:
         topic.slug = _unique_slug(title)
     topic.full_clean()
     topic.save()
+    public_pages_changed(None)  # the catalogue and the places' pages name the topics
     return topic
 
 
@@ -70,6 +72,7 @@ def topic_update(*, topic: WorkshopTopic, **fields) -> WorkshopTopic:
         topic.refresh_from_db()
         raise
     topic.save()
+    public_pages_changed(None)  # the catalogue and the places' pages name the topics
     return topic
 
 
@@ -180,6 +183,7 @@ def session_create(
     check_advisors_free(session, advisors)
     session.save()
     session.advisors.set(advisors)
+    public_pages_changed(session.place)
     return session
 
 
@@ -247,6 +251,7 @@ def session_series_create(
         session.save()
         session.advisors.set(advisors)
         result.sessions.append(session)
+    public_pages_changed(*{s.place for s in result.sessions})
     return result
 
 
@@ -260,6 +265,8 @@ def session_update(*, session: WorkshopSession, advisors=None, **fields) -> Work
     """Change a session. Capacity cannot drop below the confirmed registrations; raising it
     gives the freed seats to the waiting list, in order. Lowering the waiting list's cap below
     the people already waiting removes no one: it only refuses newcomers."""
+    # Moved to another place: both places' pages change.
+    previous_place = [session.place] if "place" in fields else []
     from relais.bookings.services import waiting_list_fill
 
     _check_fields(fields, SESSION_FIELDS)
@@ -291,4 +298,5 @@ def session_update(*, session: WorkshopSession, advisors=None, **fields) -> Work
     if advisors is not None:
         session.advisors.set(advisors)
     waiting_list_fill(session=session)
+    public_pages_changed(session.place, *previous_place)
     return session

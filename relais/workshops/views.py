@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from relais.core.pagecache import cached_public_page
 from relais.core.params import parse_id
 from relais.places.models import Place
 
@@ -40,6 +41,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 @require_GET
+@cached_public_page
 def catalogue(request):
     """Public: the published workshops and their next sessions, optionally for one place."""
     places = (

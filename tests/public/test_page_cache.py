@@ -1,0 +1,102 @@
+"""The public pages' cache (issue 19 §2, relais.core.pagecache): served from the cache to
+visitors, revalidated by ETag / Last-Modified, and a change made through the services shows at
+once on the place it concerns — and only there."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from relais.planning import services as planning_services
+from relais.workshops import services as workshop_services
+
+from ..factories import PlaceFactory
+from ..helpers import page_text
+from ..workshops.factories import WorkshopTopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def december(frozen_day):
+    frozen_day(date(2026, 12, 1))
+
+
+def _place_url(place):
+    return reverse("public:place", kwargs={"slug": place.slug})
+
+
+def _queries(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries)
+
+
+PUBLIC = [
+    ("public:place_index", False),
+    ("public:place", True),
+    ("public:place_feed", True),
+    ("workshops:catalogue", False),
+]
+
+
+@pytest.mark.parametrize(("name", "per_place"), PUBLIC)
+def test_a_public_page_is_built_once_then_revalidated(client, prades, name, per_place):
+    url = reverse(name, kwargs={"slug": prades.slug} if per_place else None)
+    first, built = _queries(client, url)
+    again, cached = _queries(client, url)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    assert built > 0 and cached == 0  # the test cache is in memory: no database at all
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert etag and modified and again["ETag"] == etag
+    revalidated = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert revalidated.status_code == 304 and not revalidated.content
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"autre"').status_code == 200
+
+
+def test_a_closure_shows_at_once_on_its_place_only(client, prades, advisor, make_slot, december):
+    elsewhere = PlaceFactory(partner=prades.partner)
+    make_slot(prades, [advisor], weekday=4)
+    make_slot(elsewhere, [advisor], weekday=4)
+    before = page_text(client.get(_place_url(prades)))
+    assert "Vendredi 4 décembre, 9 h – 12 h" in before
+    other_etag = client.get(_place_url(elsewhere))["ETag"]
+    planning_services.closure_create(
+        place=prades,
+        start_date=date(2026, 12, 2),
+        end_date=date(2026, 12, 31),
+        reason="Inventaire annuel",
+    )
+    after = client.get(_place_url(prades))
+    assert "Vendredi 4 décembre, 9 h – 12 h" not in page_text(after)
+    # The other place's page was not thrown away: still served from the cache.
+    response, count = _queries(client, _place_url(elsewhere))
+    assert (response["ETag"], count) == (other_etag, 0)
+    # The index lists every place: it follows any change.
+    index = reverse("public:place_index")
+    client.get(index)
+    planning_services.closure_create(
+        place=elsewhere, start_date=date(2026, 12, 2), end_date=date(2026, 12, 3), reason="Travaux"
+    )
+    assert _queries(client, index)[1] > 0
+
+
+def test_a_published_topic_shows_at_once_in_the_catalogue(client, prades):
+    url = reverse("workshops:catalogue")
+    client.get(url)
+    topic = WorkshopTopicFactory(title="Sécuriser son téléphone", status="draft")
+    workshop_services.topic_publish(topic=topic)
+    _, count = _queries(client, url)
+    assert count > 0  # rebuilt, not the cached page
+
+
+def test_staff_are_never_served_the_visitors_copy(coordinator_client, client, prades):
+    url = _place_url(prades)
+    client.get(url)
+    response, count = _queries(coordinator_client, url)
+    assert count > 0 and "Se déconnecter" in response.content.decode()
+    assert "Se déconnecter" not in client.get(url).content.decode()
