@@ -19,7 +19,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS := 1
 export UV_NO_PROGRESS := 1
 
-.PHONY: help demo test test-dates quality install install-dev system-demo system-test serve bench bench-planner bench-stats bench-scale bench-outbox bench-export-job vendor clean lock
+.PHONY: help demo test test-dates quality install install-dev system-demo system-test serve bench bench-planner bench-stats bench-scale bench-load bench-outbox bench-export-job vendor clean lock
 
 help:
 	@echo "make demo     - installe, crée la base SQLite de démonstration et lance le serveur"
@@ -133,6 +133,11 @@ bench-stats: install-dev
 bench-scale: export DJANGO_SETTINGS_MODULE = config.settings.test
 bench-scale: install-dev
 	$(BIN)/python -m bench.scale
+
+# Under load (issue 19 §3): gunicorn as in docs/operations.md against PostgreSQL (DATABASE_URL),
+# wrk on 127.0.0.1 (apt-get install wrk), the one-line view as ceiling; a few minutes.
+bench-load: install-dev
+	$(BIN)/python -m bench.load
 
 # The outbox's throughput through a local SMTP sink (SQLite, or DATABASE_URL's PostgreSQL).
 bench-outbox: install-dev
