@@ -8,9 +8,9 @@ under contract, and the département at 1×, 2× and 4× (60·k places, 26·k ad
 - **greedy + LS**: the planner's own construction (min-cost flow, then greedy) and local
   search, given the same 10 s as the planner from the problem to the plan (building the
   model included), in one process;
-- **planner**: :func:`relais.planning.planner.solve`, 10 s, two processes (local search then
-  large neighbourhood search with CP-SAT; on the second core CP-SAT on the whole model for
-  the bound when the model is small, else the same search with another seed);
+- **planner**: :func:`relais.planning.planner.solve`, 10 s: local search then large
+  neighbourhood search with CP-SAT; on small models CP-SAT on the whole model in a child
+  process (the second core) for the bound;
 - **HiGHS**: the same model (same rows, same objective) handed to HiGHS's MILP for an
   independent lower bound (``highspy``, benchmark dependency only). At 4× the MILP finds
   neither a plan nor a bound in minutes: the bound is the recorded best known's.
@@ -45,8 +45,29 @@ TARGETS = {"gap_1x": 0.01, "best_4x": 0.03}
 # Written after reading the run below (docs/performance.md keeps the figures).
 READING = [
     "- Before this change (previous session's run, same bench): département ×1 gap 14.63 % "
-    "(plan 3452 vs bound 2947), and at 4× (former instance, Cerdagne over-committed) the "
-    "planner's 30635 against greedy + LS's 30324.",
+    "(plan 3452 vs bound 2947), and at 4× (former instance, Cerdagne over-committed, 12 "
+    "half-days unmet by every method) the planner's 30635 against greedy + LS's 30324. The "
+    "instances changed since (commitments bounded by the advisers around each place; the "
+    "same seeded draws, some refused), so the figures compare in kind, not to the unit.",
+    "- After (this run): ×1 gap 9.71 % (2998 against HiGHS's MILP bound 2707; HiGHS itself "
+    "finds 2709 in 60 s), 4 % better than greedy + LS's 3116 with the same 10 s — not the "
+    "≤ 1 % target. ×2: 4233 against 4225, a tie. ×4: every commitment met with 0 "
+    "violations in every run (the local rule removed Cerdagne's impossible demand), but "
+    "6468–6512 against greedy + LS's 6307–6335 and 9.2 % above the best known (5965, 240 s): "
+    "at that size a neighbourhood step costs up to a second on this loaded machine and "
+    "the 40 % of the time given to them buys less than more local search would.",
+    "- Tried and measured this session, on the same loaded machine: CP-SAT on the whole "
+    "model from the local search's hint, 2 or 8 workers, did not improve the hint in 10 s "
+    "at 1× (presolve and LP take the time); with probing on, presolve alone took 8 s. "
+    "CP-SAT's Python solve keeps the GIL (a thread running it halved a Python loop beside "
+    "it), so threads cannot share the two cores. A forked child searching with another "
+    "seed made the parent's local search slower than the baseline's (3162 vs 3116 at 1×, "
+    "6638 vs 6453 at 4×) and never won: dropped. GLOP's LP relaxation takes 4 s at 1× and "
+    "106 s at 4×; rounding it and re-solving its support (RINS) gave 3215: dropped.",
+    "- Where the time would go next: local search and neighbourhoods both stall 10–15 % "
+    "above HiGHS's optimum at 1×, with every neighbourhood proven optimal — the moves that "
+    "remain need many advisers at once (the whole week's pairing of half-days into days); "
+    "HiGHS's branch and cut finds them in 60 s on two threads.",
 ]
 
 
@@ -318,13 +339,18 @@ def main() -> int:
         "(one worker, full LP relaxation) re-solves that sub-model with the current plan as "
         "hint, 0.3 s at most; the neighbourhood grows while sub-models are proven optimal "
         "and shrinks otherwise, and when every adviser is freed at once a proven "
-        "sub-optimum is the optimum. CP-SAT on the whole model with two workers spent its 10 s "
-        "in presolve and LP here, and its Python solve keeps the GIL, so the second core is a "
-        "forked child process: on small models (≤ 10,000 variables, the demo) CP-SAT on the "
-        "whole model from the construction's hint, for the bound and the proof; on larger "
-        "ones the same search with another seed (CP-SAT's bound in 10 s on one core was "
-        "below 65 % of the optimum there). The best plan found is returned. The same rows "
-        "go to HiGHS unchanged.",
+        "sub-optimum is the optimum; a second kind frees three times as many neighbouring "
+        "advisers on two days only. CP-SAT on the whole model with two workers spent its "
+        "10 s in presolve and LP here, and its Python solve keeps the GIL, so the second core "
+        "is a forked child process: on small models (≤ 10,000 variables, the demo) the "
+        "parent runs local search then neighbourhoods and the child CP-SAT on the whole "
+        "model from the construction's hint, for the bound and the proof; on larger ones "
+        "one process (CP-SAT's bound in 10 s on one core was below 65 % of the optimum "
+        "there, and a portfolio — local search alone in the parent, another seed with the "
+        "neighbourhoods in a forked child — made the parent's search slower than the "
+        "baseline's on this machine: 3162 vs 3116 at 1×, 6638 vs 6453 at 4×, the child "
+        "never ahead). The best plan found is returned. The same rows go to HiGHS "
+        "unchanged.",
         "",
         "Columns: *driving* = real minutes driven in the week (tours), recomputed by the "
         "independent checker, which also counts *violations* of the hard rules and *unmet* "
@@ -332,13 +358,13 @@ def main() -> int:
         "best of the planner's (CP-SAT), HiGHS's MILP and HiGHS's LP relaxation. Greedy = "
         "the former planner's baseline; greedy + LS = the planner's construction and local "
         "search given the same 10 s of wall-clock time from the problem to the plan (model "
-        "built inside the 10 s, as in the planner), in one process — the planner uses two "
-        "(2 cores); at 4× each is run 3 times and the planner's worst run is compared with "
-        "the baseline's best.",
+        "built inside the 10 s, as in the planner), in one process, as the planner at 1×, "
+        "2× and 4× (two on the demo); at 4× each is run 3 times and the planner's worst "
+        "run is compared with the baseline's best.",
         "",
         f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}; planner 2 processes (CP-SAT one worker each), "
+        f"{platform.python_version()}; CP-SAT one worker (two processes on the demo), "
         "HiGHS 2 threads",
         f"- Conditions: shared machine, run with `nice -n 10`, load average "
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) on 2 cores at the "
@@ -384,7 +410,7 @@ def main() -> int:
             )
         h = r["highs"]
         lines.append(
-            f"{head} | HiGHS MILP ({h['limit']} s) | {h['status']} | {h['seconds']:.0f} s "
+            f"{head} | HiGHS MILP ({h['limit'] or '—'} s) | {h['status']} | {h['seconds']:.0f} s "
             f"| {'—' if h['objective'] is None else round(h['objective'])} | — | — | — "
             f"| MILP bound {'—' if h['bound'] is None else round(h['bound'])}, "
             f"LP bound {'—' if h['lp_bound'] is None else round(h['lp_bound'])} |"

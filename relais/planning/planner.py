@@ -1412,25 +1412,9 @@ def _bound_child(model: WeekModel, hint, time_limit_s: float, send) -> None:
     send.close()
 
 
-def _search_child(model: WeekModel, pins, search_until: float, deadline: float, send) -> None:
-    """The parent's search with another seed: (UNKNOWN, no bound, the plan's values)."""
-    search = _Search(model, pins, seed=1)
-    search.construct()
-    search.fill()
-    search.improve(search_until)
-    search.fill()
-    values = model.values(search.assignments())
-    if values is not None:
-        lns = _Lns(model, values, seed=1)
-        lns.run(deadline)
-        values = lns.values
-    send.send((cp_model.UNKNOWN, None, list(values) if values is not None else None))
-    send.close()
-
-
 class _Helper:
     """Work on the second core, in a child process: CP-SAT on the whole model for the bound
-    (small models, where it proves the optimum), else the same search with another seed.
+    (small models, where it proves the optimum).
 
     A process, not a thread: CP-SAT's Python solve keeps the GIL (measured: a thread running
     it halves the local search beside it). Forked, so the child has the model at once.
@@ -1527,16 +1511,10 @@ def solve(
             deadline - clock.perf_counter() - 0.3,
         )
     else:
-        relaxed.append(
-            "Pas de borne prouvée à cette taille dans le temps imparti : le second processeur "
-            "mène une recherche à grands voisinages (autre tirage), celui-ci la recherche "
-            "locale seule."
-        )
-        helper = _Helper(_search_child, model, pins, search_until, deadline - 0.3)
-        # A portfolio of two: on large models a neighbourhood step costs up to a second on a
-        # loaded machine and the local search alone sometimes does better (measured at 4×):
-        # this process keeps it for the whole time, the child runs the neighbourhoods.
-        search_until = deadline
+        # Larger: CP-SAT's bound in 10 s on one core was below 65 % of the optimum, and a
+        # forked child searching with another seed slowed this process's search more than
+        # it found (measured on the benchmark, docs/performance.md): one process.
+        relaxed.append("Pas de borne prouvée à cette taille dans le temps imparti.")
     # A CP-SAT done early (optimal or infeasible) ends the local search too.
     search.improve(search_until, stop=lambda: helper is not None and helper.done())
     search.fill()
@@ -1576,8 +1554,7 @@ def solve(
         assignments = model.assignments(lambda i: solution[i])
         values = model.values(assignments)
         if values is not None:
-            source = "CP-SAT" if bound is not None else "voisinages (second tirage)"
-            candidates.append((model.objective(values), source, assignments, values))
+            candidates.append((model.objective(values), "CP-SAT", assignments, values))
     elif status == cp_model.INFEASIBLE and problem.pins:
         # Only the pins can make the model infeasible (every commitment has a slack):
         # they clash with working time or the break. Solve again without them.
