@@ -3,10 +3,6 @@
 from .enums import Role
 
 
-def can_manage_users(user) -> bool:
-    return user.is_authenticated and user.role in {Role.ADMINISTRATOR, Role.COORDINATOR}
-
-
 def can_reset_two_factor(user, target) -> bool:
     """Coordinators can help an advisor who lost their phone; only administrators help peers.
 

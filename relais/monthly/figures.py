@@ -43,10 +43,6 @@ def month_end(month: date) -> date:
     return following - timedelta(days=1)
 
 
-def next_month(month: date) -> date:
-    return month_end(month) + timedelta(days=1)
-
-
 def previous_month(month: date) -> date:
     return month_start(month_start(month) - timedelta(days=1))
 

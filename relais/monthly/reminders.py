@@ -30,7 +30,7 @@ from relais.core.site import site_url
 from relais.messaging.outbox import outbox_email
 
 from .enums import ReminderKind, ReportStatus
-from .figures import activities_between, month_end, month_start, previous_month
+from .figures import activities_between, month_end, previous_month
 from .models import MonthlyReport, MonthlyReportReminder
 
 SUBMIT_BY_DAY = 10
@@ -176,8 +176,3 @@ def send_reminders(*, today: date, dry_run: bool = False) -> tuple[int, int]:
                     outbox_email(to=recipient, subject=subject, body=body)
             sent, already = (sent + 1, already) if created else (sent, already + 1)
     return sent, already
-
-
-def month_of_interest(today: date) -> date:
-    """The month whose report is being prepared now (last month)."""
-    return month_start(previous_month(today))

@@ -50,10 +50,6 @@ def agreement_periods(place, today: date | None = None) -> list[AgreementPeriod]
     return sorted(periods, key=lambda p: p.start)
 
 
-def covering_period(place, start: date, end: date | None) -> AgreementPeriod | None:
-    return next((p for p in agreement_periods(place) if p.contains(start, end)), None)
-
-
 def agreement_period_problem(
     place, start: date, end: date | None, periods: list[AgreementPeriod] | None = None
 ) -> str | None:

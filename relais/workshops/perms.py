@@ -28,14 +28,6 @@ def can_view_sessions(user) -> bool:
     return user.is_authenticated and (user.role in SESSION_MANAGERS or user.is_partner_staff)
 
 
-def can_view_session(user, session) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_partner_staff:
-        return session.place.partner_id == user.organisation_id
-    return user.role in SESSION_MANAGERS
-
-
 def can_manage_sessions(user) -> bool:
     return user.is_authenticated and user.role in SESSION_MANAGERS
 

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def advisor(advisor_user):
-    return advisor_user.advisor
-
-
-@pytest.fixture
 def march(advisor, place, other_place):
     record_march(advisor, place, other_place)
 

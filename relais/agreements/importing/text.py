@@ -94,13 +94,6 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def lines_of(text: str) -> list[str]:
-    """The lines of a pasted text, with the HTML paragraph tags of some exports turned into
-    line breaks (the signature blocks of the seed come as ``<p>…</p>``)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.split("\n")
-
-
 def strip_markup(line: str) -> str:
     """A line without Markdown bold markers and HTML tags."""
     line = re.sub(r"</?(?:p|br|div|span|strong|b|em|i)\b[^>]*>", "\t", line, flags=re.I)
