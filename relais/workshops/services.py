@@ -16,7 +16,7 @@ from relais.core.pagecache import public_pages_changed
 from relais.team.busy import conflict_message, conflicts
 from relais.team.models import Advisor
 
-from .enums import SessionStatus
+from .enums import SessionStatus, TopicStatus
 from .models import WorkshopSession, WorkshopTopic
 
 TOPIC_FIELDS = frozenset(
@@ -74,6 +74,15 @@ def topic_update(*, topic: WorkshopTopic, **fields) -> WorkshopTopic:
     topic.save()
     public_pages_changed(None)  # the catalogue and the places' pages name the topics
     return topic
+
+
+def topic_publish(*, topic: WorkshopTopic) -> WorkshopTopic:
+    return topic_update(topic=topic, status=TopicStatus.PUBLISHED)
+
+
+def topic_retire(*, topic: WorkshopTopic) -> WorkshopTopic:
+    """Out of the public catalogue; sessions already programmed stay as they are."""
+    return topic_update(topic=topic, status=TopicStatus.RETIRED)
 
 
 def local_datetime(day: date, at: time) -> datetime:
