@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Offline mode and request routing reach a service worker's own fetches only with this flag
+# (microsoft/playwright#2311); read when the driver starts, after collection.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 APT_COMMAND = "apt-get install -y --no-install-recommends chromium libatomic1 fonts-liberation"

@@ -1,11 +1,13 @@
 """Offline activity entry on a 360 px phone (issue 17 §2, ADR 0008), in Chromium.
 
-Playwright's offline mode cuts the page's network (navigator.onLine is false, fetch fails); it
-does not cut the service worker's own fetches (microsoft/playwright#2311), so the kept copy of
-the form is checked in the worker's cache rather than by reloading the page offline.
+Playwright's offline mode cuts the page's network (navigator.onLine is false, fetch fails), not
+the service worker's own fetches (microsoft/playwright#2311): the test of the kept form also
+aborts the worker's requests, which conftest's PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS
+lets a route see.
 """
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from relais.activities.models import Activity
@@ -21,7 +23,10 @@ KEPT = "Enregistré sur ce téléphone, sera envoyé au retour du réseau."
 def _open_form(page, base_url, place):
     page.goto(f"{base_url}/activites/nouveau/?place={place.slug}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nouvel accompagnement")
-    # The service worker is installed and has kept both blank forms for offline use.
+    # The service worker is installed and has kept both blank forms for offline use; the page
+    # opened again is the worker's client (the first one loaded while it was installing).
+    page.wait_for_function("async () => Boolean(await navigator.serviceWorker.ready)")
+    page.reload()
     page.wait_for_function(
         """async () => {
             if (!navigator.serviceWorker.controller) { return false; }
@@ -106,6 +111,83 @@ def test_three_entries_recorded_offline_are_stored_once_when_the_network_returns
     assert console_errors == [], console_errors
 
 
+def test_a_collective_workshop_recorded_offline_is_stored_once(
+    page, live_server, assert_accessible
+):
+    advisor = _log_in_as_advisor(page, live_server.url)
+    place = PlaceFactory(name="Médiathèque d'Olette", slug="mediatheque-olette")
+    _open_form(page, live_server.url, place)
+    page.goto(f"{live_server.url}/activites/nouveau/?kind=collective&place={place.slug}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouvel atelier collectif")
+
+    page.context.set_offline(True)
+    page.get_by_label("Titre de l'atelier").fill("Premiers pas sur la tablette")
+    page.get_by_label("Nombre de participants").fill("6")
+    page.get_by_label("E-mail", exact=True).check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text(KEPT)).to_be_visible()
+    expect(page.get_by_label("Titre de l'atelier")).to_have_value("")
+    assert_accessible("atelier collectif en attente, 360 px")
+    assert Activity.objects.count() == 0
+
+    page.context.set_offline(False)
+    expect(page.get_by_role("status").filter(has_text="envoyée")).to_contain_text(
+        "1 saisie envoyée."
+    )
+    workshop = Activity.objects.get()
+    assert (workshop.kind, workshop.title, workshop.participants_count) == (
+        "collective",
+        "Premiers pas sur la tablette",
+        6,
+    )
+    assert (workshop.advisor_id, workshop.place_id) == (advisor.pk, place.pk)
+
+
+def _cut_the_network(context):
+    context.set_offline(True)
+    context.route(
+        "**/*",
+        lambda route: (
+            route.abort("internetdisconnected")
+            if route.request.service_worker
+            else route.continue_()
+        ),
+    )
+
+
+def test_the_form_opens_with_no_network_from_the_kept_copy(page, live_server, assert_accessible):
+    _log_in_as_advisor(page, live_server.url)
+    place = PlaceFactory()
+    _open_form(page, live_server.url, place)
+    _cut_the_network(page.context)
+
+    page.goto(f"{live_server.url}/activites/nouveau/?place={place.slug}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouvel accompagnement")
+    assert page.locator("form[data-kept-copy]").count() == 1  # the worker's copy, not the server
+    # The blank form, not the one prefilled for this place; dated by the phone's clock, which
+    # the server's fixed test clock (TEST_NOW) would call the future.
+    page.locator("select[name=place]").select_option(str(place.pk))
+    page.locator("input[name=date]").fill(timezone.localdate().isoformat())
+    page.get_by_label("E-mail", exact=True).check()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text(KEPT)).to_be_visible()
+    _no_overflow(page)
+    assert_accessible("formulaire hors ligne, 360 px")
+
+    page.goto(f"{live_server.url}/activites/")  # not kept: a page says so and links the forms
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pas de connexion")
+    page.get_by_role("link", name="Saisir un atelier collectif").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouvel atelier collectif")
+
+    page.context.unroute("**/*")
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/activites/")  # back online: the next page sends the queue
+    expect(page.get_by_role("status").filter(has_text="envoyée")).to_contain_text(
+        "1 saisie envoyée."
+    )
+    assert Activity.objects.count() == 1
+
+
 def test_an_answer_lost_after_the_server_stored_the_entry_leaves_one_activity(page, live_server):
     _log_in_as_advisor(page, live_server.url)
     place = PlaceFactory()
@@ -157,7 +239,9 @@ def test_an_expired_session_keeps_the_entries_and_asks_to_log_in(
     assert Activity.objects.get().private_notes == "Session expirée"
 
 
-def test_a_refused_entry_comes_back_with_its_message_to_be_fixed(page, live_server):
+def test_a_refused_entry_comes_back_with_its_message_to_be_fixed(
+    page, live_server, assert_accessible
+):
     _log_in_as_advisor(page, live_server.url)
     place = PlaceFactory(name="Mairie de Vinça")
     _open_form(page, live_server.url, place)
@@ -170,6 +254,7 @@ def test_a_refused_entry_comes_back_with_its_message_to_be_fixed(page, live_serv
     refused = page.get_by_text("non acceptée")
     expect(refused).to_contain_text("Lieu d'activité")
     assert Activity.objects.count() == 0
+    assert_accessible("saisie refusée, 360 px")
 
     page.get_by_role("button", name="Reprendre cette saisie").click()
     expect(page.get_by_label("Notes privées")).to_have_value("Lieu fermé depuis")
