@@ -11,6 +11,7 @@ from relais.core.models import Organisation
 from relais.core.params import parse_id, parse_month
 
 from . import perms, services
+from .disclosure import figures_for
 from .enums import ReportStatus
 from .figures import month_label, monthly_figures, previous_month
 from .forms import MonthlyCommentForm, MonthlyReturnForm
@@ -79,6 +80,8 @@ def report_detail(request, pk: int):
     figures = (
         monthly_figures(partner=report.partner, month=report.month) if editable else report.figures
     )
+    # The partner's staff read it under statistical disclosure control (disclosure.py).
+    figures = figures_for(user, figures)
     versions = MonthlyReport.objects.filter(partner=report.partner, month=report.month).order_by(
         "-version"
     )
