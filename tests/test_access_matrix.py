@@ -290,6 +290,9 @@ EXPECTED.update({
 # --- Background work: the outbox and the jobs page (coordinators and administrators) ----------
 EXPECTED.update({
     "jobs:jobs": COUNTS_ONLY,
+    # A large export: the adviser who asked for it and the coordination; nobody else.
+    "jobs:export": ("login", "ok", "ok", "403", "403", "403", "ok"),
+    "jobs:export_download": ("login", "ok", "ok", "403", "403", "403", "ok"),
     "messaging:outbox": COUNTS_ONLY,
     "messaging:resend": POST_ONLY,
 })
@@ -345,6 +348,17 @@ class World:
             user=advisor.user,
             adviser_comment=f"Faits marquants : {REPORT_COMMENT}",
         )
+        from django.core.files.base import ContentFile
+
+        from relais.jobs.models import ExportJob
+
+        # A large export the adviser asked for, written (into the test's RELAIS_EXPORTS_DIR).
+        self.export_job = ExportJob(
+            requested_by=advisor.user, label="Activités", builder="x", fmt="csv",
+            fingerprint="matrix", filename="activites.csv", status=ExportJob.Status.DONE,
+            expires_at=timezone.now() + timedelta(hours=1),
+        )  # fmt: skip
+        self.export_job.file.save("activites.csv", ContentFile(b"Identifiant\r\n"))
 
     def _objects(self, name: str) -> dict:
         namespace = name.split(":")[0]
@@ -367,6 +381,8 @@ class World:
             "core:organisation_detail": {"pk": self.partner.pk},
             "workshops:place_ics": {"slug": self.place.slug},
             "bookings:appointment_settings": {"place_slug": self.place.slug},
+            "jobs:export": {"pk": self.export_job.pk},
+            "jobs:export_download": {"pk": self.export_job.pk},
         }
         if namespace == "rights" and name != "rights:detail":
             # The person's rights page, exports, opposition and erasure take the person.
@@ -417,7 +433,8 @@ def _answer(response) -> str:
 
 
 @pytest.fixture
-def world(advisor_user, partner, place):
+def world(advisor_user, partner, place, settings, tmp_path):
+    settings.RELAIS_EXPORTS_DIR = tmp_path / "exports"
     return World(advisor=advisor_user.advisor, partner=partner, place=place)
 
 
