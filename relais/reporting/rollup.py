@@ -244,11 +244,22 @@ _SQL: dict = {}
 _SENTINEL = -(2**40)
 
 
+def _padded(ids: set) -> list:
+    ordered = sorted(ids)
+    if not ordered:
+        return ordered
+    size = 1 << (len(ordered) - 1).bit_length()
+    return ordered + [ordered[-1]] * (size - len(ordered))
+
+
 def _per_activity_rows(activities: set, beneficiaries: set) -> list[dict]:
     """``stats.stored_queryset(per_activity=True)`` of these activities and people's."""
     if not activities and not beneficiaries:
         return []
-    values = sorted(activities) + sorted(beneficiaries)
+    # Lists padded to a power of two (repeating an id changes nothing in an IN): a handful of
+    # shapes, each compiled once, whatever the number of a person's activities.
+    activities, beneficiaries = _padded(activities), _padded(beneficiaries)
+    values = activities + beneficiaries
     shape = (connection.vendor, len(activities), len(beneficiaries))
     if shape not in _SQL:
         marks = [_SENTINEL - i for i in range(len(values))]
@@ -464,10 +475,18 @@ class StatsChange:
                 delta[key] = [n - o for n, o in zip(new, old, strict=True)]
         if not delta:
             return
+        # PostgreSQL: no savepoint (two round trips of a write's seven): the upsert has no
+        # constraint left to break, and a delta found below zero (``OutOfStep``, read from what
+        # it returned) marks the rows stale — read by nothing and rewritten whole by the next
+        # rebuild — so what it wrote needs no undoing. Any other database error fails the
+        # write, whole. SQLite: a savepoint (local, cheap) around its row-by-row updates.
         try:
-            with transaction.atomic():  # a savepoint: a failure here never loses the write
-                _apply(delta)
-        except DatabaseError:
+            if connection.vendor == "postgresql":
+                _apply(delta)  # no atomic(): its exit would doom the write's transaction
+            else:
+                with transaction.atomic():
+                    _apply(delta)
+        except OutOfStep:
             logger.exception("Statistics roll-ups out of step; figures are live until rebuilt.")
             StatsRefresh.objects.filter(pk=1).update(layout=0)
 
