@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from relais.core.french import plural
 from relais.core.models import Organisation
 
 from . import perms
@@ -198,6 +199,7 @@ def import_confirm(request):
     count = agreement.commitments.filter(introduced_by__isnull=True).count()
     messages.success(
         request,
-        f"Import terminé : la convention et ses {count} engagement(s) sont enregistrés.",
+        f"Import terminé : la convention et {plural(count, 'engagement', 'engagements')} sont "
+        "enregistrés.",
     )
     return redirect(agreement.get_absolute_url())

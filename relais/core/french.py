@@ -152,6 +152,13 @@ def of_place(name: str) -> str:
     return elide("de", f"{determiner}{name}") if not determiner else f"de {determiner}{name}"
 
 
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """« 0 permanence créée », « 1 … », « 2 permanences créées »: French takes the singular for
+    0 and 1 (gettext's rule ``n > 1``; Django's ``pluralize`` and the source strings of
+    ``ngettext`` follow English, where 0 is plural)."""
+    return f"{number(count)} {singular if abs(count) < 2 else plural_form}"
+
+
 def number(value) -> str:
     """12345 → « 12 345 » (a narrow no-break space between thousands, as French prints them)."""
     if isinstance(value, int):

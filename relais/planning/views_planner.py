@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from relais.core.french import plural
+
 from . import perms, planner, planner_db
 from .models import PlanRun, monday_of
 
@@ -117,7 +119,7 @@ def planner_apply(request, pk: int):
     created, skipped = planner_db.plan_apply(
         result=run.result, valid_from=run.week_start, user=request.user
     )
-    messages.success(request, f"{len(created)} permanence(s) créée(s).")
+    messages.success(request, f"{plural(len(created), 'permanence créée', 'permanences créées')}.")
     for message in skipped[:10]:
         messages.warning(request, message)
     return redirect("planning:slot_list")

@@ -274,5 +274,5 @@ def conflicts(
 def conflict_message(advisor, found: list[Busy]) -> str:
     """French: « Marie Dupont n'est pas disponible : Atelier … le … de … à … ; … »."""
     items = " ; ".join(item.describe() for item in found[:5])
-    more = f" (et {len(found) - 5} autre(s))" if len(found) > 5 else ""
+    more = f" (et {french.plural(len(found) - 5, 'autre', 'autres')})" if len(found) > 5 else ""
     return f"{advisor} n'est pas disponible : {items}{more}."

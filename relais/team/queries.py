@@ -4,6 +4,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from relais.core.french import plural
+
 from .busy import busy_intervals
 from .enums import BusyKind
 from .models import Advisor, Leave
@@ -58,8 +60,10 @@ def leave_impacts_message(leave: Leave, limit: int = 8) -> str:
     if not found:
         return ""
     lines = " ; ".join(item.describe() for item in found[:limit])
-    more = f" ; et {len(found) - limit} autre(s)" if len(found) > limit else ""
+    extra = len(found) - limit
+    more = f" ; et {plural(extra, 'autre', 'autres')}" if extra > 0 else ""
     return (
-        f"Cette absence touche {len(found)} engagement(s) de {leave.advisor} : {lines}{more}. "
+        f"Cette absence touche {plural(len(found), 'engagement', 'engagements')} de "
+        f"{leave.advisor} : {lines}{more}. "
         "Prévoyez un remplacement, déplacez ou annulez-les."
     )

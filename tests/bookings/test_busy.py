@@ -295,7 +295,7 @@ def test_a_leave_lists_what_it_affects(prades, coordinator_client):
     leave = leave_create(advisor=adviser, kind=LeaveKind.PAID, start_date=day, end_date=day)
     assert [b.kind for b in leave_impacts(leave)] == ["workshop", "appointment"]
     # The permanence is no longer held once she is away: the occurrence says so itself.
-    assert "2 engagement(s)" in leave_impacts_message(leave)
+    assert "2 engagements" in leave_impacts_message(leave)
     leave.delete()
     response = coordinator_client.post(
         reverse("team:leave_create"),
@@ -311,7 +311,7 @@ def test_a_leave_lists_what_it_affects(prades, coordinator_client):
         follow=True,
     )
     page = response.content.decode()
-    assert "Cette absence touche 2 engagement(s)" in page
+    assert "Cette absence touche 2 engagements" in page
     assert "Atelier « Mon smartphone au quotidien » à la Médiathèque de Prades" in page
 
 

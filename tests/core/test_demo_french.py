@@ -4,7 +4,7 @@ The crawl starts at "/" (and the public place index for a visitor), follows the 
 page (two pages of each URL name, GET only) and flags the mistakes once found on these pages:
 a plural after 0 or 1 (« 1 séances »), a missing elision (« de octobre », « le atelier »), a
 place's name without its article (« à Médiathèque »), a clock time written « 14:30 » or
-« 14h30 » rather than « 14 h 30 ».
+« 14h30 » rather than « 14 h 30 » (outside OpenStreetMap syntax).
 """
 
 import html
@@ -39,10 +39,14 @@ PATTERNS = {
     ),
     "article manquant": re.compile(rf"\b(?:à|de) (?:{NOUNS})\b"),
 }
-# Not enforced yet: pages still write times « 14h30 » and « 14:30 » (the filters ``heure``,
-# ``date_heure`` of core/templatetags/french.py are there to move them to « 14 h 30 »). The
-# count is printed so that it only goes down.
+# A clock time is written « 14 h 30 » (relais.core.french); « 14h30 » or « 14:30 » is a
+# mistake, except inside an OpenStreetMap opening_hours expression (« Tu 09:00-12:00 »), the
+# experts' syntax some pages quote: a range without spaces, or after OSM day abbreviations.
 TIME = re.compile(r"\b\d{1,2}(?::|h)\d{2}\b")
+OSM = re.compile(
+    r"\d{2}:\d{2}-\d{2}:\d{2}|(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)(?:[-,](?:Mo|Tu|We|Th|Fr|Sa|Su))* "
+    r"[\d:,-]+|\b\d{2}:\d{2}:\d{2}\b"
+)
 
 
 SKIPPED = ("script", "style", "textarea", "select", "code")
@@ -116,19 +120,24 @@ def _findings(pages: dict[str, str]) -> list[str]:
             for match in pattern.finditer(text):
                 context = text[max(0, match.start() - 40) : match.end() + 20]
                 found.append(f"{label} — {url} — « {context} »")
+        osm = [m.span() for m in OSM.finditer(text)]
+        for match in TIME.finditer(text):
+            if any(start <= match.start() < end for start, end in osm):
+                continue
+            context = text[max(0, match.start() - 40) : match.end() + 20]
+            found.append(f"heure pas écrite « 14 h 30 » — {url} — « {context} »")
     return found
 
 
 @pytest.mark.django_db
 def test_every_page_of_the_demo_reads_as_french():
     call_command("demo", "--force", verbosity=0, stdout=io.StringIO())
-    findings, visited, times = [], 0, 0
+    findings, visited = [], 0
     for role, client in _clients().items():
         start = ["/", "/permanences/", "/ateliers/"] if role == "visiteur" else ["/"]
         pages = _crawl(client, start)
         visited += len(pages)
         findings += [f"{role} — {finding}" for finding in _findings(pages)]
-        times += sum(len(TIME.findall(text)) for text in pages.values())
-    print(f"{visited} pages, {times} heures écrites « 14h30 » ou « 14:30 »")
+    print(f"{visited} pages")
     assert visited > 100
     assert findings == [], f"{len(findings)} fautes :\n" + "\n".join(sorted(set(findings)))

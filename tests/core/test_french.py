@@ -117,3 +117,12 @@ def test_written_dates_and_times_read_back_to_the_same_instant(naive):
         "novembre",
         "décembre",
     ][moment.month - 1] and year == str(moment.year)
+
+
+def test_plural_follows_the_french_rule():
+    from relais.core.french import plural
+
+    assert plural(0, "permanence créée", "permanences créées") == "0 permanence créée"
+    assert plural(1, "permanence créée", "permanences créées") == "1 permanence créée"
+    assert plural(2, "permanence créée", "permanences créées") == "2 permanences créées"
+    assert plural(12345, "engagement", "engagements") == "12\u202f345 engagements"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from relais.bookings.appointments import Appointment
+from relais.core.french import plain
 from relais.workshops.services import session_create
 
 from ..bookings.appointment_helpers import appointment_type, covered_place, permanence
@@ -48,8 +49,8 @@ def test_an_adviser_running_a_workshop_cannot_be_booked_during_it_and_sees_it_in
     # The resident opens the booking page: that Tuesday, 14h00 is still free.
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/rendez-vous/mediatheque-prades/")
-    tuesday = _day_list(page, "Mardi 1 décembre 2026")
-    expect(tuesday.get_by_role("link", name=re.compile(r"^14h00"))).to_be_visible()
+    tuesday = _day_list(page, "Mardi 1er décembre 2026")
+    expect(tuesday.get_by_role("link", name=re.compile(r"^14\sh\b"))).to_be_visible()
 
     # Meanwhile the coordinator schedules Léa's workshop there, 14:00–16:00.
     session_create(
@@ -60,7 +61,7 @@ def test_an_adviser_running_a_workshop_cannot_be_booked_during_it_and_sees_it_in
     )
 
     # The resident clicks the time on the page she still has: refused, and told why.
-    tuesday.get_by_role("link", name=re.compile(r"^14h00")).click()
+    tuesday.get_by_role("link", name=re.compile(r"^14\sh\b")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Réserver ce rendez-vous")
     expect(page.get_by_role("alert")).to_contain_text(
         "Ce créneau n'est pas disponible : le conseiller numérique anime un atelier à ce moment-là."
@@ -71,13 +72,15 @@ def test_an_adviser_running_a_workshop_cannot_be_booked_during_it_and_sees_it_in
 
     # Back to the times: that Tuesday offers only what follows the workshop.
     page.get_by_role("link", name="Choisir un autre créneau").click()
-    tuesday = _day_list(page, "Mardi 1 décembre 2026")
-    offered = [t.split(",")[0].strip() for t in tuesday.get_by_role("link").all_inner_texts()]
-    assert offered == ["16h00"], offered
+    tuesday = _day_list(page, "Mardi 1er décembre 2026")
+    offered = [
+        plain(t.split(",")[0].strip()) for t in tuesday.get_by_role("link").all_inner_texts()
+    ]
+    assert offered == ["16 h"], offered
     _fits(page)
     assert_accessible("créneaux sans l'atelier, 360 px")
     page.screenshot(path="var/e2e-availability-times.png", full_page=True)
-    tuesday.get_by_role("link", name=re.compile(r"^16h00")).click()
+    tuesday.get_by_role("link", name=re.compile(r"^16\sh\b")).click()
     page.get_by_label("Prénom").fill("Camille")
     page.get_by_role("textbox", name="Nom", exact=True).fill("Exemple")
     page.get_by_label("Adresse e-mail").fill("camille.exemple@exemple.test")
@@ -102,14 +105,14 @@ def test_an_adviser_running_a_workshop_cannot_be_booked_during_it_and_sees_it_in
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ma semaine")
     agenda = page.get_by_role("region", name="Mes deux prochaines semaines")
-    day = agenda.get_by_role("heading", level=3, name="mardi 1 décembre").locator(
+    day = agenda.get_by_role("heading", level=3, name="mardi 1er décembre").locator(
         "xpath=following-sibling::ul[1]"
     )
     items = day.get_by_role("listitem").all_inner_texts()
-    assert [i.splitlines()[0] for i in items] == [
-        "14:00–16:45 · Permanence",
-        "14:00–16:00 · Atelier",
-        "16:00–16:45 · Rendez-vous",
+    assert [plain(i.splitlines()[0]) for i in items] == [
+        "14 h – 16 h 45 · Permanence",
+        "14 h – 16 h · Atelier",
+        "16 h – 16 h 45 · Rendez-vous",
     ], items
     expect(day.get_by_text("« Mon smartphone au quotidien »")).to_be_visible()
     _fits(page)

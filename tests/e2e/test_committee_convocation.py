@@ -58,7 +58,7 @@ def test_coordinator_convenes_the_committee(page, live_server, assert_accessible
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Comité technique du {day:%d/%m/%Y}")
 
     page.set_viewport_size(PHONE)
-    expect(page.get_by_text("de 14h00 à 16h30")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"de 14\sh à 16\sh\s30"))).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible("réunion à convoquer, 360 px")
     page.get_by_role("button", name="Envoyer la convocation (2 membres)").click()
