@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "relais.committee",
     "relais.api",
     "relais.mandates",
+    "relais.rights",
     "relais.public",
     "relais.reporting",
     # Last: the home page of each role reads every app above (docs/architecture.md, layers).
@@ -273,6 +274,13 @@ RELAIS_REMINDER_HOURS = env.int("RELAIS_REMINDER_HOURS", default=48)
 # SMS provider: dotted path of a class with send(to, text). The default sends nothing and only
 # logs (see relais/bookings/sms.py); set a real provider's class in production.
 RELAIS_SMS_BACKEND = env.str("RELAIS_SMS_BACKEND", default="relais.bookings.sms.LoggingSmsBackend")
+# The Brevo provider (RELAIS_SMS_BACKEND=relais.bookings.sms.BrevoSmsBackend): its API key, the
+# sender name shown on the phone (11 letters or digits at most) and the API's address.
+RELAIS_SMS_BREVO_API_KEY = env.str("RELAIS_SMS_BREVO_API_KEY", default="")
+RELAIS_SMS_SENDER = env.str("RELAIS_SMS_SENDER", default="Relais")
+RELAIS_SMS_BREVO_URL = env.str(
+    "RELAIS_SMS_BREVO_URL", default="https://api.brevo.com/v3/transactionalSMS/sms"
+)
 # Public forms (workshop registration and its waiting list, appointment booking, password
 # reset): submissions allowed per client address (RELAIS_TRUSTED_PROXY_COUNT decides which
 # address) and per e-mail address or phone number given, as "count/period" with a period of
