@@ -378,8 +378,12 @@ def _checks(alone, mixed, acknowledged, stored) -> list[tuple]:
         )
     )
     rows.append(("5xx, whole run", str(errors), "0", errors == 0))
-    rows.append(("activities acknowledged (302) = stored", f"{acknowledged} / {stored}",
-                 "equal", acknowledged == stored))  # fmt: skip
+    # wrk stops at its deadline without waiting for the requests in flight: those are stored
+    # but never counted as acknowledged, at most one per connection of each posting run.
+    in_flight = 50 + sum(max(1, round(c * 0.3)) for c in (50, 200))
+    rows.append(("activities: acknowledged (302) ≤ stored ≤ acknowledged + in flight at wrk's "
+                 f"stop (≤ {in_flight})", f"{acknowledged} / {stored}", "within",
+                 acknowledged <= stored <= acknowledged + in_flight))  # fmt: skip
     return rows
 
 
@@ -392,6 +396,21 @@ def _table(results: dict) -> list[str]:
     return lines
 
 
+READING = (
+    "Reading: the public pages are served from the page cache (ADR 0009) and reach the "
+    "one-line view's throughput; recording an activity reaches a third of the same view behind "
+    "the adviser's session. An authenticated request still loads the session, the user and the "
+    "second-factor device (3 queries): the one-line view with the cookie is 2.7 times slower "
+    "than without (the issue measured 9 times); merging those reads was not done. Every p95 "
+    "target is missed on this machine: wrk, gunicorn and PostgreSQL share 2 cores with other "
+    "jobs (load average 9–13), so even the one-line view has a p95 of 429 ms; the ratios are "
+    "the comparable figures. The coordinator's home page is the slowest class (25 requests/s "
+    "alone). Statements per recorded activity: 8 for the request's own work "
+    "(tests/activities/test_query_budget.py), plus those of the statistics' roll-ups kept in "
+    "the same transaction (ADR 0007)."
+)
+
+
 def _write(setup_s, alone, mixed, acknowledged, stored, duplicates) -> None:
     load = os.getloadavg()
     checks = _checks(alone, mixed, acknowledged, stored)
@@ -400,9 +419,9 @@ def _write(setup_s, alone, mixed, acknowledged, stored, duplicates) -> None:
         "",
         "Issue 19 §3. gunicorn as in docs/operations.md (3 gthread workers × 4 threads, the "
         "production settings, PostgreSQL, the database cache), `wrk` on 127.0.0.1, the demo plus "
-        f"{VOLUME:,} synthetic activities. Each measure lasts {SECONDS} s; the ceiling is a "
+        f"{VOLUME:_} synthetic activities. Each measure lasts {SECONDS} s; the ceiling is a "
         "one-line view on the same stack (`bench/load_urls.py`), measured in the same run. "
-        "Load generator and server share the machine's cores.".replace(",", " ", 1),
+        "Load generator and server share the machine's cores.".replace("_", "\u202f"),
         "",
         f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
@@ -417,6 +436,8 @@ def _write(setup_s, alone, mixed, acknowledged, stored, duplicates) -> None:
         *[f"| {a} | {b} | {c} | {'yes' if ok else '**NOT met**'} |" for a, b, c, ok in checks],
         "",
         f"Duplicated activities (same idempotency key twice): {duplicates}.",
+        "",
+        READING,
         "",
         "### Each page alone, 50 clients",
         "",
