@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 
 from relais.core.forms import DateInput
 from relais.core.models import Organisation
+from relais.core.uploads import document_check
 from relais.core.validators import validate_plausible_date
-from relais.mandates.scans import scan_check
 from relais.places.models import Place
 
 from .enums import (
@@ -163,7 +163,7 @@ def _checked_file(upload):
     if not upload:
         return upload
     try:
-        scan_check(upload)
+        document_check(upload)
     except ValidationError as error:
         raise forms.ValidationError(error.messages) from None
     finally:

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.core.models import Organisation
+from relais.core.uploads import document_check
 from relais.core.writes import insert_or_get
-from relais.mandates.scans import scan_check  # PDF, JPEG or PNG checked by content, 10 Mo
 
 from .enums import (
     AgreementStatus,
@@ -476,7 +476,7 @@ def insurance_certificate_add(
         valid_from=valid_from,
         valid_until=valid_until,
     )
-    checked = scan_check(file) if file else None
+    checked = document_check(file) if file else None
     certificate.full_clean(exclude=["file"])
     if checked:
         certificate.file.save(_stored_name(file, checked), ContentFile(checked.content), save=False)
@@ -563,7 +563,7 @@ def communication_request_submit(
         requester_validated_by=requester_validated_by.strip(),
         submitted_on=today,
     )
-    checked = scan_check(attachment) if attachment else None
+    checked = document_check(attachment) if attachment else None
     request.full_clean(exclude=["attachment"])
     if checked:
         request.attachment_name = (attachment.name or "")[:255]
@@ -647,7 +647,7 @@ def communication_request_resubmit(
         raise ValidationError(
             "La diffusion prévue est passée : l'autorisation doit être demandée avant (art. 5)."
         )
-    checked = scan_check(attachment) if attachment else None
+    checked = document_check(attachment) if attachment else None
     request.planned_on = planned_on
     request.shows_mention = shows_mention
     request.shows_logo = shows_logo

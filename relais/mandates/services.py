@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from relais.core import french
+from relais.core.uploads import document_check
 from relais.privacy.enums import JournalAction
 from relais.privacy.journal import journal_append
 from relais.privacy.queries import is_objecting
@@ -19,7 +20,7 @@ from relais.privacy.queries import is_objecting
 from . import perms
 from .enums import Status
 from .models import Mandate, MandateAction, MandateScan
-from .scans import scan_check, scan_delete, scan_store
+from .scans import scan_delete, scan_store
 from .texts import CURRENT_VERSION
 
 DATA_REQUEST_PROCEDURE = "Demande de communication de données personnelles"
@@ -246,7 +247,7 @@ def mandate_attach_scan(*, mandate: Mandate, user, uploaded) -> MandateScan:
             "Ce mandat a été donné au seul conseiller signataire : lui seul peut en déposer le "
             "mandat signé."
         )
-    checked = scan_check(uploaded)
+    checked = document_check(uploaded)
     name = scan_store(checked)
     try:
         with transaction.atomic():

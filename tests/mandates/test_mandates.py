@@ -472,9 +472,9 @@ def test_replacing_a_scan_keeps_every_version_and_serves_the_old_ones_to_the_ent
 
 
 def test_a_too_large_scan_is_refused(advisor_client, monkeypatch):
-    from relais.mandates import scans
+    from relais.core import uploads
 
-    monkeypatch.setattr(scans, "MAX_SCAN_BYTES", 100)
+    monkeypatch.setattr(uploads, "MAX_DOCUMENT_BYTES", 100)
     mandate = make_mandate()
     upload = SimpleUploadedFile("mandat.pdf", PDF_BYTES + b"0" * 200, "application/pdf")
     advisor_client.post(reverse("mandates:scan_upload", args=[mandate.pk]), {"file": upload})
