@@ -29,8 +29,8 @@ PUBLIC_URL_NAMES = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "core:health",
-    "places:opendata_json",
-    "places:opendata_csv",
+    "public:opendata_json",
+    "public:opendata_csv",
     "accounts:logout",  # POST only; logging out an anonymous visitor is harmless
     "workshops:catalogue",
     "workshops:topic",

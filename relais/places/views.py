@@ -1,11 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
 
-from . import opendata, perms
+from . import perms
 from .forms import PlaceForm
 from .models import Place
 from .services import place_update
@@ -67,21 +65,3 @@ def place_edit(request, slug: str):
     else:
         form = PlaceForm(**form_kwargs)
     return render(request, "places/place_form.html", {"place": place, "form": form})
-
-
-@require_GET
-def opendata_json(request):
-    """Public: the active places in the « Lieux de médiation numérique » standard, as JSON."""
-    response = JsonResponse(opendata.json_payload(), json_dumps_params={"ensure_ascii": False})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-@require_GET
-def opendata_csv(request):
-    """Public: the same data as the standard's CSV file."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="lieux-mediation-numerique.csv"'
-    response["Access-Control-Allow-Origin"] = "*"
-    opendata.write_csv(opendata.opendata_rows(), response)
-    return response

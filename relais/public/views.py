@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -13,7 +13,7 @@ from relais.core.pagecache import cached_public_page
 from relais.core.site import site_url
 from relais.places.models import Place
 
-from . import feeds, posters, queries, services
+from . import feeds, opendata, posters, queries, services
 
 FEED_MAX_AGE = 300  # seconds: calendar apps refresh often enough to see a cancellation
 
@@ -141,3 +141,21 @@ def feed_token_revoke(request):
     advisor = _advisor_of(request.user)
     services.feed_token_revoke(advisor=advisor)
     return _agenda(request, advisor, revoked=True)
+
+
+@require_GET
+def opendata_json(request):
+    """Public: the active places in the « Lieux de médiation numérique » standard, as JSON."""
+    response = JsonResponse(opendata.json_payload(), json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def opendata_csv(request):
+    """Public: the same data as the standard's CSV file."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="lieux-mediation-numerique.csv"'
+    response["Access-Control-Allow-Origin"] = "*"
+    opendata.write_csv(opendata.opendata_rows(), response)
+    return response

@@ -24,8 +24,8 @@ from relais.core.spreadsheets import (
     check_upload,
     neutralise,
 )
-from relais.places import opendata
 from relais.planning import exports as coverage_exports
+from relais.public import opendata
 from relais.reporting import exports as reporting_exports
 from relais.workshops import exports as programme_exports
 

@@ -25,14 +25,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from relais.agreements.models import Agreement, Commitment
 from relais.core.site import site_url
 from relais.core.spreadsheets import CsvWriter, Verbatim
+from relais.places.enums import PlaceKind
+from relais.places.hours import WEEK, week_to_osm
+from relais.places.models import Place
 from relais.planning.enums import Recurrence
+from relais.planning.models import Slot
 from relais.team.enums import AdvisorKind
 
-from .enums import PlaceKind
-from .hours import WEEK, week_to_osm
-from .models import Place
+from .queries import appointment_url
 
 SCHEMA_NAME = "lieux-mediation-numerique 1.0.2"
 SEPARATOR = "|"
@@ -237,8 +240,6 @@ def place_row(place: Place, facts: PlaceFacts | None = None) -> dict:
 
 def places_under_agreement(on: date) -> set[int]:
     """Ids of the places with a commitment, valid on ``on``, of an agreement in force then."""
-    from relais.agreements.models import Agreement, Commitment
-
     agreements = Agreement.objects.filter(commitments__isnull=False).distinct()
     in_force = [
         a.pk for a in agreements.prefetch_related("signatories") if a.timeline(on).is_in_force
@@ -261,8 +262,6 @@ def opendata_places(on: date | None = None):
 
 
 def _facts(places, on: date) -> dict[int, PlaceFacts]:
-    from relais.planning.models import Slot
-    from relais.public.queries import appointment_url
 
     facts = {place.pk: PlaceFacts() for place in places}
     slots = (

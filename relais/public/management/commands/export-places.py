@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from relais.places.opendata import opendata_rows, write_csv
+from relais.public.opendata import opendata_rows, write_csv
 
 
 def _iso_date(text: str) -> date:

@@ -24,15 +24,15 @@ from relais.agreements.enums import CommitmentUnit
 from relais.agreements.models import Commitment
 from relais.bookings.appointments import PlaceAppointmentSettings
 from relais.places.enums import PlaceKind
-from relais.places.opendata import (
+from relais.planning.calendars import public_holidays
+from relais.planning.enums import Recurrence
+from relais.planning.models import Slot
+from relais.public.opendata import (
     FIELDNAMES,
     international_phone,
     opendata_rows,
     permanence_hours,
 )
-from relais.planning.calendars import public_holidays
-from relais.planning.enums import Recurrence
-from relais.planning.models import Slot
 from relais.team.enums import AdvisorKind
 
 from ..agreements.factories import make_signed_agreement
@@ -269,7 +269,7 @@ def test_phone_numbers_are_published_in_international_format(raw, expected):
 
 
 def test_json_endpoint_is_public_and_lists_only_places_offering_mediation(client, places):
-    response = client.get(reverse("places:opendata_json"))
+    response = client.get(reverse("public:opendata_json"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     payload = response.json()
@@ -280,14 +280,14 @@ def test_json_endpoint_is_public_and_lists_only_places_offering_mediation(client
     for lieu in payload["lieux"]:
         assert list(lieu) == FIELDNAMES
         assert isinstance(lieu["latitude"], float) and isinstance(lieu["longitude"], float)
-    assert reverse("places:opendata_json") == "/lieux/open-data.json"
+    assert reverse("public:opendata_json") == "/lieux/open-data.json"
 
 
 def test_csv_endpoint_is_public_and_valid(client, places, tmp_path):
-    response = client.get(reverse("places:opendata_csv"))
+    response = client.get(reverse("public:opendata_csv"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert reverse("places:opendata_csv") == "/lieux/open-data.csv"
+    assert reverse("public:opendata_csv") == "/lieux/open-data.csv"
     (tmp_path / "lieux.csv").write_bytes(response.content)
     report = _validate(tmp_path, "lieux.csv")
     assert report.valid, _errors(report)
