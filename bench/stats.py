@@ -214,6 +214,7 @@ import os, resource, sys, time
 sys.path.insert(0, {root!r})
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 import django; django.setup()
+from relais.core import spreadsheets
 from relais.reporting import exports
 from relais.reporting.stats import StatsFilters
 fmt, ids_below = sys.argv[1], int(sys.argv[2])
@@ -232,11 +233,12 @@ def limited():
         yield row
 start = time.perf_counter()
 if fmt == "csv":
-    size = sum(len(b) for b in exports.csv_stream(header, limited(), delimiter=";", bom=True))
+    size = sum(len(b) for b in spreadsheets.csv_stream(header, limited(), delimiter=";", bom=True))
 elif fmt == "ods":
-    size = sum(len(b) for b in exports.ods_stream([("Activités", header, limited())], zip64=True))
+    sheets = [("Activités", header, limited())]
+    size = sum(len(b) for b in spreadsheets.ods_stream(sheets, zip64=True))
 else:
-    handle = exports.xlsx_file([("Activités", header, limited())])
+    handle = spreadsheets.xlsx_file([("Activités", header, limited())])
     size = sum(len(b) for b in iter(lambda: handle.read(1 << 20), b""))
 print(hwm() / 1024, base / 1024,
       time.perf_counter() - start, size)

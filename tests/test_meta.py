@@ -261,7 +261,7 @@ def test_dates_and_times_are_written_one_way_in_templates_and_code():
         ("{{ s.day|date }}", True),
         ("{{ s.day|date_fr }} {{ s.day|date_courte }} {{ s.start|heure }}", False),
         ("<time datetime=\"{{ s.day|date:'Y-m-d' }}\">{{ s.day|date:'j/n' }}</time>", True),
-        ("<input type=\"month\" value=\"{{ month|date:'Y-m' }}\">", False),
+        ('<input type="month" value="{{ month|date:\'Y-m\' }}">', False),
     ],
 )
 def test_the_format_check_flags_what_it_should(source, flagged):

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import csv
 import re
+import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -378,3 +379,78 @@ def _count(value: str | None) -> int:
     if count < 1:
         raise ValueError(f"Repetition count {count}")
     return count
+
+
+# How many CSV rows one yielded block of a streamed export holds.
+CSV_BLOCK_ROWS = 2000
+
+
+# --- Writers of whole files, in constant memory ---------------------------------------------
+
+
+class _Line:
+    def write(self, value):
+        return value
+
+
+def csv_stream(
+    header: list[str], rows: Iterable[list], *, delimiter: str = ",", bom: bool = False
+) -> Iterator[bytes]:
+    """Encoded CSV lines, ~``CSV_BLOCK_ROWS`` rows per yielded block. With ``;``, decimals use
+    a comma. Cells are neutralised (``CsvWriter``): no text runs as a formula."""
+    writer = CsvWriter(_Line(), delimiter=delimiter, lineterminator="\r\n")
+    if bom:
+        yield b"\xef\xbb\xbf"
+    yield writer.writerow(header).encode("utf-8")
+    block = []
+    for row in rows:
+        block.append(writer.writerow(row))
+        if len(block) >= CSV_BLOCK_ROWS:
+            yield "".join(block).encode("utf-8")
+            block = []
+    if block:
+        yield "".join(block).encode("utf-8")
+
+
+def xlsx_file(sheets: Iterable[tuple[str, list[str], Iterable[list]]]):
+    """A temporary file (open, positioned at 0, deleted on close) holding the workbook. Text
+    cells are typed as text and neutralised: never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, header, table_rows in sheets:
+        sheet = workbook.create_sheet(_sheet_title(title))
+        sheet.append(xlsx_row(sheet, header, font=bold))
+        for row in table_rows:
+            sheet.append(xlsx_row(sheet, row))
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def ods_stream(
+    sheets: Iterable[tuple[str, list[str], Iterable[list]]], *, zip64: bool = False
+) -> Iterator[bytes]:
+    """The spreadsheet as ODS, in chunks, in constant memory. ``zip64``: needed when a sheet
+    may pass 4 GiB of XML (``relais.reporting.exports.ODS_ZIP32_MAX_ROWS``). Cells go through
+    ``ods_value`` (text neutralised)."""
+    from stream_write_ods import stream_write_ods
+
+    def tables():
+        for title, header, table_rows in sheets:
+            yield (
+                _sheet_title(title),
+                [ods_value(h) for h in header],
+                ([ods_value(v) for v in row] for row in table_rows),
+            )
+
+    return stream_write_ods(tables(), use_zip_64=zip64)
+
+
+def _sheet_title(title: str) -> str:
+    for char in "[]:*?/\\":
+        title = title.replace(char, " ")
+    return title[:31]

@@ -22,6 +22,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from relais.core import french
+from relais.core.spreadsheets import csv_stream, ods_stream, xlsx_file
 
 from .models import PeriodicRun, WorkerHeartbeat
 from .schedule import JOBS
@@ -175,24 +176,18 @@ def export_request(*, user, label: str, builder: str, fmt: str, params: str, fil
 
 
 def _write(job, header, rows, handle) -> None:
-    # The spreadsheet writers (cells neutralised, constant memory) live with the statistics'
-    # exports, the first to need them; imported here only when a job writes.
-    from relais.reporting import exports
-
     if job.fmt == "csv":
         from django.http import QueryDict
 
         query = QueryDict(job.params)  # the options of the immediate export
         delimiter = ";" if query.get("sep") in {"semicolon", ";"} else ","
-        for block in exports.csv_stream(
-            header, rows, delimiter=delimiter, bom=query.get("bom") == "1"
-        ):
+        for block in csv_stream(header, rows, delimiter=delimiter, bom=query.get("bom") == "1"):
             handle.write(block)
     elif job.fmt == "xlsx":
-        with exports.xlsx_file([(job.label, header, rows)]) as written:
+        with xlsx_file([(job.label, header, rows)]) as written:
             shutil.copyfileobj(written, handle)
     else:
-        for block in exports.ods_stream([(job.label, header, rows)], zip64=True):
+        for block in ods_stream([(job.label, header, rows)], zip64=True):
             handle.write(block)
 
 

@@ -25,9 +25,8 @@ codes, matériel, autonomie, orientation, atelier, participants and their breakd
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db.models.functions import Coalesce
 
@@ -44,7 +43,6 @@ from relais.activities.enums import (
     count_field,
 )
 from relais.activities.models import EQUIPMENT_FIELDS, ActivityTheme
-from relais.core.spreadsheets import CsvWriter, ods_value, xlsx_row
 
 from .disclosure import cell_value
 from .models import DURATION_BUCKETS
@@ -225,77 +223,6 @@ def stats_long_rows(tables) -> tuple[list[str], Iterator[list]]:
                         yield [title, row[0], measure if len(header) > 2 else "", value]
 
     return ["Tableau", "Libellé", "Mesure", "Valeur"], generate()
-
-
-# --- Writers ---------------------------------------------------------------------------------
-
-
-class _Line:
-    def write(self, value):
-        return value
-
-
-def csv_stream(
-    header: list[str], rows: Iterable[list], *, delimiter: str = ",", bom: bool = False
-) -> Iterator[bytes]:
-    """Encoded CSV lines, ~``CHUNK`` rows per yielded block. With ``;``, decimals use a comma.
-    Cells are neutralised (``relais.core.spreadsheets``): no text runs as a formula."""
-    writer = CsvWriter(_Line(), delimiter=delimiter, lineterminator="\r\n")
-    if bom:
-        yield b"\xef\xbb\xbf"
-    yield writer.writerow(header).encode("utf-8")
-    block = []
-    for row in rows:
-        block.append(writer.writerow(row))
-        if len(block) >= CHUNK:
-            yield "".join(block).encode("utf-8")
-            block = []
-    if block:
-        yield "".join(block).encode("utf-8")
-
-
-def xlsx_file(sheets: Iterable[tuple[str, list[str], Iterable[list]]]):
-    """A temporary file (open, positioned at 0, deleted on close) holding the workbook. Text
-    cells are typed as text and neutralised: never a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, header, table_rows in sheets:
-        sheet = workbook.create_sheet(_sheet_title(title))
-        sheet.append(xlsx_row(sheet, header, font=bold))
-        for row in table_rows:
-            sheet.append(xlsx_row(sheet, row))
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
-
-
-def ods_stream(
-    sheets: Iterable[tuple[str, list[str], Iterable[list]]], *, zip64: bool = False
-) -> Iterator[bytes]:
-    """The spreadsheet as ODS, in chunks, in constant memory. ``zip64``: needed when a sheet
-    may pass 4 GiB of XML (see ``ODS_ZIP32_MAX_ROWS``). Cells go through
-    ``relais.core.spreadsheets.ods_value`` (text neutralised)."""
-    from stream_write_ods import stream_write_ods
-
-    def tables():
-        for title, header, table_rows in sheets:
-            yield (
-                _sheet_title(title),
-                [ods_value(h) for h in header],
-                ([ods_value(v) for v in row] for row in table_rows),
-            )
-
-    return stream_write_ods(tables(), use_zip_64=zip64)
-
-
-def _sheet_title(title: str) -> str:
-    for char in "[]:*?/\\":
-        title = title.replace(char, " ")
-    return title[:31]
 
 
 __all__ = ["DURATION_BUCKETS"]

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from relais.core.spreadsheets import csv_stream, ods_stream, xlsx_file
 from relais.jobs.services import export_request
 
 from . import charts, disclosure, exports, perms, stats
@@ -115,16 +116,16 @@ def export_activities(request, fmt: str):
     if fmt == "csv":
         delimiter, bom = _delimiter(request)
         response = StreamingHttpResponse(
-            exports.csv_stream(header, rows, delimiter=delimiter, bom=bom),
+            csv_stream(header, rows, delimiter=delimiter, bom=bom),
             content_type=exports.FORMATS[fmt],
         )
     elif fmt == "xlsx":
-        handle = exports.xlsx_file([("Activités", header, rows)])
+        handle = xlsx_file([("Activités", header, rows)])
         response = FileResponse(handle, content_type=exports.FORMATS[fmt])
     else:
         zip64 = exports.activity_count(filters) > exports.ODS_ZIP32_MAX_ROWS
         response = StreamingHttpResponse(
-            exports.ods_stream([("Activités", header, rows)], zip64=zip64),
+            ods_stream([("Activités", header, rows)], zip64=zip64),
             content_type=exports.FORMATS[fmt],
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -142,14 +143,12 @@ def export_statistics(request, fmt: str):
         delimiter, bom = _delimiter(request)
         header, rows = exports.stats_long_rows(tables)
         response = StreamingHttpResponse(
-            exports.csv_stream(header, rows, delimiter=delimiter, bom=bom),
+            csv_stream(header, rows, delimiter=delimiter, bom=bom),
             content_type=exports.FORMATS[fmt],
         )
     elif fmt == "xlsx":
-        response = FileResponse(exports.xlsx_file(tables), content_type=exports.FORMATS[fmt])
+        response = FileResponse(xlsx_file(tables), content_type=exports.FORMATS[fmt])
     else:
-        response = StreamingHttpResponse(
-            exports.ods_stream(tables), content_type=exports.FORMATS[fmt]
-        )
+        response = StreamingHttpResponse(ods_stream(tables), content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

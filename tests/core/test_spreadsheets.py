@@ -26,7 +26,6 @@ from relais.core.spreadsheets import (
 )
 from relais.planning import exports as coverage_exports
 from relais.public import opendata
-from relais.reporting import exports as reporting_exports
 from relais.workshops import exports as programme_exports
 
 # Any text, and often text that starts like a formula (or like an already escaped one).
@@ -110,7 +109,7 @@ def test_xlsx_text_is_typed_as_text_and_numbers_as_numbers():
 def test_reporting_csv_never_holds_a_formula(text):
     for delimiter in (",", ";"):
         payload = b"".join(
-            reporting_exports.csv_stream(["Titre", "Nombre"], [[text, -1.5]], delimiter=delimiter)
+            spreadsheets.csv_stream(["Titre", "Nombre"], [[text, -1.5]], delimiter=delimiter)
         )
         rows = list(csv.reader(io.StringIO(payload.decode(), newline=""), delimiter=delimiter))
         assert rows[1][0] == neutralise(text)
@@ -149,7 +148,7 @@ def _calamine_values(payload: bytes) -> list:
 @SLOW
 @given(text=TEXT)
 def test_reporting_xlsx_never_holds_a_formula(text):
-    with reporting_exports.xlsx_file([("Feuille", [text, "Nombre"], [[text, -2]])]) as handle:
+    with spreadsheets.xlsx_file([("Feuille", [text, "Nombre"], [[text, -2]])]) as handle:
         payload = handle.read()
     cells = _xlsx_cells(payload)
     expected = _expected_xml(text, empty=None)
@@ -161,7 +160,7 @@ def test_reporting_xlsx_never_holds_a_formula(text):
 @given(text=TEXT)
 def test_reporting_ods_never_holds_a_formula(text):
     rows = [[text, -2, 1.5, Decimal("-1.25")]]
-    payload = b"".join(reporting_exports.ods_stream([("Feuille", [text], rows)]))
+    payload = b"".join(spreadsheets.ods_stream([("Feuille", [text], rows)]))
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
         assert b"table:formula" not in archive.read("content.xml")
     values = _calamine_values(payload)  # the header row, padded to four cells, then the row

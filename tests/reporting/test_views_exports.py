@@ -8,6 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from relais.core import spreadsheets
 from relais.reporting import charts, disclosure, exports, stats
 from relais.reporting.stats import StatsFilters
 
@@ -171,7 +172,8 @@ def test_ods_stream_big_files_use_zip64(data):
     which readers still open."""
     rows = [[i, f"ligne {i}", date(2025, 1, 1), None, True, 1.5] for i in range(1, 4)]
     for zip64 in (False, True):
-        payload = b"".join(exports.ods_stream([("Feuille", list("abcdef"), rows)], zip64=zip64))
+        sheets = [("Feuille", list("abcdef"), rows)]
+        payload = b"".join(spreadsheets.ods_stream(sheets, zip64=zip64))
         sheet = _ods_sheets(payload)["Feuille"]
         assert sheet[1] == [1, "ligne 1", date(2025, 1, 1), "", "oui", 1.5]
         assert len(sheet) == 4
@@ -202,7 +204,7 @@ def test_statistics_exports(coordinator_client, data, fmt):
 def test_csv_stream_is_lazy(data):
     rows = exports.activity_rows(StatsFilters(date(2025, 1, 1), date(2025, 12, 1)),
                                  with_advisor=False)  # fmt: skip
-    stream = exports.csv_stream(["a"], rows)
+    stream = spreadsheets.csv_stream(["a"], rows)
     assert next(stream).startswith(b"a")  # header before any row is read
 
 
