@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "relais.core.context_processors.relais",
+                # The service worker and queue of offline entry, on the advisers' pages.
+                "relais.activities.context_processors.offline_entry",
             ],
         },
     },
