@@ -174,6 +174,7 @@ EXPECTED.update({
     "beneficiaries:import": ("login", "403", "ok", "ok", "403", "403", "403"),
     "beneficiaries:list": ("login", "403", "ok", "ok", "403", "403", "403"),
     "beneficiaries:merge": ("login", "403", "ok", "ok", "403", "403", "403"),
+    "beneficiaries:pick": ("login", "403", "ok", "ok", "403", "403", "403"),
     "bookings:appointment_book": ("404", "404", "404", "404", "404", "404", "404"),
     "bookings:appointment_cancel": ("login", "404", "404", "404", "404", "404", "404"),
     "bookings:appointment_consent": ("404", "404", "404", "404", "404", "404", "404"),

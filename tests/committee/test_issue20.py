@@ -193,7 +193,7 @@ def test_minutes_and_attendance_sheet_as_pdf(coordinator_client, committee_clien
     minutes = committee_client.get(reverse("committee:meeting_minutes", args=[meeting.pk]))
     assert minutes["Content-Type"] == "application/pdf"
     text = " ".join(_pdf_pages(minutes.content, "minutes.pdf"))
-    assert "Compte rendu du comité technique du 1 juin 2026" in text
+    assert "Compte rendu du comité technique du 1er juin 2026" in text
     assert "Le comité a validé le bilan." in text and "Anne Roig" in text
     assert "Ouvrir le samedi" in text
     sheet = coordinator_client.get(reverse("committee:meeting_attendance", args=[meeting.pk]))
