@@ -10,4 +10,3 @@ def relais(request):
         "department_name": settings.RELAIS_DEPARTMENT_NAME,
         "nav_items": nav_for(user, request.path) if user is not None else [],
     }
-
