@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from . import perms
 from .enums import CommunicationStatus, ContactRole, PartyRole
 from .importing import patterns
 from .models import Agreement, Commitment, CommunicationRequest
@@ -128,3 +129,12 @@ def communication_requests_visible_to(user) -> list[CommunicationRequest]:
     if user.is_partner_staff:
         requests = requests.filter(agreement__partner_id=user.organisation_id)
     return list(requests.order_by("-submitted_on", "-pk"))
+
+
+def communication_requests_to_decide(user) -> list[CommunicationRequest]:
+    """The open Art. 5 requests whose decision is this user's side's (the other party's)."""
+    return [
+        r
+        for r in communication_requests_visible_to(user)
+        if r.is_open and perms.can_decide_communication(user, r)
+    ]

@@ -12,9 +12,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from relais.accounts.enums import Role
+from relais.accounts.models import User
+from relais.core import french
 from relais.core.models import Organisation
+from relais.core.site import site_url
 from relais.core.uploads import document_check
 from relais.core.writes import insert_or_get
+from relais.messaging.outbox import outbox_email
 
 from .enums import (
     AgreementStatus,
@@ -519,6 +524,34 @@ def _event(request: CommunicationRequest, user, action: str, comment: str = "") 
     )
 
 
+def _party_addresses(agreement: Agreement, party: str) -> list[str]:
+    """Who answers for a party: the Département's coordinators, or the partner's staff."""
+    if party == PartyRole.DEPARTMENT:
+        users = User.objects.filter(role=Role.COORDINATOR)
+    else:
+        users = User.objects.filter(role=Role.PARTNER_STAFF, organisation=agreement.partner_id)
+    return sorted(
+        set(users.filter(is_active=True).exclude(email="").values_list("email", flat=True))
+    )
+
+
+def _notify(request: CommunicationRequest, *, party: str, what: str) -> None:
+    """An e-mail to the party concerned, committed with the change (the outbox sends it)."""
+    agreement = request.agreement
+    body = (
+        f"{what}\n\n"
+        f"Convention : {agreement.title}\n"
+        f"Demande : {request.subject} ({request.get_medium_display().lower()}, "
+        f"diffusion prévue le {french.short_date(request.planned_on)})\n"
+        f"État : {request.get_status_display()}\n"
+        + (f"Motif : {request.decision_comment}\n" if request.decision_comment else "")
+        + f"\n{site_url(request.get_absolute_url())}\n"
+    )
+    subject = f"Relais — communication (art. 5) : {what[:1].lower()}{what[1:]}"[:200]
+    for address in _party_addresses(agreement, party):
+        outbox_email(to=address, subject=subject, body=body, origin="communication_request")
+
+
 @transaction.atomic
 def communication_request_submit(
     *,
@@ -572,6 +605,7 @@ def communication_request_submit(
         )
     request.save()
     _event(request, user, "Demande déposée")
+    _notify(request, party=request.decider, what="Une demande d'autorisation attend votre décision")
     return request
 
 
@@ -625,6 +659,7 @@ def communication_request_decide(
     request.full_clean(exclude=["attachment"])
     request.save()
     _event(request, user, DECISION_EVENTS[decision], comment)
+    _notify(request, party=request.requested_by, what=DECISION_EVENTS[decision])
     return request
 
 
@@ -662,6 +697,7 @@ def communication_request_resubmit(
         )
     request.save()
     _event(request, user, "Demande modifiée et déposée de nouveau")
+    _notify(request, party=request.decider, what="Une demande modifiée attend votre décision")
     return request
 
 

@@ -137,9 +137,10 @@ def communication_list(request):
     partner staff: their structure's)."""
     if not perms.can_view_agreements(request.user):
         raise PermissionDenied
-    rows = queries.communication_requests_visible_to(request.user)
-    to_decide = [r for r in rows if r.is_open and perms.can_decide_communication(request.user, r)]
-    others = [r for r in rows if r not in to_decide]
+    to_decide = queries.communication_requests_to_decide(request.user)
+    others = [
+        r for r in queries.communication_requests_visible_to(request.user) if r not in to_decide
+    ]
     return render(
         request,
         "agreements/communication_list.html",

@@ -6,6 +6,7 @@ from django.utils import timezone
 from relais.accounts.enums import Role
 from relais.accounts.models import User
 from relais.agreements.deadlines import upcoming_deadlines
+from relais.agreements.queries import communication_requests_to_decide
 from relais.committee.queries import meeting_alert
 from relais.core.models import Organisation
 from relais.places.models import Place
@@ -20,7 +21,7 @@ def _places_with_missing_requirements(places) -> list[Place]:
     return [p for p in places if p.missing_requirements]
 
 
-def coordinator_dashboard() -> dict:
+def coordinator_dashboard(user) -> dict:
     """Programme overview: partners, places, team composition, places to bring up to standard."""
     places = list(Place.objects.active().select_related("commune", "partner"))
     team = Advisor.objects.active().aggregate(
@@ -37,6 +38,7 @@ def coordinator_dashboard() -> dict:
         "places_to_check": _places_with_missing_requirements(places),
         "agreement_deadlines": upcoming_deadlines(timezone.localdate())[:8],
         "committee_alert": _committee_alert(),
+        "communication_to_decide": communication_requests_to_decide(user),
     }
 
 
@@ -71,7 +73,11 @@ def partner_dashboard(user) -> dict:
     places = list(
         Place.objects.visible_to(user).active().select_related("commune").order_by("name")
     )
-    return {"organisation": user.organisation, "places": places}
+    return {
+        "organisation": user.organisation,
+        "places": places,
+        "communication_to_decide": communication_requests_to_decide(user),
+    }
 
 
 def committee_dashboard() -> dict:
@@ -109,7 +115,7 @@ def dashboard_for(user) -> tuple[str, dict]:
     """Template and context of the home dashboard for a user's role."""
     match user.role:
         case Role.COORDINATOR:
-            return "dashboards/coordinator.html", coordinator_dashboard()
+            return "dashboards/coordinator.html", coordinator_dashboard(user)
         case Role.ADVISOR:
             return "dashboards/advisor.html", advisor_dashboard(user)
         case Role.PARTNER_STAFF:

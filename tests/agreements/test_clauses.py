@@ -13,6 +13,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from relais.accounts.enums import Role
+from relais.accounts.models import User
 from relais.agreements import services
 from relais.agreements.enums import CommunicationStatus, ContactRole, PartyRole
 from relais.agreements.models import (
@@ -427,3 +429,48 @@ def test_the_demo_agreement_has_its_contacts_and_communication(coordinator_clien
     page = page_text(coordinator_client.get(agreement.get_absolute_url()))
     assert "Jean-Louis JALLAT" in page and "Affiche des permanences numériques" in page
     assert "Désigner" not in page  # every contact the clauses name is recorded
+
+
+def test_each_step_tells_the_party_who_must_act(partner_client, coordinator_client, agreement):
+    """A request reaches the deciding party by e-mail, and the decision comes back to the
+    requester (through the outbox, committed with the step)."""
+    from relais.messaging.models import OutboxMessage
+
+    coordinators = set(
+        User.objects.filter(role=Role.COORDINATOR, is_active=True).values_list("email", flat=True)
+    )
+    partner_staff = set(
+        User.objects.filter(role=Role.PARTNER_STAFF, organisation=agreement.partner).values_list(
+            "email", flat=True
+        )
+    )
+    assert coordinators and partner_staff
+    partner_client.post(_url("communication_create", agreement), _request(shows_mention="on"))
+    item = CommunicationRequest.objects.get()
+    asked = OutboxMessage.objects.filter(origin="communication_request")
+    assert set(asked.values_list("recipient", flat=True)) == coordinators
+    message = asked.first()
+    assert "attend votre décision" in message.body and item.get_absolute_url() in message.body
+
+    OutboxMessage.objects.all().delete()
+    coordinator_client.post(
+        item.get_absolute_url(),
+        {"step": "decide", "decision": "refused", "decided_by": "Claire Vidal",
+         "comment": "Hors du programme."},
+    )  # fmt: skip
+    answered = OutboxMessage.objects.filter(origin="communication_request")
+    assert set(answered.values_list("recipient", flat=True)) == partner_staff
+    assert "Hors du programme." in answered.first().body
+
+
+def test_the_home_page_lists_what_awaits_ones_decision(
+    partner_client, coordinator_client, agreement
+):
+    partner_client.post(_url("communication_create", agreement), _request(shows_mention="on"))
+    item = CommunicationRequest.objects.get()
+    home = coordinator_client.get(reverse("dashboards:home")).content.decode()
+    assert "Communication à autoriser (art. 5)" in home and item.get_absolute_url() in home
+    # The partner asked: nothing for it to decide.
+    assert "Communication à autoriser" not in page_text(
+        partner_client.get(reverse("dashboards:home"))
+    )
