@@ -29,7 +29,9 @@ from relais.agreements.privacy import contacts_due
 from ..helpers import page_text
 from .factories import make_signed_agreement
 
-pytestmark = pytest.mark.django_db
+# The requests carry dates around the suite's default instant (a diffusion planned in early
+# December, submitted on 24 November): pinned, so the module holds on any day it runs.
+pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-24T10:00")]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
