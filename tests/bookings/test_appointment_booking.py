@@ -253,8 +253,9 @@ def test_advisers_see_their_bookings_in_my_week(setting, advisor_user, client_fo
     me = advisor_user.advisor
     slot.advisors.add(me)
     booked(place, kind, me, at(day, "11:00"), slot=slot, first_name="Sacha", last_name="Modèle")
-    booked(place, kind, me, at(day, "09:00"), slot=slot, first_name="Lou", status="cancelled")
+    # A name no generated account can contain (the adviser's own name is random).
+    booked(place, kind, me, at(day, "09:00"), slot=slot, first_name="Zéphyrine", status="cancelled")
     page = client_for(advisor_user).get(reverse("planning:my_week")).content.decode()
     assert "Mes deux prochaines semaines" in page and "Rendez-vous" in page
-    assert "Sacha Modèle" in page and "Lou" not in page
+    assert "Sacha Modèle" in page and "Zéphyrine" not in page
     assert "11 h – 11 h 45" in page.replace("\u00a0", " ")
