@@ -137,6 +137,8 @@ bench-scale: install-dev
 # Under load (issue 19 §3): gunicorn as in docs/operations.md against PostgreSQL (DATABASE_URL),
 # wrk on 127.0.0.1 (apt-get install wrk), the one-line view as ceiling; a few minutes.
 bench-load: install-dev
+	@# The load generator is Debian's wrk: installed as root, else the exact command is printed.
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq --no-install-recommends wrk; else echo "wrk est absent : sudo apt-get install wrk"; exit 1; fi; }
 	$(BIN)/python -m bench.load
 
 # The outbox's throughput through a local SMTP sink (SQLite, or DATABASE_URL's PostgreSQL).
