@@ -22,6 +22,9 @@ SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", tempfile.gettempdir()))
 
 
 def _fits(page) -> None:
+    # After a click the heading can show before the stylesheet is applied (a loaded machine):
+    # measure the page as styled, not the browser's defaults.
+    page.wait_for_load_state("load")
     wide = page.evaluate(
         "(limit) => [...document.querySelectorAll('body *')]"
         ".filter(e => e.getBoundingClientRect().right > limit)"
