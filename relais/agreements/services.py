@@ -12,8 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from relais.accounts.enums import Role
-from relais.accounts.models import User
+from relais.accounts.queries import coordinator_emails, partner_staff_emails
 from relais.core import french
 from relais.core.models import Organisation
 from relais.core.site import site_url
@@ -527,12 +526,8 @@ def _event(request: CommunicationRequest, user, action: str, comment: str = "") 
 def _party_addresses(agreement: Agreement, party: str) -> list[str]:
     """Who answers for a party: the Département's coordinators, or the partner's staff."""
     if party == PartyRole.DEPARTMENT:
-        users = User.objects.filter(role=Role.COORDINATOR)
-    else:
-        users = User.objects.filter(role=Role.PARTNER_STAFF, organisation=agreement.partner_id)
-    return sorted(
-        set(users.filter(is_active=True).exclude(email="").values_list("email", flat=True))
-    )
+        return coordinator_emails()
+    return partner_staff_emails(agreement.partner_id)
 
 
 def _notify(request: CommunicationRequest, *, party: str, what: str) -> None:

@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from relais.accounts.enums import Role
 from relais.accounts.models import User
+from relais.accounts.queries import coordinator_emails, emails_of, partner_staff_emails
 from relais.core.french import of_month
 from relais.core.models import Organisation
 from relais.core.site import site_url
@@ -64,24 +64,18 @@ def _concerned_partners(month: date) -> list[Organisation]:
     return list(Organisation.objects.partners().filter(pk__in=ids).order_by("name"))
 
 
-def _emails(users) -> tuple[str, ...]:
-    return tuple(sorted({u.email for u in users if u.email}))
-
-
 def _advisers_of(partner, month: date) -> tuple[str, ...]:
     advisor_ids = (
         activities_between(partner.places.all(), month, month_end(month))
         .values_list("advisor_id", flat=True)
         .distinct()
     )
-    emails = _emails(User.objects.filter(advisor__in=advisor_ids, is_active=True))
-    return emails or _emails(User.objects.filter(role=Role.COORDINATOR, is_active=True))
+    emails = emails_of(User.objects.filter(advisor__in=advisor_ids))
+    return tuple(emails or coordinator_emails())
 
 
 def _partner_staff(partner) -> tuple[str, ...]:
-    return _emails(
-        User.objects.filter(role=Role.PARTNER_STAFF, organisation=partner, is_active=True)
-    )
+    return tuple(partner_staff_emails(partner.pk))
 
 
 def due_reminders(today: date) -> list[Reminder]:

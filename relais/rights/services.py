@@ -38,8 +38,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from relais.accounts.enums import Role
-from relais.accounts.models import User
+from relais.accounts.queries import coordinator_emails
 from relais.beneficiaries.services import beneficiary_delete
 from relais.core.site import site_url
 from relais.core.validators import PROGRAMME_START
@@ -225,11 +224,7 @@ def _recipients(request: RightsRequest) -> list[str]:
     for user in (request.handled_by, request.created_by):
         if user is not None and user.is_active and user.email:
             return [user.email]
-    return list(
-        User.objects.filter(role=Role.COORDINATOR, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    return coordinator_emails()
 
 
 def rights_reminders_send(today: date | None = None) -> ReminderReport:

@@ -12,8 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from relais.accounts.enums import Role
-from relais.accounts.models import User
+from relais.accounts.queries import coordinator_emails
 from relais.agreements.deadlines import Deadline, Kind, french_date, upcoming_deadlines
 from relais.agreements.models import AlertLog
 from relais.core.site import site_url
@@ -104,12 +103,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, today=None, **options):
         today = today or timezone.localdate()
-        recipients = list(
-            User.objects.filter(role=Role.COORDINATOR, is_active=True)
-            .exclude(email="")
-            .order_by("email")
-            .values_list("email", flat=True)
-        )
+        recipients = coordinator_emails()
         if not recipients:
             self.stdout.write("Aucun coordinateur actif : aucune alerte envoyée.")
             return
