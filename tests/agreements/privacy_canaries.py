@@ -18,6 +18,7 @@ def make_agreement_contacts():
     due = AgreementContact.objects.create(
         **common,
         full_name="Ancienne responsable",
+        # Relative to the suite's frozen clock, which the purge reads too: due at any instant.
         until=timezone.localdate() - dt.timedelta(days=730),
     )
     fresh = AgreementContact.objects.create(**common, full_name="Responsable actuelle")

@@ -40,6 +40,7 @@ def test_the_progress_refreshes_then_the_download_appears_on_a_phone(
     # The worker finishes: the page, never reloaded, shows the link at its next poll.
     job.file.save(job.filename, ContentFile(b"PK fichier"), save=False)
     job.status, job.rows_done = ExportJob.Status.DONE, 1_000_000
+    # As the worker sets them, from the suite's frozen clock the server reads: valid on any date.
     job.finished_at = job.expires_at = timezone.now() + timezone.timedelta(hours=24)
     job.save()
     link = page.get_by_role("link", name="Télécharger activites-2026-12-06.xlsx")

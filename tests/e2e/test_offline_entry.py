@@ -167,6 +167,7 @@ def test_the_form_opens_with_no_network_from_the_kept_copy(page, live_server, as
     # The blank form, not the one prefilled for this place; dated by the phone's clock, which
     # the server's fixed test clock (TEST_NOW) would call the future.
     page.locator("select[name=place]").select_option(str(place.pk))
+    # The server's day by the suite's frozen clock (TEST_NOW): accepted on any date of the run.
     page.locator("input[name=date]").fill(timezone.localdate().isoformat())
     page.get_by_label("E-mail", exact=True).check()
     page.get_by_role("button", name="Enregistrer").click()

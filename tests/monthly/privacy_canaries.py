@@ -15,6 +15,7 @@ def make_monthly_report_reminders():
     due = MonthlyReportReminder.objects.create(
         **common,
         recipient="ancien@exemple.test",
+        # Relative to the suite's frozen clock, which the purge reads too: due at any instant.
         sent_at=timezone.now() - dt.timedelta(days=365 * 3),
     )
     fresh = MonthlyReportReminder.objects.create(
