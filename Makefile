@@ -19,7 +19,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_SYSTEM_CERTS := 1
 export UV_NO_PROGRESS := 1
 
-.PHONY: help demo test test-dates quality install install-dev system-demo system-test serve bench bench-planner bench-stats bench-scale bench-load bench-outbox bench-export-job vendor clean lock
+.PHONY: help demo test test-dates quality install install-dev system-demo system-test serve bench bench-planner bench-stats bench-scale bench-load bench-outbox bench-export-job vendor messages clean lock
 
 help:
 	@echo "make demo     - installe, crée la base SQLite de démonstration et lance le serveur"
@@ -27,6 +27,7 @@ help:
 	@echo "make test-dates - la suite (hors navigateur) à des dates délicates (TEST_DATES)"
 	@echo "make quality  - ruff, couches des applications, migrations manquantes, bandit et pip-audit"
 	@echo "make bench    - mesures de performance, écrites dans docs/performance.md"
+	@echo "make messages - régénère le catalogue français des pluriels (locale/fr, gettext requis)"
 
 $(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 introuvable : apt-get install python3 python3-venv"; exit 1; }
@@ -154,6 +155,16 @@ bench-export-job: install-dev
 lock: | $(UV)
 	$(UV) pip compile -q pyproject.toml --generate-hashes --universal --python-version 3.11 -o requirements/main.txt
 	$(UV) pip compile -q pyproject.toml --group dev --generate-hashes --universal --python-version 3.11 -o requirements/dev.txt
+
+# The French catalog (locale/fr, committed with its .mo): after adding or changing a plural
+# string ({% blocktranslate count %}, ngettext). The UI is written in French in the code, so
+# each translation is its msgid (msgen); the catalog brings French plurals (0 and 1 singular).
+# Needs Debian's gettext (only here: the build and the tests use the committed .mo).
+messages: install-dev
+	@command -v msgen >/dev/null || { echo "gettext est absent : sudo apt-get install gettext"; exit 1; }
+	$(BIN)/python manage.py makemessages -l fr --no-location --no-obsolete --ignore=.venv --ignore=.tools --ignore=node_modules --ignore=var --ignore=tests --ignore=bench
+	msgen --no-wrap -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
+	msgfmt --check -o locale/fr/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.po
 
 # Copy the front-end files we serve from npm into static/ (committed).
 vendor: node_modules/.installed

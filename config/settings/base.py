@@ -196,6 +196,10 @@ AXES_CLIENT_IP_CALLABLE = "relais.core.ratelimits.client_ip"
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# One French catalog (locale/fr): the UI is written in French in the code, and the catalog only
+# carries French plural rules (0 and 1 singular) to ngettext and {% blocktranslate count %}.
+# `make messages` rebuilds it (docs/architecture.md, « Pluriels »).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------
