@@ -20,7 +20,8 @@
   function forgetForms() {
     return window.caches.keys().then(function (names) {
       return Promise.all(names.filter(function (name) {
-        return name.indexOf("relais-pages-") === 0;
+        // relais-personal-v1: the adviser's recent people (activities.views.PERSONAL_CACHE).
+        return name.indexOf("relais-pages-") === 0 || name === "relais-personal-v1";
       }).map(function (name) {
         return window.caches.delete(name);
       }));
