@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from relais.core.models import Organisation
 
-from . import perms, queries, services
-from .enums import AgreementStatus
-from .forms import (
+from .. import perms, queries, services
+from ..enums import AgreementStatus
+from ..forms import (
     AgreementForm,
     AmendmentForm,
     AmendmentLineForm,
@@ -25,7 +25,7 @@ from .forms import (
     SignatoryForm,
     TerminationForm,
 )
-from .models import Agreement, Amendment, Commitment, Signatory
+from ..models import Agreement, Amendment, Commitment, Signatory
 
 
 def manager_required(view):

@@ -5,11 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import perms, queries
-from .enums import EndReason
-from .importing import agreement_discrepancies
-from .models import Agreement, Deliberation
-from .validation import problems_of
+from .. import perms, queries
+from ..enums import EndReason
+from ..importing import agreement_discrepancies
+from ..models import Agreement, Deliberation
+from ..validation import problems_of
 
 
 @login_required

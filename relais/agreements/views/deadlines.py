@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import perms
-from .deadlines import SOON_DAYS, group_by_severity, upcoming_deadlines
+from .. import perms
+from ..deadlines import SOON_DAYS, group_by_severity, upcoming_deadlines
 
 HORIZON_DAYS = 120
 

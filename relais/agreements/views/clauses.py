@@ -10,17 +10,17 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import perms, queries, services
-from .enums import PartyRole
-from .forms import (
+from .. import perms, queries, services
+from ..enums import PartyRole
+from ..forms import (
     CommunicationDecisionForm,
     CommunicationRequestForm,
     CommunicationResubmitForm,
     ContactForm,
     InsuranceCertificateForm,
 )
-from .models import AgreementContact, CommunicationRequest, InsuranceCertificate
-from .views_manage import _action_page, _attempt, manager_required
+from ..models import AgreementContact, CommunicationRequest, InsuranceCertificate
+from .lifecycle import _action_page, _attempt, manager_required
 
 
 def _multipart_page(request, agreement, form, title, submit, intro=""):

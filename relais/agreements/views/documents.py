@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from . import documents, perms
-from .models import Agreement, Annex, Deliberation, SourceDocument
+from .. import documents, perms
+from ..models import Agreement, Annex, Deliberation, SourceDocument
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:

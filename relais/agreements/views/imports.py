@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from relais.core.french import plural
 from relais.core.models import Organisation
 
-from . import perms
-from .importing import ACCEPTED_EXTENSIONS, agreement_import, analyse_document
-from .models import Agreement
+from .. import perms
+from ..importing import ACCEPTED_EXTENSIONS, agreement_import, analyse_document
+from ..models import Agreement
 
 SESSION_KEY = "agreements_import"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
