@@ -1,13 +1,17 @@
 """Planning forms. Saving goes through ``services``; the model's clean() checks the dates."""
 
+from datetime import date
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from relais.core.forms import DateInput
 from relais.core.validators import validate_plausible_date
 from relais.places.models import Place
 from relais.team.models import Advisor
 
-from .models import Closure, Slot
+from .models import Closure, Slot, monday_of
 
 DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -103,3 +107,22 @@ class PeriodForm(forms.Form):
     semaines = forms.IntegerField(
         label="Nombre de semaines", min_value=1, max_value=26, required=False
     )
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def period_from(request, default_weeks: int) -> tuple[PeriodForm, date, int]:
+    """The period asked for in the query string: from a Monday, a number of weeks."""
+    form = PeriodForm(request.GET or None)
+    start, weeks = None, None
+    if form.is_valid():
+        start, weeks = form.cleaned_data["du"], form.cleaned_data["semaines"]
+    start = monday_of(start or timezone.localdate())
+    return form, start, weeks or default_weeks

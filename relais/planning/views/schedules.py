@@ -1,4 +1,4 @@
-"""Planning pages: slots (with checks before saving), dated occurrences, checks, my week."""
+"""The schedule pages: slots (with checks before saving), dated occurrences, checks, my week."""
 
 import hashlib
 from datetime import date, timedelta
@@ -15,30 +15,12 @@ from relais.core.params import parse_date
 from relais.places.models import Place
 from relais.team.queries import advisor_for_user, leave_for_list
 
-from . import checks, perms, queries, services
-from .coverage import monday_of
-from .forms import CancelForm, PeriodForm, ReplaceForm, SlotForm
-from .models import Slot
-from .occurrences import find_occurrence, occurrences_between, replacement_candidates
+from .. import checks, perms, queries, services
+from ..forms import CancelForm, ReplaceForm, SlotForm, add_errors, period_from
+from ..models import Slot
+from ..occurrences import find_occurrence, occurrences_between, replacement_candidates
 
 UPCOMING_WEEKS = 8
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def period_from(request, default_weeks: int) -> tuple[PeriodForm, date, int]:
-    form = PeriodForm(request.GET or None)
-    start, weeks = None, None
-    if form.is_valid():
-        start, weeks = form.cleaned_data["du"], form.cleaned_data["semaines"]
-    start = monday_of(start or timezone.localdate())
-    return form, start, weeks or default_weeks
 
 
 def _require_manager(user) -> None:

@@ -1,62 +1,17 @@
-"""Planning pages: coverage (with exports) and exceptional closures."""
+"""The exceptional closures of places: list, create, edit, delete."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from relais.places.models import Place
 
-from . import exports, perms, queries, services
-from .coverage import coverage_table
-from .forms import ClosureForm
-from .models import Closure
-from .views import add_errors, period_from
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _coverage(request):
-    if not perms.can_view_planning(request.user):
-        raise PermissionDenied
-    form, start, weeks = period_from(request, default_weeks=4)
-    return form, coverage_table(start, weeks)
-
-
-@login_required
-def coverage(request):
-    form, table = _coverage(request)
-    return render(
-        request,
-        "planning/coverage.html",
-        {"form": form, "table": table, "query": request.GET.urlencode()},
-    )
-
-
-def _filename(table, extension: str) -> str:
-    return f"couverture-{table.weeks[0]:%Y-%m-%d}-{len(table.weeks)}-semaines.{extension}"
-
-
-@login_required
-def coverage_xlsx(request):
-    _, table = _coverage(request)
-    response = HttpResponse(exports.to_xlsx(table), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(table, "xlsx")}"'
-    return response
-
-
-@login_required
-def coverage_csv(request):
-    _, table = _coverage(request)
-    delimiter = ";" if request.GET.get("separateur") == "point-virgule" else ","
-    response = HttpResponse(
-        exports.to_csv(table, delimiter=delimiter), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(table, "csv")}"'
-    return response
+from .. import perms, queries, services
+from ..forms import ClosureForm, add_errors
+from ..models import Closure
 
 
 def _manageable_places(user):

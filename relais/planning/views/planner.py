@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from relais.core.french import plural
 
-from . import perms, planner, planner_db
-from .models import PlanRun, monday_of
+from .. import perms, planner, planner_db
+from ..models import PlanRun, monday_of
 
 TIME_LIMITS = (5, 10, 30, 60, 120, 300)
 
