@@ -151,3 +151,56 @@ def initial_from_session(session_id: str) -> dict:
         "custom_duration": minutes if duration == OTHER_DURATION else None,
         "participants_count": counts["present"] or counts["registered"] or None,
     }
+
+
+# --- Offline reference lists (ADR 0008) ---------------------------------------------------------
+# What the service worker keeps of an adviser's data for the form offline: the people this
+# adviser helped lately, and the places they worked at. Nothing else personal.
+OFFLINE_PEOPLE_LIMIT = 50
+OFFLINE_MONTHS = 6
+
+
+def _offline_since(today):
+    from dateutil.relativedelta import relativedelta
+
+    return today - relativedelta(months=OFFLINE_MONTHS)
+
+
+def offline_people(advisor, today, limit: int = OFFLINE_PEOPLE_LIMIT) -> list:
+    """The named people ``advisor`` recorded an activity with in the last ``OFFLINE_MONTHS``
+    months, latest first, at most ``limit``: only this adviser's own, not the team's file."""
+    from relais.beneficiaries.models import Beneficiary
+
+    latest = (
+        Activity.objects.of_advisor(advisor)
+        .filter(beneficiary__isnull=False, date__gte=_offline_since(today), date__lte=today)
+        .values("beneficiary")
+        .annotate(latest=Max("date"), last_pk=Max("pk"))
+        .order_by("-latest", "-last_pk")[:limit]
+    )
+    order = [row["beneficiary"] for row in latest]
+    people = (
+        Beneficiary.objects.filter(pk__in=order)
+        .exclude(name_key="")
+        .select_related("commune")
+        .only(
+            "first_name", "last_name", "name_key", "birth_year", "last_activity_on", "commune__name"
+        )
+    )
+    by_pk = {person.pk: person for person in people}
+    return [by_pk[pk] for pk in order if pk in by_pk]
+
+
+def offline_places(advisor, today) -> list[Place]:
+    """The active places ``advisor`` recorded activities at in the last ``OFFLINE_MONTHS``
+    months, the most frequent first."""
+    counts = (
+        Activity.objects.of_advisor(advisor)
+        .filter(place__isnull=False, date__gte=_offline_since(today), date__lte=today)
+        .values("place")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "place")
+    )
+    order = [row["place"] for row in counts]
+    places = {p.pk: p for p in Place.objects.active().filter(pk__in=order)}
+    return [places[pk] for pk in order if pk in places]

@@ -17,12 +17,15 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
+from django.middleware.csrf import get_token
+from django.views.decorators.cache import cache_control, never_cache
+
+from relais.core import french
 
 from relais.core.params import parse_id
 
 from . import perms, queries
-from .enums import ActivityKind, ThemeGroup
+from .enums import ActivityKind, Theme, ThemeGroup, theme_group
 from .forms import CollectiveActivityForm, IndividualActivityForm
 from .services import EDIT_WINDOW, activity_record, activity_update
 
@@ -272,6 +275,9 @@ def service_worker(request):
         "precache": json.dumps([static(name) for name in OFFLINE_STATIC]),
         "form_path": reverse("activities:create"),
         "collective": ActivityKind.COLLECTIVE,
+        "lists_path": reverse("activities:offline_lists"),
+        "token_path": reverse("activities:offline_token"),
+        "personal_cache": PERSONAL_CACHE,
     }
     return render(request, "activities/service_worker.js", context, "text/javascript")
 
@@ -299,3 +305,75 @@ def web_manifest(request):
         content_type="application/manifest+json",
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+# The Cache Storage name of the only copy of personal data the worker keeps (the adviser's recent
+# people): fixed, not versioned, so that logging out can delete it by name (ADR 0008).
+PERSONAL_CACHE = "relais-personal-v1"
+
+
+def _offline_person(person) -> dict:
+    """One person as the offline search shows them: the line of the online picker
+    (beneficiaries/widgets/picker_person.html), and the folded name it searches."""
+    visit = (
+        f"dernière visite le {french.short_date(person.last_activity_on)}"
+        if person.last_activity_on
+        else "aucune visite"
+    )
+    meta = [f"naissance : {person.birth_year or 'inconnue'}"]
+    if person.commune_id:
+        meta.append(person.commune.name)
+    meta.append(visit)
+    return {
+        "id": person.pk,
+        "name": person.display_name,
+        "key": person.name_key,
+        "meta": " · ".join(meta),
+    }
+
+
+def _json_refusal(request) -> JsonResponse | None:
+    """A script's request gets JSON, not the login page: 401 logged out, 403 another role."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Connectez-vous."}, status=401)
+    if not perms.can_record_activity(request.user):
+        return JsonResponse({"error": "Accès réservé aux conseillers."}, status=403)
+    return None
+
+
+@never_cache  # private, no-store: personal data, never kept by a proxy nor the HTTP cache
+def offline_lists(request):
+    """What the activity form needs offline (ADR 0008), kept by the service worker in
+    ``PERSONAL_CACHE``: the themes, the adviser's places, and the people this adviser recorded
+    an activity with lately (at most 50, 6 months) — no one else from the team's file."""
+    refusal = _json_refusal(request)
+    if refusal is not None:
+        return refusal
+    advisor = request.user.advisor
+    today = timezone.localdate()
+    return JsonResponse(
+        {
+            "user": request.user.pk,
+            "date": today.isoformat(),
+            "themes": [
+                {"value": t.value, "label": t.label, "group": theme_group(t.value).value}
+                for t in Theme
+            ],
+            "places": [
+                {"id": place.pk, "name": place.name}
+                for place in queries.offline_places(advisor, today)
+            ],
+            "people": [_offline_person(p) for p in queries.offline_people(advisor, today)],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@never_cache
+def offline_token(request):
+    """A CSRF token for the open session, and whose session it is: the service worker sends
+    the queue with it (Background Sync), and sends nothing under another account."""
+    refusal = _json_refusal(request)
+    if refusal is not None:
+        return refusal
+    return JsonResponse({"user": request.user.pk, "csrf": get_token(request)})

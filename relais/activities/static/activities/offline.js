@@ -15,6 +15,12 @@
  *   messages and a button that puts it back into the form to fix it.
  * - Expired session: the entries stay and the adviser is asked to log in. Entries carry their
  *   adviser's id and are never shown nor sent under another account.
+ * - Background Sync where the browser has it: queuing an entry registers SYNC_TAG, and the
+ *   service worker sends the queue when the network returns, even with no page open. It takes
+ *   the same Web Lock as replay() and tells the pages what it sent ("queue-sent").
+ * - Offline person search: the picker's search (htmx, server side) is answered from the
+ *   adviser's recent people kept by the service worker (PERSONAL_CACHE), accent-insensitive,
+ *   from 2 letters, with the same line (birth year, commune, last visit) as online.
  */
 (function () {
   "use strict";
@@ -32,6 +38,10 @@
   var KIND_LABELS = {individual: "Accompagnement", collective: "Atelier collectif"};
   var state = {note: "", noteKind: "info", needLogin: false, entries: []};
   var replaying = false;
+  var SYNC_TAG = "relais-queue"; // the service worker's `sync` listener
+  var PERSONAL_CACHE = "relais-personal-v1"; // activities.views.PERSONAL_CACHE
+  var MIN_CHARS = 2; // beneficiaries.queries.PICKER_MIN_CHARS
+  var LIMIT = 10; // beneficiaries.queries.PICKER_LIMIT
 
   // --- IndexedDB ------------------------------------------------------------------------------
   var dbPromise = new Promise(function (resolve, reject) {
@@ -258,6 +268,131 @@
     });
   }
 
+  // Background Sync (Chromium): the worker sends the queue when the network returns, even if the
+  // adviser has closed Relais. Elsewhere the next visit or the `online` event sends it.
+  function askForSync() {
+    if (!("serviceWorker" in navigator)) {
+      return;
+    }
+    navigator.serviceWorker.ready.then(function (registration) {
+      return registration.sync ? registration.sync.register(SYNC_TAG) : null;
+    }).catch(function () { /* no sync: replay() on the next visit */ });
+  }
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type !== "queue-sent") {
+        return;
+      }
+      if (data.sent) {
+        state.note = plural(data.sent, "saisie envoyée", "saisies envoyées") + ".";
+        state.noteKind = "success";
+      }
+      refresh();
+    });
+  }
+
+  // --- Offline person search ------------------------------------------------------------------
+  function fold(text) {
+    return (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[-'\u2019\u2010\u2013_.]/g, " ").split(/\s+/).filter(Boolean);
+  }
+
+  var listsUrl = form ? form.getAttribute("data-offline-lists") : null;
+
+  // The adviser's recent people as the service worker kept them (the page's own fetch would
+  // fail offline); only this adviser's copy.
+  function recentPeople() {
+    if (!listsUrl || !window.caches) {
+      return Promise.resolve([]);
+    }
+    var url = new URL(listsUrl, window.location.href).href;
+    return window.caches.open(PERSONAL_CACHE).then(function (cache) {
+      return cache.match(url);
+    }).then(function (response) {
+      return response ? response.json() : {};
+    }).then(function (lists) {
+      return String(lists.user) === user && lists.people ? lists.people : [];
+    }).catch(function () { return []; });
+  }
+
+  function offlineSearch(input) {
+    var target = document.querySelector(input.getAttribute("hx-target") || "");
+    if (!target) {
+      return;
+    }
+    var name = input.name.replace(/_q$/, "");
+    var id = target.id.replace(/_results$/, "");
+    var query = input.value.trim();
+    var words = fold(query);
+    recentPeople().then(function (people) {
+      var found = words.join("").length < MIN_CHARS ? [] : people.filter(function (person) {
+        return words.every(function (word) { return person.key.indexOf(word) !== -1; });
+      });
+      target.textContent = "";
+      var status = document.createElement("p");
+      status.className = "picker__status";
+      status.id = id + "_status";
+      if (!query) {
+        status.textContent = "";
+      } else if (words.join("").length < MIN_CHARS) {
+        status.textContent = "Tapez au moins " + MIN_CHARS + " lettres.";
+      } else if (!found.length) {
+        status.textContent = "Hors ligne : aucune de vos personnes récentes ne correspond à « " +
+          query + " ». Laissez « Personne anonyme » et rattachez la personne plus tard.";
+      } else {
+        status.textContent = "Hors ligne : " + plural(Math.min(found.length, LIMIT),
+          "personne récente trouvée", "personnes récentes trouvées") + ".";
+      }
+      target.appendChild(status);
+      if (!found.length) {
+        return;
+      }
+      var options = document.createElement("div");
+      options.className = "picker__options";
+      found.slice(0, LIMIT).forEach(function (person) {
+        var label = document.createElement("label");
+        label.className = "picker__option";
+        var radio = document.createElement("input");
+        radio.type = "radio";
+        radio.name = name;
+        radio.value = String(person.id);
+        var who = document.createElement("span");
+        who.className = "picker__name";
+        who.textContent = person.name;
+        var meta = document.createElement("span");
+        meta.className = "picker__meta";
+        meta.textContent = person.meta;
+        label.appendChild(radio);
+        label.appendChild(document.createTextNode(" "));
+        label.appendChild(who);
+        label.appendChild(document.createTextNode(" "));
+        label.appendChild(meta);
+        options.appendChild(label);
+      });
+      target.appendChild(options);
+    });
+  }
+
+  if (form && listsUrl) {
+    // Offline, htmx's request to the server is not sent: the kept list answers instead. A
+    // request that fails all the same (navigator.onLine can be wrong) falls back to it too.
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      var input = event.target;
+      if (navigator.onLine === false && input.matches && input.matches("[data-picker] input[type=search]")) {
+        event.preventDefault();
+        offlineSearch(input);
+      }
+    });
+    document.body.addEventListener("htmx:sendError", function (event) {
+      var input = event.target;
+      if (input.matches && input.matches("[data-picker] input[type=search]")) {
+        offlineSearch(input);
+      }
+    });
+  }
+
   // --- The form -------------------------------------------------------------------------------
   function today() {
     var now = new Date();
@@ -310,6 +445,7 @@
       errors: []
     };
     return keep(entry).then(function () {
+      askForSync();
       var draftKey = form.getAttribute("data-draft-key");
       if (draftKey) {
         try {

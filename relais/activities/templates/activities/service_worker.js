@@ -11,6 +11,14 @@
  *   the network first and kept; without a network, the kept copy answers. pwa.js asks for them
  *   at each visit of a logged-in adviser, and deletes the copy when nobody is logged in (a
  *   shared device never shows one adviser's form to the next person).
+ * - The reference lists of the forms (themes, the adviser's places and recent people: the
+ *   offline person search) are fetched network first and kept in PERSONAL_CACHE, a fixed name
+ *   that logging out deletes (the only personal data kept here).
+ * - Background Sync (Chromium): offline.js registers SYNC_TAG when it queues an entry; the
+ *   `sync` event sends the queue from IndexedDB with a CSRF token fetched now (TOKEN_PATH), even
+ *   with no Relais page open. The page still replays on load and on `online` (other browsers);
+ *   both take the same Web Lock and re-read the queue inside it, and the server records one
+ *   activity per key, so an entry is never stored nor announced twice.
  * - Any other page is left to the network; offline, a short page links to the forms.
  */
 "use strict";
@@ -21,6 +29,13 @@ const PAGES_CACHE = "relais-pages-" + VERSION;
 const PRECACHE = {{ precache|safe }};
 const FORM_PATH = "{{ form_path|escapejs }}";
 const COLLECTIVE = "{{ collective|escapejs }}";
+const LISTS_PATH = "{{ lists_path|escapejs }}";
+const TOKEN_PATH = "{{ token_path|escapejs }}";
+const PERSONAL_CACHE = "{{ personal_cache|escapejs }}";
+const SYNC_TAG = "relais-queue";
+const REPLAY_LOCK = "relais-offline-replay"; // offline.js takes the same lock
+const DB_NAME = "relais-offline";
+const STORE = "activities";
 // A weak connection can hang for a minute: past this delay the kept form answers.
 const NETWORK_TIMEOUT_MS = 6000;
 
@@ -38,7 +53,7 @@ self.addEventListener("activate", (event) => {
       .then((names) => Promise.all(
         names
           .filter((name) => name.startsWith("relais-") &&
-            name !== STATIC_CACHE && name !== PAGES_CACHE)
+            name !== STATIC_CACHE && name !== PAGES_CACHE && name !== PERSONAL_CACHE)
           .map((name) => caches.delete(name))
       ))
       .then(() => self.clients.claim())
@@ -115,6 +130,26 @@ function offlinePage() {
   return new Response(body, {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
 }
 
+// The adviser's reference lists: from the network when there is one (and kept), else the copy.
+async function keepLists(response) {
+  const type = response.headers.get("Content-Type") || "";
+  if (response.ok && !response.redirected && type.startsWith("application/json")) {
+    const cache = await caches.open(PERSONAL_CACHE);
+    await cache.put(new URL(LISTS_PATH, self.location.origin).href, response.clone());
+  }
+  return response;
+}
+
+async function listsFromNetworkOrKept(request) {
+  try {
+    return await withTimeout(fetch(request).then(keepLists), NETWORK_TIMEOUT_MS);
+  } catch (error) {
+    const kept = await caches.match(new URL(LISTS_PATH, self.location.origin).href,
+      {cacheName: PERSONAL_CACHE});
+    return kept || new Response("{}", {status: 503, headers: {"Content-Type": "application/json"}});
+  }
+}
+
 async function staticFile(request) {
   const cached = await caches.match(request, {cacheName: STATIC_CACHE});
   if (cached) {
@@ -138,7 +173,9 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   const key = formKey(url);
-  if (key && request.mode === "navigate") {
+  if (url.pathname === LISTS_PATH) {
+    event.respondWith(listsFromNetworkOrKept(request));
+  } else if (key && request.mode === "navigate") {
     event.respondWith(formFromNetworkOrKept(request, key));
   } else if (PRECACHE.includes(url.pathname)) {
     event.respondWith(staticFile(request));
@@ -157,9 +194,126 @@ self.addEventListener("message", (event) => {
         return fetch(url, {credentials: "same-origin"})
           .then((response) => keepForm(formKey(url), response))
           .catch(() => null);
-      })
+      }).concat([
+        fetch(new URL(LISTS_PATH, self.location.origin), {credentials: "same-origin"})
+          .then(keepLists)
+          .catch(() => null),
+      ])
     ));
   } else if (data.type === "forget-forms") {
-    event.waitUntil(caches.delete(PAGES_CACHE));
+    event.waitUntil(Promise.all([caches.delete(PAGES_CACHE), caches.delete(PERSONAL_CACHE)]));
   }
+});
+
+// --- Background Sync: the queue sent with no page open ------------------------------------------
+function openQueue() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE, {keyPath: "key"});
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function inStore(db, mode, action) {
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction(STORE, mode);
+    const result = action(transaction.objectStore(STORE));
+    transaction.oncomplete = () => resolve(result && result.result);
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error);
+  });
+}
+
+// Who is logged in, and a CSRF token of their session; null when nobody is (the entries wait).
+async function sessionToken() {
+  const response = await fetch(new URL(TOKEN_PATH, self.location.origin), {
+    credentials: "same-origin",
+    headers: {"Accept": "application/json"},
+  });
+  const type = response.headers.get("Content-Type") || "";
+  if (!response.ok || response.redirected || !type.startsWith("application/json")) {
+    return null;
+  }
+  const data = await response.json();
+  return data.csrf && data.user ? {user: String(data.user), csrf: data.csrf} : null;
+}
+
+async function sendEntry(entry, csrf) {
+  const body = new FormData();
+  entry.fields.forEach(([name, value]) => {
+    if (name !== "csrfmiddlewaretoken") {
+      body.append(name, value);
+    }
+  });
+  body.append("csrfmiddlewaretoken", csrf);
+  const response = await fetch(entry.action, {
+    method: "POST",
+    body: body,
+    credentials: "same-origin",
+    headers: {"Accept": "application/json", "X-CSRFToken": csrf, "X-Relais-Replay": "1"},
+  });
+  const type = response.headers.get("Content-Type") || "";
+  if (!type.startsWith("application/json")) {
+    return {kind: "stop"}; // the login page: the session ended meanwhile
+  }
+  const data = await response.json();
+  if (response.ok && data.url) {
+    return {kind: "recorded"};
+  }
+  if (response.status === 400 && data.errors) {
+    return {kind: "refused", errors: data.errors};
+  }
+  return {kind: "stop"};
+}
+
+async function tellPages(message) {
+  const pages = await self.clients.matchAll({type: "window"});
+  pages.forEach((page) => page.postMessage(message));
+}
+
+// Sends the pending entries of the adviser logged in now. A network failure throws, so that
+// the browser fires the sync again later; an expired session leaves the entries for the page.
+async function sendQueue() {
+  const token = await sessionToken();
+  if (!token) {
+    return;
+  }
+  const db = await openQueue();
+  // Read inside the lock: entries the page sent meanwhile are gone from the store.
+  const entries = (await inStore(db, "readonly", (store) => store.getAll())) || [];
+  const pending = entries
+    .filter((entry) => entry.user === token.user && entry.state === "pending")
+    .sort((a, b) => a.savedAt - b.savedAt);
+  let sent = 0;
+  let refused = 0;
+  try {
+    for (const entry of pending) {
+      const outcome = await sendEntry(entry, token.csrf);
+      if (outcome.kind === "recorded") {
+        await inStore(db, "readwrite", (store) => store.delete(entry.key));
+        sent += 1;
+      } else if (outcome.kind === "refused") {
+        entry.state = "refused";
+        entry.errors = outcome.errors;
+        await inStore(db, "readwrite", (store) => store.put(entry));
+        refused += 1;
+      } else {
+        break;
+      }
+    }
+  } finally {
+    db.close();
+    if (sent || refused) {
+      await tellPages({type: "queue-sent", sent: sent, refused: refused});
+    }
+  }
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag !== SYNC_TAG) {
+    return;
+  }
+  const locks = self.navigator && self.navigator.locks;
+  event.waitUntil(locks ? locks.request(REPLAY_LOCK, sendQueue) : sendQueue());
 });
