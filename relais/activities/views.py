@@ -12,16 +12,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.middleware.csrf import get_token
 from django.views.decorators.cache import cache_control, never_cache
 
 from relais.core import french
-
 from relais.core.params import parse_id
 
 from . import perms, queries
