@@ -1,5 +1,10 @@
-"""factory_boy factories for every model the tests build."""
+"""factory_boy factories of the shared models (core, accounts, places, team).
 
+The other apps' factories live in ``tests/<app>/factories.py``; ``tests/test_factories.py``
+checks that every model of ``relais`` has one that builds a valid row.
+"""
+
+from datetime import date
 from decimal import Decimal
 
 import factory
@@ -10,9 +15,9 @@ from relais.accounts.models import User
 from relais.core.enums import OrganisationKind
 from relais.core.models import Commune, Organisation
 from relais.places.enums import PlaceKind
-from relais.places.models import Place
-from relais.team.enums import AdvisorKind
-from relais.team.models import Advisor
+from relais.places.models import Place, PlaceChange
+from relais.team.enums import AdvisorKind, LeaveKind, SkillKind
+from relais.team.models import Advisor, Leave, Skill
 
 TEST_PASSWORD = "mot-de-passe-de-test-42"
 
@@ -99,3 +104,33 @@ class AdvisorFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role=Role.ADVISOR)
     kind = AdvisorKind.AMBASSADOR
     home_commune = factory.SubFactory(CommuneFactory)
+
+
+class PlaceChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlaceChange
+
+    place = factory.SubFactory(PlaceFactory)
+    user = factory.SubFactory(UserFactory)
+    changes = factory.LazyFunction(
+        lambda: [{"field": "phone", "label": "Téléphone", "old": "", "new": "0468000000"}]
+    )
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Langue {n}")
+    kind = SkillKind.LANGUAGE
+
+
+class LeaveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Leave
+
+    advisor = factory.SubFactory(AdvisorFactory)
+    kind = LeaveKind.PAID
+    start_date = date(2026, 8, 3)
+    end_date = date(2026, 8, 14)

@@ -1,25 +1,232 @@
-"""Small builders for agreements and deliberations shaped like the seed (documents, deadlines)."""
+"""Factories of the agreements app, and builders of agreements and deliberations shaped like the
+seed (documents, deadlines)."""
 
-from datetime import date
+import hashlib
+from datetime import date, timedelta
 
+import factory
+
+from relais.agreements.deadlines import Kind
 from relais.agreements.enums import (
     Attendance,
     CommitmentFrequency,
     CommitmentUnit,
+    CommunicationMedium,
+    ContactRole,
     Modality,
     PartyRole,
 )
 from relais.agreements.models import (
     Agreement,
+    AgreementContact,
     AgreementParty,
+    AlertLog,
+    Amendment,
+    AmendmentArticle,
+    Annex,
     Commitment,
+    CommunicationEvent,
+    CommunicationRequest,
     Deliberation,
     DeliberationMember,
     DeliberationScheduleRow,
+    InsuranceCertificate,
     Signatory,
+    SourceDocument,
 )
 
-from ..factories import CommuneFactory, PlaceFactory
+from ..factories import CommuneFactory, DepartmentFactory, OrganisationFactory, PlaceFactory
+
+# The day every factory-made agreement was signed by all: in force from then (Art. 6).
+SIGNED_ON = date(2026, 1, 5)
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """A draft between a Département and a partner; ``SignedAgreementFactory`` for one in force."""
+
+    class Meta:
+        model = Agreement
+
+    title = factory.Sequence(lambda n: f"Convention d'objectifs et de partenariat n° {n}")
+    department = factory.SubFactory(DepartmentFactory)
+    partner = factory.SubFactory(OrganisationFactory)
+    signed_at = "Perpignan"
+
+
+class SignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signatory
+
+    agreement = factory.SubFactory(AgreementFactory)
+    name = factory.Sequence(lambda n: f"Signataire {n}")
+    title = "Le Président"
+
+
+class SignedAgreementFactory(AgreementFactory):
+    """Sent on 2 January 2026 and signed by its one signatory on ``SIGNED_ON``: in force since,
+    renewed tacitly every year."""
+
+    sent_for_signature_on = SIGNED_ON - timedelta(days=3)
+    signatory = factory.RelatedFactory(SignatoryFactory, "agreement", signed_on=SIGNED_ON)
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A weekly half-day at one of the partner's places."""
+
+    class Meta:
+        model = Commitment
+
+    agreement = factory.SubFactory(AgreementFactory)
+    place = factory.SubFactory(PlaceFactory, partner=factory.SelfAttribute("..agreement.partner"))
+    count = 1
+    unit = CommitmentUnit.HALF_DAY
+
+
+class AgreementPartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementParty
+
+    agreement = factory.SubFactory(AgreementFactory)
+    role = PartyRole.PARTNER
+    organisation = factory.SelfAttribute("agreement.partner")
+    representative_name = "Jean TEST"
+    representative_title = "Président"
+
+
+class DeliberationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deliberation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    council = "Conseil Communautaire"
+    session_date = date(2025, 12, 11)
+    order_number = factory.Sequence(lambda n: f"{n}-25")
+    subject = "Convention avec le Conseil Départemental"
+    president = "Jean TEST"
+    members_in_office = 30
+    present_count = 20
+    voters = 22
+    votes_for = 22
+
+
+class DeliberationMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeliberationMember
+
+    deliberation = factory.SubFactory(DeliberationFactory)
+    name = factory.Sequence(lambda n: f"Élu {n}")
+    attendance = Attendance.PRESENT
+
+
+class DeliberationScheduleRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeliberationScheduleRow
+
+    deliberation = factory.SubFactory(DeliberationFactory)
+    label = "Médiathèque"
+    count = 1
+    unit = CommitmentUnit.HALF_DAY
+    frequency = CommitmentFrequency.WEEKLY
+    modality = Modality.ON_SITE
+
+
+SOURCE_TEXT = b"Convention d'objectifs et de partenariat\n"
+
+
+class SourceDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceDocument
+
+    agreement = factory.SubFactory(AgreementFactory)
+    file = factory.django.FileField(filename="convention.txt", data=SOURCE_TEXT)
+    filename = "convention.txt"
+    sha256 = factory.Sequence(lambda n: hashlib.sha256(SOURCE_TEXT + str(n).encode()).hexdigest())
+    size = len(SOURCE_TEXT)
+    extracted_text = SOURCE_TEXT.decode()
+
+
+class InsuranceCertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InsuranceCertificate
+
+    agreement = factory.SubFactory(AgreementFactory)
+    insurer = "Mutuelle de test"
+    policy_number = factory.Sequence(lambda n: f"RC-{n:06d}")
+    valid_from = date(2026, 1, 1)
+    valid_until = date(2026, 12, 31)
+
+
+class AgreementContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementContact
+
+    agreement = factory.SubFactory(AgreementFactory)
+    party = PartyRole.PARTNER
+    role = ContactRole.REGULAR_CONTACT
+    full_name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@exemple.test")
+
+
+class CommunicationRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunicationRequest
+
+    agreement = factory.SubFactory(AgreementFactory)
+    requested_by = PartyRole.PARTNER
+    subject = "Affiche des permanences"
+    medium = CommunicationMedium.POSTER
+    channel = "Médiathèques du réseau"
+    submitted_on = date(2026, 2, 2)
+    planned_on = date(2026, 3, 2)
+
+
+class CommunicationEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunicationEvent
+
+    request = factory.SubFactory(CommunicationRequestFactory)
+    actor = "Jean TEST"
+    action = "Demande déposée"
+
+
+class AnnexFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Annex
+
+    agreement = factory.SubFactory(AgreementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = "Charte des conseillers"
+
+
+class AmendmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Amendment
+
+    agreement = factory.SubFactory(AgreementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    subject = "Ajout d'une permanence"
+    dated_on = date(2026, 4, 1)
+    effective_from = date(2026, 4, 1)
+
+
+class AmendmentArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AmendmentArticle
+
+    amendment = factory.SubFactory(AmendmentFactory)
+    article = factory.Sequence(lambda n: f"1.{n + 1}")
+    text = "Le tableau des engagements est remplacé par le suivant."
+
+
+class AlertLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlertLog
+
+    agreement = factory.SubFactory(AgreementFactory)
+    kind = Kind.OPPOSITION_DEADLINE
+    due_on = date(2026, 11, 5)
+    recipient = factory.Sequence(lambda n: f"coordination{n}@exemple.test")
+
 
 SEED_COMMITMENTS = [
     ("Médiathèque de Prades", 2, CommitmentUnit.DAY),

@@ -2,8 +2,10 @@
 
 import factory
 
-from relais.beneficiaries.models import Beneficiary
+from relais.beneficiaries.models import Beneficiary, BeneficiaryImport
 from relais.beneficiaries.normalise import name_key
+
+from ..factories import UserFactory
 
 
 class BeneficiaryFactory(factory.django.DjangoModelFactory):
@@ -16,3 +18,14 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
     gender = "female"
     social_status = "retired"
     name_key = factory.LazyAttribute(lambda b: name_key(b.last_name, b.first_name))
+
+
+class BeneficiaryImportFactory(factory.django.DjangoModelFactory):
+    """The record that an import file was read (single use: its key is the file's hash)."""
+
+    class Meta:
+        model = BeneficiaryImport
+
+    key = factory.Sequence(lambda n: f"{n:064x}")
+    imported_by = factory.SubFactory(UserFactory)
+    row_count = 3
