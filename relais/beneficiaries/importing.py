@@ -13,7 +13,7 @@ cost is then bounded too; openpyxl took seconds on a few megabytes of shared str
 """
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
@@ -181,19 +181,70 @@ def _sheet_rows(content: bytes) -> list[list]:
 
 
 def read_workbook(file) -> ImportPreview:
-    """Check every line of an uploaded workbook; ``preview.ok`` when it can be imported.
+    """Check every line of an uploaded workbook; ``preview.ok`` when it can be imported."""
+    return read_content(file.read())
+
+
+Progress = Callable[[int, int | None], None]
+PROGRESS_LINES = 200  # a job's progress is written every this many lines
+
+
+def read_content(content: bytes, *, progress: Progress | None = None) -> ImportPreview:
+    """Check every line of a workbook's bytes: the page's preview and the import job's check.
 
     A file that cannot be read gives one « Fichier illisible » error and no row; a file past
-    the limits, one error saying which limit, before any line is read."""
+    the limits, one error saying which limit, before any line is read. ``progress(done,
+    total)`` is called every :data:`PROGRESS_LINES` lines (an import job shows it)."""
     try:
-        return _check_rows(iter(_sheet_rows(file.read())))
+        sheet = _sheet_rows(content)
     except SpreadsheetTooLarge as error:
         return ImportPreview(errors=[str(error)])
     except (_UnreadableFile, SpreadsheetUnreadable):
         return ImportPreview(errors=[UNREADABLE])
+    total = max(len(sheet) - 1, 0)
+    return _check_rows(iter(sheet), progress=progress, total=total)
 
 
-def _check_rows(lines: Iterator[list]) -> ImportPreview:
+def refused_before_reading(content: bytes) -> ImportPreview | None:
+    """The preview of a file refused on its size alone (cheap: no line is parsed), else None.
+
+    The page calls it before handing a large file to a worker, so that a file past the limits
+    is refused at once, as on the immediate path."""
+    try:
+        check_upload(content, "xlsx")
+    except SpreadsheetTooLarge as error:
+        return ImportPreview(errors=[str(error)])
+    except SpreadsheetUnreadable:
+        return ImportPreview(errors=[UNREADABLE])
+    return None
+
+
+class JobSteps:
+    """The import job's two steps (relais.jobs ImportJob, for files past
+    RELAIS_IMPORT_JOB_BYTES): the page's check and the page's confirmation, unchanged."""
+
+    PREVIEW_COLUMNS = (("last_name", "Nom"), ("first_name", "Prénom"), ("birth_year", "Année"))
+
+    @staticmethod
+    def check(*, job, content: bytes, progress: Progress) -> ImportPreview:
+        return read_content(content, progress=progress)
+
+    @staticmethod
+    def write(*, job, rows: list[dict]) -> tuple[int, int]:
+        from .services import beneficiaries_import  # services imports this module
+
+        created = beneficiaries_import(
+            rows=rows, created_by=job.requested_by, key=f"import-job-{job.pk}"
+        )
+        return len(created), 0
+
+
+JOB_STEPS = "relais.beneficiaries.importing.JobSteps"
+
+
+def _check_rows(
+    lines: Iterator[list], *, progress: Progress | None = None, total: int | None = None
+) -> ImportPreview:
     preview = ImportPreview()
     headers = next(lines, None)
     if not headers:
@@ -221,6 +272,8 @@ def _check_rows(lines: Iterator[list]) -> ImportPreview:
     }
     seen = {}
     for line, values in enumerate(lines, start=2):
+        if progress is not None and (line - 1) % PROGRESS_LINES == 0:
+            progress(line - 1, total)
         if all(_text(v) == "" for v in values):
             continue
         if line > import_max_rows():  # check_upload refused such a file already
@@ -243,6 +296,8 @@ def _check_rows(lines: Iterator[list]) -> ImportPreview:
         preview.rows.append(row)
     if not preview.rows and not preview.errors:
         preview.errors.append("Le fichier ne contient aucune ligne à importer.")
+    if progress is not None:
+        progress(total or 0, total)
     return preview
 
 

@@ -6,6 +6,8 @@ nothing of its workers: a worker killed mid-task leaves its row RUNNING for ever
 stopped beating is run again (:func:`relais.jobs.services.tasks_recover`).
 """
 
+import re
+
 from django.db import models
 
 
@@ -129,6 +131,89 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)
+
+
+LINE_OF_ERROR = re.compile(r"Ligne (\d+) ")
+
+
+class ImportJob(models.Model):
+    """A large spreadsheet import run by a worker: checked, then confirmed, then written.
+
+    PERSONAL DATA: the uploaded file and the checked rows hold what the import holds (the
+    people of a beneficiaries import); the row and its file are deleted once ``expires_at`` has
+    passed (periodic job ``purge-imports``), RELAIS_IMPORT_KEEP_HOURS after the last step.
+
+    ``importer`` is the dotted path of the app's import (an object with ``check(job, content,
+    progress)`` and ``write(job, rows)``: the very functions the immediate path calls). The
+    worker checks the file (QUEUED → CHECKING → CHECKED or REFUSED); the requester confirms;
+    the worker writes every row or none (IMPORTING → DONE or FAILED). One job at a time per
+    fingerprint (requester, importer, file's digest) while it is not finished: sending the same
+    file twice gives the same job.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En attente"
+        CHECKING = "checking", "Vérification en cours"
+        CHECKED = "checked", "Vérifié : à confirmer"
+        REFUSED = "refused", "Refusé : rien n'a été importé"
+        IMPORTING = "importing", "Import en cours"
+        DONE = "done", "Importé"
+        FAILED = "failed", "Échec : rien n'a été importé"
+
+    ACTIVE = (Status.QUEUED, Status.CHECKING, Status.CHECKED, Status.IMPORTING)
+
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="import_jobs",
+        verbose_name="demandé par",
+    )  # fmt: skip
+    label = models.CharField("import", max_length=120)
+    importer = models.CharField("fonction", max_length=200)
+    next_url = models.CharField("page de retour", max_length=200, blank=True)
+    filename = models.CharField("nom du fichier", max_length=120)
+    file = models.FileField("fichier", storage=exports_storage, upload_to="imports/%Y/%m/")
+    digest = models.CharField("empreinte du fichier", max_length=64)
+    fingerprint = models.CharField("empreinte", max_length=64)
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField("lignes vérifiées", default=0)
+    rows_total = models.PositiveIntegerField("lignes", null=True, blank=True)
+    rows = models.JSONField("lignes à importer", default=list, blank=True)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    warnings = models.JSONField("avertissements", default=list, blank=True)
+    created_count = models.PositiveIntegerField("lignes créées", default=0)
+    updated_count = models.PositiveIntegerField("lignes mises à jour", default=0)
+    error = models.TextField("erreur", blank=True)
+    created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+    confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    expires_at = models.DateTimeField("conservé jusqu'au", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import"
+        verbose_name_plural = "imports"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=models.Q(status__in=["queued", "checking", "checked", "importing"]),
+                name="import_job_once_while_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.filename}) — {self.get_status_display()}"
+
+    @property
+    def refused_count(self) -> int:
+        """Lines refused: each error names its line (« Ligne N : … »), a line may have several."""
+        return len({match[1] for error in self.errors if (match := LINE_OF_ERROR.match(error))})
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.CHECKED, self.Status.DONE, self.Status.REFUSED):
             return 100
         if not self.rows_total:
             return 0

@@ -58,6 +58,8 @@ JOBS = (
         "Relances des demandes d'exercice des droits", daily_at=dt.time(8, 30)),
     Job("purge-exports", ("purge-exports",), "Exports : suppression des fichiers expirés",
         every_minutes=60),
+    Job("purge-imports", ("purge-imports",), "Imports : suppression des fichiers expirés",
+        every_minutes=60),
     Job("outbox-sweep", ("outbox-sweep",), "Messages : reprise des envois en attente",
         every_minutes=5),
 )  # fmt: skip

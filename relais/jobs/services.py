@@ -262,3 +262,208 @@ def exports_purge(*, now: dt.datetime | None = None) -> int:
         job.delete()
         count += 1
     return count
+
+
+# --- Import jobs ------------------------------------------------------------------------------
+# The app's import is an object with ``check(*, job, content, progress)`` (returns a preview:
+# ``rows``, ``errors``, ``warnings``, ``ok``) and ``write(*, job, rows)`` (returns the counts
+# created, updated; raises ValidationError, nothing stored): the functions its immediate path
+# calls, so that a file gives the same answer whatever its size.
+
+
+def import_request(
+    *, user, label: str, importer: str, filename: str, content: bytes, next_url: str = ""
+):
+    """The import job of this file: the one not finished yet, or a new one, checked by a worker.
+
+    Sending the same file twice (a double click, a second tab) while its job is not finished
+    gives the same job; the partial unique constraint settles two requests arriving together.
+    """
+    from django.core.files.base import ContentFile
+
+    from .models import ImportJob
+
+    digest = hashlib.sha256(content).hexdigest()
+    fingerprint = hashlib.sha256("\x1f".join([str(user.pk), importer, digest]).encode()).hexdigest()
+    active = ImportJob.objects.filter(fingerprint=fingerprint, status__in=ImportJob.ACTIVE)
+    existing = active.first()
+    if existing is not None:
+        return existing
+    job = ImportJob(
+        requested_by=user, label=label[:120], importer=importer, filename=filename[-120:],
+        digest=digest, fingerprint=fingerprint, next_url=next_url[:200],
+        expires_at=_import_keep_until(timezone.now()),  # pushed back at each step
+    )  # fmt: skip
+    job.full_clean(exclude=["file"])
+    job.file.save(job.filename, ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError:
+        job.file.delete(save=False)
+        return active.get()
+    from .tasks import import_check_task
+
+    transaction.on_commit(lambda: import_check_task.enqueue(job.pk), robust=True)
+    return job
+
+
+def _import_notify(job, subject: str, text: str) -> None:
+    """One e-mail per step, in the transaction that records the step: never sent twice."""
+    from django.urls import reverse
+
+    from relais.messaging.outbox import outbox_email
+
+    if not job.requested_by.email:
+        return
+    link = settings.RELAIS_SITE_URL.rstrip("/") + reverse("jobs:import", args=[job.pk])
+    outbox_email(
+        to=job.requested_by.email,
+        subject=f"{subject} : {job.label}",
+        body=f"Bonjour,\n\n{text}\n{link}\n\nRelais",
+        origin=f"import:{job.pk}:{job.status}",
+    )
+
+
+def _import_keep_until(now: dt.datetime) -> dt.datetime:
+    return now + dt.timedelta(hours=settings.RELAIS_IMPORT_KEEP_HOURS)
+
+
+def _import_failed(job, message: str, errors=()) -> None:
+    from .models import ImportJob
+
+    now = timezone.now()
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=ImportJob.Status.FAILED, finished_at=now, error=message[:2000],
+            errors=list(errors), rows=[], expires_at=_import_keep_until(now),
+        )  # fmt: skip
+        if updated:
+            job.status = ImportJob.Status.FAILED
+            _import_notify(job, "Import impossible", f"Le fichier {job.filename} n'a pas pu "
+                           f"être importé : {message}\nRien n'a été enregistré.")  # fmt: skip
+
+
+def import_check(job_id: int) -> str:
+    """Check every line of an import job's file (reads only); safe to run again: it starts over.
+
+    The job ends CHECKED (its rows wait for the requester's confirmation) or REFUSED (the
+    errors per line, nothing stored), like the immediate path's preview."""
+    from django.utils.module_loading import import_string
+
+    from .models import ImportJob
+
+    job = ImportJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.CHECKING):
+        return job.status if job else "missing"
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, rows_done=0)
+    job.status = ImportJob.Status.CHECKING
+
+    def progress(done: int, total: int | None) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    try:
+        with job.file.open("rb") as handle:
+            content = handle.read()
+        preview = import_string(job.importer).check(job=job, content=content, progress=progress)
+    except Exception as error:
+        logger.exception("Import job %s failed while checking", job.pk)
+        _import_failed(job, f"le fichier n'a pas pu être vérifié ({error.__class__.__name__}).")
+        raise
+    now = timezone.now()
+    status = ImportJob.Status.CHECKED if preview.ok else ImportJob.Status.REFUSED
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING).update(
+            status=status, rows=preview.rows if preview.ok else [], errors=preview.errors,
+            warnings=preview.warnings, rows_done=len(preview.rows), finished_at=now,
+            expires_at=_import_keep_until(now),
+        )  # fmt: skip
+        if updated:
+            job.status = status
+            if preview.ok:
+                _import_notify(
+                    job, "Import vérifié, à confirmer",
+                    f"Le fichier {job.filename} est vérifié : {len(preview.rows)} ligne(s) à "
+                    f"importer. Rien n'est enregistré tant que vous ne confirmez pas l'import :",
+                )  # fmt: skip
+            else:
+                _import_notify(
+                    job, "Import refusé",
+                    f"Le fichier {job.filename} contient {len(preview.errors)} erreur(s) : rien "
+                    f"n'a été importé. Les lignes à corriger sont indiquées ici :",
+                )  # fmt: skip
+    return status
+
+
+def import_confirm(*, job, user):
+    """The requester confirms a checked import: a worker writes it. Confirming twice (a double
+    click, two tabs) enqueues it once and gives the same job."""
+    from .models import ImportJob
+
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
+        status=ImportJob.Status.IMPORTING, confirmed_at=timezone.now(),
+        expires_at=_import_keep_until(timezone.now()),
+    )  # fmt: skip
+    if updated:
+        from .tasks import import_write_task
+
+        transaction.on_commit(lambda: import_write_task.enqueue(job.pk), robust=True)
+    job.refresh_from_db()
+    return job
+
+
+def import_write(job_id: int) -> str:
+    """Write a confirmed import job's rows, all or none, in one transaction with the job's DONE.
+
+    A worker killed while writing leaves nothing (the transaction rolls back): the task run
+    again writes the rows once. A run after the commit finds the job DONE and does nothing.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.module_loading import import_string
+
+    from .models import ImportJob
+
+    job = ImportJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or job.status != ImportJob.Status.IMPORTING:
+        return job.status if job else "missing"
+    try:
+        with transaction.atomic():
+            # The row locked first: two runs of the task at once (a worker thought dead) wait.
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if locked.status != ImportJob.Status.IMPORTING:
+                return locked.status
+            created, updated = import_string(job.importer).write(job=job, rows=job.rows)
+            now = timezone.now()
+            job.status, job.finished_at = ImportJob.Status.DONE, now
+            job.created_count, job.updated_count, job.rows = created, updated, []
+            job.expires_at = _import_keep_until(now)
+            job.save(update_fields=[
+                "status", "finished_at", "created_count", "updated_count", "rows", "expires_at",
+            ])  # fmt: skip
+            _import_notify(
+                job, "Import terminé",
+                f"Le fichier {job.filename} est importé : {created} ligne(s) créée(s)"
+                + (f", {updated} mise(s) à jour" if updated else "") + ".",
+            )  # fmt: skip
+    except ValidationError as error:
+        # The database changed since the check (e.g. a commune removed): nothing was stored.
+        _import_failed(job, " ".join(error.messages), errors=error.messages)
+    except Exception as error:
+        logger.exception("Import job %s failed while writing", job.pk)
+        _import_failed(job, f"erreur pendant l'écriture ({error.__class__.__name__}).")
+        raise
+    return job.status
+
+
+def imports_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the import jobs past their time, with their files; returns how many."""
+    from .models import ImportJob
+
+    now = now or timezone.now()
+    count = 0
+    for job in ImportJob.objects.filter(expires_at__lt=now):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count

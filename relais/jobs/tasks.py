@@ -52,3 +52,21 @@ def export_build_task(job_id: int) -> str:
     from .services import export_build
 
     return export_build(job_id)
+
+
+# The import tasks read the uploaded file from RELAIS_EXPORTS_DIR: the queue of the exports,
+# which runs where that directory is reachable (docs/operations.md).
+@task(queue_name="exports")
+def import_check_task(job_id: int) -> str:
+    """Check an import job's file (relais.jobs.services.import_check); re-runnable."""
+    from .services import import_check
+
+    return import_check(job_id)
+
+
+@task(queue_name="exports")
+def import_write_task(job_id: int) -> str:
+    """Write a confirmed import job (relais.jobs.services.import_write); re-runnable."""
+    from .services import import_write
+
+    return import_write(job_id)

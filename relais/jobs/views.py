@@ -7,15 +7,18 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_POST
 from django_tasks_db.models import DBTaskResult
 
 from relais.messaging.perms import can_view_outbox
 
-from .models import ExportJob, PeriodicRun, WorkerHeartbeat
-from .perms import can_view_export
+from .models import ExportJob, ImportJob, PeriodicRun, WorkerHeartbeat
+from .perms import can_view_export, can_view_import
 from .schedule import JOBS
+from .services import import_confirm as import_confirm_job
 
 
 @login_required
@@ -64,3 +67,37 @@ def export_download(request, pk: int):
     response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _import(request, pk: int) -> ImportJob:
+    job = get_object_or_404(ImportJob.objects.select_related("requested_by"), pk=pk)
+    if not can_view_import(request.user, job):
+        raise PermissionDenied
+    return job
+
+
+@login_required
+def import_page(request, pk: int):
+    """An import job: its progress (refreshed by htmx while a worker works), the lines refused
+    or the lines to confirm, then the counts."""
+    job = _import(request, pk)
+    template = "jobs/import_status.html" if request.htmx else "jobs/import.html"
+    context = {"job": job}
+    if job.status == ImportJob.Status.CHECKED:
+        # The importer says which of its row's fields the preview shows, as on its own page.
+        columns = import_string(job.importer).PREVIEW_COLUMNS
+        context["columns"] = [label for _, label in columns]
+        context["preview_rows"] = [
+            (row["line"], [row.get(name) for name, _ in columns]) for row in job.rows
+        ]
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    """Confirm a checked import: a worker writes it (twice gives the same job, written once)."""
+    job = _import(request, pk)
+    if job.status == ImportJob.Status.CHECKED:
+        job = import_confirm_job(job=job, user=request.user)
+    return redirect("jobs:import", job.pk)
