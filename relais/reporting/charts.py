@@ -16,6 +16,12 @@ them; WeasyPrint PDFs may inline the SVG string directly.
 
 Output is deterministic (fixed ``svg.hashsalt``, no date metadata), text stays text
 (``svg.fonttype = none``), so tests can search the SVG for labels.
+
+**Cache** (docs/decisions/0010-statistics-charts-cache.md): a drawing costs 0.1–0.5 s, so each
+chart is kept by what it shows — its key is a hash of the figures, labels and title, hence a
+data change draws anew and nothing needs invalidating — in the process (``lru_cache``) and in
+Django's shared cache (the database's cache table by default), so that one worker's drawing
+serves every worker and every machine.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from functools import lru_cache
 from html import escape
 
 import matplotlib
+from django.core.cache import cache
 
 matplotlib.use("Agg")
 
@@ -55,6 +62,23 @@ MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "aoû
                 "oct.", "nov.", "déc."]  # fmt: skip
 MAX_BARS = 15
 _LOCK = threading.Lock()  # rc_context is process-wide state
+# Part of every cache key: change it when the drawing changes (colours, sizes, fonts), since
+# the shared cache outlives a deployment.
+DRAWING_VERSION = "1"
+# Figures change with every recorded activity: old drawings are left to expire within a day
+# rather than fill the cache table (its cull would take rate-limit counters with them).
+SHARED_SECONDS = 24 * 60 * 60
+
+
+def _shared(kind: str, draw, *args) -> str:
+    """``draw(*args)``, or the SVG another process drew for the same arguments."""
+    digest = hashlib.sha256(repr((kind, args)).encode()).hexdigest()
+    key = f"relais:chart:{DRAWING_VERSION}:{digest}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = draw(*args)
+        cache.set(key, svg, SHARED_SECONDS)
+    return svg
 
 
 def _svg(figure: Figure, title: str, desc: str) -> str:
@@ -87,12 +111,16 @@ def bar_chart(
 ) -> str:
     """Horizontal bars, in the given order (the first row on top); at most ``MAX_BARS`` bars,
     the rest summed as « Autres ». ``desc`` defaults to the list of values in French.
-    Memoised (same figures, same SVG): drawing costs ~0.1 s."""
+    Kept by its figures, in the process and in the shared cache (see the module docstring)."""
     return _bar_chart(title, tuple((str(k), int(v)) for k, v in rows), unit, desc)
 
 
 @lru_cache(maxsize=256)
 def _bar_chart(title: str, rows: tuple, unit: str, desc: str | None) -> str:
+    return _shared("bar", _draw_bar_chart, title, rows, unit, desc)
+
+
+def _draw_bar_chart(title: str, rows: tuple, unit: str, desc: str | None) -> str:
     rows = list(rows)
     if len(rows) > MAX_BARS:
         rest = sum(value for _, value in rows[MAX_BARS - 1 :])
@@ -128,7 +156,7 @@ def line_chart(
     desc: str | None = None,
 ) -> str:
     """One line per series over ``months`` (first days of months), French month labels.
-    Memoised like :func:`bar_chart`. A ``None`` value (a secret figure) draws no point."""
+    Kept like :func:`bar_chart`. A ``None`` value (a secret figure) draws no point."""
     frozen = tuple(
         (name, tuple(None if v is None else int(v) for v in values))
         for name, values in series.items()
@@ -138,6 +166,10 @@ def line_chart(
 
 @lru_cache(maxsize=128)
 def _line_chart(title: str, months: tuple, frozen: tuple, desc: str | None) -> str:
+    return _shared("line", _draw_line_chart, title, months, frozen, desc)
+
+
+def _draw_line_chart(title: str, months: tuple, frozen: tuple, desc: str | None) -> str:
     series = dict(frozen)
     labels = [f"{MONTHS_SHORT[m.month - 1]} {m:%y}" for m in months]
     if desc is None:
