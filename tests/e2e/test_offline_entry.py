@@ -189,7 +189,16 @@ def test_the_form_opens_with_no_network_from_the_kept_copy(page, live_server, as
     assert Activity.objects.count() == 1
 
 
+def _without_background_sync(context):
+    """A browser without Background Sync (Firefox, Safari): the next visit sends the queue.
+    Chromium's worker would otherwise send it at once (tests/e2e/test_offline_people.py)."""
+    context.add_init_script(
+        "Object.defineProperty(ServiceWorkerRegistration.prototype, 'sync', {get: () => undefined})"
+    )
+
+
 def test_an_answer_lost_after_the_server_stored_the_entry_leaves_one_activity(page, live_server):
+    _without_background_sync(page.context)
     _log_in_as_advisor(page, live_server.url)
     place = PlaceFactory()
     _open_form(page, live_server.url, place)
