@@ -80,10 +80,11 @@ class ExportJob(models.Model):
     PERSONAL DATA: the file may hold what its export holds (advisors' names); it and the row
     are deleted once ``expires_at`` has passed (periodic job ``purge-exports``).
 
-    ``builder`` is a function ``f(job) -> (sheet title, header, rows, row count)`` (dotted
-    path) of the app that owns the export; ``params`` its filters (the page's query string).
-    One job at a time per fingerprint (requester, builder, format, params) while it is queued
-    or running: asking twice gives the same job.
+    ``kind`` names an export of the registry (relais.jobs.exports: activities, statistics,
+    coverage, programme), which builds it again from ``params``, the canonical query string of
+    its filters, for the person who asked and with the rights they have then. One job at a time
+    per ``fingerprint`` (a hash of requester, kind, format and params) while it is queued or
+    running: asking twice gives the same job.
     """
 
     class Status(models.TextChoices):
@@ -99,13 +100,14 @@ class ExportJob(models.Model):
         verbose_name="demandé par",
     )  # fmt: skip
     label = models.CharField("export", max_length=120)
-    builder = models.CharField("fonction", max_length=200)
+    kind = models.CharField("type d'export", max_length=40)
     fmt = models.CharField("format", max_length=10)
     params = models.TextField("filtres", blank=True)
     fingerprint = models.CharField("empreinte", max_length=64)
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_done = models.PositiveIntegerField("lignes écrites", default=0)
     rows_total = models.PositiveIntegerField("lignes", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives échouées", default=0)
     file = models.FileField("fichier", storage=exports_storage, upload_to="%Y/%m/", blank=True)
     filename = models.CharField("nom du fichier", max_length=120)
     error = models.TextField("erreur", blank=True)

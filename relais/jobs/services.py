@@ -11,18 +11,17 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import shutil
 import socket
 import tempfile
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from relais.core import french
-from relais.core.spreadsheets import csv_stream, ods_stream, xlsx_file
 
 from .models import PeriodicRun, WorkerHeartbeat
 from .schedule import JOBS
@@ -142,26 +141,33 @@ def worker_housekeeping(
 # Progress is written every PROGRESS_ROWS rows: often enough for the page, rarely enough to cost
 # nothing next to the rows themselves.
 PROGRESS_ROWS = 5000
+# A failed export is tried again after 30 s, then 60 s, ... (RELAIS_TASK_MAX_ATTEMPTS runs).
+EXPORT_RETRY_SECONDS = 30
 
 
-def export_request(*, user, label: str, builder: str, fmt: str, params: str, filename: str):
-    """The export job for these filters: the one already queued or running, or a new one.
+def export_fingerprint(*, user, kind: str, fmt: str, params: str) -> str:
+    """Who asks, which kind, which format, which canonical filters: one job at a time each."""
+    return hashlib.sha256("\x1f".join([str(user.pk), kind, fmt, params]).encode()).hexdigest()
+
+
+def export_request(*, user, kind, fmt: str, export):
+    """The export job of ``export`` (an :class:`relais.jobs.exports.Export` of ``kind``): the one
+    already queued or running for the same person, kind, format and filters, or a new one.
 
     Asking twice (a double click, a second tab) while the first is not done gives the same
     job; the partial unique constraint settles two requests arriving together.
     """
     from .models import ExportJob
 
-    fingerprint = hashlib.sha256(
-        "\x1f".join([str(user.pk), builder, fmt, params]).encode()
-    ).hexdigest()
+    fingerprint = export_fingerprint(user=user, kind=kind.name, fmt=fmt, params=export.params)
     active = ExportJob.objects.filter(fingerprint=fingerprint, status__in=ExportJob.ACTIVE)
     existing = active.first()
     if existing is not None:
         return existing
     job = ExportJob(
-        requested_by=user, label=label[:120], builder=builder, fmt=fmt, params=params,
-        fingerprint=fingerprint, filename=filename[:120],
+        requested_by=user, label=kind.label[:120], kind=kind.name, fmt=fmt,
+        params=export.params, fingerprint=fingerprint, filename=export.filename[:120],
+        rows_total=export.size,
     )  # fmt: skip
     job.full_clean(exclude=["file"])
     try:
@@ -175,64 +181,93 @@ def export_request(*, user, label: str, builder: str, fmt: str, params: str, fil
     return job
 
 
-def _write(job, header, rows, handle) -> None:
-    if job.fmt == "csv":
-        from django.http import QueryDict
+def _failure_message(error: Exception) -> str:
+    if isinstance(error, PermissionDenied):
+        return "Le demandeur n'a plus accès à cet export : il n'a pas été écrit."
+    if isinstance(error, ValidationError):
+        return "Les filtres de l'export ne sont plus valides : " + " ".join(error.messages)
+    return f"L'export n'a pas pu être écrit : {error}"
 
-        query = QueryDict(job.params)  # the options of the immediate export
-        delimiter = ";" if query.get("sep") in {"semicolon", ";"} else ","
-        for block in csv_stream(header, rows, delimiter=delimiter, bom=query.get("bom") == "1"):
-            handle.write(block)
-    elif job.fmt == "xlsx":
-        with xlsx_file([(job.label, header, rows)]) as written:
-            shutil.copyfileobj(written, handle)
-    else:
-        for block in ods_stream([(job.label, header, rows)], zip64=True):
-            handle.write(block)
+
+def _export_failed(job, error: Exception) -> str:
+    """Record why a job failed, in French. A fault that may pass (the database, the disk) is
+    tried again later, up to RELAIS_TASK_MAX_ATTEMPTS runs in all; a refusal (rights, filters)
+    is final at once. The last failure is raised, so the task is marked failed too."""
+    from .models import ExportJob
+    from .tasks import export_build_task
+
+    logger.exception("Export job %s failed", job.pk)
+    attempts = job.attempts + 1
+    message = _failure_message(error)
+    final = isinstance(error, PermissionDenied | ValidationError)
+    if final or attempts >= settings.RELAIS_TASK_MAX_ATTEMPTS:
+        if attempts > 1:
+            message += f" (après {attempts} tentatives)"
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, finished_at=timezone.now(), attempts=attempts,
+            error=message[:2000],
+            expires_at=timezone.now() + dt.timedelta(hours=settings.RELAIS_EXPORT_KEEP_HOURS),
+        )  # fmt: skip
+        raise error
+    delay = EXPORT_RETRY_SECONDS * 2 ** (attempts - 1)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.QUEUED, attempts=attempts, rows_done=0,
+        error=f"{message} Nouvelle tentative dans {delay} s.",
+    )  # fmt: skip
+    task = export_build_task
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
+    task.enqueue(job.pk)
+    return ExportJob.Status.QUEUED
 
 
 def export_build(job_id: int) -> str:
-    """Write the file of an export job; safe to run again (a worker died): it starts over."""
+    """Write the file of an export job; safe to run again (a worker died): it starts over.
+
+    The export is built again from the stored filters for the person who asked, with the
+    permissions of now (a right withdrawn since the click is a right withdrawn), and written by
+    the same code as the immediate download (relais.jobs.exports).
+    """
     from django.core.files import File
-    from django.utils.module_loading import import_string
+    from django.http import QueryDict
 
     from relais.messaging.outbox import outbox_email
 
+    from .exports import export_kind
     from .models import ExportJob
 
-    job = ExportJob.objects.filter(pk=job_id).first()
+    job = ExportJob.objects.filter(pk=job_id).select_related("requested_by").first()
     if job is None or job.status not in ExportJob.ACTIVE:
         return job.status if job else "missing"
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, rows_done=0)
     try:
-        header, rows, total = import_string(job.builder)(job)
-        ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
+        user = job.requested_by
+        if not user.is_active:
+            raise PermissionDenied
+        export = export_kind(job.kind).prepare(user, QueryDict(job.params), job.fmt)
+        ExportJob.objects.filter(pk=job.pk).update(rows_total=export.size)
+        done = 0
 
-        def counted():
-            done = 0
-            for done, row in enumerate(rows, start=1):
+        def counted(rows):
+            nonlocal done
+            for row in rows:
                 yield row
+                done += 1
                 if done % PROGRESS_ROWS == 0:
                     ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
-            ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
 
         with tempfile.TemporaryFile() as handle:
-            _write(job, header, counted(), handle)
+            for block in export.write(counted):
+                handle.write(block)
             handle.seek(0)
             job.file.save(job.filename, File(handle), save=False)
     except Exception as error:
-        logger.exception("Export job %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, finished_at=timezone.now(),
-            error=f"L'export n'a pas pu être écrit : {error}"[:2000],
-            expires_at=timezone.now() + dt.timedelta(hours=settings.RELAIS_EXPORT_KEEP_HOURS),
-        )  # fmt: skip
-        raise
+        return _export_failed(job, error)
     now = timezone.now()
-    job.status, job.finished_at = ExportJob.Status.DONE, now
+    job.status, job.finished_at, job.rows_done = ExportJob.Status.DONE, now, done
     job.expires_at = now + dt.timedelta(hours=settings.RELAIS_EXPORT_KEEP_HOURS)
     with transaction.atomic():
-        job.save(update_fields=["status", "finished_at", "expires_at", "file"])
+        job.save(update_fields=["status", "finished_at", "expires_at", "file", "rows_done"])
         if job.requested_by.email:
             from django.urls import reverse
 

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from relais.messaging.perms import can_view_outbox
 
+from .exports import export_kind
 from .models import ExportJob, ImportJob, PeriodicRun, WorkerHeartbeat
 from .perms import can_view_export, can_view_import
 from .schedule import JOBS
@@ -38,6 +39,9 @@ def jobs_page(request):
             "jobs": [(job, last_runs.get(job.name)) for job in JOBS],
             "failed_runs": PeriodicRun.objects.filter(status=PeriodicRun.Status.FAILED)[:20],
             "failed_tasks": DBTaskResult.objects.failed().order_by("-finished_at")[:20],
+            "failed_exports": ExportJob.objects.filter(status=ExportJob.Status.FAILED)
+            .select_related("requested_by")
+            .order_by("-finished_at")[:20],
             "waiting": DBTaskResult.objects.ready().count(),
             "workers": WorkerHeartbeat.objects.filter(seen_at__gte=alive_after),
         },
@@ -45,8 +49,16 @@ def jobs_page(request):
 
 
 def _export(request, pk: int) -> ExportJob:
+    """The job, for its requester or the coordination, while they may still make this export:
+    a right withdrawn after the click is withdrawn from the file too."""
     job = get_object_or_404(ExportJob, pk=pk)
     if not can_view_export(request.user, job):
+        raise PermissionDenied
+    try:
+        allowed = export_kind(job.kind).allowed(request.user)
+    except KeyError:  # a kind no longer in the registry
+        allowed = False
+    if not allowed:
         raise PermissionDenied
     return job
 

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from relais.activities.enums import (
     BREAKDOWNS,
@@ -43,8 +45,18 @@ from relais.activities.enums import (
     count_field,
 )
 from relais.activities.models import EQUIPMENT_FIELDS, ActivityTheme
+from relais.jobs.exports import (
+    Export,
+    ExportKind,
+    canonical_params,
+    form_refused,
+    register,
+    spreadsheet_blocks,
+)
 
+from . import disclosure, perms, stats
 from .disclosure import cell_value
+from .filters import StatsFilterForm
 from .models import DURATION_BUCKETS
 from .stats import Dashboard, StatsFilters, _live_queryset
 
@@ -228,20 +240,85 @@ def stats_long_rows(tables) -> tuple[list[str], Iterator[list]]:
 __all__ = ["DURATION_BUCKETS"]
 
 
-def activity_export_job(job) -> tuple[list[str], Iterator[list], int]:
-    """The activities export of an export job (relais.jobs): the filters of its query string,
-    scoped again for the person who asked, as the immediate export does."""
-    from django.http import QueryDict
+# --- The export kinds (relais.jobs.exports): one writer for the immediate file and the job ------
 
-    from . import perms, stats
-    from .filters import StatsFilterForm
+# The filter form's fields, and the CSV options (« ; » for French spreadsheets, a BOM for Excel).
+FILTER_KEYS = ("partner", "place", "advisor", "commune", "theme", "kind")
+CSV_KEYS = ("sep", "bom")
 
-    user = job.requested_by
-    form = StatsFilterForm(QueryDict(job.params) or None, user=user)
+
+def _filters(user, query):
+    """The scoped filters of ``query`` and their canonical query string, with the period
+    written out: a job built tomorrow still exports the months asked today."""
+    form = StatsFilterForm(query or None, user=user)
+    if form.is_bound and not form.is_valid():
+        raise form_refused(form)
     filters = stats.scoped_filters(user, form.filters())
+    params = canonical_params(query, (*FILTER_KEYS, *CSV_KEYS))
+    period = urlencode({"start": f"{filters.start:%Y-%m}", "end": f"{filters.end:%Y-%m}"})
+    return filters, f"{period}&{params}" if params else period
+
+
+def _csv_options(query) -> dict:
+    return {"delimiter": ";" if query.get("sep") in {"semicolon", ";"} else ",",
+            "bom": query.get("bom") == "1"}  # fmt: skip
+
+
+def _filename(stem: str, fmt: str) -> str:
+    return f"{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+
+
+def activities_export(user, query, fmt: str) -> Export:
+    """One row per activity (never a beneficiary's name), for whoever may export them."""
+    filters, params = _filters(user, query)
     with_advisor = perms.sees_advisor_names(user)
-    return (
-        activity_header(with_advisor=with_advisor),
-        activity_rows(filters, with_advisor=with_advisor),
-        activity_count(filters),
-    )
+    size = activity_count(filters)
+
+    def write(counted):
+        header = activity_header(with_advisor=with_advisor)
+        rows = counted(activity_rows(filters, with_advisor=with_advisor))
+        yield from spreadsheet_blocks(
+            fmt, [("Activités", header, rows)], zip64=size > ODS_ZIP32_MAX_ROWS,
+            **_csv_options(query),
+        )  # fmt: skip
+
+    return Export(filename=_filename("activites", fmt), size=size, params=params, write=write)
+
+
+def published(user, filters):
+    """The dashboard's figures: exact for the controller's staff, under statistical disclosure
+    control for everybody else."""
+    result = stats.dashboard(filters)
+    if perms.sees_exact_figures(user):
+        return disclosure.exact(result)
+    return disclosure.protect(result)
+
+
+def statistics_export(user, query, fmt: str) -> Export:
+    """The dashboard's tables; its cost grows with the activities it reads (its size here)."""
+    filters, params = _filters(user, query)
+
+    def write(counted):
+        tables = [
+            (title, header, counted(rows))
+            for title, header, rows in stats_tables(published(user, filters))
+        ]
+        yield from spreadsheet_blocks(
+            fmt, tables, csv_table=stats_long_rows(tables) if fmt == "csv" else None,
+            **_csv_options(query),
+        )  # fmt: skip
+
+    return Export(
+        filename=_filename("statistiques", fmt), size=activity_count(filters), params=params,
+        write=write,
+    )  # fmt: skip
+
+
+def _can_export_activities(user) -> bool:
+    return perms.can_view_statistics(user) and perms.can_export_activities(user)
+
+
+register(ExportKind(name="activities", label="Activités", formats=tuple(FORMATS),
+                    allowed=_can_export_activities, build=activities_export))  # fmt: skip
+register(ExportKind(name="statistics", label="Statistiques", formats=tuple(FORMATS),
+                    allowed=perms.can_view_statistics, build=statistics_export))  # fmt: skip

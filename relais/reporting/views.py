@@ -1,15 +1,11 @@
 """Statistics dashboard and exports. Thin: the figures come from ``stats``, the files from
 ``exports``; ``perms`` decides who sees what."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import render
 
-from relais.core.spreadsheets import csv_stream, ods_stream, xlsx_file
-from relais.jobs.services import export_request
+from relais.jobs.exports import export_response
 
 from . import charts, disclosure, exports, perms, stats
 from .filters import StatsFilterForm
@@ -24,14 +20,7 @@ def _filters(request):
 
 def _published(request, filters) -> disclosure.Published:
     """Exact figures for the controller's staff, statistical disclosure control for others."""
-    result = stats.dashboard(filters)
-    if perms.sees_exact_figures(request.user):
-        return disclosure.exact(result)
-    return disclosure.protect(result)
-
-
-def _filename(stem: str, fmt: str) -> str:
-    return f"{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    return exports.published(request.user, filters)
 
 
 @login_required
@@ -89,66 +78,16 @@ def _cell(value):
     return "—" if value is None else disclosure.cell_value(value)
 
 
-def _delimiter(request) -> tuple[str, bool]:
-    semicolon = request.GET.get("sep") in {"semicolon", ";"}
-    return (";" if semicolon else ","), request.GET.get("bom") == "1"
-
-
 @login_required
 def export_activities(request, fmt: str):
-    if fmt not in exports.FORMATS:
-        raise Http404
-    _, filters = _filters(request)
-    if not perms.can_export_activities(request.user):
+    """The file at once when small, else a job a worker writes (relais.jobs.exports)."""
+    if not perms.can_view_statistics(request.user):
         raise PermissionDenied
-    name = _filename("activites", fmt)
-    if exports.activity_count(filters) > settings.RELAIS_EXPORT_JOB_ROWS:
-        # Too long to wait for: a worker writes it, the page shows its progress.
-        job = export_request(
-            user=request.user, label="Activités", fmt=fmt, filename=name,
-            builder="relais.reporting.exports.activity_export_job",
-            params=request.GET.urlencode(),
-        )  # fmt: skip
-        return redirect("jobs:export", job.pk)
-    with_advisor = perms.sees_advisor_names(request.user)
-    header = exports.activity_header(with_advisor=with_advisor)
-    rows = exports.activity_rows(filters, with_advisor=with_advisor)
-    if fmt == "csv":
-        delimiter, bom = _delimiter(request)
-        response = StreamingHttpResponse(
-            csv_stream(header, rows, delimiter=delimiter, bom=bom),
-            content_type=exports.FORMATS[fmt],
-        )
-    elif fmt == "xlsx":
-        handle = xlsx_file([("Activités", header, rows)])
-        response = FileResponse(handle, content_type=exports.FORMATS[fmt])
-    else:
-        zip64 = exports.activity_count(filters) > exports.ODS_ZIP32_MAX_ROWS
-        response = StreamingHttpResponse(
-            ods_stream([("Activités", header, rows)], zip64=zip64),
-            content_type=exports.FORMATS[fmt],
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return export_response(request, "activities", fmt)
 
 
 @login_required
 def export_statistics(request, fmt: str):
-    if fmt not in exports.FORMATS:
-        raise Http404
-    _, filters = _filters(request)
-    tables = exports.stats_tables(_published(request, filters))
-    name = _filename("statistiques", fmt)
-    if fmt == "csv":
-        delimiter, bom = _delimiter(request)
-        header, rows = exports.stats_long_rows(tables)
-        response = StreamingHttpResponse(
-            csv_stream(header, rows, delimiter=delimiter, bom=bom),
-            content_type=exports.FORMATS[fmt],
-        )
-    elif fmt == "xlsx":
-        response = FileResponse(xlsx_file(tables), content_type=exports.FORMATS[fmt])
-    else:
-        response = StreamingHttpResponse(ods_stream(tables), content_type=exports.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    if not perms.can_view_statistics(request.user):
+        raise PermissionDenied
+    return export_response(request, "statistics", fmt)

@@ -6,8 +6,10 @@ Like the agreements' documents, the PDF only reads local resources (file and dat
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,6 +19,11 @@ from openpyxl.utils import get_column_letter
 
 from relais.core import french
 from relais.core.spreadsheets import xlsx_row
+from relais.jobs.exports import Export, ExportKind, form_refused, identity, register
+from relais.places.models import Place
+
+from . import perms, queries
+from .forms import EXPORT_FORMATS, ProgrammeForm
 
 PDF_CSS = Path(__file__).resolve().parent / "templates" / "workshops" / "pdf" / "programme.css"
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -97,7 +104,7 @@ def render_programme_pdf(sessions, *, place, first: date, last: date) -> bytes:
     )
 
 
-def render_programme_xlsx(sessions, *, place, first: date, last: date) -> bytes:
+def render_programme_xlsx(sessions, *, place, first: date, last: date, counted=identity) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Annexe 2"
@@ -112,7 +119,7 @@ def render_programme_xlsx(sessions, *, place, first: date, last: date) -> bytes:
     for cell in sheet[4]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in programme_rows(sessions):
+    for row in counted(programme_rows(sessions)):
         sheet.append(xlsx_row(sheet, row["cells"]))
         sheet.cell(row=sheet.max_row, column=3).number_format = "DD/MM/YYYY"
     widths = [30, 20, 12, 8, 8, 45, 14, 30, 8, 8, 12]
@@ -122,3 +129,41 @@ def render_programme_xlsx(sessions, *, place, first: date, last: date) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- The export kind (relais.jobs.exports): the same writers for the immediate file and the job -
+PROGRAMME_KEYS = ("place", "first", "last")
+
+
+def programme_export(user, query, fmt: str) -> Export:
+    """The programme of a place (or of every place the person sees) between two dates."""
+    form = ProgrammeForm({**query.dict(), "format": fmt}, user=user)
+    if not form.is_valid():
+        raise form_refused(form)
+    place, first, last = (form.cleaned_data[key] for key in PROGRAMME_KEYS)
+    if place is not None and not perms.can_export_programme(user, place):
+        raise PermissionDenied
+    places = [place] if place else Place.objects.visible_to(user)
+    params = {"first": first.isoformat(), "last": last.isoformat()}
+    if place is not None:
+        params["place"] = place.pk
+
+    def write(counted):
+        sessions = queries.programme(places=places, first=first, last=last)
+        if fmt == "xlsx":
+            yield render_programme_xlsx(
+                sessions, place=place, first=first, last=last, counted=counted
+            )
+        else:
+            yield render_programme_pdf(list(counted(sessions)), place=place, first=first, last=last)
+
+    return Export(
+        filename=programme_filename(place, first, last, fmt),
+        size=queries.programme_count(places=places, first=first, last=last),
+        params=urlencode(params), write=write, streamed=False, inline=fmt == "pdf",
+    )  # fmt: skip
+
+
+register(ExportKind(name="programme", label="Programme des ateliers",
+                    formats=tuple(value for value, _ in EXPORT_FORMATS),
+                    allowed=perms.can_export_programme, build=programme_export))  # fmt: skip

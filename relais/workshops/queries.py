@@ -102,6 +102,14 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return start, end
 
 
+def programme_count(*, places, first: date, last: date) -> int:
+    """How many sessions :func:`programme` lists (decides an immediate file or a job)."""
+    start, end = _day_bounds(first, last)
+    return WorkshopSession.objects.filter(
+        place__in=places, starts_at__gte=start, starts_at__lt=end
+    ).count()
+
+
 def programme(*, places, first: date, last: date) -> list[WorkshopSession]:
     """The programme (« annexe 2 ») of some places between two dates, cancelled sessions kept
     (with their status) so that the document says what changed."""

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET
 
 from relais.core.pagecache import cached_public_page
 from relais.core.params import parse_id
+from relais.jobs.exports import export_response
 from relais.places.models import Place
 
-from . import exports, perms, queries
+from . import perms, queries
 from .forms import ProgrammeForm, SessionForm, TopicForm
 from .ics import calendar_bytes
 from .models import WorkshopSession, WorkshopTopic
@@ -252,21 +253,6 @@ def programme(request):
             user=request.user,
         )
     if form.is_bound and form.is_valid():
-        place = form.cleaned_data["place"]
-        if place is not None and not perms.can_export_programme(request.user, place):
-            raise PermissionDenied
-        places = [place] if place else Place.objects.visible_to(request.user)
-        first, last = form.cleaned_data["first"], form.cleaned_data["last"]
-        sessions = queries.programme(places=places, first=first, last=last)
-        if form.cleaned_data["format"] == "xlsx":
-            content = exports.render_programme_xlsx(sessions, place=place, first=first, last=last)
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            extension, disposition = "xlsx", "attachment"
-        else:
-            content = exports.render_programme_pdf(sessions, place=place, first=first, last=last)
-            content_type, extension, disposition = "application/pdf", "pdf", "inline"
-        response = HttpResponse(content, content_type=content_type)
-        filename = exports.programme_filename(place, first, last, extension)
-        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-        return response
+        # The file at once when small, else a job a worker writes (relais.jobs.exports).
+        return export_response(request, "programme", form.cleaned_data["format"])
     return render(request, "workshops/programme.html", {"form": form})

@@ -21,7 +21,7 @@ def test_the_progress_refreshes_then_the_download_appears_on_a_phone(
     settings.RELAIS_EXPORTS_DIR = tmp_path
     device = TOTPDeviceFactory(user=UserFactory(role=Role.COORDINATOR))
     job = ExportJob.objects.create(
-        requested_by=device.user, label="Activités", builder="x", fmt="xlsx", fingerprint="f",
+        requested_by=device.user, label="Activités", kind="activities", fmt="xlsx", fingerprint="f",
         filename="activites-2026-12-06.xlsx", status=ExportJob.Status.RUNNING,
         rows_total=1_000_000, rows_done=250_000,
     )  # fmt: skip

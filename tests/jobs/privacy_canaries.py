@@ -12,7 +12,7 @@ from tests.factories import UserFactory
 def _job(days_ago: int, n: int) -> ExportJob:
     with time_machine.travel(timezone.now() - timedelta(days=days_ago)):
         return ExportJob.objects.create(
-            requested_by=UserFactory(), label="Activités", builder="x", fmt="csv",
+            requested_by=UserFactory(), label="Activités", kind="activities", fmt="csv",
             fingerprint=f"canary-{n}", filename="activites.csv", status=ExportJob.Status.DONE,
         )  # fmt: skip
 

@@ -2,14 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 
-from .. import exports, perms
+from relais.jobs.exports import export_response
+
+from .. import perms
 from ..coverage import coverage_table
 from ..forms import period_from
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _coverage(request):
@@ -29,24 +28,16 @@ def coverage(request):
     )
 
 
-def _filename(table, extension: str) -> str:
-    return f"couverture-{table.weeks[0]:%Y-%m-%d}-{len(table.weeks)}-semaines.{extension}"
-
-
 @login_required
 def coverage_xlsx(request):
-    _, table = _coverage(request)
-    response = HttpResponse(exports.to_xlsx(table), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(table, "xlsx")}"'
-    return response
+    """The file at once when small, else a job a worker writes (relais.jobs.exports)."""
+    if not perms.can_view_planning(request.user):
+        raise PermissionDenied
+    return export_response(request, "coverage", "xlsx")
 
 
 @login_required
 def coverage_csv(request):
-    _, table = _coverage(request)
-    delimiter = ";" if request.GET.get("separateur") == "point-virgule" else ","
-    response = HttpResponse(
-        exports.to_csv(table, delimiter=delimiter), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(table, "csv")}"'
-    return response
+    if not perms.can_view_planning(request.user):
+        raise PermissionDenied
+    return export_response(request, "coverage", "csv")
