@@ -16,6 +16,13 @@ and ``wrk`` (``apt-get install wrk``). Bounded: ``BENCH_LOAD_SECONDS`` per measu
 registering for workshops are not in the mix: the public forms' rate limit per address (issue
 12) refuses one address sending hundreds per second, which is its purpose.
 Writes the « load » section of docs/performance.md; exits 1 when a target is missed.
+
+``BENCH_LOAD_ONLY=auth`` measures only the cost of a signed-in request (issue 19 §2), on the
+demo without the volume: the one-line view without a cookie, with an adviser's cookie, and
+with the same cookie on a second server that runs the former middlewares (Django's and
+django-otp's, ``BENCH_LOAD_MIDDLEWARE=django`` in bench/load_settings.py), in turns,
+``BENCH_LOAD_ROUNDS`` times (default 3; the median is reported: a shared machine). Writes the
+« auth » section.
 """
 
 import json
@@ -37,7 +44,9 @@ sys.path.insert(0, str(ROOT))
 from bench.report import write_section  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 15))
-VOLUME = int(os.environ.get("BENCH_LOAD_ACTIVITIES", 100_000))
+ONLY_AUTH = os.environ.get("BENCH_LOAD_ONLY") == "auth"
+VOLUME = 0 if ONLY_AUTH else int(os.environ.get("BENCH_LOAD_ACTIVITIES", 100_000))
+ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS", 3))
 GUNICORN = ["--workers", "3", "--worker-class", "gthread", "--threads", "4"]
 TARGETS = {
     "public_ratio": 0.70,
@@ -254,14 +263,15 @@ def main() -> int:
     slugs = list(Place.objects.active().order_by("pk").values_list("slug", flat=True)[:9])
     place_pages = [f"/permanences/{s}/" for s in slugs]
     connection.close()
+    if ONLY_AUTH:
+        try:
+            _auth_only(env, adviser)
+        finally:
+            _drop(url)
+            shutil.rmtree(tmp, ignore_errors=True)
+        return 0
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", *GUNICORN,
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        env={**env, "DJANGO_SETTINGS_MODULE": "bench.load_settings"}, cwd=ROOT,
-    )  # fmt: skip
+    base, server = _serve(env)
     try:
         _wait_until_served(base + "/bench/hello/")
         scripts = {
@@ -296,16 +306,99 @@ def main() -> int:
         stored = _count(Activity) - stored_before
         duplicates = _duplicates()
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _stop(server)
         connection.close()
         _drop(url)
         shutil.rmtree(tmp, ignore_errors=True)
     _write(setup_s, alone, mixed, acknowledged, stored, duplicates)
     return 0 if all(ok for *_, ok in _checks(alone, mixed, acknowledged, stored)) else 1
+
+
+def _serve(env: dict) -> tuple[str, subprocess.Popen]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", *GUNICORN,
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench.load_settings"}, cwd=ROOT,
+    )  # fmt: skip
+    return f"http://127.0.0.1:{port}", server
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def _auth_only(env: dict, adviser: str) -> None:
+    """The one-line view without and with the adviser's cookie, and with the cookie on the
+    former middlewares' server, in turns, ``ROUNDS`` times."""
+    import statistics
+
+    now, before = _serve(env), _serve({**env, "BENCH_LOAD_MIDDLEWARE": "django"})
+    load_start = os.getloadavg()
+    runs: dict[str, list[dict]] = {}
+    try:
+        for base, _ in (now, before):
+            _wait_until_served(base + "/bench/hello/")
+        variants = {
+            "hello, no cookie": (now[0], _get_script(["/bench/hello/"])),
+            "hello, adviser's cookie — user and device in one query (now)": (
+                now[0], _get_script(["/bench/hello/"], adviser)),
+            "hello, adviser's cookie — Django's and django-otp's middlewares (before)": (
+                before[0], _get_script(["/bench/hello/"], adviser)),
+        }  # fmt: skip
+        for base, script in variants.values():  # warm every worker
+            _result(_wrk(base, script, 12, 3))
+        for round_ in range(ROUNDS):
+            for name, (base, script) in variants.items():
+                runs.setdefault(name, []).append(_result(_wrk(base, script, 50, SECONDS)))
+                print(round_, name, runs[name][-1], flush=True)
+    finally:
+        _stop(now[1])
+        _stop(before[1])
+    load_end = os.getloadavg()
+    median = {
+        name: {key: statistics.median(r[key] for r in results) for key in ("rps", "p50", "p95")}
+        for name, results in runs.items()
+    }
+    names = list(runs)
+    lines = [
+        "## A signed-in request (`BENCH_LOAD_ONLY=auth make bench-load`)",
+        "",
+        "Issue 19 §2. The stack of « Under load » (gunicorn 3 gthread workers × 4 threads, "
+        "production settings, PostgreSQL, wrk with 50 clients on 127.0.0.1) on the demo's data, "
+        "the one-line view only. Two servers run side by side: the current middlewares, and the "
+        "former ones (Django's `AuthenticationMiddleware` then django-otp's `OTPMiddleware`) for "
+        "the baseline; the three measures take turns, "
+        f"{SECONDS} s each, {ROUNDS} rounds; the median is reported.",
+        "",
+        f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+        f"{platform.python_version()}; load average {load_start[0]:.1f} at the start, "
+        f"{load_end[0]:.1f} / {load_end[1]:.1f} / {load_end[2]:.1f} at the end (a shared "
+        "machine)",
+        "- Queries per request (tests/accounts/test_request_cost.py): none without a cookie; "
+        "with the adviser's cookie 2 now (the session; the device with its user), 3 before "
+        "(the session, the user, the device)",
+        "",
+        "| traffic | requests/s, each round | median requests/s | median p50 | median p95 |",
+        "|---|---|---|---|---|",
+    ]
+    for name in names:
+        each = ", ".join(f"{r['rps']:.0f}" for r in runs[name])
+        m = median[name]
+        lines.append(f"| {name} | {each} | {m['rps']:.0f} | {m['p50']:.0f} ms | "
+                     f"{m['p95']:.0f} ms |")  # fmt: skip
+    plain, after, former = (median[n]["rps"] for n in names)
+    lines += [
+        "",
+        f"With the cookie, now: {after / plain:.0%} of the view without a cookie (before: "
+        f"{former / plain:.0%}); now / before: × {after / former:.2f}.",
+    ]
+    write_section("auth", "\n".join(lines))
 
 
 def _wait_until_served(url: str) -> None:
