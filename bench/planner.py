@@ -325,7 +325,7 @@ def main() -> int:
         "commitments). Each adviser is offered their 24 nearest places (each place its 6 "
         "nearest advisers): bounds and gaps are on that model, for every solver alike.",
         "",
-        "Formulation (`relais/planning/planner.py`, `WeekModel`): a boolean per (adviser, "
+        "Formulation (`relais/planning/planner/model.py`, `WeekModel`): a boolean per (adviser, "
         "place, half-day) among the adviser's candidate places and a boolean per (adviser, "
         "day, morning place, afternoon place) for the pairs that meet the break and the day "
         "length; linking rows make working both halves choose exactly the pair worked, so a "

@@ -1,16 +1,33 @@
-"""Planning reads for the pages: slot lists, closures, an adviser's week and what changed."""
+"""Planning reads: slot lists, closures, an adviser's week, what changed, and the planner's
+week read from the database (:func:`problem_from_database`).
 
+:func:`problem_from_database` reads the commitments in force on the week's Monday (on-site
+ones: a remote half-day needs no place window and no drive), the places' opening hours, the
+advisers under contract (working days, weekly hours, leave that week, home commune) and the
+travel times (:func:`relais.planning.travel.travel_minutes`). Exceptional closures are
+ignored: the plan is a weekly template, closures are exceptions to it. The current slots
+give the "previous" (adviser, place) pairs for continuity.
+"""
+
+import math
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
+from relais.agreements.enums import CommitmentUnit, Modality
+from relais.agreements.half_days import half_day_hours_by_place, half_day_minutes
+from relais.agreements.models import Agreement, Commitment
 from relais.team.busy import busy_intervals
 from relais.team.enums import BusyKind
+from relais.team.models import Advisor, Leave
 
-from .models import Closure, OccurrenceException, Slot
+from . import planner
+from .models import Closure, OccurrenceException, Slot, monday_of
 from .occurrences import Occurrence, occurrences_between
-from .travel import travel_minutes
+from .travel import travel_doubt, travel_minutes
 
 __all__ = ["occurrences_between"]  # the planning's main read, re-exported for other apps
 
@@ -143,3 +160,137 @@ def advisor_agenda(advisor, start: date, days: int = 14) -> list[AgendaDay]:
         first = max(timezone.localtime(item.start).date(), start)
         by_day.setdefault(first, AgendaDay(first, [])).items.append(item)
     return [by_day[d] for d in sorted(by_day)]
+
+
+# --- The planner's week ----------------------------------------------------------------------
+
+
+def _commitments_by_place(monday: date) -> dict:
+    found = defaultdict(list)
+    agreements = Agreement.objects.filter(commitments__isnull=False).distinct()
+    for agreement in agreements.prefetch_related("signatories"):
+        if not agreement.timeline(monday).is_in_force:
+            continue
+        lines = (
+            Commitment.objects.filter(agreement=agreement, modality=Modality.ON_SITE)
+            .valid_on(monday)
+            .select_related("place__commune", "agreement")
+        )
+        for commitment in lines:
+            found[commitment.place].append(commitment)
+    return found
+
+
+def _unavailable(advisor, leaves, monday: date) -> frozenset:
+    away = set()
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        if not advisor.works_on(day):
+            continue
+        for half, (start, end) in planner.WINDOWS.items():
+            if any(leave.covers(day, start, end) for leave in leaves):
+                away.add((offset, half))
+    return frozenset(away)
+
+
+def problem_from_database(
+    week_start: date, *, pins=(), outside_hours: bool = False, split_days: bool | None = None
+) -> planner.PlanningProblem:
+    """The planning problem of the week starting ``week_start`` (rules in the docstring)."""
+    if split_days is None:
+        split_days = settings.RELAIS_PLANNER_SPLIT_DAYS
+    monday = monday_of(week_start)
+    places = []
+    communes = {}
+    by_place = _commitments_by_place(monday)
+    # A half-day's working time is the one of the place's agreement (Art. 1.2).
+    lengths = half_day_hours_by_place([place.pk for place in by_place], monday)
+    for place, commitments in sorted(by_place.items(), key=lambda i: i[0].name):
+        windows = planner.windows_from_opening_hours(place.opening_hours, monday)
+        weekly = sum(c.weekly_half_days for c in commitments)
+        # Commitments counted in days are held as whole days (rounded up like the demand).
+        whole_days = sum(
+            c.weekly_half_days / 2 for c in commitments if c.unit == CommitmentUnit.DAY
+        )
+        places.append(
+            planner.PlannerPlace(
+                id=place.pk,
+                name=place.name,
+                demand=math.ceil(weekly),
+                windows=windows if windows is not None else planner.default_windows(),
+                commitments=tuple(c.label for c in commitments),
+                hours_known=windows is not None,
+                full_days=min(math.ceil(whole_days), math.ceil(weekly) // 2),
+                half_day_minutes=half_day_minutes(lengths[place.pk]),
+            )
+        )
+        communes[place.pk] = place.commune
+    advisors = []
+    team = Advisor.objects.active().under_contract_on(monday).with_user()
+    leaves = defaultdict(list)
+    for leave in Leave.objects.overlapping(monday, monday + timedelta(days=6)):
+        leaves[leave.advisor_id].append(leave)
+    for advisor in team:
+        days = frozenset(d for d in range(7) if advisor.works_on(monday + timedelta(days=d)))
+        advisors.append(
+            planner.PlannerAdvisor(
+                id=advisor.pk,
+                name=str(advisor),
+                home=advisor.home_commune.name,
+                days=days,
+                capacity=planner.capacity_for(advisor.weekly_hours, len(days)),
+                unavailable=_unavailable(advisor, leaves[advisor.pk], monday),
+                weekly_minutes=round(float(advisor.weekly_hours) * 60),
+            )
+        )
+        communes[("advisor", advisor.pk)] = advisor.home_commune
+    travel = {
+        (a.id, p.id): travel_minutes(communes[("advisor", a.id)], communes[p.id])
+        for a in advisors
+        for p in places
+    }
+    place_travel = {
+        (p.id, q.id): travel_minutes(communes[p.id], communes[q.id])
+        for p in places
+        for q in places
+        if p.id < q.id
+    }
+    notes = {}
+    for a in advisors:
+        for p in places:
+            doubt = travel_doubt(communes[("advisor", a.id)], communes[p.id])
+            if doubt:
+                notes[(a.id, p.id)] = doubt
+    for p, q in place_travel:
+        doubt = travel_doubt(communes[p], communes[q])
+        if doubt:
+            notes[("places", p, q)] = doubt
+    # The planning in force that week: continuity pairs, and a warm start for the solver.
+    slots = Slot.objects.valid_between(monday, monday + timedelta(days=6)).values_list(
+        "place_id", "advisors", "weekday", "start_time"
+    )
+    known_places = {p.id for p in places}
+    known_advisors = {a.id for a in advisors}
+    previous = frozenset((a, p) for p, a, _d, _s in slots if a is not None)
+    current = [
+        planner.Assignment(
+            a, p, d, planner.MORNING if start < planner.WINDOWS[planner.AFTERNOON][0] else "pm"
+        )
+        for p, a, d, start in slots
+        if a in known_advisors and p in known_places
+    ]
+    return planner.PlanningProblem(
+        places=places,
+        advisors=advisors,
+        travel=travel,
+        pins=[planner.Pin(**pin) for pin in pins],
+        previous=previous,
+        week_start=monday,
+        outside_hours=outside_hours,
+        place_travel=place_travel,
+        current=current,
+        travel_notes=notes,
+        min_break_minutes=settings.RELAIS_PLANNER_MIN_BREAK_MINUTES,
+        split_days=split_days,
+        half_day_minutes=half_day_minutes(),
+    )

@@ -108,38 +108,43 @@ def closure_delete(*, closure: Closure) -> None:
     public_pages_changed(closure.place)
 
 
+def _exception_put(*, slot: Slot, day: date, kind: str, reason: str, created_by):
+    """The date's exception, instead of any earlier one: (exception, inserted).
+
+    A double submit (or a colleague at the same instant) already changed that date: theirs.
+    """
+    OccurrenceException.objects.filter(slot=slot, date=day).delete()
+    exception = OccurrenceException(
+        slot=slot, date=day, kind=kind, reason=reason, created_by=created_by
+    )
+    exception.full_clean()
+    return insert_or_get(exception, slot=slot, date=day)
+
+
 @transaction.atomic
 def occurrence_cancel(*, slot: Slot, day: date, reason: str, created_by=None):
     """Cancel one dated occurrence (replaces any earlier exception for that date)."""
-    OccurrenceException.objects.filter(slot=slot, date=day).delete()
-    exception = OccurrenceException(
+    public_pages_changed(slot.place)
+    return _exception_put(
         slot=slot,
-        date=day,
+        day=day,
         kind=ExceptionKind.CANCELLATION,
         reason=reason,
         created_by=created_by,
-    )
-    exception.full_clean()
-    public_pages_changed(slot.place)
-    # A double submit (or a colleague at the same instant) already changed that date: theirs.
-    return insert_or_get(exception, slot=slot, date=day)[0]
+    )[0]
 
 
 @transaction.atomic
 def occurrence_replace(*, slot: Slot, day: date, advisors, reason: str = "", created_by=None):
     """Have other advisers hold one dated occurrence."""
     advisors = _require_advisors(advisors)
-    OccurrenceException.objects.filter(slot=slot, date=day).delete()
-    exception = OccurrenceException(
+    exception, inserted = _exception_put(
         slot=slot,
-        date=day,
+        day=day,
         kind=ExceptionKind.REPLACEMENT,
         reason=reason,
         created_by=created_by,
     )
-    exception.full_clean()
-    # A double submit (or a colleague at the same instant) already changed that date: theirs.
-    exception, inserted = insert_or_get(exception, slot=slot, date=day)
     if inserted:
         exception.replacement_advisors.set(advisors)
     public_pages_changed(slot.place)

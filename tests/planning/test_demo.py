@@ -75,7 +75,7 @@ def test_demo_is_idempotent(demo_with_agreement):
 
 def test_planner_meets_every_demo_commitment_within_opening_hours(demo_with_agreement):
     from relais.planning import planner
-    from relais.planning.planner_db import problem_from_database
+    from relais.planning.queries import problem_from_database
 
     # Prades commits two days a week but its médiathèque is open all day only on Wednesday
     # (and Saturday): held whole, one of the two days cannot be, and the planner says so.

@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from relais.planning import planner, planner_db
+from relais.planning import planner
 from relais.planning.models import PlanRun, Slot
+from relais.planning.planner import runs
+from relais.planning.queries import problem_from_database
 
 from ..helpers import count_tags
 
@@ -28,7 +30,7 @@ def _sync(settings):
 
 
 def test_problem_from_database_reads_the_commitments_in_force(team):
-    problem = planner_db.problem_from_database(planner_db.next_monday())
+    problem = problem_from_database(runs.next_monday())
     assert problem.total_demand == 13
     assert {p.name: p.demand for p in problem.places}["Lieu de Prades"] == 4
     assert len(problem.advisors) == 4
@@ -39,7 +41,7 @@ def test_a_half_day_lasts_the_agreements_half_day(team, current_agreement):
     """Working time counts the half-day of the place's agreement (Art. 1.2), not 3 h 30."""
     current_agreement.half_day_hours = Decimal("3.00")
     current_agreement.save(update_fields=["half_day_hours"])
-    problem = planner_db.problem_from_database(planner_db.next_monday())
+    problem = problem_from_database(runs.next_monday())
     assert {p.half_day_minutes for p in problem.places} == {180}
     place = problem.places[0]
     advisor = problem.advisors[0]

@@ -3,7 +3,10 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from relais.planning import planner, planner_db
+from relais.planning import planner
+from relais.planning.planner import runs
+from relais.planning.queries import problem_from_database
+from relais.planning.views.planner import advisor_loads, week_grid
 
 
 class Command(BaseCommand):
@@ -51,7 +54,7 @@ class Command(BaseCommand):
         self, *args, week, json: bool, time_limit, outside_hours, split_days, apply, yes, **options
     ):
         try:
-            monday = planner_db.parse_week(week)
+            monday = runs.parse_week(week)
         except ValueError as error:
             if "passée" in str(error):
                 raise CommandError(
@@ -60,14 +63,12 @@ class Command(BaseCommand):
             raise CommandError("Date invalide : format attendu AAAA-MM-JJ.") from None
         if not 0 < time_limit <= 3600:
             raise CommandError("Durée de calcul : entre 0 et 3600 secondes.")
-        problem = planner_db.problem_from_database(
-            monday, outside_hours=outside_hours, split_days=split_days
-        )
+        problem = problem_from_database(monday, outside_hours=outside_hours, split_days=split_days)
         progress = None
         if not json:
             progress = lambda step: self.stderr.write(f"  {step.message}")  # noqa: E731
         result = planner.solve(problem, time_limit_s=time_limit, progress=progress)
-        payload = planner_db.result_payload(problem, result)
+        payload = planner.result_payload(problem, result)
         if json:
             self.stdout.write(_json_output(payload))
         else:
@@ -86,7 +87,7 @@ class Command(BaseCommand):
             if answer.strip().lower() != "oui":
                 self.stderr.write("Rien n'a été créé.")
                 return
-        created, skipped = planner_db.plan_apply(result=payload, valid_from=monday)
+        created, skipped = runs.plan_apply(result=payload, valid_from=monday)
         self.stderr.write(f"{len(created)} permanence(s) créée(s).")
         for message in skipped:
             self.stderr.write(f"  {message}")
@@ -124,7 +125,7 @@ def _json_output(payload: dict) -> str:
 
 
 def _text_output(payload: dict) -> str:
-    grid = planner_db.week_grid(payload)
+    grid = week_grid(payload)
     gap = payload["gap"]
     lines = [
         f"Semaine du {payload['week_start']} : {planner.STATUS_LABELS[payload['status']]}",
@@ -147,7 +148,7 @@ def _text_output(payload: dict) -> str:
         if entries:
             lines.append(day["label"].capitalize())
             lines.extend(sorted(entries))
-    loads = planner_db.advisor_loads(payload)
+    loads = advisor_loads(payload)
     if loads:
         lines += ["", "Charge par conseiller :"]
         lines += [
