@@ -22,15 +22,10 @@ from .models import (
 )
 
 
-class DeliberationMemberInline(admin.TabularInline):
-    model = DeliberationMember
-    extra = 0
-
-
-class DeliberationScheduleRowInline(admin.TabularInline):
-    model = DeliberationScheduleRow
-    extra = 0
-    autocomplete_fields = ["place"]
+def rows(model, *, stacked: bool = False, **options) -> type[admin.options.InlineModelAdmin]:
+    """An inline of a model's rows under their parent, without empty extra forms."""
+    base = admin.StackedInline if stacked else admin.TabularInline
+    return type(f"{model.__name__}Inline", (base,), {"model": model, "extra": 0, **options})
 
 
 @admin.register(Deliberation)
@@ -38,39 +33,10 @@ class DeliberationAdmin(admin.ModelAdmin):
     list_display = ["order_number", "session_date", "organisation", "subject"]
     list_filter = ["organisation"]
     search_fields = ["order_number", "subject"]
-    inlines = [DeliberationMemberInline, DeliberationScheduleRowInline]
-
-
-class PartyInline(admin.StackedInline):
-    model = AgreementParty
-    extra = 0
-
-
-class SignatoryInline(admin.TabularInline):
-    model = Signatory
-    extra = 0
-
-
-class CommitmentInline(admin.TabularInline):
-    model = Commitment
-    extra = 0
-    autocomplete_fields = ["place"]
-    fk_name = "agreement"
-
-
-class AnnexInline(admin.TabularInline):
-    model = Annex
-    extra = 0
-
-
-class InsuranceCertificateInline(admin.TabularInline):
-    model = InsuranceCertificate
-    extra = 0
-
-
-class ContactInline(admin.TabularInline):
-    model = AgreementContact
-    extra = 0
+    inlines = [
+        rows(DeliberationMember),
+        rows(DeliberationScheduleRow, autocomplete_fields=["place"]),
+    ]
 
 
 @admin.register(CommunicationRequest)
@@ -105,17 +71,7 @@ class SourceDocumentInline(admin.TabularInline):
 @admin.register(Amendment)
 class AmendmentAdmin(admin.ModelAdmin):
     list_display = ["agreement", "number", "subject", "dated_on", "effective_from"]
-
-    class ArticleInline(admin.StackedInline):
-        model = AmendmentArticle
-        extra = 0
-
-    inlines = [ArticleInline]
-
-
-class AmendmentInline(admin.TabularInline):
-    model = Amendment
-    extra = 0
+    inlines = [rows(AmendmentArticle, stacked=True)]
 
 
 @admin.register(Agreement)
@@ -124,13 +80,13 @@ class AgreementAdmin(admin.ModelAdmin):
     list_filter = ["partner"]
     search_fields = ["title", "reference"]
     inlines = [
-        PartyInline,
-        SignatoryInline,
-        CommitmentInline,
-        AnnexInline,
-        AmendmentInline,
-        InsuranceCertificateInline,
-        ContactInline,
+        rows(AgreementParty, stacked=True),
+        rows(Signatory),
+        rows(Commitment, autocomplete_fields=["place"], fk_name="agreement"),
+        rows(Annex),
+        rows(Amendment),
+        rows(InsuranceCertificate),
+        rows(AgreementContact),
         SourceDocumentInline,
     ]
 

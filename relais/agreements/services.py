@@ -93,35 +93,36 @@ def agreement_update_draft(*, agreement: Agreement, **fields) -> Agreement:
     return agreement
 
 
+COMMITMENTS_FROZEN = "Les engagements d'une convention signée ne changent que par avenant."
+
+
+def _draft_line_add(lines, *, agreement: Agreement, frozen: str, **fields):
+    """Append a line to one of a draft's numbered lists (commitments, signatories)."""
+    _require_status(agreement, AgreementStatus.DRAFT, message=frozen)
+    line = lines.model(agreement=agreement, position=lines.count(), **fields)
+    line.full_clean()
+    line.save()
+    return line
+
+
 def commitment_add(
     *, agreement: Agreement, place, count: int, unit: str, frequency: str, modality: str
 ) -> Commitment:
     """Add a line to a draft's Art. 1.2 table."""
-    _require_status(
-        agreement,
-        AgreementStatus.DRAFT,
-        message="Les engagements d'une convention signée ne changent que par avenant.",
-    )
-    commitment = Commitment(
+    return _draft_line_add(
+        agreement.commitments,
         agreement=agreement,
+        frozen=COMMITMENTS_FROZEN,
         place=place,
         count=count,
         unit=unit,
         frequency=frequency,
         modality=modality,
-        position=agreement.commitments.count(),
     )
-    commitment.full_clean()
-    commitment.save()
-    return commitment
 
 
 def commitment_remove(*, commitment: Commitment) -> None:
-    _require_status(
-        commitment.agreement,
-        AgreementStatus.DRAFT,
-        message="Les engagements d'une convention signée ne changent que par avenant.",
-    )
+    _require_status(commitment.agreement, AgreementStatus.DRAFT, message=COMMITMENTS_FROZEN)
     commitment.delete()
 
 
@@ -129,22 +130,15 @@ def signatory_add(
     *, agreement: Agreement, name: str, title: str, organisation=None, commune=None
 ) -> Signatory:
     """Add a signatory to a draft (the presidents, and e.g. the mayors of host communes)."""
-    _require_status(
-        agreement,
-        AgreementStatus.DRAFT,
-        message="La liste des signataires est figée une fois la convention envoyée.",
-    )
-    signatory = Signatory(
+    return _draft_line_add(
+        agreement.signatories,
         agreement=agreement,
+        frozen="La liste des signataires est figée une fois la convention envoyée.",
         name=name,
         title=title,
         organisation=organisation,
         commune=commune,
-        position=agreement.signatories.count(),
     )
-    signatory.full_clean()
-    signatory.save()
-    return signatory
 
 
 def agreement_send_for_signature(*, agreement: Agreement, on: date) -> Agreement:

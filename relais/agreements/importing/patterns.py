@@ -7,25 +7,19 @@ match's offsets are used to cut the original text and keep its accents and capit
 To support a new wording, add it here: the parser has no knowledge of any particular document.
 """
 
+import unicodedata
+
+from relais.core import french
 from relais.places.enums import PlaceKind
 
 from ..enums import CommitmentFrequency, CommitmentUnit, Modality
 
 # --- Numbers and dates ---------------------------------------------------------------------------
 
+# The month names of relais.core.french, folded (« fevrier », « aout »): number by name.
 MONTHS = {
-    "janvier": 1,
-    "fevrier": 2,
-    "mars": 3,
-    "avril": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "aout": 8,
-    "septembre": 9,
-    "octobre": 10,
-    "novembre": 11,
-    "decembre": 12,
+    unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode(): number
+    for number, name in enumerate(french.MONTHS, start=1)
 }
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 DATE_WORDS = rf"(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_MONTH})\s+(?P<year>\d{{4}})"

@@ -5,7 +5,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -20,7 +20,7 @@ from ..forms import (
     InsuranceCertificateForm,
 )
 from ..models import AgreementContact, CommunicationRequest, InsuranceCertificate
-from .lifecycle import _action_page, _attempt, manager_required
+from .actions import action_page, manager_required, post_action, submitted
 
 
 def _multipart_page(request, agreement, form, title, submit, intro=""):
@@ -51,15 +51,11 @@ def _private_file(field, filename: str):
 @manager_required
 def insurance_add(request, agreement):
     form = InsuranceCertificateForm(request.POST or None, request.FILES or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.insurance_certificate_add(agreement=agreement, **form.cleaned_data),
-            "Attestation d'assurance enregistrée.",
-        )
+    if submitted(
+        request,
+        form,
+        lambda data: services.insurance_certificate_add(agreement=agreement, **data),
+        "Attestation d'assurance enregistrée.",
     ):
         return redirect(agreement)
     return _multipart_page(
@@ -94,21 +90,15 @@ def contact_edit(request, agreement, contact_pk: int | None = None):
     if contact_pk is not None:
         contact = get_object_or_404(AgreementContact, pk=contact_pk, agreement=agreement)
     form = ContactForm(request.POST or None, instance=contact)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: services.contact_save(
-                agreement=agreement, contact=contact, **form.cleaned_data
-            ),
-            "Contact enregistré.",
-        )
+    if submitted(
+        request,
+        form,
+        lambda data: services.contact_save(agreement=agreement, contact=contact, **data),
+        "Contact enregistré.",
     ):
         return redirect(f"{agreement.get_absolute_url()}#contacts")
     title = "Modifier un contact" if contact else "Ajouter un contact"
-    return _action_page(
+    return action_page(
         request,
         agreement,
         form,
@@ -160,22 +150,18 @@ def communication_create(request, pk: int):
         requested_by_choices=PartyRole.choices if is_manager else None,
     )
     created = {}
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            form,
-            lambda: created.setdefault(
-                "request",
-                services.communication_request_submit(
-                    agreement=agreement,
-                    user=request.user,
-                    **{"requested_by": PartyRole.PARTNER, **form.cleaned_data},
-                ),
+    if submitted(
+        request,
+        form,
+        lambda data: created.setdefault(
+            "request",
+            services.communication_request_submit(
+                agreement=agreement,
+                user=request.user,
+                **{"requested_by": PartyRole.PARTNER, **data},
             ),
-            "Demande d'autorisation déposée.",
-        )
+        ),
+        "Demande d'autorisation déposée.",
     ):
         return redirect(created["request"])
     return _multipart_page(
@@ -211,17 +197,13 @@ def communication_detail(request, pk: int, request_pk: int):
         decision_form = CommunicationDecisionForm(
             request.POST if request.POST.get("step") == "decide" else None
         )
-        if (
-            decision_form.is_bound
-            and decision_form.is_valid()
-            and _attempt(
-                request,
-                decision_form,
-                lambda: services.communication_request_decide(
-                    request=item, user=request.user, **decision_form.cleaned_data
-                ),
-                "Décision enregistrée.",
-            )
+        if submitted(
+            request,
+            decision_form,
+            lambda data: services.communication_request_decide(
+                request=item, user=request.user, **data
+            ),
+            "Décision enregistrée.",
         ):
             return redirect(item)
     if can_follow_up and item.status == "changes_requested":
@@ -234,17 +216,13 @@ def communication_detail(request, pk: int, request_pk: int):
                 "shows_logo": item.shows_logo,
             },
         )
-        if (
-            resubmit_form.is_bound
-            and resubmit_form.is_valid()
-            and _attempt(
-                request,
-                resubmit_form,
-                lambda: services.communication_request_resubmit(
-                    request=item, user=request.user, **resubmit_form.cleaned_data
-                ),
-                "Demande déposée de nouveau.",
-            )
+        if submitted(
+            request,
+            resubmit_form,
+            lambda data: services.communication_request_resubmit(
+                request=item, user=request.user, **data
+            ),
+            "Demande déposée de nouveau.",
         ):
             return redirect(item)
     context = {
@@ -264,12 +242,12 @@ def communication_withdraw(request, pk: int, request_pk: int):
     item = _communication(request, pk, request_pk)
     if not perms.can_follow_up_communication(request.user, item):
         raise PermissionDenied
-    try:
-        services.communication_request_withdraw(request=item, user=request.user)
-        messages.success(request, "Demande retirée.")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(item)
+    return post_action(
+        request,
+        lambda: services.communication_request_withdraw(request=item, user=request.user),
+        "Demande retirée.",
+        then=item,
+    )
 
 
 @login_required

@@ -1,10 +1,7 @@
 """Coordinator actions on agreements: drafts, signatures, Art. 6–8 events, amendments."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from relais.core.models import Organisation
 
-from .. import perms, queries, services
+from .. import queries, services
 from ..enums import AgreementStatus
 from ..forms import (
     AgreementForm,
@@ -25,45 +22,8 @@ from ..forms import (
     SignatoryForm,
     TerminationForm,
 )
-from ..models import Agreement, Amendment, Commitment, Signatory
-
-
-def manager_required(view):
-    """Login, then coordinator or administrator; the agreement (if any) is loaded once."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, pk=None, **kwargs):
-        if not perms.can_manage_agreement(request.user):
-            raise PermissionDenied
-        if pk is not None:
-            kwargs["agreement"] = get_object_or_404(Agreement, pk=pk)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _attempt(request, form, action, success: str) -> bool:
-    """Run a service; its French ValidationError goes on the form and nothing is saved."""
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _action_page(request, agreement, form, title, submit, intro=""):
-    context = {
-        "agreement": agreement,
-        "form": form,
-        "page_title": title,
-        "submit_label": submit,
-        "intro": intro,
-    }
-    return render(request, "agreements/action_form.html", context)
+from ..models import Amendment, Commitment, Signatory
+from .actions import action_page, attempt, manager_required, post_action, submitted
 
 
 @manager_required
@@ -78,7 +38,7 @@ def agreement_create(request):
         partner = data.pop("partner")
         title = data.pop("title")
         created = {}
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: created.setdefault(
@@ -90,7 +50,7 @@ def agreement_create(request):
             "Brouillon de convention créé.",
         ):
             return redirect(created["agreement"])
-    return _action_page(request, None, form, "Nouvelle convention", "Créer le brouillon")
+    return action_page(request, None, form, "Nouvelle convention", "Créer le brouillon")
 
 
 @manager_required
@@ -106,25 +66,21 @@ def agreement_edit(request, agreement):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
         # The form already applied the values to the instance; the service re-validates.
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.agreement_update_draft(agreement=agreement, **data),
             "Convention enregistrée.",
         ):
             return redirect(agreement)
-    return _action_page(request, agreement, form, "Modifier le brouillon", "Enregistrer")
+    return action_page(request, agreement, form, "Modifier le brouillon", "Enregistrer")
 
 
 def _handle(request, agreement, form, action, *, success, title, submit, intro=""):
     """The shape of every one-form action: a valid POST runs ``action(cleaned_data)``."""
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(request, form, lambda: action(form.cleaned_data), success)
-    ):
+    if submitted(request, form, action, success):
         return redirect(agreement)
-    return _action_page(request, agreement, form, title, submit, intro)
+    return action_page(request, agreement, form, title, submit, intro)
 
 
 def _today_form(request, form_class=DateForm):
@@ -149,12 +105,12 @@ def commitment_add(request, agreement):
 @require_POST
 def commitment_remove(request, agreement, commitment_pk: int):
     commitment = get_object_or_404(Commitment, pk=commitment_pk, agreement=agreement)
-    try:
-        services.commitment_remove(commitment=commitment)
-        messages.success(request, "Engagement retiré.")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(agreement)
+    return post_action(
+        request,
+        lambda: services.commitment_remove(commitment=commitment),
+        "Engagement retiré.",
+        then=agreement,
+    )
 
 
 @manager_required
@@ -288,7 +244,7 @@ def amendment_prepare(request, agreement):
             for f in formset.forms
             if f.cleaned_data.get("place")
         ]
-        if _attempt(
+        if attempt(
             request,
             form,
             lambda: services.amendment_prepare(
@@ -325,12 +281,12 @@ def amendment_sign(request, agreement, amendment_pk: int):
 @require_POST
 def amendment_withdraw(request, agreement, amendment_pk: int):
     amendment = get_object_or_404(Amendment, pk=amendment_pk, agreement=agreement)
-    try:
-        services.amendment_withdraw(amendment=amendment)
-        messages.success(request, "Avenant retiré.")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(agreement)
+    return post_action(
+        request,
+        lambda: services.amendment_withdraw(amendment=amendment),
+        "Avenant retiré.",
+        then=agreement,
+    )
 
 
 @manager_required
