@@ -36,7 +36,7 @@ from relais.team.enums import BusyKind
 
 from .enums import OccurrenceStatus, Weekday
 from .occurrences import Occurrence, occurrences_between, week_workload_hours
-from .periods import agreement_period_problem, agreement_periods
+from .periods import agreement_period_problem, agreement_periods_by_place
 from .travel import travel_minutes
 
 ERROR = "error"
@@ -291,10 +291,9 @@ def _unstaffed(occurrences) -> list[Finding]:
 
 def _agreement_periods(slots) -> list[Finding]:
     findings = []
-    periods = {}  # one read per place, not per slot (the page stays within its query budget)
+    # One read for every place, not one per place (the page stays within its query budget).
+    periods = agreement_periods_by_place({slot.place_id for slot in slots})
     for slot in slots:
-        if slot.place_id not in periods:
-            periods[slot.place_id] = agreement_periods(slot.place)
         problem = agreement_period_problem(
             slot.place, slot.valid_from, slot.valid_until, periods[slot.place_id]
         )
