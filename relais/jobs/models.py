@@ -6,8 +6,11 @@ nothing of its workers: a worker killed mid-task leaves its row RUNNING for ever
 stopped beating is run again (:func:`relais.jobs.services.tasks_recover`).
 """
 
+import os
 import re
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 
@@ -65,13 +68,23 @@ class PeriodicRun(models.Model):
         return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M} ({self.status})"
 
 
-def exports_storage():
-    """Where the files of export jobs are kept (RELAIS_EXPORTS_DIR), never under MEDIA_URL:
-    they are served only by the download view, which checks who asks."""
-    from django.conf import settings
-    from django.core.files.storage import FileSystemStorage
+class _ExportsStorage(FileSystemStorage):
+    """RELAIS_EXPORTS_DIR read at each use, not once when the models load: a test that points
+    it elsewhere writes there (not in the project's var/), and so does the worker it starts."""
 
-    return FileSystemStorage(location=settings.RELAIS_EXPORTS_DIR)
+    @property
+    def base_location(self):
+        return settings.RELAIS_EXPORTS_DIR
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def exports_storage():
+    """Where the files of export and import jobs are kept (RELAIS_EXPORTS_DIR), never under
+    MEDIA_URL: they are served only by the views, which check who asks."""
+    return _ExportsStorage()
 
 
 class ExportJob(models.Model):
