@@ -23,8 +23,9 @@ urlpatterns = [
     path("conventions/", include("relais.agreements.urls")),
     path("planning/", include("relais.planning.urls")),
     path("ateliers/", include("relais.workshops.urls")),
-    # /inscriptions/ (workshop registrations) and /rendez-vous/ (appointments).
+    # /inscriptions/ (workshop registrations).
     path("", include("relais.bookings.urls")),
+    path("rendez-vous/", include("relais.appointments.urls")),
     path("confidentialite/droits/", include("relais.rights.urls")),
     path("confidentialite/", include("relais.privacy.urls")),
     path("activites/", include("relais.activities.urls")),

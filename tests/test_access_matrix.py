@@ -175,19 +175,19 @@ EXPECTED.update({
     "beneficiaries:list": ("login", "403", "ok", "ok", "403", "403", "403"),
     "beneficiaries:merge": ("login", "403", "ok", "ok", "403", "403", "403"),
     "beneficiaries:pick": ("login", "403", "ok", "ok", "403", "403", "403"),
-    "bookings:appointment_book": ("404", "404", "404", "404", "404", "404", "404"),
-    "bookings:appointment_cancel": ("login", "404", "404", "404", "404", "404", "404"),
-    "bookings:appointment_consent": ("404", "404", "404", "404", "404", "404", "404"),
-    "bookings:appointment_form": ("404", "404", "404", "404", "404", "404", "404"),
-    "bookings:appointment_list": ("login", "404", "404", "404", "403", "403", "404"),
-    "bookings:appointment_manage": ("404", "404", "404", "404", "404", "404", "404"),
-    "bookings:appointment_mark": ("login", "405", "405", "405", "405", "405", "405"),
-    "bookings:appointment_places": ("login", "ok", "ok", "ok", "403", "403", "ok"),
+    "appointments:book": ("404", "404", "404", "404", "404", "404", "404"),
+    "appointments:cancel": ("login", "404", "404", "404", "404", "404", "404"),
+    "appointments:consent": ("404", "404", "404", "404", "404", "404", "404"),
+    "appointments:form": ("404", "404", "404", "404", "404", "404", "404"),
+    "appointments:list": ("login", "404", "404", "404", "403", "403", "404"),
+    "appointments:manage": ("404", "404", "404", "404", "404", "404", "404"),
+    "appointments:mark": ("login", "405", "405", "405", "405", "405", "405"),
+    "appointments:places": ("login", "ok", "ok", "ok", "403", "403", "ok"),
     # The place below (the partner staff's own): whoever may change the place.
-    "bookings:appointment_settings": ("login", "ok", "403", "403", "ok", "403", "ok"),
-    "bookings:appointment_type_create": ("login", "ok", "403", "403", "403", "403", "ok"),
-    "bookings:appointment_type_edit": ("login", "404", "403", "403", "403", "403", "404"),
-    "bookings:appointment_types": ("login", "ok", "403", "403", "403", "403", "ok"),
+    "appointments:settings": ("login", "ok", "403", "403", "ok", "403", "ok"),
+    "appointments:type_create": ("login", "ok", "403", "403", "403", "403", "ok"),
+    "appointments:type_edit": ("login", "404", "403", "403", "403", "403", "404"),
+    "appointments:types": ("login", "ok", "403", "403", "403", "403", "ok"),
     "bookings:attendance": ("login", "405", "405", "405", "405", "405", "405"),
     "bookings:consent": ("404", "404", "404", "404", "404", "404", "404"),
     "bookings:manage": ("404", "404", "404", "404", "404", "404", "404"),
@@ -355,7 +355,7 @@ class World:
 
         # A large export the adviser asked for, written (into the test's RELAIS_EXPORTS_DIR).
         self.export_job = ExportJob(
-            requested_by=advisor.user, label="Activités", builder="x", fmt="csv",
+            requested_by=advisor.user, label="Activités", kind="activities", fmt="csv",
             fingerprint="matrix", filename="activites.csv", status=ExportJob.Status.DONE,
             expires_at=timezone.now() + timedelta(hours=1),
         )  # fmt: skip
@@ -381,7 +381,7 @@ class World:
             "team:edit": {"pk": self.advisor.pk},
             "core:organisation_detail": {"pk": self.partner.pk},
             "workshops:place_ics": {"slug": self.place.slug},
-            "bookings:appointment_settings": {"place_slug": self.place.slug},
+            "appointments:settings": {"place_slug": self.place.slug},
             "jobs:export": {"pk": self.export_job.pk},
             "jobs:export_download": {"pk": self.export_job.pk},
         }
@@ -541,7 +541,7 @@ FORMATS = ("csv", "xlsx", "ods")  # every format of the URLs taking one
 # partner's staff get the ``partner_staff`` column above). A URL naming one of them and
 # missing here fails the test below.
 OUTSIDER_EXPECTED = {
-    "bookings:appointment_settings": "403",
+    "appointments:settings": "403",
     "core:organisation_detail": "403",
     "monthly:correct": "405",
     "monthly:detail": "403",

@@ -339,8 +339,8 @@ OVER_BUDGET_CEILINGS = {
     "committee:review_pdf": 48,
     "planning:occurrence": 75,  # a permanence's day: busy model of every adviser on it
     "planning:checks": 32,  # every slot's agreement period and occurrences (was 40)
-    "bookings:appointment_book": 32,  # openings: the read model of each adviser of the place
-    "bookings:appointment_form": 32,
+    "appointments:book": 32,  # openings: the read model of each adviser of the place
+    "appointments:form": 32,
     "planning:my_week": 29,
     "dashboards:home": 28,
 }

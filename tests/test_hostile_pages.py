@@ -164,15 +164,13 @@ def test_an_api_cursor_beyond_64_bits_is_a_json_400(administrator):
 @pytest.mark.parametrize("start", ["9999-12-31T23:59", "0001-01-01T00:00"])
 def test_an_appointment_time_in_the_year_9999_is_refused_in_french(start):
     """The end of the appointment (start + duration) overflowed (500)."""
-    from .bookings.appointment_helpers import appointment_type, covered_place
+    from .appointments.appointment_helpers import appointment_type, covered_place
 
     place, kind = covered_place(), appointment_type(minutes=45)
-    url = reverse("bookings:appointment_form", kwargs={"place_slug": place.slug})
+    url = reverse("appointments:form", kwargs={"place_slug": place.slug})
     response = Client(raise_request_exception=False).get(url, {"type": kind.pk, "debut": start})
     assert response.status_code == 302
-    assert response["Location"] == reverse(
-        "bookings:appointment_book", kwargs={"place_slug": place.slug}
-    )
+    assert response["Location"] == reverse("appointments:book", kwargs={"place_slug": place.slug})
 
 
 def test_an_occurrence_in_the_year_9999_is_not_found(coordinator_web, place):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "relais.privacy",
     "relais.workshops",
     "relais.bookings",
+    "relais.appointments",
     "relais.beneficiaries",
     "relais.activities",
     "relais.monthly",
@@ -77,8 +78,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # Django's AuthenticationMiddleware and django-otp's OTPMiddleware in one: the user and the
+    # device that verified the session in one query (issue 19 §2).
+    "relais.accounts.middleware.VerifiedUserMiddleware",
     # Before any view, and before the login (django-axes stores the e-mail typed): NUL → 400.
     "relais.core.middleware.RefuseNulCharactersMiddleware",
     "relais.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -296,6 +298,11 @@ RELAIS_RATELIMIT_PER_CONTACT = env.str("RELAIS_RATELIMIT_PER_CONTACT", default="
 # Spreadsheet imports (beneficiaries, an agreement's table of places): lines read at most,
 # headers included. A file with a filled cell further down is refused before it is parsed.
 RELAIS_IMPORT_MAX_ROWS = env.int("RELAIS_IMPORT_MAX_ROWS", default=2000)
+# Uploads of more than RELAIS_IMPORT_JOB_BYTES are checked and imported by a worker (an import
+# job; the file kept in RELAIS_EXPORTS_DIR/imports for RELAIS_IMPORT_KEEP_HOURS after its last
+# step, then deleted); smaller ones stay immediate, through the same functions.
+RELAIS_IMPORT_JOB_BYTES = env.int("RELAIS_IMPORT_JOB_BYTES", default=40_000)
+RELAIS_IMPORT_KEEP_HOURS = env.int("RELAIS_IMPORT_KEEP_HOURS", default=24)
 
 # The journal (docs/operations.md, « Purge et journal »). Its entries are chained by an HMAC
 # with this key, which is never stored in the database: whoever can write to the database but

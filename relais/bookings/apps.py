@@ -7,7 +7,11 @@ class BookingsConfig(AppConfig):
     verbose_name = "Inscriptions et messages"
 
     def ready(self) -> None:
-        # The sources of an adviser's busy time (relais.team.busy), read by every caller.
+        # The sources of an adviser's busy time (relais.team.busy), read by every caller, and
+        # the registrations' kind for the one reminder loop (relais.bookings.reminders).
+        from . import reminders
         from .busy_sources import register
+        from .services import REGISTRATION_REMINDERS
 
         register()
+        reminders.register(REGISTRATION_REMINDERS)

@@ -2,8 +2,9 @@
 module, registered by ``BookingsConfig.ready()``.
 
 They live in ``bookings`` because it already depends on the planning, the workshops and the
-team: no import cycle. Committee meetings are registered by the committee app, which sits
-above (``relais/committee/busy_sources.py``). See ``relais/team/busy.py`` for the rules.
+team: no import cycle. Appointments and committee meetings are registered by their apps, which
+sit above (``relais/appointments/busy_sources.py``, ``relais/committee/busy_sources.py``). See
+``relais/team/busy.py`` for the rules.
 """
 
 from datetime import datetime, time, timedelta
@@ -21,8 +22,6 @@ from relais.team.enums import BusyKind
 from relais.team.models import Advisor, Leave
 from relais.workshops.enums import SessionStatus
 from relais.workshops.models import WorkshopSession
-
-from .appointments import Appointment
 
 
 def _local(moment: datetime):
@@ -107,31 +106,6 @@ def workshops(advisor_ids, start, end, place_ids):
     ]
 
 
-def appointments(advisor_ids, start, end, place_ids):
-    """Appointments that hold the adviser's time (booked, done, no-show). Never the
-    resident's name: the messages that list them reach staff of other structures."""
-    rows = (
-        Appointment.objects.holding()
-        .filter(advisor_id__in=advisor_ids)
-        .overlapping(start, end)
-        .select_related("appointment_type", "place__commune")
-    )
-    return [
-        Busy(
-            kind=BusyKind.APPOINTMENT,
-            start=row.starts_at,
-            end=row.ends_at,
-            label=f"Rendez-vous « {row.appointment_type.name} » {at_place(row.place.name)}",
-            advisor_id=row.advisor_id,
-            place_id=row.place_id,
-            commune=row.place.commune,
-            ref=("appointment", row.pk),
-            obj=row,
-        )
-        for row in rows
-    ]
-
-
 def leave(advisor_ids, start, end, place_ids):
     """Leave, to the half-day. The kind is not named (sick leave is sensitive)."""
     rows = Leave.objects.filter(advisor_id__in=advisor_ids).overlapping(_local(start), _local(end))
@@ -186,7 +160,6 @@ def closures(advisor_ids, start, end, place_ids):
 SOURCES = {
     BusyKind.PERMANENCE: permanences,
     BusyKind.WORKSHOP: workshops,
-    BusyKind.APPOINTMENT: appointments,
     BusyKind.LEAVE: leave,
     BusyKind.CLOSURE: closures,
 }

@@ -64,9 +64,6 @@ def _register(session, index: int, status: str, **extra) -> Registration:
 
 
 def load(ctx: DemoContext) -> None:
-    from .demo_appointments import load as load_appointments
-
-    load_appointments(ctx)
     sessions = ctx.objects["workshop_sessions"]
     if not sessions:
         return

@@ -9,11 +9,6 @@ from django.urls import reverse
 
 from relais.core.models import TimeStampedModel
 
-from .appointments import (  # noqa: F401 - registers the models
-    Appointment,
-    AppointmentType,
-    PlaceAppointmentSettings,
-)
 from .enums import (
     Attendance,
     MessageChannel,
@@ -150,7 +145,8 @@ class Message(models.Model):
         related_name="messages",
     )
     appointment = models.ForeignKey(
-        "bookings.Appointment",
+        # A string: the appointments app sits above this one and imports it, not the reverse.
+        "appointments.Appointment",
         verbose_name="rendez-vous",
         on_delete=models.CASCADE,
         null=True,

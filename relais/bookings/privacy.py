@@ -14,7 +14,6 @@ from relais.privacy.registry import (
     register,
 )
 
-from .appointments import RETENTION_AFTER_APPOINTMENT
 from .models import RETENTION_AFTER_SESSION
 
 PROCESSING = "Inscriptions aux ateliers numériques"
@@ -97,55 +96,6 @@ register(
 )
 
 
-def appointments_due(cutoff: datetime) -> QuerySet:
-    """Appointments that ended before ``cutoff`` (now minus 3 months)."""
-    return apps.get_model("bookings", "Appointment").objects.filter(
-        anonymised_at__isnull=True, ends_at__lt=cutoff
-    )
-
-
-register(
-    RetentionRule(
-        category="appointments",
-        model="bookings.Appointment",
-        fields=("first_name", "last_name", "phone", "email"),
-        label="Rendez-vous avec un conseiller",
-        processing="Rendez-vous individuels avec les conseillers numériques",
-        data_subjects="Habitants ayant pris rendez-vous (sans compte), en ligne",
-        purpose="Réserver un créneau pendant une permanence, prévenir la personne "
-        "(confirmation, rappel, annulation, autres créneaux) et noter sa venue.",
-        legal_basis=PUBLIC_INTEREST + " ; consentement recueilli et versionné à la réservation",
-        term=RETENTION_AFTER_APPOINTMENT,
-        term_label="3 mois",
-        start_event="Fin du rendez-vous",
-        due=appointments_due,
-        action=RetentionAction.ANONYMISE,
-        replacements={
-            "first_name": "",
-            "last_name": "",
-            "phone": "",
-            "email": "",
-            "anonymised_at": lambda appointment: timezone.now(),
-        },
-        kept={
-            "status": "nombre de rendez-vous honorés, annulés, non venus",
-            "appointment_type": "rendez-vous par type, lieu et conseiller",
-            "cancelled_by": "origine de l'annulation (la personne, l'équipe, le planning), "
-            "sans nom",
-        },
-        recipients=RECIPIENTS,
-        statistics="Le rendez-vous subsiste sans nom ni coordonnées : type, lieu, date et "
-        "statut restent comptés.",
-    )
-)
-
-declare_no_personal_data(
-    "bookings.AppointmentType", reason="Catalogue des types de rendez-vous proposés."
-)
-declare_no_personal_data(
-    "bookings.PlaceAppointmentSettings",
-    reason="Règles de réservation propres à un lieu (délai, période, part sans rendez-vous).",
-)
 declare_no_personal_data(
     "workshops.WorkshopTopic", reason="Catalogue public des ateliers du Département."
 )

@@ -7,7 +7,6 @@ served one after the other, and the second lands on the waiting list. SQLite has
 but its IMMEDIATE transactions (config/settings/base.py) serialise every writer the same way.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from relais.core.site import site_url
 from relais.workshops.enums import OPEN_SESSION_STATUSES, SessionStatus
 from relais.workshops.models import WorkshopSession
 
+from . import reminders
 from .consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
 from .enums import Attendance, MessageChannel, MessageKind, RegistrationSource, RegistrationStatus
 from .messaging import registration_notify
@@ -255,12 +255,6 @@ def attendance_mark(*, session: WorkshopSession, marks: dict[int, str]) -> Works
 # --- Reminders ------------------------------------------------------------------------------------
 
 
-@dataclass
-class ReminderReport:
-    queued: int = 0
-    already: int = 0
-
-
 def reminder_hours() -> int:
     return settings.RELAIS_REMINDER_HOURS
 
@@ -283,22 +277,18 @@ def reminders_due(now: datetime | None = None):
     )
 
 
-def reminders_send(*, now: datetime | None = None) -> ReminderReport:
+REGISTRATION_REMINDERS = reminders.Reminded(
+    name="registrations",
+    label="inscription(s)",
+    summary="{queued} rappel(s) envoyé(s) ou tenté(s), {already} déjà envoyé(s).",
+    due=reminders_due,
+    notify=lambda registration, channels: registration_notify(
+        registration, MessageKind.REMINDER, channels=channels
+    ),
+)
+
+
+def reminders_send(*, now: datetime | None = None) -> reminders.ReminderReport:
     """Remind every due registration: e-mail when known, and SMS when a phone is known. Each
     message exists at most once (unique per registration, kind and channel): safe to re-run."""
-    report = ReminderReport()
-    for registration in reminders_due(now):
-        channels = tuple(
-            channel
-            for channel, contact in (
-                (MessageChannel.EMAIL, registration.email),
-                (MessageChannel.SMS, registration.phone),
-            )
-            if contact
-        )
-        # Its own transaction: the row is committed, then sent, before the next registration.
-        with transaction.atomic():
-            queued = registration_notify(registration, MessageKind.REMINDER, channels=channels)
-        report.queued += len(queued)
-        report.already += len(channels) - len(queued)
-    return report
+    return reminders.reminders_send(REGISTRATION_REMINDERS, now=now)

@@ -1,10 +1,10 @@
 from django.urls import include, path
 
-from . import views, views_appointments
+from . import views
 
 app_name = "bookings"
 
-# Mounted under /inscriptions/ (workshop registrations); appointments below, /rendez-vous/.
+# Mounted under /inscriptions/ (workshop registrations); appointments: relais.appointments.urls.
 registration_urlpatterns = [
     # Public pages (no login): register, the consent texts, the secret link of a registration.
     path("seances/<int:pk>/", views.register, name="register"),
@@ -24,56 +24,6 @@ registration_urlpatterns = [
     path("<str:public_id>/<str:token>/", views.manage, name="manage"),
 ]
 
-appointment_urlpatterns = [
-    # Public pages (no login): a place's booking pages, the consent texts, the secret link.
-    path("<slug:place_slug>/", views_appointments.appointment_book, name="appointment_book"),
-    path(
-        "<slug:place_slug>/reserver/", views_appointments.appointment_form, name="appointment_form"
-    ),
-    path(
-        "information/v<int:version>/",
-        views_appointments.appointment_consent,
-        name="appointment_consent",
-    ),
-    path(
-        "suivi/<str:public_id>/<str:token>/",
-        views_appointments.appointment_manage,
-        name="appointment_manage",
-    ),
-    # Staff pages.
-    path("gestion/lieux/", views_appointments.appointment_places, name="appointment_places"),
-    path(
-        "gestion/lieux/<slug:place_slug>/",
-        views_appointments.appointment_list,
-        name="appointment_list",
-    ),
-    path(
-        "gestion/lieux/<slug:place_slug>/reglages/",
-        views_appointments.appointment_settings,
-        name="appointment_settings",
-    ),
-    path(
-        "gestion/<int:pk>/venue/", views_appointments.appointment_mark_view, name="appointment_mark"
-    ),
-    path(
-        "gestion/<int:pk>/annuler/",
-        views_appointments.appointment_cancel_staff,
-        name="appointment_cancel",
-    ),
-    path("gestion/types/", views_appointments.appointment_types, name="appointment_types"),
-    path(
-        "gestion/types/nouveau/",
-        views_appointments.appointment_type_edit,
-        name="appointment_type_create",
-    ),
-    path(
-        "gestion/types/<int:pk>/",
-        views_appointments.appointment_type_edit,
-        name="appointment_type_edit",
-    ),
-]
-
 urlpatterns = [
     path("inscriptions/", include(registration_urlpatterns)),
-    path("rendez-vous/", include(appointment_urlpatterns)),
 ]

@@ -32,7 +32,7 @@ NAV_ITEMS = (
     NavItem("Fermetures", "planning:closure_list", frozenset({Role.PARTNER_STAFF})),
     # Partner staff read their places' programme (seat counts only, no names).
     NavItem("Ateliers", "workshops:session_list", DEPARTMENT_STAFF | {Role.PARTNER_STAFF}),
-    NavItem("Rendez-vous", "bookings:appointment_places", DEPARTMENT_STAFF),
+    NavItem("Rendez-vous", "appointments:places", DEPARTMENT_STAFF),
     NavItem(
         "Structures",
         "core:organisation_list",

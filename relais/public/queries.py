@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from relais.appointments.availability import appointments_enabled
+from relais.appointments.models import AppointmentType
 from relais.core.site import site_url
 from relais.places.models import Place
 from relais.planning.enums import OccurrenceStatus, Recurrence
@@ -68,11 +70,9 @@ def appointment_url(place) -> str | None:
     """The appointment booking page of a place, or ``None`` when the place takes no online
     appointment (its « Réglages des rendez-vous ») or appointments do not exist."""
     try:
-        url = reverse("bookings:appointment_book", kwargs={"place_slug": place.slug})
+        url = reverse("appointments:book", kwargs={"place_slug": place.slug})
     except NoReverseMatch:
         return None
-    from relais.bookings.availability import appointments_enabled
-
     return url if appointments_enabled(place) else None
 
 
@@ -80,8 +80,6 @@ def online_booking_url(place) -> str | None:
     """The absolute address of a place's booking page when residents can book there online
     (appointments on at the place and at least one active type), else ``None``: what the
     poster announces."""
-    from relais.bookings.appointments import AppointmentType
-
     url = appointment_url(place)
     if url is None or not AppointmentType.objects.filter(is_active=True).exists():
         return None

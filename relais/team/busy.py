@@ -3,18 +3,19 @@
 An adviser's time is taken by permanences, workshops they run, appointments, leave,
 committee meetings, the drive between two places, and a place's closure stops anything
 there. Every caller asks this module, never the sources one by one: appointment availability
-(``relais.bookings.availability``), workshop scheduling (``relais.workshops.services``), the
+(``relais.appointments.availability``), workshop scheduling (``relais.workshops.services``), the
 planning checks (``relais.planning.checks``), « Ma semaine » and the adviser's iCal feed.
 
 Why here, and why sources are *registered*: the callers are themselves sources (the planning
-owns permanences, the workshops their sessions, the bookings the appointments), so a module
+owns permanences, the workshops their sessions, the appointments app the appointments), so a module
 importing every source would either sit above its own callers (an import cycle) or be
 imported lazily (the cycle hidden). ``team`` is the lowest app every caller already imports
 and it imports none of them; this module holds the type, the interval rules and the one
 entry point. The queries of the sources are written in
 ``relais/bookings/busy_sources.py`` (``bookings`` already depends on the planning, the
-workshops and the team), registered by ``BookingsConfig.ready()``, except committee meetings,
-registered by the committee app above them (``relais/committee/busy_sources.py``).
+workshops and the team), registered by ``BookingsConfig.ready()``, except appointments and
+committee meetings, registered by their apps above them (``relais/appointments/busy_sources.py``,
+``relais/committee/busy_sources.py``).
 :func:`busy_intervals` refuses to answer when no source is registered, so a missing
 registration cannot pass for a free adviser.
 

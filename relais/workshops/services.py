@@ -119,7 +119,7 @@ def _build_session(
 
 def _lock_advisors(advisors) -> list:
     """Lock the advisers' rows, in primary-key order, like a booking does
-    (``relais.bookings.services_appointments``): a session and an appointment taking the same
+    (``relais.appointments.services``): a session and an appointment taking the same
     adviser's time at once are serialised, and the second sees the first."""
     ids = sorted({a.pk for a in advisors})
     return list(Advisor.objects.select_for_update().filter(pk__in=ids).order_by("pk"))

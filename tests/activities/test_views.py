@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from relais.activities.models import Activity
 
+from ..appointments.appointment_helpers import covered_place, permanence
 from ..beneficiaries.factories import BeneficiaryFactory
-from ..bookings.appointment_helpers import covered_place, permanence
 from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory
 from ..helpers import page_text
 from .factories import record_collective, record_individual

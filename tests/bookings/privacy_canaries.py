@@ -27,13 +27,3 @@ def _message(registration):
 
 def make_workshop_messages():
     return _message(_registration(days_ago=120)), _message(_registration(days_ago=10))
-
-
-def make_appointments():
-    from ..factories import AdvisorFactory, PlaceFactory
-    from .appointment_helpers import appointment_type, booked
-
-    kind, place, adviser = appointment_type(), PlaceFactory(), AdvisorFactory()
-    due = booked(place, kind, adviser, timezone.now() - timedelta(days=120), phone="+33639980098")
-    fresh = booked(place, kind, adviser, timezone.now() - timedelta(days=10))
-    return due, fresh

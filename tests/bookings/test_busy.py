@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from icalendar import Calendar
 
-from relais.bookings.availability import openings
-from relais.bookings.services_appointments import appointment_book
+from relais.appointments.availability import openings
+from relais.appointments.services import appointment_book
 from relais.committee.models import CommitteeMember, Meeting
 from relais.planning import services as planning_services
 from relais.planning.checks import planning_findings
@@ -27,8 +27,7 @@ from relais.team.services import leave_create
 from relais.workshops.enums import SessionStatus
 from relais.workshops.services import session_create, session_update
 
-from ..workshops.factories import WorkshopSessionFactory, WorkshopTopicFactory
-from .appointment_helpers import (
+from ..appointments.appointment_helpers import (
     advisor,
     appointment_type,
     at,
@@ -37,6 +36,7 @@ from .appointment_helpers import (
     next_day,
     permanence,
 )
+from ..workshops.factories import WorkshopSessionFactory, WorkshopTopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +228,7 @@ def test_the_public_form_says_why_a_time_is_not_free(client, prades):
     place, adviser, _, day = prades
     kind = appointment_type(minutes=45)
     workshop(place, adviser, at(day, "14:00"))
-    url = reverse("bookings:appointment_form", kwargs={"place_slug": place.slug})
+    url = reverse("appointments:form", kwargs={"place_slug": place.slug})
     page = client.get(url, {"type": kind.pk, "debut": f"{day:%Y-%m-%d}T14:30"}).content.decode()
     assert "anime un atelier à ce moment-là" in page
 
@@ -362,7 +362,7 @@ def test_my_week_shows_her_workshop_in_the_timeline(prades, client_for):
 
 
 def test_a_replacement_or_a_hand_over_never_picks_a_colleague_busy_elsewhere(prades):
-    from relais.bookings.services_appointments import schedule_changes_apply
+    from relais.appointments.services import schedule_changes_apply
     from relais.planning.occurrences import find_occurrence, replacement_candidates
 
     place, adviser, slot, day = prades

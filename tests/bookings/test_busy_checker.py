@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
 
-from relais.bookings.appointments import Appointment
-from relais.bookings.availability import openings
+from relais.appointments.availability import openings
+from relais.appointments.models import Appointment
 from relais.committee.models import CommitteeMember, Meeting
 from relais.planning import services as planning_services
 from relais.planning.models import Closure, OccurrenceException, Slot
@@ -23,8 +23,15 @@ from relais.team.models import Leave
 from relais.team.services import leave_create
 from relais.workshops.models import WorkshopSession
 
+from ..appointments.appointment_helpers import (
+    advisor,
+    appointment_type,
+    at,
+    booked,
+    covered_place,
+    permanence,
+)
 from ..workshops.factories import WorkshopSessionFactory, WorkshopTopicFactory
-from .appointment_helpers import advisor, appointment_type, at, booked, covered_place, permanence
 
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-24T10:00")]
 
@@ -278,7 +285,7 @@ def test_the_checker_catches_a_time_the_read_model_would_miss(monkeypatch):
 def test_every_time_offered_on_the_demo_passes_the_independent_checker():
     """The demo (`make demo`): every place, every type, up to the school holidays."""
     call_command("demo", "--force")
-    from relais.bookings.appointments import AppointmentType
+    from relais.appointments.models import AppointmentType
     from relais.places.models import Place
 
     checked = 0

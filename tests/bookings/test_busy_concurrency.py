@@ -12,14 +12,21 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from relais.bookings.appointments import Appointment
-from relais.bookings.services_appointments import appointment_book
+from relais.appointments.models import Appointment
+from relais.appointments.services import appointment_book
 from relais.workshops.enums import SessionStatus
 from relais.workshops.models import WorkshopSession
 from relais.workshops.services import session_create
 
+from ..appointments.appointment_helpers import (
+    advisor,
+    appointment_type,
+    at,
+    covered_place,
+    next_day,
+    permanence,
+)
 from ..workshops.factories import WorkshopTopicFactory
-from .appointment_helpers import advisor, appointment_type, at, covered_place, next_day, permanence
 
 ROUNDS = 3
 THREADS = 6  # per round: half book an appointment, half schedule the workshop

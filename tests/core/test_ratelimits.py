@@ -115,10 +115,10 @@ def test_password_reset_is_limited(client, settings):
 
 def test_appointment_booking_is_limited(client, settings):
     settings.RELAIS_RATELIMIT_PER_ADDRESS = "2/h"
-    from ..bookings.appointment_helpers import covered_place
+    from ..appointments.appointment_helpers import covered_place
 
     place = covered_place()
-    url = reverse("bookings:appointment_form", kwargs={"place_slug": place.slug})
+    url = reverse("appointments:form", kwargs={"place_slug": place.slug})
     data = {"first_name": "Camille", "last_name": "Exemple", "email": "c@exemple.test"}
     statuses = [client.post(url, data).status_code for _ in range(3)]
     assert statuses[:2] != [429, 429] and statuses[2] == 429

@@ -10,11 +10,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from relais.bookings.appointments import Appointment
+from relais.appointments.models import Appointment
 from relais.core.french import plain
 from relais.workshops.services import session_create
 
-from ..bookings.appointment_helpers import appointment_type, covered_place, permanence
+from ..appointments.appointment_helpers import appointment_type, covered_place, permanence
 from ..factories import AdvisorFactory, TOTPDeviceFactory
 from ..helpers import totp_code
 from ..workshops.factories import WorkshopTopicFactory

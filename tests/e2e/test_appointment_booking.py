@@ -10,10 +10,10 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from relais.bookings.appointments import Appointment
-from relais.bookings.enums import AppointmentStatus
+from relais.appointments.enums import AppointmentStatus
+from relais.appointments.models import Appointment
 
-from ..bookings.appointment_helpers import (
+from ..appointments.appointment_helpers import (
     advisor,
     appointment_type,
     covered_place,

@@ -8,11 +8,12 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from relais.bookings.appointments import Appointment
-from relais.bookings.enums import AppointmentStatus, MessageKind
+from relais.appointments.enums import AppointmentStatus
+from relais.appointments.models import Appointment
+from relais.bookings.enums import MessageKind
 from relais.bookings.models import Message
 
-from ..bookings.appointment_helpers import (
+from ..appointments.appointment_helpers import (
     advisor,
     appointment_type,
     at,

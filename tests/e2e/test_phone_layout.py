@@ -140,7 +140,7 @@ def test_public_pages_fit_a_phone(page, live_server, assert_accessible):
     urls = [
         reverse("public:place_index"),
         reverse("public:place", args=[place.slug]),
-        reverse("bookings:appointment_book", args=[place.slug]),
+        reverse("appointments:book", args=[place.slug]),
         reverse("workshops:catalogue"),
         reverse("accounts:login"),
     ]

@@ -22,7 +22,7 @@ from opening_hours import OpeningHours
 
 from relais.agreements.enums import CommitmentUnit
 from relais.agreements.models import Commitment
-from relais.bookings.appointments import PlaceAppointmentSettings
+from relais.appointments.models import PlaceAppointmentSettings
 from relais.places.enums import PlaceKind
 from relais.planning.calendars import public_holidays
 from relais.planning.enums import Recurrence

@@ -138,7 +138,7 @@ def test_without_a_logo_the_poster_prints_the_departments_name_not_a_placeholder
 
 def test_the_poster_says_when_residents_can_book_online(poster_url, prades):
     """Rendered directly: the public page's response may be cached by the view."""
-    from relais.bookings.appointments import AppointmentType, PlaceAppointmentSettings
+    from relais.appointments.models import AppointmentType, PlaceAppointmentSettings
 
     def poster_text() -> str:
         return text_of(PdfReader(BytesIO(posters.render_poster_pdf(prades))))

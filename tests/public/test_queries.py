@@ -127,7 +127,7 @@ def test_osm_link_uses_the_place_or_its_commune(prades):
 
 def test_the_appointment_link_is_hidden_while_appointments_do_not_exist(prades, monkeypatch):
     def missing(*args, **kwargs):
-        raise NoReverseMatch("bookings:appointment_book")
+        raise NoReverseMatch("appointments:book")
 
     monkeypatch.setattr(queries, "reverse", missing)
     assert queries.appointment_url(prades) is None
@@ -136,7 +136,7 @@ def test_the_appointment_link_is_hidden_while_appointments_do_not_exist(prades, 
 
 
 def test_the_appointment_link_is_hidden_where_the_place_takes_no_online_appointment(prades):
-    from relais.bookings.appointments import PlaceAppointmentSettings
+    from relais.appointments.models import PlaceAppointmentSettings
 
     assert queries.appointment_url(prades) == f"/rendez-vous/{prades.slug}/"
     PlaceAppointmentSettings.objects.create(place=prades, appointments_enabled=False)
