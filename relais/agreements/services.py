@@ -541,6 +541,20 @@ def _notify(request: CommunicationRequest, *, party: str, what: str) -> None:
         outbox_email(to=address, subject=subject, body=body, origin="communication_request")
 
 
+def _communication_request_store(request, user, checked, attachment, *, event: str, notice: str):
+    """Validate, keep the checked mock-up, save, log ``event`` and tell the deciding party."""
+    request.full_clean(exclude=["attachment"])
+    if checked:
+        request.attachment_name = (attachment.name or "")[:255]
+        request.attachment.save(
+            _stored_name(attachment, checked), ContentFile(checked.content), save=False
+        )
+    request.save()
+    _event(request, user, event)
+    _notify(request, party=request.decider, what=notice)
+    return request
+
+
 @transaction.atomic
 def communication_request_submit(
     *,
@@ -585,17 +599,14 @@ def communication_request_submit(
         requester_validated_by=requester_validated_by.strip(),
         submitted_on=today,
     )
-    checked = document_check(attachment) if attachment else None
-    request.full_clean(exclude=["attachment"])
-    if checked:
-        request.attachment_name = (attachment.name or "")[:255]
-        request.attachment.save(
-            _stored_name(attachment, checked), ContentFile(checked.content), save=False
-        )
-    request.save()
-    _event(request, user, "Demande déposée")
-    _notify(request, party=request.decider, what="Une demande d'autorisation attend votre décision")
-    return request
+    return _communication_request_store(
+        request,
+        user,
+        document_check(attachment) if attachment else None,
+        attachment,
+        event="Demande déposée",
+        notice="Une demande d'autorisation attend votre décision",
+    )
 
 
 DECISION_EVENTS = {
@@ -678,16 +689,14 @@ def communication_request_resubmit(
     if description.strip():
         request.description = description.strip()
     request.status = CommunicationStatus.PENDING
-    request.full_clean(exclude=["attachment"])
-    if checked:
-        request.attachment_name = (attachment.name or "")[:255]
-        request.attachment.save(
-            _stored_name(attachment, checked), ContentFile(checked.content), save=False
-        )
-    request.save()
-    _event(request, user, "Demande modifiée et déposée de nouveau")
-    _notify(request, party=request.decider, what="Une demande modifiée attend votre décision")
-    return request
+    return _communication_request_store(
+        request,
+        user,
+        checked,
+        attachment,
+        event="Demande modifiée et déposée de nouveau",
+        notice="Une demande modifiée attend votre décision",
+    )
 
 
 def communication_request_withdraw(*, request: CommunicationRequest, user) -> None:

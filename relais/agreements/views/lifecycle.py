@@ -62,18 +62,16 @@ def agreement_edit(request, agreement):
             "ne changent que par avenant (art. 8.2).",
         )
         return redirect("agreements:amendment_prepare", pk=agreement.pk)
-    form = AgreementForm(request.POST or None, instance=agreement)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
-        # The form already applied the values to the instance; the service re-validates.
-        if attempt(
-            request,
-            form,
-            lambda: services.agreement_update_draft(agreement=agreement, **data),
-            "Convention enregistrée.",
-        ):
-            return redirect(agreement)
-    return action_page(request, agreement, form, "Modifier le brouillon", "Enregistrer")
+    # The form already applies the values to the instance; the service re-validates.
+    return _handle(
+        request,
+        agreement,
+        AgreementForm(request.POST or None, instance=agreement),
+        lambda data: services.agreement_update_draft(agreement=agreement, **data),
+        success="Convention enregistrée.",
+        title="Modifier le brouillon",
+        submit="Enregistrer",
+    )
 
 
 def _handle(request, agreement, form, action, *, success, title, submit, intro=""):

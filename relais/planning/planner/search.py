@@ -157,17 +157,8 @@ class LocalSearch:
                     self.place(a, place.id, (d, MORNING))
                     self.place(a, place.id, (d, AFTERNOON))
         self.flow()
-        order = sorted(self.problem.places, key=lambda p: (len(self.options[p.id]), p.id))
-        for place in order:
-            for _ in range(place.demand - self.count[place.id]):
-                best = None
-                for a, w in self.options[place.id]:
-                    delta = self.added_cost(a, place.id, w)
-                    if delta < math.inf and (best is None or delta < best[0]):
-                        best = (delta, a, w)
-                if best is None:
-                    break
-                self.place(best[1], place.id, best[2])
+        # The places with the fewest candidates first.
+        self.fill(sorted(self.problem.places, key=lambda p: (len(self.options[p.id]), p.id)))
 
     def flow(self) -> None:
         """The remaining half-days as a min-cost flow, each costed a round trip from home.
@@ -334,9 +325,10 @@ class LocalSearch:
             for w, p in slots.items():
                 self.place(a, p, w)
 
-    def fill(self) -> None:
-        """Give still unheld half-days to whoever can take them at least cost."""
-        for place in self.problem.places:
+    def fill(self, places=None) -> None:
+        """Give still unheld half-days (of ``places``, all by default) to whoever can take
+        them at least cost."""
+        for place in self.problem.places if places is None else places:
             for _ in range(place.demand - self.count[place.id]):
                 best = None
                 for a, w in self.options[place.id]:
