@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Prefetch
+from django.utils.translation import ngettext
 
 from relais.core.french import MONTHS, french_date  # noqa: F401 (documents.py, alerts)
 
@@ -112,7 +113,11 @@ def deadlines_for(agreement: Agreement, today: date, horizon_days: int = 120) ->
         unsigned = [s for s in agreement.signatories.all() if s.signed_on is None]
         names = ", ".join(s.name for s in unsigned)
         count = timeline.unsigned_count
-        label = f"{count} signature{'s' if count > 1 else ''} à recueillir : {names}"
+        label = (
+            ngettext("%(count)s signature à recueillir", "%(count)s signatures à recueillir", count)
+            % {"count": count}
+            + f" : {names}"
+        )
         due_on = None
         if agreement.sent_for_signature_on:
             sent = agreement.sent_for_signature_on

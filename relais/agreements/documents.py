@@ -14,6 +14,7 @@ from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 
 from . import consolidation, deadlines, queries
 from .enums import Attendance, PartyRole
@@ -75,7 +76,7 @@ def _below_1000(n: int) -> str:
         return _below_100(rest)
     head = "cent" if hundreds == 1 else f"{_UNITS[hundreds]} cent"
     if not rest:
-        return head + ("s" if hundreds > 1 else "")
+        return head + ("s" if hundreds > 1 else "")  # « deux cents »: spelling, not a count
     return f"{head} {_below_100(rest)}"
 
 
@@ -104,7 +105,7 @@ def session_sentence_date(day: date) -> str:
 def duration_phrase(months: int) -> str:
     if months % 12 == 0:
         years = months // 12
-        return f"{years} an{'s' if years > 1 else ''}"
+        return ngettext("%(count)s an", "%(count)s ans", years) % {"count": years}
     return f"{months} mois"
 
 

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import ngettext
 
 
 class AgreementStatus(models.TextChoices):
@@ -31,6 +32,15 @@ class PartyRole(models.TextChoices):
 class CommitmentUnit(models.TextChoices):
     HALF_DAY = "half_day", "demi-journée"
     DAY = "day", "journée"
+
+
+def unit_count(unit: str, count: int) -> str:
+    """« 1 demi-journée », « 3 journées »: French plurals from the catalog (locale/fr)."""
+    if unit == CommitmentUnit.DAY:
+        text = ngettext("%(count)s journée", "%(count)s journées", count)
+    else:
+        text = ngettext("%(count)s demi-journée", "%(count)s demi-journées", count)
+    return text % {"count": count}
 
 
 class CommitmentFrequency(models.TextChoices):

@@ -33,6 +33,7 @@ from .enums import (
     Modality,
     PartyRole,
     TerminationKind,
+    unit_count,
 )
 
 # "2023 – 2026 (Vague 2)" at the end of a convention's title.
@@ -184,6 +185,10 @@ class DeliberationScheduleRow(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def count_label(self) -> str:
+        return unit_count(self.unit, self.count)
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -823,9 +828,12 @@ class Commitment(models.Model):
         return f"{self.place} : {self.label}"
 
     @property
+    def count_label(self) -> str:
+        return unit_count(self.unit, self.count)
+
+    @property
     def label(self) -> str:
-        unit = self.get_unit_display() + ("s" if self.count > 1 else "")
-        return f"{self.count} {unit} {self.get_frequency_display().lower()}"
+        return f"{self.count_label} {self.get_frequency_display().lower()}"
 
     @property
     def half_days(self) -> int:

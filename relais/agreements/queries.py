@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from . import perms
 from .enums import CommunicationStatus, ContactRole, PartyRole
@@ -84,8 +85,12 @@ def agreement_todos(agreement: Agreement, timeline) -> list[str]:
         ).count()
         if pending:
             todos.append(
-                f"{pending} demande{'s' if pending > 1 else ''} de communication en attente "
-                "d'autorisation (art. 5)"
+                ngettext(
+                    "%(count)s demande de communication en attente d'autorisation (art. 5)",
+                    "%(count)s demandes de communication en attente d'autorisation (art. 5)",
+                    pending,
+                )
+                % {"count": pending}
             )
     # A place-holder left in the signed text ("[localisation du point d'accueil]").
     todos.extend(

@@ -8,7 +8,7 @@ from datetime import date
 
 from relais.places.enums import PlaceKind
 
-from ..enums import CommitmentFrequency, CommitmentUnit, Modality
+from ..enums import CommitmentFrequency, Modality, unit_count
 
 
 class MatchStatus:
@@ -54,8 +54,7 @@ class ParsedRow:
 
     @property
     def duration_label(self) -> str:
-        unit = CommitmentUnit(self.unit).label + ("s" if self.count > 1 else "")
-        return f"{self.count} {unit}"
+        return unit_count(self.unit, self.count)
 
     @property
     def frequency_label(self) -> str:
