@@ -67,9 +67,9 @@ def test_database_refuses_kind_specific_nonsense(advisor, place):
         ActivityTheme.objects.create(activity=activity, theme="email")
 
 
-def test_same_key_twice_records_one_activity(advisor, place):
-    key = uuid.uuid4()
-    data = {
+def _help_of_march_3rd(place) -> dict:
+    """The form's data of a 45-minute e-mail help on 3 March 2025 (the idempotency tests)."""
+    return {
         "date": date(2025, 3, 3),
         "duration_minutes": 45,
         "location_kind": "place",
@@ -77,6 +77,11 @@ def test_same_key_twice_records_one_activity(advisor, place):
         "themes": ["email"],
         "autonomy": "guided",
     }
+
+
+def test_same_key_twice_records_one_activity(advisor, place):
+    key = uuid.uuid4()
+    data = _help_of_march_3rd(place)
     first, created = activity_record(
         advisor=advisor, kind="individual", data=data, idempotency_key=key
     )
@@ -98,14 +103,7 @@ def test_concurrent_posts_with_the_same_key_record_one_activity(advisor_user, pl
     """Two requests racing past the « already recorded? » check: the unique key settles it."""
     advisor = advisor_user.advisor
     key = uuid.uuid4()
-    data = {
-        "date": date(2025, 3, 3),
-        "duration_minutes": 45,
-        "location_kind": "place",
-        "place": place,
-        "themes": ["email"],
-        "autonomy": "guided",
-    }
+    data = _help_of_march_3rd(place)
     results, barrier = [], threading.Barrier(2)
 
     def post():
@@ -133,14 +131,7 @@ def test_race_lost_at_insert_returns_the_winner(advisor, place):
     key = uuid.uuid4()
     winner = record_individual(advisor, place=place)
     Activity.objects.filter(pk=winner.pk).update(idempotency_key=key)
-    data = {
-        "date": date(2025, 3, 3),
-        "duration_minutes": 45,
-        "location_kind": "place",
-        "place": place,
-        "themes": ["email"],
-        "autonomy": "guided",
-    }
+    data = _help_of_march_3rd(place)
     activity, created = activity_record(
         advisor=advisor, kind="individual", data=data, idempotency_key=key
     )

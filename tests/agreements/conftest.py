@@ -1,11 +1,13 @@
 """An agreement shaped like the seed's: two parties, ten signatories, eight commitments."""
 
 from datetime import date
+from importlib import resources
 
 import pytest
 
 from relais.agreements import services
 from relais.agreements.enums import CommitmentFrequency, CommitmentUnit, Modality
+from relais.core.services import communes_import
 
 from ..factories import CommuneFactory, PlaceFactory
 
@@ -19,6 +21,13 @@ SEED_TABLE = [
     ("Los Masos", 2, CommitmentUnit.HALF_DAY),
     ("Villefranche-de-Conflent", 1, CommitmentUnit.HALF_DAY),
 ]
+
+
+@pytest.fixture
+def communes(db):
+    """The communes of the Pyrénées-Orientales, as the demo and a real install load them."""
+    text = resources.files("relais.core").joinpath("data/communes-66.csv").read_text("utf-8")
+    assert communes_import(text=text, department_code="66").ok
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ artefacts at random, several at once.
 import random
 import re
 from datetime import date
-from importlib import resources
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +22,6 @@ from relais.agreements.importing import (
 )
 from relais.agreements.importing.normalise import normalise
 from relais.agreements.models import Agreement, Commitment
-from relais.core.services import communes_import
 
 from .artefacts import ARTEFACTS, TABLE_LAYOUTS, structure
 from .seeds import SEED
@@ -402,12 +400,6 @@ def test_a_file_that_is_not_a_pdf_or_has_no_text_is_refused():
     )
     blank = HTML(string="<html><body></body></html>").write_pdf()
     assert "ne contient pas de texte" in parse_document("scan.pdf", blank).errors[0]
-
-
-@pytest.fixture
-def communes(db):
-    text = resources.files("relais.core").joinpath("data/communes-66.csv").read_text("utf-8")
-    assert communes_import(text=text, department_code="66").ok
 
 
 def test_a_pdf_imports_the_same_agreement_as_the_text(communes, department, seed_pdfs):

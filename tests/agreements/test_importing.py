@@ -49,7 +49,6 @@ from relais.agreements.services import agreement_send_for_signature
 from relais.core.demo import PARTNER as DEMO_PARTNER
 from relais.core.enums import OrganisationKind
 from relais.core.models import Commune, Organisation
-from relais.core.services import communes_import
 from relais.places.demo import PLACES
 from relais.places.enums import PlaceKind
 from relais.places.models import Place
@@ -83,12 +82,6 @@ TITLE = (
     "2023 – 2026 (Vague 2)"
 )
 HEADER = "Lieux\tDurée\tFréquences\tModalités\n"
-
-
-@pytest.fixture
-def communes(db):
-    text = resources.files("relais.core").joinpath("data/communes-66.csv").read_text("utf-8")
-    assert communes_import(text=text, department_code="66").ok
 
 
 @pytest.fixture

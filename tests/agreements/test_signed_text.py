@@ -7,7 +7,6 @@ import io
 import re
 import unicodedata
 from datetime import date
-from importlib import resources
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,17 +19,10 @@ from relais.agreements.enums import PartyRole
 from relais.agreements.importing import agreement_import, analyse_document
 from relais.agreements.models import Amendment, AmendmentArticle, SourceDocument
 from relais.agreements.queries import agreement_todos
-from relais.core.services import communes_import
 
 from .seeds import SEED
 
 CONVENTION = SEED[SEED.index("**CONVENTION") :]
-
-
-@pytest.fixture
-def communes(db):
-    text = resources.files("relais.core").joinpath("data/communes-66.csv").read_text("utf-8")
-    assert communes_import(text=text, department_code="66").ok
 
 
 @pytest.fixture

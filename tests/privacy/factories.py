@@ -16,8 +16,9 @@ from relais.privacy.models import (
     RightsKind,
     RightsRequest,
 )
-from relais.rights.services import due_date
+from relais.rights.services import due_date, rights_request_create
 
+from ..beneficiaries.factories import BeneficiaryFactory
 from ..factories import UserFactory
 
 RECEIVED_ON = date(2026, 3, 2)
@@ -71,3 +72,16 @@ class RightsRequestFactory(factory.django.DjangoModelFactory):
     due_on = factory.LazyAttribute(lambda request: due_date(request.received_on))
     handled_by = factory.SubFactory(UserFactory)
     created_by = factory.SelfAttribute("handled_by")
+
+
+def make_rights_request(user, **extra) -> RightsRequest:
+    """An access request received today in person, registered (and journaled) by ``user``
+    through the service."""
+    data = {
+        "kind": RightsKind.ACCESS,
+        "channel": RightsChannel.IN_PERSON,
+        "received_on": timezone.localdate(),
+        "beneficiary": BeneficiaryFactory(),
+        **extra,
+    }
+    return rights_request_create(user=user, **data)

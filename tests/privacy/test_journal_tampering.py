@@ -99,48 +99,28 @@ def _fields(entry) -> dict:
     }
 
 
+COLUMNS = [
+    "sequence", "timestamp", "actor_id", "actor_role", "action", "subject_type", "subject_id",
+    "details", "previous_hash", "hash", "key_id",
+]  # fmt: skip
+
+
+def _values(entry) -> list:
+    return [json.dumps(entry.details) if c == "details" else getattr(entry, c) for c in COLUMNS]
+
+
 def _write(entry) -> None:
     """Rewrite every column of the row (as the owner, triggers dropped)."""
-    raw(
-        "UPDATE privacy_journalentry SET sequence = %s, timestamp = %s, actor_id = %s, "
-        "actor_role = %s, action = %s, subject_type = %s, subject_id = %s, details = %s, "
-        "previous_hash = %s, hash = %s, key_id = %s WHERE id = %s",
-        [
-            entry.sequence,
-            entry.timestamp,
-            entry.actor_id,
-            entry.actor_role,
-            entry.action,
-            entry.subject_type,
-            entry.subject_id,
-            json.dumps(entry.details),
-            entry.previous_hash,
-            entry.hash,
-            entry.key_id,
-            entry.pk,
-        ],
-    )
+    assignments = ", ".join(f"{column} = %s" for column in COLUMNS)
+    sql = f"UPDATE privacy_journalentry SET {assignments} WHERE id = %s"  # noqa: S608 - our columns
+    raw(sql, [*_values(entry), entry.pk])
 
 
 def _insert(entry) -> None:
-    raw(
-        "INSERT INTO privacy_journalentry (sequence, timestamp, actor_id, actor_role, action, "
-        "subject_type, subject_id, details, previous_hash, hash, key_id) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        [
-            entry.sequence,
-            entry.timestamp,
-            entry.actor_id,
-            entry.actor_role,
-            entry.action,
-            entry.subject_type,
-            entry.subject_id,
-            json.dumps(entry.details),
-            entry.previous_hash,
-            entry.hash,
-            entry.key_id,
-        ],
-    )
+    placeholders = ", ".join(["%s"] * len(COLUMNS))
+    columns = ", ".join(COLUMNS)
+    sql = f"INSERT INTO privacy_journalentry ({columns}) VALUES ({placeholders})"  # noqa: S608
+    raw(sql, _values(entry))
 
 
 def rechain(sign, *, edit=None, since=1):

@@ -28,6 +28,7 @@ from ..beneficiaries.factories import BeneficiaryFactory
 from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory, UserFactory
 from ..helpers import committed
 from ..mandates.factories import make_mandate
+from ..privacy.factories import make_rights_request
 
 pytestmark = pytest.mark.django_db
 
@@ -45,20 +46,9 @@ def test_the_deadline_is_one_month_month_end_safe(received, due):
     assert rights_services.due_date(received) == due
 
 
-def _request(user, **extra):
-    data = {
-        "kind": "access",
-        "channel": "in_person",
-        "received_on": timezone.localdate(),
-        "beneficiary": BeneficiaryFactory(),
-    }
-    data.update(extra)
-    return rights_services.rights_request_create(user=user, **data)
-
-
 def test_a_request_is_registered_and_journaled_without_name(advisor_user):
     beneficiary = BeneficiaryFactory(first_name="Marcel")
-    request = _request(advisor_user, beneficiary=beneficiary, kind="erasure")
+    request = make_rights_request(advisor_user, beneficiary=beneficiary, kind="erasure")
     assert request.due_on == rights_services.due_date(request.received_on)
     entry = JournalEntry.objects.get(action=JournalAction.RIGHTS_REQUEST)
     assert entry.details["event"] == "received" and entry.details["kind"] == "erasure"
@@ -67,13 +57,15 @@ def test_a_request_is_registered_and_journaled_without_name(advisor_user):
 
 def test_an_unidentified_requester_needs_a_label(advisor_user):
     with pytest.raises(ValidationError):
-        _request(advisor_user, beneficiary=None)
-    request = _request(advisor_user, beneficiary=None, requester_label="Courrier de M. X")
+        make_rights_request(advisor_user, beneficiary=None)
+    request = make_rights_request(
+        advisor_user, beneficiary=None, requester_label="Courrier de M. X"
+    )
     assert request.beneficiary is None
 
 
 def test_a_refusal_is_motivated_and_closing_twice_is_refused(advisor_user):
-    request = _request(advisor_user)
+    request = make_rights_request(advisor_user)
     with pytest.raises(ValidationError):
         rights_services.rights_request_close(
             request=request, user=advisor_user, status="refused", outcome=""
@@ -90,7 +82,7 @@ def test_a_refusal_is_motivated_and_closing_twice_is_refused(advisor_user):
 
 def test_reminders_are_sent_once_per_stage(advisor_user):
     received = dt.date(2025, 3, 3)
-    request = _request(advisor_user, received_on=received)  # due 2025-04-03
+    request = make_rights_request(advisor_user, received_on=received)  # due 2025-04-03
     assert committed(rights_services.rights_reminders_send, today=dt.date(2025, 3, 20)).sent == 0
     assert committed(rights_services.rights_reminders_send, today=dt.date(2025, 3, 27)).sent == 1
     # Idempotent:
@@ -112,7 +104,7 @@ def test_reminders_are_sent_once_per_stage(advisor_user):
 
 
 def test_a_closed_request_gets_no_reminder(advisor_user):
-    request = _request(advisor_user, received_on=dt.date(2025, 3, 3))
+    request = make_rights_request(advisor_user, received_on=dt.date(2025, 3, 3))
     rights_services.rights_request_close(
         request=request, user=advisor_user, status="done", outcome="ok"
     )
@@ -223,11 +215,11 @@ def test_an_export_carries_the_private_notes_of_whoever_exports_only(client_for)
 # --- Erasure, opposition, rectification ----------------------------------------------------
 
 
-def test_erasure_deletes_the_record_and_mandates_keeps_counts_and_the_request(
+def test_erasure_deletes_the_record_and_mandates_keeps_counts_and_themake_rights_request(
     advisor_client, advisor_user
 ):
     beneficiary, mandate = _person_with_everything()
-    request = _request(advisor_user, beneficiary=beneficiary, kind="erasure")
+    request = make_rights_request(advisor_user, beneficiary=beneficiary, kind="erasure")
     url = reverse("rights:erasure", args=[beneficiary.pk])
     assert advisor_client.get(url).status_code == 200
     advisor_client.post(url, {"demande": request.pk})
@@ -259,7 +251,7 @@ def test_opposition_revokes_mandates_and_blocks_new_ones(advisor_client):
 
 
 def test_rectification_links_to_the_edit_page(advisor_client, advisor_user):
-    request = _request(advisor_user, kind="rectification")
+    request = make_rights_request(advisor_user, kind="rectification")
     html = advisor_client.get(reverse("rights:detail", args=[request.pk])).content.decode()
     assert reverse("beneficiaries:edit", args=[request.beneficiary_id]) in html
 
@@ -286,7 +278,7 @@ def test_register_pages_for_advisers(advisor_client):
 
 
 def test_coordinators_follow_deadlines_without_names(coordinator_client, advisor_user):
-    request = _request(advisor_user, received_on=dt.date(2025, 1, 2))
+    request = make_rights_request(advisor_user, received_on=dt.date(2025, 1, 2))
     response = coordinator_client.get(reverse("rights:summary"))
     html = response.content.decode()
     assert response.status_code == 200 and "en retard" in html

@@ -10,7 +10,6 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -21,21 +20,11 @@ from relais.rights import queries as rights_queries
 from relais.rights import services as rights_services
 
 from ..beneficiaries.factories import BeneficiaryFactory
+from ..privacy.factories import make_rights_request
 
 # The dates below are written out: the suite's instant is pinned (make test-dates moves it).
 pytestmark = [pytest.mark.django_db, pytest.mark.now("2026-11-24T10:00")]
 TODAY = dt.date(2026, 11, 24)
-
-
-def _request(user, **extra):
-    data = {
-        "kind": "access",
-        "channel": "in_person",
-        "received_on": timezone.localdate(),
-        "beneficiary": BeneficiaryFactory(),
-    }
-    data.update(extra)
-    return rights_services.rights_request_create(user=user, **data)
 
 
 def _text(response) -> str:
@@ -49,7 +38,7 @@ def _text(response) -> str:
 def test_the_coordinator_keeps_the_register_and_finds_it_in_the_navigation(
     coordinator_client, coordinator, advisor_user
 ):
-    request = _request(advisor_user)
+    request = make_rights_request(advisor_user)
     assert coordinator_client.get(reverse("rights:list")).status_code == 200
     detail = coordinator_client.get(reverse("rights:detail", args=[request.pk]))
     assert detail.status_code == 200
@@ -101,15 +90,15 @@ def test_a_request_received_in_1999_is_refused_in_french_and_nothing_is_written(
     assert "ne peut pas" in _text(response)
     assert RightsRequest.objects.count() == before
     with pytest.raises(ValidationError):
-        _request(response.wsgi_request.user, received_on=dt.date(2026, 11, 25))
+        make_rights_request(response.wsgi_request.user, received_on=dt.date(2026, 11, 25))
 
 
 # --- Due soon, extension ------------------------------------------------------------------------
 
 
 def test_requests_due_within_seven_days_are_flagged(advisor_client, advisor_user):
-    soon = _request(advisor_user, received_on=dt.date(2026, 11, 1))  # due 01/12: 7 days
-    later = _request(advisor_user, received_on=TODAY)  # due 24/12
+    soon = make_rights_request(advisor_user, received_on=dt.date(2026, 11, 1))  # due 01/12: 7 days
+    later = make_rights_request(advisor_user, received_on=TODAY)  # due 24/12
     assert soon.is_due_soon(TODAY) and not later.is_due_soon(TODAY)
     page = advisor_client.get(reverse("rights:list")).content.decode()
     soon_row = page.split(f">{soon.pk}</a>")[1].split("</tr>")[0]
@@ -120,7 +109,7 @@ def test_requests_due_within_seven_days_are_flagged(advisor_client, advisor_user
 def test_the_deadline_is_extended_two_months_with_reason_and_the_person_informed(
     advisor_client, advisor_user
 ):
-    request = _request(advisor_user, received_on=dt.date(2026, 11, 10))
+    request = make_rights_request(advisor_user, received_on=dt.date(2026, 11, 10))
     response = advisor_client.post(
         reverse("rights:detail", args=[request.pk]),
         {"prolonger": "1", "reason": "Demande complexe", "person_informed_on": "2026-11-20"},
@@ -148,7 +137,7 @@ def test_the_deadline_is_extended_two_months_with_reason_and_the_person_informed
     ],
 )
 def test_a_bad_extension_changes_nothing(advisor_client, advisor_user, data, field):
-    request = _request(advisor_user, received_on=dt.date(2026, 10, 20))
+    request = make_rights_request(advisor_user, received_on=dt.date(2026, 10, 20))
     due = request.due_on
     response = advisor_client.post(
         reverse("rights:detail", args=[request.pk]), {"prolonger": "1", **data}
@@ -188,9 +177,9 @@ def test_the_access_copy_states_purposes_recipients_terms_source_and_the_cnil(ad
 
 def test_after_an_erasure_the_other_open_requests_are_closed_with_their_outcome(advisor_user):
     beneficiary = BeneficiaryFactory()
-    erasure = _request(advisor_user, beneficiary=beneficiary, kind="erasure")
-    access = _request(advisor_user, beneficiary=beneficiary, kind="access")
-    rectification = _request(advisor_user, beneficiary=beneficiary, kind="rectification")
+    erasure = make_rights_request(advisor_user, beneficiary=beneficiary, kind="erasure")
+    access = make_rights_request(advisor_user, beneficiary=beneficiary, kind="access")
+    rectification = make_rights_request(advisor_user, beneficiary=beneficiary, kind="rectification")
     rights_services.rights_erasure_apply(
         beneficiary=beneficiary, user=advisor_user, request=erasure
     )
