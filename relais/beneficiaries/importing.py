@@ -272,8 +272,9 @@ def _check_rows(
     }
     seen = {}
     for line, values in enumerate(lines, start=2):
-        if progress is not None and (line - 1) % PROGRESS_LINES == 0:
-            progress(line - 1, total)
+        done = line - 2  # lines checked before this one
+        if progress is not None and done and done % PROGRESS_LINES == 0:
+            progress(done, total)
         if all(_text(v) == "" for v in values):
             continue
         if line > import_max_rows():  # check_upload refused such a file already
