@@ -359,6 +359,7 @@ def _auth_only(env: dict, adviser: str) -> None:
     finally:
         _stop(now[1])
         _stop(before[1])
+    in_process = _in_process(adviser)
     load_end = os.getloadavg()
     median = {
         name: {key: statistics.median(r[key] for r in results) for key in ("rps", "p50", "p95")}
@@ -397,8 +398,55 @@ def _auth_only(env: dict, adviser: str) -> None:
         "",
         f"With the cookie, now: {after / plain:.0%} of the view without a cookie (before: "
         f"{former / plain:.0%}); now / before: × {after / former:.2f}.",
+        "",
+        "One request at a time, in the benchmark's process (Django's test client, no network, "
+        f"the same database), {IN_PROCESS} requests per measure, the two stacks in turns, "
+        f"{ROUNDS} rounds:",
+        "",
+        "| the one-line view with the adviser's cookie | queries (counted on PostgreSQL) "
+        "| time per request, each round | median |",
+        "|---|---|---|---|",
     ]
+    for name, (queries, times) in in_process.items():
+        each = ", ".join(f"{t * 1000:.2f} ms" for t in times)
+        lines.append(f"| {name} | {queries} | {each} | "
+                     f"{statistics.median(times) * 1000:.2f} ms |")  # fmt: skip
     write_section("auth", "\n".join(lines))
+
+
+IN_PROCESS = int(os.environ.get("BENCH_LOAD_IN_PROCESS", 500))
+
+
+def _in_process(adviser: str) -> dict[str, tuple[int, list[float]]]:
+    """Seconds per request of the one-line view with the cookie, through the whole middleware
+    stack but no server: now, and with the former middlewares."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.load_settings import former_middleware
+
+    stacks = {
+        "user and device in one query (now)": settings.MIDDLEWARE,
+        "Django's and django-otp's middlewares (before)": former_middleware(settings.MIDDLEWARE),
+    }
+    results: dict[str, tuple[int, list[float]]] = {}
+    for _ in range(ROUNDS):
+        for name, middleware in stacks.items():
+            with override_settings(MIDDLEWARE=middleware):
+                client = Client(HTTP_HOST="127.0.0.1")
+                client.cookies["sessionid"] = adviser
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get("/bench/hello/").status_code == 200
+                started = time.perf_counter()
+                for _ in range(IN_PROCESS):
+                    client.get("/bench/hello/")
+                seconds = (time.perf_counter() - started) / IN_PROCESS
+            count, times = results.get(name, (len(queries), []))
+            results[name] = (count, [*times, seconds])
+    connection.close()
+    return results
 
 
 def _wait_until_served(url: str) -> None:

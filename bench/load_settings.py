@@ -9,14 +9,19 @@ from config.settings.base import MIDDLEWARE
 
 ROOT_URLCONF = "bench.load_urls"
 
-if os.environ.get("BENCH_LOAD_MIDDLEWARE") == "django":
-    # The baseline of issue 19 §2, measured beside the current stack in the same run: Django's
-    # AuthenticationMiddleware and django-otp's OTPMiddleware, reading the user and the device
-    # in two queries where relais.accounts.middleware.VerifiedUserMiddleware reads them in one.
-    at = MIDDLEWARE.index("relais.accounts.middleware.VerifiedUserMiddleware")
-    MIDDLEWARE = [
-        *MIDDLEWARE[:at],
+
+def former_middleware(middleware: list[str]) -> list[str]:
+    """The baseline of issue 19 §2, measured beside the current stack in the same run: Django's
+    AuthenticationMiddleware and django-otp's OTPMiddleware, reading the user and the device in
+    two queries where relais.accounts.middleware.VerifiedUserMiddleware reads them in one."""
+    at = middleware.index("relais.accounts.middleware.VerifiedUserMiddleware")
+    return [
+        *middleware[:at],
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django_otp.middleware.OTPMiddleware",
-        *MIDDLEWARE[at + 1 :],
+        *middleware[at + 1 :],
     ]
+
+
+if os.environ.get("BENCH_LOAD_MIDDLEWARE") == "django":
+    MIDDLEWARE = former_middleware(MIDDLEWARE)
