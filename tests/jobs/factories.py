@@ -1,11 +1,12 @@
-"""Factories of the task engine's own rows: workers' heartbeats, periodic runs, export jobs."""
+"""Factories of the task engine's own rows: workers' heartbeats, periodic runs, export and
+import jobs."""
 
 from datetime import timedelta
 
 import factory
 from django.utils import timezone
 
-from relais.jobs.models import ExportJob, PeriodicRun, WorkerHeartbeat
+from relais.jobs.models import ExportJob, ImportJob, PeriodicRun, WorkerHeartbeat
 
 from ..factories import UserFactory
 
@@ -39,7 +40,23 @@ class ExportJobFactory(factory.django.DjangoModelFactory):
 
     requested_by = factory.SubFactory(UserFactory)
     label = "Activités"
-    builder = "relais.reporting.exports.activity_export_job"
+    kind = "activities"
     fmt = "csv"
     fingerprint = factory.Sequence(lambda n: f"{n:064x}")
     filename = "activites.csv"
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """A beneficiaries import waiting for its check. ``file`` names a file that is not written
+    (the exports' storage is the disk): give one (``ContentFile``) to run the import."""
+
+    class Meta:
+        model = ImportJob
+
+    requested_by = factory.SubFactory(UserFactory)
+    label = "Personnes accompagnées"
+    importer = "relais.beneficiaries.importing.JobSteps"
+    filename = "personnes.csv"
+    file = "imports/2026/11/personnes.csv"
+    digest = factory.Sequence(lambda n: f"{n:064x}")
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
