@@ -15,6 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -90,8 +91,12 @@ def _throttled(user, form) -> bool:
     if wait:
         form.add_error(
             "token",
-            f"Trop de codes erronés : patientez {wait} seconde{'s' if wait > 1 else ''} "
-            "avant de réessayer.",
+            ngettext(
+                "Trop de codes erronés : patientez %(count)s seconde avant de réessayer.",
+                "Trop de codes erronés : patientez %(count)s secondes avant de réessayer.",
+                wait,
+            )
+            % {"count": wait},
         )
     return bool(wait)
 

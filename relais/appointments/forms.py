@@ -13,7 +13,7 @@ from .models import (
     AppointmentType,
     PlaceAppointmentSettings,
 )
-from .rules import department_rules
+from .rules import days_text, department_rules
 
 CONSENT_REQUIRED = "Votre accord est nécessaire pour enregistrer votre rendez-vous."
 
@@ -44,7 +44,7 @@ class PlaceAppointmentSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         defaults = department_rules()
-        days = f"{defaults.horizon_days:g} jour{'s' if defaults.horizon_days > 1 else ''}"
+        days = days_text(defaults.horizon_days)
         explained = {
             "min_notice_hours": (
                 MIN_NOTICE_HOURS_RANGE,

@@ -26,7 +26,7 @@ from relais.bookings.validators import display_phone, validate_phone
 from relais.core.models import TimeStampedModel
 
 from .enums import APPOINTMENT_DURATIONS, AppointmentCancelledBy, AppointmentStatus
-from .rules import department_rules
+from .rules import days_text, department_rules
 
 # Personal data of an appointment is erased this long after it (see privacy.py).
 RETENTION_AFTER_APPOINTMENT = relativedelta(months=3)
@@ -306,7 +306,7 @@ class PlaceAppointmentSettings(TimeStampedModel):
         raise ValidationError(
             {
                 field: f"Avec un délai minimal de {notice} h et une réservation ouverte jusqu'à "
-                f"{days} jour{'s' if days > 1 else ''}, aucun créneau ne serait proposé : "
+                f"{days_text(days)}, aucun créneau ne serait proposé : "
                 "raccourcissez le délai ou allongez la période."
             }
         )

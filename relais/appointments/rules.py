@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class Rules:
 
 def _clamp_share(share: float) -> float:
     return min(max(float(share), 0.0), 1.0)
+
+
+def days_text(days) -> str:
+    """« 1 jour », « 30 jours » (French plurals from the catalog, locale/fr)."""
+    return ngettext("%(count)s jour", "%(count)s jours", int(days)) % {"count": f"{days:g}"}
 
 
 def department_rules() -> Rules:

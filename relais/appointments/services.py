@@ -54,6 +54,7 @@ from . import availability, perms
 from .consent import APPOINTMENT_CONSENT_TEXTS, CURRENT_APPOINTMENT_CONSENT_VERSION
 from .enums import AppointmentCancelledBy, AppointmentStatus
 from .models import Appointment, AppointmentType, PlaceAppointmentSettings
+from .rules import days_text
 
 SLOT_TAKEN = "Ce créneau vient d'être pris, choisissez-en un autre."
 # Why a time is not free, for the resident, when it is not another appointment (no name).
@@ -203,10 +204,6 @@ def unavailable_error(place, appointment_type, starts_at: datetime) -> Validatio
     return ValidationError(SLOT_TAKEN, code="taken")
 
 
-def _days(days) -> str:
-    return f"{days:g} jour{'s' if days > 1 else ''}"
-
-
 def check_bookable(*, place, starts_at: datetime, now: datetime | None = None) -> None:
     """Refuse a time that ``place``'s rules do not allow online: booking stopped there, or a
     start before now + its notice or after now + its horizon (``ValidationError`` in French,
@@ -227,7 +224,8 @@ def check_bookable(*, place, starts_at: datetime, now: datetime | None = None) -
     if starts_at > latest:
         raise ValidationError(
             f"Ce créneau est trop lointain : à {place.name}, les rendez-vous se prennent "
-            f"jusqu'à {_days(rules.horizon_days)} à l'avance. Choisissez un créneau plus proche.",
+            f"jusqu'à {days_text(rules.horizon_days)} à l'avance. "
+            "Choisissez un créneau plus proche.",
             code="window",
         )
 
