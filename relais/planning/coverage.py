@@ -20,6 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from relais.agreements.half_days import DEFAULT_HALF_DAY_HOURS
+from relais.agreements.models import Agreement, Commitment
+from relais.places.models import Place
+
 from .enums import OccurrenceStatus
 from .occurrences import occurrences_between
 
@@ -30,8 +34,6 @@ def half_days_for_hours(hours: float, half_day_hours=None) -> int:
     """Half-days a permanence of ``hours`` counts for (rule in the module docstring), a
     half-day lasting ``half_day_hours`` (the place's agreement's; default: the field's,
     ``relais.agreements.half_days``)."""
-    from relais.agreements.half_days import DEFAULT_HALF_DAY_HOURS
-
     block = float(half_day_hours or DEFAULT_HALF_DAY_HOURS)
     blocks = math.floor(hours / block + 1e-9)
     remainder = hours - blocks * block
@@ -114,8 +116,6 @@ def monday_of(day: date) -> date:
 
 
 def _committed_by_place(weeks: list[date]) -> dict[tuple[int, date], Decimal]:
-    from relais.agreements.models import Agreement, Commitment
-
     committed = defaultdict(Decimal)
     agreements = Agreement.objects.filter(commitments__isnull=False).distinct()
     for agreement in agreements.prefetch_related("signatories", "amendments"):
@@ -153,8 +153,6 @@ def coverage_table(first_week: date, weeks: int = 4, places=None) -> CoverageTab
 
     Rows: the places with something committed or planned in the period (or ``places``).
     """
-    from relais.places.models import Place
-
     mondays = [monday_of(first_week) + timedelta(weeks=i) for i in range(weeks)]
     committed = _committed_by_place(mondays)
     occurrences = occurrences_between(mondays[0], mondays[-1] + timedelta(days=6), places=places)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from relais.team.busy import busy_intervals, clashes
 from relais.team.enums import BusyKind
+from relais.team.models import Advisor, Leave
 
 from .calendars import public_holidays, school_holiday_on
 from .enums import ExceptionKind, OccurrenceStatus
@@ -138,8 +139,6 @@ def occurrences_between(
 
 
 def _leaves_by_advisor(start: date, end: date) -> dict[int, list]:
-    from relais.team.models import Leave
-
     leaves = defaultdict(list)
     for leave in Leave.objects.overlapping(start, end):
         leaves[leave.advisor_id].append(leave)
@@ -232,8 +231,6 @@ def replacement_candidates(occurrence: Occurrence, *, limit: int = 10) -> list[C
     other permanences of the day, and their workshops, appointments and committee meetings
     from ``relais.team.busy``), and whose week stays within their weekly working time.
     """
-    from relais.team.models import Advisor, Leave
-
     day = occurrence.date
     monday = day - timedelta(days=day.weekday())
     week = occurrences_between(monday, monday + timedelta(days=6))

@@ -85,8 +85,6 @@ def changes_since(advisor, since: datetime | None) -> list[Change]:
     """
     if since is None:
         return []
-    from relais.team.models import Leave
-
     changes = []
     for slot in Slot.objects.filter(advisors=advisor, updated_at__gt=since).select_related("place"):
         verb = "Nouvelle permanence" if slot.created_at > since else "Permanence modifiée"

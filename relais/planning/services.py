@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from relais.agreements.models import Commitment
 from relais.core.pagecache import public_pages_changed
 from relais.core.writes import insert_or_get
 
@@ -14,8 +15,6 @@ from .models import Closure, OccurrenceException, Slot, WeekVisit
 
 def commitment_for(place, day: date):
     """The commitment at ``place`` valid on ``day`` in an agreement in force, if any."""
-    from relais.agreements.models import Commitment
-
     for commitment in (
         Commitment.objects.filter(place=place).valid_on(day).select_related("agreement")
     ):

@@ -63,6 +63,8 @@ def half_days_text(count: int) -> str:
 
 def default_half_day_minutes() -> int:
     """The agreements' default half-day (Art. 1.2): :mod:`relais.agreements.half_days`."""
+    # Read here, not at the top: the pure core (and the benchmarks' instances) import without
+    # Django's models, which only this default needs.
     from relais.agreements.half_days import half_day_minutes
 
     return half_day_minutes()
