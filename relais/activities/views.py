@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 
+from relais.beneficiaries.forms import NewPersonForm
 from relais.core import french
 from relais.core.params import parse_id
 
@@ -174,6 +175,8 @@ def activity_create(request):
             "draft_key": _draft_key(kind, getattr(form, "linked_session_id", None)),
             "is_new": True,
             "theme_groups": ThemeGroup,
+            # « Nouvelle personne » inline (issue 17 §1), sent by htmx on its own.
+            "new_person_form": NewPersonForm() if kind == ActivityKind.INDIVIDUAL else None,
         },
     )
 
@@ -248,6 +251,8 @@ OFFLINE_STATIC = (
     "relais/pwa.js",
     "relais/vendor/htmx.min.js",
     "relais/favicon.svg",
+    "beneficiaries/picker.js",
+    "beneficiaries/new_person.js",
     "activities/activities.css",
     "activities/draft.js",
     "activities/offline.js",

@@ -67,6 +67,36 @@ class BeneficiaryForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+class NewPersonForm(BeneficiaryForm):
+    """« Nouvelle personne » inside the activity form (issue 17 §1): what is asked at the desk,
+    a name required (« Personne anonyme » is the picker's own choice). Prefixed: the activity
+    form around it has its own ``gender`` and ``social_status``."""
+
+    prefix = "new_person"
+    # Its fields sit inside the activity form: a `required` attribute would stop the browser
+    # from sending the activity when nobody new is entered. The server checks them.
+    use_required_attribute = False
+
+    class Meta(BeneficiaryForm.Meta):
+        fields = ["first_name", "last_name", "birth_year", "commune"]
+        help_texts = {
+            "birth_year": BeneficiaryForm.Meta.help_texts["birth_year"],
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in (
+            ("first_name", "Indiquez le prénom."),
+            ("last_name", "Indiquez le nom."),
+        ):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+        self.fields["birth_year"].error_messages["invalid"] = (
+            "Saisissez une année, par exemple 1956."
+        )
+        self.fields["commune"].empty_label = "— Non précisée —"
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Fichier Excel (.xlsx)",

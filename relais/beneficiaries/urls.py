@@ -7,6 +7,7 @@ app_name = "beneficiaries"
 urlpatterns = [
     path("", views.beneficiary_list, name="list"),
     path("nouvelle/", views.beneficiary_create, name="create"),
+    path("nouvelle/rapide/", views.beneficiary_create_inline, name="create_inline"),
     path("import/", views.beneficiary_import, name="import"),
     path("choisir/", views.beneficiary_pick, name="pick"),
     path("<int:pk>/", views.beneficiary_detail, name="detail"),

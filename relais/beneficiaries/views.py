@@ -1,14 +1,20 @@
 """Beneficiary pages: advisers only (professional secrecy, see ``perms``)."""
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
+from relais.jobs.services import import_request
 from relais.privacy.journal import journal_personal_data_access
 
 from . import importing, perms, queries, services
@@ -17,6 +23,7 @@ from .forms import (
     BeneficiaryForm,
     ImportUploadForm,
     MergeForm,
+    NewPersonForm,
     picker_results,
 )
 from .importing import COLUMNS
@@ -76,36 +83,96 @@ def beneficiary_pick(request):
     )
 
 
+def _create_unless_duplicate(request, form) -> tuple[Beneficiary | None, list[Beneficiary]]:
+    """Create the person of a valid form, unless records look like them and the adviser has
+    not confirmed it is someone else: then (None, the look-alikes) and a form error."""
+    data = _consent(form, form.data_for_service())
+    duplicates = queries.beneficiary_duplicates(
+        first_name=data.get("first_name", ""),
+        last_name=data.get("last_name", ""),
+        birth_year=data.get("birth_year"),
+        phone=data.get("phone", ""),
+        email=data.get("email", ""),
+    )
+    if duplicates and not form.cleaned_data["confirm_not_duplicate"]:
+        form.add_error(
+            None, "Cette personne a peut-être déjà une fiche : vérifiez la liste ci-dessous."
+        )
+        return None, duplicates
+    try:
+        return services.beneficiary_create(data=data, created_by=request.user), duplicates
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None, duplicates
+
+
+def _activity_form_to_return_to(url: str, request) -> str:
+    """``?next=`` of the full creation page opened from the activity form without JavaScript:
+    only the activity form itself, on this site (never an open redirect)."""
+    if not url or not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(url)
+    if parts.path != reverse("activities:create") or parts.netloc:
+        return ""
+    return url
+
+
+def _with_person(url: str, beneficiary: Beneficiary) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "beneficiary"]
+    query.append(("beneficiary", str(beneficiary.pk)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 @login_required
 def beneficiary_create(request):
     _require(perms.can_view_beneficiaries(request.user))
     duplicates = []
+    back_to = _activity_form_to_return_to(
+        request.POST.get("next") or request.GET.get("next", ""), request
+    )
     if request.method == "POST":
         form = BeneficiaryForm(request.POST)
         if form.is_valid():
-            data = _consent(form, form.data_for_service())
-            duplicates = queries.beneficiary_duplicates(
-                **{k: data[k] for k in ("first_name", "last_name", "birth_year", "phone", "email")}
-            )
-            if duplicates and not form.cleaned_data["confirm_not_duplicate"]:
-                form.add_error(
-                    None,
-                    "Cette personne a peut-être déjà une fiche : vérifiez la liste ci-dessous.",
-                )
-            else:
-                try:
-                    beneficiary = services.beneficiary_create(data=data, created_by=request.user)
-                except ValidationError as error:
-                    _apply_errors(form, error)
-                else:
-                    messages.success(request, "La fiche est créée.")
-                    return redirect(beneficiary)
+            beneficiary, duplicates = _create_unless_duplicate(request, form)
+            if beneficiary is not None:
+                messages.success(request, "La fiche est créée.")
+                if back_to:  # back to the activity form, with the new person chosen
+                    return redirect(_with_person(back_to, beneficiary))
+                return redirect(beneficiary)
     else:
         form = BeneficiaryForm()
     return render(
         request,
         "beneficiaries/beneficiary_form.html",
-        {"form": form, "duplicates": duplicates, "title": "Nouvelle personne accompagnée"},
+        {
+            "form": form,
+            "duplicates": duplicates,
+            "title": "Nouvelle personne accompagnée",
+            "next": back_to,
+        },
+    )
+
+
+@login_required
+@require_POST
+def beneficiary_create_inline(request):
+    """« Nouvelle personne » inside the activity form (htmx): creates the person and chooses
+    them in the form's picker (an out-of-band swap of its results), or shows the errors and
+    the people who look like them, to choose instead."""
+    _require(perms.can_view_beneficiaries(request.user))
+    form = NewPersonForm(request.POST)
+    created, duplicates = None, []
+    if form.is_valid():
+        created, duplicates = _create_unless_duplicate(request, form)
+    if created is not None:
+        form = NewPersonForm()  # empty again for the next person
+    return render(
+        request,
+        "beneficiaries/includes/new_person.html",
+        {"new_person_form": form, "created": created, "duplicates": duplicates},
     )
 
 
@@ -214,7 +281,20 @@ def beneficiary_import(request):
     elif request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            preview = importing.read_workbook(form.cleaned_data["file"])
+            upload = form.cleaned_data["file"]
+            if upload.size > settings.RELAIS_IMPORT_JOB_BYTES:
+                # A large file: checked, then written, by a worker (the same functions).
+                content = upload.read()
+                preview = importing.refused_before_reading(content)
+                if preview is None:
+                    job = import_request(
+                        user=request.user, label="Personnes accompagnées",
+                        importer=importing.JOB_STEPS, filename=upload.name, content=content,
+                        next_url=reverse("beneficiaries:list"),
+                    )  # fmt: skip
+                    return redirect("jobs:import", job.pk)
+            else:
+                preview = importing.read_workbook(upload)
             if preview.ok:
                 token = importing.sign_rows(preview.rows)
     return render(
