@@ -301,7 +301,7 @@ RELAIS_IMPORT_MAX_ROWS = env.int("RELAIS_IMPORT_MAX_ROWS", default=2000)
 # Uploads of more than RELAIS_IMPORT_JOB_BYTES are checked and imported by a worker (an import
 # job; the file kept in RELAIS_EXPORTS_DIR/imports for RELAIS_IMPORT_KEEP_HOURS after its last
 # step, then deleted); smaller ones stay immediate, through the same functions.
-RELAIS_IMPORT_JOB_BYTES = env.int("RELAIS_IMPORT_JOB_BYTES", default=40_000)
+RELAIS_IMPORT_JOB_BYTES = env.int("RELAIS_IMPORT_JOB_BYTES", default=16_000)
 RELAIS_IMPORT_KEEP_HOURS = env.int("RELAIS_IMPORT_KEEP_HOURS", default=24)
 
 # The journal (docs/operations.md, « Purge et journal »). Its entries are chained by an HMAC

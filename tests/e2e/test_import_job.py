@@ -1,0 +1,69 @@
+"""A large import on a 360 px phone, through a real worker: the page follows the check by itself,
+shows the preview to confirm, then the counts once the worker has written the people."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from relais.beneficiaries.models import Beneficiary
+from relais.jobs.models import ImportJob
+
+from ..factories import TEST_PASSWORD, AdvisorFactory, CommuneFactory, TOTPDeviceFactory
+from ..helpers import totp_code
+from ..jobs.test_import_jobs import HEADERS, PEOPLE, xlsx
+from ..jobs.test_worker import database_backend, restore_signals  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PHONE = {"width": 360, "height": 740}
+
+
+def _worker() -> None:
+    call_command("worker", batch=True, startup_delay=False, worker_id="e2e", verbosity=0)
+
+
+@pytest.mark.usefixtures("database_backend", "restore_signals")
+def test_a_large_import_is_checked_confirmed_and_written_by_a_worker_on_a_phone(
+    page, live_server, settings, tmp_path, assert_accessible, console_errors
+):
+    settings.RELAIS_EXPORTS_DIR = tmp_path
+    settings.RELAIS_IMPORT_JOB_BYTES = 0  # this small file is « large »
+    CommuneFactory(name="Prades")
+    device = TOTPDeviceFactory(user=AdvisorFactory().user)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + reverse("beneficiaries:import"))
+    page.get_by_label("Adresse e-mail").fill(device.user.email)
+    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Code de vérification").fill(totp_code(device))
+    page.get_by_role("button", name="Valider").click()
+
+    page.get_by_label("Fichier Excel (.xlsx)").set_input_files(
+        files=[{"name": "personnes.xlsx", "mimeType": "application/octet-stream",
+                "buffer": xlsx([HEADERS, *PEOPLE])}]
+    )  # fmt: skip
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import : Personnes accompagnées")
+    expect(page.get_by_role("status")).to_contain_text("En attente")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible("import en attente, 360 px")
+
+    _worker()  # checks the file; the page, never reloaded, shows the preview at its next poll
+    confirm = page.get_by_role("button", name="Confirmer l'import")
+    expect(confirm).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("status")).to_contain_text("Aperçu : 3 lignes à importer")
+    assert not Beneficiary.objects.exists()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible("import vérifié, 360 px")
+
+    confirm.click()
+    expect(page.get_by_role("status")).to_contain_text("Import en cours")
+    _worker()  # writes the people
+    expect(page.get_by_role("status")).to_contain_text(
+        "3 lignes créées, 0 mise à jour, 0 refusée", timeout=10_000
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible("import terminé, 360 px")
+    assert ImportJob.objects.get().status == ImportJob.Status.DONE
+    assert Beneficiary.objects.count() == 3
+    assert console_errors == []
