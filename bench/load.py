@@ -399,6 +399,8 @@ def _auth_only(env: dict, adviser: str) -> None:
         f"With the cookie, now: {after / plain:.0%} of the view without a cookie (before: "
         f"{former / plain:.0%}); now / before: × {after / former:.2f}.",
         "",
+        AUTH_READING,
+        "",
         "One request at a time, in the benchmark's process (Django's test client, no network, "
         f"the same database), {IN_PROCESS} requests per measure, the two stacks in turns, "
         f"{ROUNDS} rounds:",
@@ -414,6 +416,21 @@ def _auth_only(env: dict, adviser: str) -> None:
     write_section("auth", "\n".join(lines))
 
 
+AUTH_READING = (
+    "Reading: the view does nothing, so a signed-in request's cost is the session's read, the "
+    "user's and the device's, and the middlewares around them; under wrk the database's "
+    "round trips wait for a core among the machine's other jobs, so the throughput with the "
+    "cookie swings from round to round — compare the medians of the same run, and the "
+    "in-process times below, which are steadier. The session engine stays "
+    "`django.contrib.sessions.backends.db`: `cached_db` over the default cache (the same "
+    "database's table, ADR 0009) still reads one row per request and writes two at login; over "
+    "a cache per process (`locmem://`) a logout or a password change seen by one worker would "
+    "not reach the others, a signed-out session staying valid there — refused; over memcached "
+    "or Redis (`CACHE_URL`) it would save the session's query, a service the recommended "
+    "install does not have. Not done: an account without a device (partner staff or committee "
+    "members who did not enrol) still pays a third query, the 2FA gate's « has a confirmed "
+    "device? »."
+)
 IN_PROCESS = int(os.environ.get("BENCH_LOAD_IN_PROCESS", 500))
 
 
@@ -437,6 +454,9 @@ def _in_process(adviser: str) -> dict[str, tuple[int, list[float]]]:
             with override_settings(MIDDLEWARE=middleware):
                 client = Client(HTTP_HOST="127.0.0.1")
                 client.cookies["sessionid"] = adviser
+                # The set-up's statements may have filled the log (9 000 at most): a full log
+                # would make the capture below count nothing.
+                connection.queries_log.clear()
                 with CaptureQueriesContext(connection) as queries:
                     assert client.get("/bench/hello/").status_code == 200
                 started = time.perf_counter()
@@ -540,9 +560,9 @@ def _table(results: dict) -> list[str]:
 READING = (
     "Reading: the public pages are served from the page cache (ADR 0009) and reach the "
     "one-line view's throughput; recording an activity reaches a third of the same view behind "
-    "the adviser's session. An authenticated request still loads the session, the user and the "
-    "second-factor device (3 queries): the one-line view with the cookie is 2.7 times slower "
-    "than without (the issue measured 9 times); merging those reads was not done. Every p95 "
+    "the adviser's session. An authenticated request loads the session, then the user with "
+    "the device that verified it (2 queries since issue 19 §2's VerifiedUserMiddleware, 3 "
+    "before; « A signed-in request » measures both stacks in one run). Every p95 "
     "target is missed on this machine: wrk, gunicorn and PostgreSQL share 2 cores with other "
     "jobs (load average 9–13), so even the one-line view has a p95 of 429 ms; the ratios are "
     "the comparable figures. The coordinator's home page is the slowest class (25 requests/s "
