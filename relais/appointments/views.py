@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from relais.core.params import parse_id
 from relais.core.ratelimits import public_form_limit
 from relais.places.models import Place
 
-from . import availability, perms
+from . import availability, perms, queries
 from .consent import appointment_consent_text
 from .enums import AppointmentCancelledBy, AppointmentStatus
 from .forms import (
@@ -49,8 +48,6 @@ from .services import (
     unavailable_error,
 )
 from .services import appointment_book as book
-
-STAFF_PAST_DAYS = 14
 
 
 def _public_place(slug: str) -> Place:
@@ -229,22 +226,7 @@ def _require(check, *args) -> None:
 def appointment_places(request):
     """Places with upcoming appointments, and every active place's public booking page."""
     _require(perms.can_view_appointments, request.user)
-    now = timezone.now()
-    places = (
-        Place.objects.active()
-        .select_related("commune")
-        .annotate(
-            upcoming=Count(
-                "appointments",
-                filter=Q(
-                    appointments__status=AppointmentStatus.BOOKED,
-                    appointments__starts_at__gte=now,
-                ),
-            )
-        )
-        .order_by("name")
-    )
-    places = list(places.select_related("appointment_settings"))
+    places = queries.places_with_upcoming(timezone.now())
     return render(
         request,
         "appointments/appointment_places.html",
@@ -268,14 +250,7 @@ def appointment_list(request, place_slug: str):
     """A place's appointments: upcoming ones, and those of the last two weeks to mark."""
     _require(perms.can_view_appointments, request.user)
     place = get_object_or_404(Place.objects.select_related("commune"), slug=place_slug)
-    now = timezone.now()
-    appointments = (
-        Appointment.objects.with_related()
-        .filter(place=place, starts_at__gte=now - timedelta(days=STAFF_PAST_DAYS))
-        .order_by("starts_at", "pk")
-    )
-    upcoming = [a for a in appointments if a.starts_at >= now]
-    past = [a for a in appointments if a.starts_at < now]
+    upcoming, past = queries.place_appointments(place, timezone.now())
     return render(
         request,
         "appointments/appointment_list.html",
