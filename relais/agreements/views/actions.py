@@ -59,12 +59,14 @@ def post_action(request, action, success: str, *, then):
     return redirect(then)
 
 
-def action_page(request, agreement, form, title, submit, intro=""):
+def action_page(request, agreement, form, title, submit, intro="", *, multipart=False):
+    """The one-form page of an action; ``multipart`` when the form uploads a file."""
     context = {
         "agreement": agreement,
         "form": form,
         "page_title": title,
         "submit_label": submit,
         "intro": intro,
+        "multipart": multipart,
     }
     return render(request, "agreements/action_form.html", context)

@@ -6,7 +6,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,28 +21,9 @@ from ..forms import (
 )
 from ..models import AgreementContact, CommunicationRequest, InsuranceCertificate
 from .actions import action_page, manager_required, post_action, submitted
+from .documents import private_file
 
-
-def _multipart_page(request, agreement, form, title, submit, intro=""):
-    context = {
-        "agreement": agreement,
-        "form": form,
-        "page_title": title,
-        "submit_label": submit,
-        "intro": intro,
-        "multipart": True,
-    }
-    return render(request, "agreements/action_form.html", context)
-
-
-def _private_file(field, filename: str):
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404("Le fichier est introuvable.") from error
-    response = FileResponse(handle, as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+MISSING_FILE = "Le fichier est introuvable."
 
 
 # --- Art. 4.2 ---------------------------------------------------------------------------------
@@ -58,7 +39,7 @@ def insurance_add(request, agreement):
         "Attestation d'assurance enregistrée.",
     ):
         return redirect(agreement)
-    return _multipart_page(
+    return action_page(
         request,
         agreement,
         form,
@@ -66,6 +47,7 @@ def insurance_add(request, agreement):
         "Enregistrer",
         "Art. 4.2 : le bénéficiaire est assuré en responsabilité civile pendant toute la durée "
         "de la convention. Une alerte précède la fin de validité.",
+        multipart=True,
     )
 
 
@@ -78,7 +60,9 @@ def insurance_file(request, pk: int, certificate_pk: int):
         raise PermissionDenied
     if not certificate.file:
         raise Http404("Aucun fichier pour cette attestation.")
-    return _private_file(certificate.file, PurePath(certificate.file.name).name)
+    return private_file(
+        certificate.file, PurePath(certificate.file.name).name, missing=MISSING_FILE
+    )
 
 
 # --- Art. 3.3, 3.4, 4.1 -----------------------------------------------------------------------
@@ -164,7 +148,7 @@ def communication_create(request, pk: int):
         "Demande d'autorisation déposée.",
     ):
         return redirect(created["request"])
-    return _multipart_page(
+    return action_page(
         request,
         agreement,
         form,
@@ -173,6 +157,7 @@ def communication_create(request, pk: int):
         "Art. 5 : toute communication externe sur la convention est autorisée au préalable par "
         "l'autre partie. Sur les supports du bénéficiaire figurent la mention du soutien du "
         "Département et son logo.",
+        multipart=True,
     )
 
 
@@ -255,6 +240,8 @@ def communication_file(request, pk: int, request_pk: int):
     item = _communication(request, pk, request_pk)
     if not item.attachment:
         raise Http404("Aucune maquette pour cette demande.")
-    return _private_file(
-        item.attachment, item.attachment_name or PurePath(item.attachment.name).name
+    return private_file(
+        item.attachment,
+        item.attachment_name or PurePath(item.attachment.name).name,
+        missing=MISSING_FILE,
     )

@@ -21,6 +21,18 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def private_file(field, filename: str, *, missing: str, as_attachment: bool = True):
+    """A stored file to whom the view let through: never from MEDIA_URL, never cached by a
+    shared cache; ``missing`` (French) when the file is no longer on disk."""
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404(missing) from error
+    response = FileResponse(handle, as_attachment=as_attachment, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 def agreement_pdf(request, pk: int):
     agreement = get_object_or_404(Agreement.objects.with_related(), pk=pk)
@@ -56,13 +68,12 @@ def annex_file(request, pk: int, number: int):
         raise PermissionDenied
     if not annex.file:
         raise Http404("Cette annexe n'a pas de fichier.")
-    try:
-        handle = annex.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("Le fichier de cette annexe est introuvable.") from error
-    response = FileResponse(handle, filename=PurePath(annex.file.name).name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(
+        annex.file,
+        PurePath(annex.file.name).name,
+        missing="Le fichier de cette annexe est introuvable.",
+        as_attachment=False,
+    )
 
 
 @login_required
@@ -73,10 +84,6 @@ def source_file(request, pk: int, source_pk: int):
     )
     if not perms.can_view_agreement(request.user, source.agreement):
         raise PermissionDenied
-    try:
-        handle = source.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("Le fichier d'origine est introuvable.") from error
-    response = FileResponse(handle, as_attachment=True, filename=source.filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(
+        source.file, source.filename, missing="Le fichier d'origine est introuvable."
+    )
