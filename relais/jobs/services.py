@@ -329,7 +329,9 @@ def import_request(
         digest=digest, fingerprint=fingerprint, next_url=next_url[:200],
         expires_at=_import_keep_until(timezone.now()),  # pushed back at each step
     )  # fmt: skip
-    job.full_clean(exclude=["file"])
+    # The unique constraint is the database's to settle (below): checked here, a twin request
+    # committed in between would raise a ValidationError instead of giving its job.
+    job.full_clean(exclude=["file"], validate_constraints=False)
     job.file.save(job.filename, ContentFile(content), save=False)
     try:
         with transaction.atomic():

@@ -16,6 +16,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -26,7 +27,7 @@ from relais.jobs.models import ImportJob
 from relais.jobs.services import import_check, import_write, imports_purge
 
 from ..factories import AdvisorFactory, CommuneFactory, TOTPDeviceFactory
-from ..helpers import committed, page_text
+from ..helpers import committed, login_verified, page_text, run_together
 from .test_worker import ROOT, database_backend, restore_signals  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +158,33 @@ def test_the_same_file_twice_while_it_runs_gives_the_same_job(advisor_client, pr
     assert _send(advisor_client, content, run=False).url == first.url  # checked: still the same
     other = _send(advisor_client, xlsx([HEADERS, *PEOPLE[:2]]), run=False)
     assert other.url != first.url and ImportJob.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_file_sent_at_the_same_instant_gives_one_job(prades):
+    """Six uploads of one file racing (six tabs): the partial unique constraint leaves one job,
+    and every request is sent to it; then six confirmations racing write the people once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL (set DATABASE_URL=postgres://…, as CI does).")
+    advisor = AdvisorFactory()
+    device = TOTPDeviceFactory(user=advisor.user)
+    content = xlsx([HEADERS, *PEOPLE])
+    clients = [login_verified(Client(), advisor.user, device) for _ in range(6)]
+    locations, errors = run_together(
+        lambda client: _send(client, content, run=False).url, [(c,) for c in clients]
+    )
+    job = ImportJob.objects.get()
+    assert errors == [] and set(locations) == {reverse("jobs:import", args=[job.pk])}
+    import_check(job.pk)  # done already at the commit; again: nothing changes
+    statuses, errors = run_together(
+        lambda client: client.post(reverse("jobs:import_confirm", args=[job.pk])).status_code,
+        [(c,) for c in clients],
+    )
+    assert errors == [] and statuses == [302] * 6
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE  # (the immediate backend ran the tasks)
+    assert import_write(job.pk) == ImportJob.Status.DONE  # a retried task: nothing more
+    assert Beneficiary.objects.count() == 3 and BeneficiaryImport.objects.count() == 1
 
 
 def test_confirming_twice_writes_once(advisor_client, prades):
