@@ -94,3 +94,21 @@ def assert_accessible(page):
         assert violations == [], f"axe sur « {label} » :\n" + "\n".join(violations)
 
     return check
+
+
+@pytest.fixture
+def network_settled(page):
+    """Waits, at the end of a test, for the requests still on their way, the service worker's
+    included (it keeps the forms and lists after each page load, and sends the queue by
+    Background Sync): the database is emptied next, and a request the live server is still
+    answering then fails or locks a table for the following test."""
+    pending = set()
+    context = page.context
+    context.on("request", lambda request: pending.add(request))
+    context.on("requestfinished", lambda request: pending.discard(request))
+    context.on("requestfailed", lambda request: pending.discard(request))
+    yield
+    for _ in range(50):
+        if not pending:
+            break
+        page.wait_for_timeout(200)
