@@ -13,7 +13,7 @@ from ..factories import TEST_PASSWORD, AdvisorFactory, PlaceFactory, TOTPDeviceF
 from ..helpers import totp_code
 from .test_activity_entry import PHONE, _log_in_as_advisor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("network_settled")]
 
 
 def test_a_new_person_created_inline_is_chosen_and_recorded(
