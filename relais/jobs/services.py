@@ -432,7 +432,7 @@ def import_check(job_id: int) -> str:
     return status
 
 
-def import_confirm(*, job, user):
+def import_confirm(*, job):
     """The requester confirms a checked import: a worker writes it. Confirming twice (a double
     click, two tabs) enqueues it once and gives the same job."""
     from .models import ImportJob

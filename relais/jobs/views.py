@@ -111,5 +111,5 @@ def import_confirm(request, pk: int):
     """Confirm a checked import: a worker writes it (twice gives the same job, written once)."""
     job = _import(request, pk)
     if job.status == ImportJob.Status.CHECKED:
-        job = import_confirm_job(job=job, user=request.user)
+        job = import_confirm_job(job=job)
     return redirect("jobs:import", job.pk)

@@ -307,7 +307,7 @@ def test_a_worker_killed_while_writing_leaves_the_result_of_one_run(
     subprocess.run([*command, "--worker-id", "checker", "--batch"], cwd=ROOT, env=env, timeout=120)  # noqa: S603
     job.refresh_from_db()
     assert job.status == ImportJob.Status.CHECKED
-    import_confirm(job=job, user=advisor_user)
+    import_confirm(job=job)
     first = subprocess.Popen([*command, "--worker-id", "first"], cwd=ROOT, env=env)  # noqa: S603
     try:
         deadline = time.monotonic() + 60

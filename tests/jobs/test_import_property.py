@@ -119,7 +119,7 @@ def _through_the_job(content: bytes, user):
     import_check(job.pk)  # what the worker runs (the tasks wait for a commit that never comes)
     job.refresh_from_db()
     if job.status == ImportJob.Status.CHECKED:
-        import_confirm(job=job, user=user)
+        import_confirm(job=job)
         import_write(job.pk)
         job.refresh_from_db()
     return job
