@@ -25,13 +25,18 @@ from relais.core.french import FEMININE, MASCULINE
 
 from ..helpers import login_verified
 
+WHOLE = r"(?<![\d,.\u00a0\u202f])(?<!\d[ \u00a0\u202f])"
 NOUNS = "|".join(sorted({n.capitalize() for n in FEMININE | MASCULINE}))
 PATTERNS = {
     "pluriel après 0 ou 1": re.compile(
-        r"(?<![\d,.\u00a0 ])[01][\u00a0 ](?!h\b)(?:séance|activité|accompagnement|personne|"
+        # A 0 or 1 that is a whole number: not the end of « 10 », « 2,1 » or « 1 001 ».
+        rf"{WHOLE}[01][\u00a0 ](?!h\b)(?:séance|activité|accompagnement|personne|"
         r"atelier|demi-journée|inscrit|inscription|place|participant|rendez-vous réalisé|"
         r"heure|jour|lieu|conseill\w+|bénéficiaire|réunion|action|structure|convention|"
-        r"permanence|mandat|demande|erreur|minute|mois réalisé)s\b"
+        r"permanence|mandat|demande|erreur|minute|mois réalisé|"
+        # Counted with {% blocktranslate count %} since issue 17 §4 (tests/core/test_plurals.py).
+        r"ligne|compte|membre|code|signature|ambassadeur|présent|prévue|tenue|engagée|close|"
+        rf"journée|an|avenant|saisie)s\b|{WHOLE}[01][\u00a0 ]lieux\b"
     ),
     "élision manquante": re.compile(
         r"\b(?:[Dd]e|[Ll]e|[Qq]ue|[Jj]e|[Nn]e) (?:avril|août|octobre|atelier|"
@@ -141,3 +146,21 @@ def test_every_page_of_the_demo_reads_as_french():
     print(f"{visited} pages")
     assert visited > 100
     assert findings == [], f"{len(findings)} fautes :\n" + "\n".join(sorted(set(findings)))
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("dont 1 séances réalisées", True),
+        ("(0 demi-journées)", True),
+        ("Total : 1 lieux", True),
+        ("0 comptes devront", True),
+        ("10 séances", False),
+        ("2,1 séances", False),
+        ("1\u202f001 séances", False),
+        ("1 séance réalisée, 0 demi-journée, 2 lieux", False),
+        ("de 9 h à 11 heures", False),
+    ],
+)
+def test_the_plural_pattern_flags_what_it_should(text, flagged):
+    assert bool(PATTERNS["pluriel après 0 ou 1"].search(text)) is flagged
