@@ -154,8 +154,9 @@ def of_place(name: str) -> str:
 
 def plural(count: int, singular: str, plural_form: str) -> str:
     """« 0 permanence créée », « 1 … », « 2 permanences créées »: French takes the singular for
-    0 and 1 (gettext's rule ``n > 1``; Django's ``pluralize`` and the source strings of
-    ``ngettext`` follow English, where 0 is plural)."""
+    0 and 1. For words chosen at run time; a phrase written in the code goes through ``ngettext``
+    or ``{% blocktranslate count %}``, whose catalog (locale/fr) carries the same rule ``n > 1``
+    (docs/architecture.md, « Plurals »; Django's ``pluralize`` follows English)."""
     return f"{number(count)} {singular if abs(count) < 2 else plural_form}"
 
 
