@@ -337,14 +337,14 @@ def _offline_person(person) -> dict:
 
 
 def _json_refusal(request) -> JsonResponse | None:
-    """A script's request gets JSON, not the login page: 401 logged out, 403 another role."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"error": "Connectez-vous."}, status=401)
+    """Another role than an adviser's gets a JSON 403 (logged out: the login page, as
+    everywhere; the worker reads either as « nothing to keep, nothing to send »)."""
     if not perms.can_record_activity(request.user):
         return JsonResponse({"error": "Accès réservé aux conseillers."}, status=403)
     return None
 
 
+@login_required
 @never_cache  # private, no-store: personal data, never kept by a proxy nor the HTTP cache
 def offline_lists(request):
     """What the activity form needs offline (ADR 0008), kept by the service worker in
@@ -373,6 +373,7 @@ def offline_lists(request):
     )
 
 
+@login_required
 @never_cache
 def offline_token(request):
     """A CSRF token for the open session, and whose session it is: the service worker sends

@@ -84,10 +84,10 @@ def test_other_roles_get_403_and_no_data(request, url, persona, advisor, place):
 
 
 @pytest.mark.parametrize("url", [LISTS, TOKEN])
-def test_nobody_logged_in_gets_401_not_the_login_page(client, url):
+def test_nobody_logged_in_is_sent_to_the_login_page(client, url):
     answer = client.get(url)
-    assert answer.status_code == 401
-    assert answer.json() == {"error": "Connectez-vous."}
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(reverse("accounts:login"))
 
 
 def test_the_token_sends_the_queue_of_its_session(advisor_client, advisor_user, place):
