@@ -11,6 +11,8 @@ from datetime import date
 
 from django.utils import timezone
 
+from relais.agreements.models import Agreement, Commitment
+
 
 @dataclass(frozen=True)
 class AgreementPeriod:
@@ -40,8 +42,6 @@ def agreement_periods(place, today: date | None = None) -> list[AgreementPeriod]
 def agreement_periods_by_place(place_ids, today: date | None = None) -> dict:
     """``agreement_periods`` of each of ``place_ids``, in three queries whatever their number
     (a list of slots stays within its page's query budget)."""
-    from relais.agreements.models import Agreement, Commitment
-
     today = today or timezone.localdate()
     pairs = set(
         Commitment.objects.filter(place_id__in=place_ids).values_list("place_id", "agreement_id")

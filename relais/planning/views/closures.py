@@ -21,6 +21,19 @@ def _manageable_places(user):
     return places.filter(partner_id=user.organisation_id)
 
 
+def _form_page(request, form, closure, save, success: str):
+    """A valid POST runs ``save(cleaned_data)`` (a refusal goes on the form), then the list."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("planning:closure_list")
+    return render(request, "planning/closure_form.html", {"form": form, "closure": closure})
+
+
 @login_required
 def closure_list(request):
     if not perms.can_view_closures(request.user):
@@ -33,19 +46,14 @@ def closure_list(request):
 def closure_create(request):
     if not perms.can_view_closures(request.user):
         raise PermissionDenied
-    places = _manageable_places(request.user)
-    form = ClosureForm(request.POST or None, places=places)
-    if request.method == "POST" and form.is_valid():
-        if not perms.can_manage_closure(request.user, form.cleaned_data["place"]):
+    form = ClosureForm(request.POST or None, places=_manageable_places(request.user))
+
+    def create(data):
+        if not perms.can_manage_closure(request.user, data["place"]):
             raise PermissionDenied
-        try:
-            services.closure_create(created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "La fermeture est enregistrée.")
-            return redirect("planning:closure_list")
-    return render(request, "planning/closure_form.html", {"form": form, "closure": None})
+        services.closure_create(created_by=request.user, **data)
+
+    return _form_page(request, form, None, create, "La fermeture est enregistrée.")
 
 
 @login_required
@@ -58,15 +66,13 @@ def closure_edit(request, pk: int):
         instance=Closure.objects.get(pk=pk),
         places=_manageable_places(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.closure_update(closure=closure, **form.cleaned_data)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "La fermeture est modifiée.")
-            return redirect("planning:closure_list")
-    return render(request, "planning/closure_form.html", {"form": form, "closure": closure})
+    return _form_page(
+        request,
+        form,
+        closure,
+        lambda data: services.closure_update(closure=closure, **data),
+        "La fermeture est modifiée.",
+    )
 
 
 @login_required
