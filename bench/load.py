@@ -405,7 +405,7 @@ def _auth_only(env: dict, adviser: str) -> None:
         f"the same database), {IN_PROCESS} requests per measure, the two stacks in turns, "
         f"{ROUNDS} rounds:",
         "",
-        "| the one-line view with the adviser's cookie | time per request, each round | median |",
+        "| the one-line view | time per request, each round | median |",
         "|---|---|---|",
     ]
     for name, times in in_process.items():
@@ -433,8 +433,8 @@ IN_PROCESS = int(os.environ.get("BENCH_LOAD_IN_PROCESS", 500))
 
 
 def _in_process(adviser: str) -> dict[str, list[float]]:
-    """Seconds per request of the one-line view with the cookie, through the whole middleware
-    stack but no server: now, and with the former middlewares."""
+    """Seconds per request of the one-line view through the whole middleware stack but no
+    server: without a cookie, with the adviser's cookie now and with the former middlewares."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client, override_settings
@@ -442,15 +442,18 @@ def _in_process(adviser: str) -> dict[str, list[float]]:
     from bench.load_settings import former_middleware
 
     stacks = {
-        "user and device in one query (now)": settings.MIDDLEWARE,
-        "Django's and django-otp's middlewares (before)": former_middleware(settings.MIDDLEWARE),
-    }
+        "no cookie (the ceiling)": (settings.MIDDLEWARE, ""),
+        "adviser's cookie, user and device in one query (now)": (settings.MIDDLEWARE, adviser),
+        "adviser's cookie, Django's and django-otp's middlewares (before)": (
+            former_middleware(settings.MIDDLEWARE), adviser),
+    }  # fmt: skip
     results: dict[str, list[float]] = {}
     for _round in range(ROUNDS):
-        for name, middleware in stacks.items():
+        for name, (middleware, cookie) in stacks.items():
             with override_settings(MIDDLEWARE=middleware):
                 client = Client(HTTP_HOST="127.0.0.1")
-                client.cookies["sessionid"] = adviser
+                if cookie:
+                    client.cookies["sessionid"] = cookie
                 assert client.get("/bench/hello/").status_code == 200
                 started = time.perf_counter()
                 for _request in range(IN_PROCESS):
