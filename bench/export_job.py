@@ -70,7 +70,8 @@ def _p95(samples) -> float:
 
 
 COLUMNS = [
-    "Rows", "Click → downloadable", "Answer to the click", "Baseline: immediate file", "File",
+    "Rows", "Click → downloadable", "Worker CPU", "Answer to the click",
+    "Baseline: immediate file", "File",
     "Worker peak RSS", "Page p95 idle (n)", "Page p95 during (n)", f"Ratio (≤ {TARGET_RATIO} ×)",
     "Load average",
 ]  # fmt: skip
@@ -85,8 +86,53 @@ def _peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used: the export's own cost, whatever the
+    machine's load, against its wall-clock time (the CPU a niced worker was left)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _load() -> str:
     return " / ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def _report(results: list[dict], fmt: str) -> None:
+    """The section of docs/performance.md, rewritten after each size: a run stopped before its
+    largest size keeps the sizes it measured."""
+    lines = []
+    for r in results:
+        ratio = r["during"] / r["idle"]
+        count = f"{r['rows']:,}".replace(",", " ")
+        base = r["baseline"]
+        lines.append(
+            f"| {count} | {r['ready']:.0f} s ({r['queued']:.1f} s queued) | {r['cpu']:.0f} s | "
+            f"{r['click_ms']:.0f} ms | "
+            + (f"{base[0]:.0f} s | " if base else "not measured | ")
+            + f"{r['size'] / 2**20:.0f} MiB | {r['rss_idle']:.0f} → {r['rss']:.0f} MiB | "
+            f"{r['idle']:.0f} ms ({r['n_idle']}) | {r['during']:.0f} ms ({r['n_during']}) | "
+            f"{ratio:.2f} × | {r['load_start']} → {r['load_end']}"
+            + (f" (baseline: {base[1]} → {base[2]})" if base else "")
+            + " |"
+        )
+    biggest = max(r["rows"] for r in results)
+    write_section(
+        "export-job",
+        f"""## Export job (`make bench-export-job`)
+
+An activities export ({fmt.upper()}) asked from the statistics page by an administrator, written
+by one `relais worker` (queue `exports`, nice {NICE}) beside the process serving the pages
+(Django's test client: the statistics dashboard over the same 3 years, one request every 0.2 s
+while the export runs). PostgreSQL; {platform.processor() or platform.machine()},
+{os.cpu_count()} CPUs shared with other work (load average: 1, 5 and 15 minutes, at the start
+and the end of each measure). Baseline of the same run: the same export asked with the job
+threshold above its size, i.e. as before the jobs, the browser waiting for the whole file.
+Worker memory: peak resident size (VmHWM) after start-up → at the end of the export.
+
+{TABLE_HEADER}
+{chr(10).join(lines)}
+{SMALL if biggest < 1_000_000 else ""}""",
+    )
 
 
 def main() -> int:
@@ -163,6 +209,7 @@ def main() -> int:
                 time.sleep(0.5)
             time.sleep(5)  # the worker's start-up imports are over
             worker_rss_idle = _peak_rss_mib(worker.pid)
+            cpu_before = _cpu_seconds(worker.pid)
             idle = [timed_page() for _ in range(IDLE_SAMPLES)]
             load_start = _load()
             clicked = time.perf_counter()
@@ -182,6 +229,7 @@ def main() -> int:
             ready = time.perf_counter() - clicked
             assert job.status == ExportJob.Status.DONE, job.error
             worker_rss = _peak_rss_mib(worker.pid)
+            worker_cpu = _cpu_seconds(worker.pid) - cpu_before
             download = client.get(reverse("jobs:export_download", args=[job.pk]))
             size = sum(len(chunk) for chunk in download.streaming_content)
             worker.terminate()
@@ -191,13 +239,15 @@ def main() -> int:
                 "rows": job.rows_total, "ready": ready, "queued": running_at - clicked,
                 "click_ms": click_ms, "size": size, "idle": _p95(idle), "during": _p95(during),
                 "n_idle": len(idle), "n_during": len(during), "rss_idle": worker_rss_idle,
-                "rss": worker_rss, "load_start": load_start, "load_end": _load(),
+                "rss": worker_rss, "cpu": worker_cpu, "load_start": load_start, "load_end": _load(),
                 "baseline": baseline,
             })  # fmt: skip
+            _report(results, fmt)
             r = results[-1]
             print(f"export: {r['rows']} rows in {ready:.0f} s (queued {r['queued']:.1f} s); "
                   f"page p95 idle {r['idle']:.0f} ms, during {r['during']:.0f} ms; worker peak "
-                  f"{worker_rss:.0f} MiB; load {r['load_end']}")  # fmt: skip
+                  f"{worker_rss:.0f} MiB, CPU {worker_cpu:.0f} s; load {r['load_end']}; "
+                  f"baseline {baseline[0] if baseline else float('nan'):.0f} s")  # fmt: skip
     finally:
         if worker is not None:
             worker.terminate()
@@ -206,40 +256,7 @@ def main() -> int:
 
         connections.close_all()
         _drop(url)
-    lines = []
-    for r in results:
-        ratio = r["during"] / r["idle"]
-        count = f"{r['rows']:,}".replace(",", " ")
-        base = r["baseline"]
-        lines.append(
-            f"| {count} | {r['ready']:.0f} s ({r['queued']:.1f} s queued) | "
-            f"{r['click_ms']:.0f} ms | "
-            + (f"{base[0]:.0f} s | " if base else "not measured | ")
-            + f"{r['size'] / 2**20:.0f} MiB | {r['rss_idle']:.0f} → {r['rss']:.0f} MiB | "
-            f"{r['idle']:.0f} ms ({r['n_idle']}) | {r['during']:.0f} ms ({r['n_during']}) | "
-            f"{ratio:.2f} × | {r['load_start']} → {r['load_end']}"
-            + (f" (baseline: {base[1]} → {base[2]})" if base else "")
-            + " |"
-        )
     worst = max(r["during"] / r["idle"] for r in results)
-    biggest = max(r["rows"] for r in results)
-    write_section(
-        "export-job",
-        f"""## Export job (`make bench-export-job`)
-
-An activities export ({fmt.upper()}) asked from the statistics page by an administrator, written
-by one `relais worker` (queue `exports`, nice {NICE}) beside the process serving the pages
-(Django's test client: the statistics dashboard over the same 3 years, one request every 0.2 s
-while the export runs). PostgreSQL; {platform.processor() or platform.machine()},
-{os.cpu_count()} CPUs shared with other work (load average: 1, 5 and 15 minutes, at the start
-and the end of each measure). Baseline of the same run: the same export asked with the job
-threshold above its size, i.e. as before the jobs, the browser waiting for the whole file.
-Worker memory: peak resident size (VmHWM) after start-up → at the end of the export.
-
-{TABLE_HEADER}
-{chr(10).join(lines)}
-{SMALL if biggest < 1_000_000 else ""}""",
-    )
     return 0 if worst <= TARGET_RATIO else 1
 
 
