@@ -155,31 +155,20 @@ def client_for():
     return _client_for
 
 
-@pytest.fixture
-def coordinator_client(coordinator):
-    return _client_for(coordinator)
+def _client_fixture(persona: str):
+    """A fixture giving a client logged in with both factors as the ``persona`` fixture's user."""
+
+    @pytest.fixture
+    def logged_in(request):
+        return _client_for(request.getfixturevalue(persona))
+
+    logged_in.__doc__ = f"A test client logged in as ``{persona}``."
+    return logged_in
 
 
-@pytest.fixture
-def advisor_client(advisor_user):
-    return _client_for(advisor_user)
-
-
-@pytest.fixture
-def partner_client(partner_staff):
-    return _client_for(partner_staff)
-
-
-@pytest.fixture
-def outsider_client(outsider):
-    return _client_for(outsider)
-
-
-@pytest.fixture
-def committee_client(committee_member):
-    return _client_for(committee_member)
-
-
-@pytest.fixture
-def administrator_client(administrator):
-    return _client_for(administrator)
+coordinator_client = _client_fixture("coordinator")
+advisor_client = _client_fixture("advisor_user")
+partner_client = _client_fixture("partner_staff")
+outsider_client = _client_fixture("outsider")
+committee_client = _client_fixture("committee_member")
+administrator_client = _client_fixture("administrator")

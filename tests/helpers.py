@@ -1,12 +1,17 @@
-"""Helpers shared by the tests: TOTP codes, verified logins, HTML inspection."""
+"""Helpers shared by the tests: TOTP codes, verified logins, HTML inspection, spreadsheets."""
 
 import html
 import re
+import threading
 import time
+import zipfile
 from html.parser import HTMLParser
+from io import BytesIO
 
+from django.db import connections
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
+from openpyxl import Workbook
 
 
 def totp_code(device, at: float | None = None) -> str:
@@ -60,3 +65,60 @@ def committed(function, *args, **kwargs):
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         return function(*args, **kwargs)
+
+
+def xlsx_bytes(rows) -> bytes:
+    """The content of an .xlsx file whose sheet holds ``rows`` (an upload, an import)."""
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(list(row))
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+XLSX_SHEET = "xl/worksheets/sheet1.xml"
+# A cell in the last row and column Excel allows: calamine would allocate the whole grid.
+FAR_CELL = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+
+
+def sheet_rewritten(content: bytes, change) -> bytes:
+    """The .xlsx ``content`` with its sheet's XML passed through ``change`` (a hostile file)."""
+    source = zipfile.ZipFile(BytesIO(content))
+    target = BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            archive.writestr(item.filename, change(data) if item.filename == XLSX_SHEET else data)
+    return target.getvalue()
+
+
+def with_far_cell(content: bytes) -> bytes:
+    """The .xlsx ``content`` plus one cell in Excel's last row and column."""
+    return sheet_rewritten(
+        content, lambda data: data.replace(b"</sheetData>", FAR_CELL + b"</sheetData>")
+    )
+
+
+def run_together(function, arguments) -> tuple[list, list]:
+    """``function(*args)`` for each ``args`` of ``arguments``, each in its own thread with its
+    own database connection, all let go at the same instant (a race). Returns the results and
+    the exceptions raised, in the order they came."""
+    barrier = threading.Barrier(len(arguments))
+    results, errors = [], []
+
+    def run(args):
+        try:
+            barrier.wait(timeout=30)
+            results.append(function(*args))
+        except Exception as error:  # the caller asserts on them
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(args,)) for args in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors

@@ -1,6 +1,5 @@
 """Recording activities: validation, database constraints, idempotency."""
 
-import threading
 import uuid
 from datetime import date
 
@@ -12,6 +11,7 @@ from relais.activities.models import Activity, ActivityTheme
 from relais.activities.services import activity_record, activity_update
 
 from ..beneficiaries.factories import BeneficiaryFactory
+from ..helpers import run_together
 from .factories import record_collective, record_individual
 
 pytestmark = pytest.mark.django_db
@@ -104,22 +104,11 @@ def test_concurrent_posts_with_the_same_key_record_one_activity(advisor_user, pl
     advisor = advisor_user.advisor
     key = uuid.uuid4()
     data = _help_of_march_3rd(place)
-    results, barrier = [], threading.Barrier(2)
-
-    def post():
-        try:
-            barrier.wait()
-            results.append(
-                activity_record(advisor=advisor, kind="individual", data=data, idempotency_key=key)
-            )
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_together(
+        lambda: activity_record(advisor=advisor, kind="individual", data=data, idempotency_key=key),
+        [(), ()],
+    )
+    assert errors == []
     assert Activity.objects.count() == 1
     assert sorted(created for _, created in results) == [False, True]
     assert {activity.pk for activity, _ in results} == {Activity.objects.get().pk}

@@ -7,40 +7,14 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from relais.agreements.importing import tables
 from relais.agreements.importing.tables import parse_document
 
-from ..helpers import page_text
+from ..helpers import page_text, with_far_cell, xlsx_bytes
 
 HEADER = ["Lieux d'intervention", "DURÉE", "Fréquences", "Modalités"]
 ROW = ["Médiathèque de Prades", "2 journées", "Par semaine", "Présentiel"]
-
-
-def _xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _with_far_cell(content: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(content))
-    target = io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(
-                    b"</sheetData>",
-                    b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
-                    b"</row></sheetData>",
-                )
-            archive.writestr(item.filename, data)
-    return target.getvalue()
 
 
 def _ods_repeated(rows: int) -> bytes:
@@ -79,7 +53,7 @@ def no_parser(monkeypatch):
 
 def test_one_cell_in_the_last_row_of_excel_is_refused_before_calamine(no_parser):
     """Without the check, calamine asks for 512 GB for this 5 KB file and aborts the process."""
-    result = parse_document("lieux.xlsx", _with_far_cell(_xlsx([HEADER, ROW])))
+    result = parse_document("lieux.xlsx", with_far_cell(xlsx_bytes([HEADER, ROW])))
     assert result.errors == [
         "Fichier « lieux.xlsx » refusé : Le fichier dépasse 2000 lignes (la ligne 1048576 est "
         "remplie) : découpez-le en fichiers de 2000 lignes au plus, en-têtes compris, et "
@@ -96,9 +70,10 @@ def test_repeated_ods_rows_are_refused_before_calamine(no_parser):
 
 def test_a_table_within_the_setting_is_read(settings):
     settings.RELAIS_IMPORT_MAX_ROWS = 3
-    assert parse_document("lieux.xlsx", _xlsx([HEADER, ROW, ROW])).errors == []
+    assert parse_document("lieux.xlsx", xlsx_bytes([HEADER, ROW, ROW])).errors == []
     assert (
-        "dépasse 3 lignes" in parse_document("lieux.xlsx", _xlsx([HEADER, ROW, ROW, ROW])).errors[0]
+        "dépasse 3 lignes"
+        in parse_document("lieux.xlsx", xlsx_bytes([HEADER, ROW, ROW, ROW])).errors[0]
     )
 
 

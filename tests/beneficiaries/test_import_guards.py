@@ -6,36 +6,28 @@
   parser reads it.
 """
 
-import threading
-import zipfile
-from io import BytesIO
-
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
 
 from relais.beneficiaries import importing
 from relais.beneficiaries.models import Beneficiary, BeneficiaryImport
 
 from ..factories import AdvisorFactory, TOTPDeviceFactory
-from ..helpers import login_verified, page_text
+from ..helpers import (
+    login_verified,
+    page_text,
+    run_together,
+    sheet_rewritten,
+    with_far_cell,
+    xlsx_bytes,
+)
 
 URL = "beneficiaries:import"
 ROWS = [["Prénom", "Nom"], ["Aurore", "Garrigue"], ["Jean", "Cade"], ["Léa", "Roussillon"]]
-
-
-def _xlsx(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _upload(content: bytes) -> SimpleUploadedFile:
@@ -43,7 +35,7 @@ def _upload(content: bytes) -> SimpleUploadedFile:
 
 
 def _preview_token(client) -> str:
-    response = client.post(reverse(URL), {"file": _upload(_xlsx(ROWS))})
+    response = client.post(reverse(URL), {"file": _upload(xlsx_bytes(ROWS))})
     assert "Aperçu : 3 personnes à importer" in page_text(response)
     return response.context["token"]
 
@@ -95,23 +87,10 @@ def test_concurrent_confirmations_of_one_preview_import_it_once():
     token = _preview_token(login_verified(Client(), advisor.user, device))
     concurrent = 6
     clients = [login_verified(Client(), advisor.user, device) for _ in range(concurrent)]
-    barrier = threading.Barrier(concurrent)
-    statuses, errors = [], []
-
-    def confirm(client) -> None:
-        try:
-            barrier.wait(timeout=10)  # every confirmation leaves at the same instant
-            statuses.append(client.post(reverse(URL), {"rows": token}).status_code)
-        except Exception as error:  # reported below
-            errors.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=confirm, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses, errors = run_together(
+        lambda client: client.post(reverse(URL), {"rows": token}).status_code,
+        [(client,) for client in clients],
+    )
     assert errors == []
     assert statuses == [302] * concurrent  # the winner and the losers all land on the list
     assert Beneficiary.objects.count() == 3
@@ -128,7 +107,7 @@ def test_a_sheet_past_the_row_limit_is_refused_before_it_is_read(
         raise AssertionError("the file was parsed")
 
     monkeypatch.setattr(importing.CalamineWorkbook, "from_filelike", never)
-    response = advisor_client.post(reverse(URL), {"file": _upload(_xlsx(ROWS))})
+    response = advisor_client.post(reverse(URL), {"file": _upload(xlsx_bytes(ROWS))})
     text = page_text(response)
     assert "Le fichier dépasse 3 lignes (la ligne 4 est remplie)" in text
     assert "découpez-le" in text
@@ -139,43 +118,28 @@ def test_a_sheet_past_the_row_limit_is_refused_before_it_is_read(
 @pytest.mark.django_db
 def test_the_default_limit_reads_2000_lines(advisor_client):
     rows = [["Nom"], *[[f"Fictif{i}"] for i in range(2000)]]  # 2001 lines
-    response = advisor_client.post(reverse(URL), {"file": _upload(_xlsx(rows))})
+    response = advisor_client.post(reverse(URL), {"file": _upload(xlsx_bytes(rows))})
     assert "Le fichier dépasse 2000 lignes (la ligne 2001 est remplie)" in page_text(response)
 
 
 @pytest.mark.django_db
 def test_a_million_line_sheet_is_refused_at_once(advisor_client):
     """A 1,000,000-line sheet (~5 MB) that openpyxl took 25 s to go through."""
-    source = zipfile.ZipFile(BytesIO(_xlsx([["Nom"], ["Cade"]])))
-    content = BytesIO()
-    with zipfile.ZipFile(content, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                rows = "".join(
-                    f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>x</t></is></c></row>'
-                    for i in range(3, 1_000_000)
-                )
-                data = data.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
-            target.writestr(item.filename, data)
-    response = advisor_client.post(reverse(URL), {"file": _upload(content.getvalue())})
+    rows = "".join(
+        f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>x</t></is></c></row>'
+        for i in range(3, 1_000_000)
+    ).encode()
+    content = sheet_rewritten(
+        xlsx_bytes([["Nom"], ["Cade"]]),
+        lambda data: data.replace(b"</sheetData>", rows + b"</sheetData>"),
+    )
+    response = advisor_client.post(reverse(URL), {"file": _upload(content)})
     assert "Le fichier dépasse 2000 lignes" in page_text(response)
     assert not Beneficiary.objects.exists()
 
 
 @pytest.mark.django_db
 def test_one_cell_in_the_last_row_of_excel_is_refused(advisor_client):
-    source = zipfile.ZipFile(BytesIO(_xlsx([["Nom"], ["Cade"]])))
-    content = BytesIO()
-    with zipfile.ZipFile(content, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(
-                    b"</sheetData>",
-                    b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is>'
-                    b"</c></row></sheetData>",
-                )
-            target.writestr(item.filename, data)
-    response = advisor_client.post(reverse(URL), {"file": _upload(content.getvalue())})
+    content = with_far_cell(xlsx_bytes([["Nom"], ["Cade"]]))
+    response = advisor_client.post(reverse(URL), {"file": _upload(content)})
     assert "la ligne 1048576 est remplie" in page_text(response)

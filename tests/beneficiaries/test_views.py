@@ -1,18 +1,15 @@
 """Beneficiary pages: professional secrecy, duplicates on creation, XLSX import."""
 
-from io import BytesIO
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from relais.activities.models import Activity
 from relais.beneficiaries.models import Beneficiary
 
 from ..activities.factories import record_individual
 from ..factories import CommuneFactory
-from ..helpers import page_text
+from ..helpers import page_text, sheet_rewritten, xlsx_bytes
 from .factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,13 +105,7 @@ def test_merge_page(advisor_client, advisor, place):
 
 
 def _xlsx(rows) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("personnes.xlsx", buffer.getvalue())
+    return SimpleUploadedFile("personnes.xlsx", xlsx_bytes(rows))
 
 
 HEADERS = [
@@ -202,33 +193,11 @@ def test_import_refuses_a_tampered_preview(advisor_client):
 def test_import_is_all_or_nothing_at_confirmation(advisor_client):
     from relais.beneficiaries.importing import sign_rows
 
+    blank = {"gender": "unknown", "social_status": "unknown", "commune": None, "phone": "",
+             "email": "", "consent_given_on": None, "consent_text_version": ""}  # fmt: skip
     rows = [
-        {
-            "line": 2,
-            "first_name": "A",
-            "last_name": "B",
-            "birth_year": None,
-            "gender": "unknown",
-            "social_status": "unknown",
-            "commune": None,
-            "phone": "",
-            "email": "",
-            "consent_given_on": None,
-            "consent_text_version": "",
-        },
-        {
-            "line": 3,
-            "first_name": "C",
-            "last_name": "D",
-            "birth_year": 1800,
-            "gender": "unknown",
-            "social_status": "unknown",
-            "commune": None,
-            "phone": "",
-            "email": "",
-            "consent_given_on": None,
-            "consent_text_version": "",
-        },
+        {**blank, "line": 2, "first_name": "A", "last_name": "B", "birth_year": None},
+        {**blank, "line": 3, "first_name": "C", "last_name": "D", "birth_year": 1800},
     ]
     response = advisor_client.post(reverse("beneficiaries:import"), {"rows": sign_rows(rows)})
     assert "Ligne 3 :" in page_text(response)
@@ -254,25 +223,21 @@ def test_import_refuses_an_xml_entity_bomb(advisor_client):
     """A workbook whose sheet declares XML entities (« billion laughs ») is refused as
     unreadable, without expanding them: relais.core.spreadsheets.check_upload refuses any DTD
     before a parser reads the file (and openpyxl would parse through defusedxml)."""
-    import zipfile
 
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML  # a declared dependency, not a lucky transitive one
-    source = zipfile.ZipFile(BytesIO(_xlsx([["Nom"], ["Cade"]]).read()))
-    bomb = BytesIO()
-    with zipfile.ZipFile(bomb, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
-                    f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
-                    for p, c in zip("abcdefgh", "bcdefghi", strict=True)
-                )
-                data = f"<!DOCTYPE worksheet [{entities}]>".encode() + data.split(b"?>")[-1]
-                data = data.replace(b">Cade<", b">&i;<")
-            target.writestr(item, data)
-    upload = SimpleUploadedFile("personnes.xlsx", bomb.getvalue())
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    bomb = sheet_rewritten(
+        xlsx_bytes([["Nom"], ["Cade"]]),
+        lambda data: (
+            f"<!DOCTYPE worksheet [{entities}]>".encode() + data.split(b"?>")[-1]
+        ).replace(b">Cade<", b">&i;<"),
+    )
+    upload = SimpleUploadedFile("personnes.xlsx", bomb)
     response = advisor_client.post(reverse("beneficiaries:import"), {"file": upload})
     assert response.status_code == 200
     assert "Fichier illisible" in page_text(response)
@@ -282,17 +247,12 @@ def test_import_refuses_an_xml_entity_bomb(advisor_client):
 def test_import_reports_a_sheet_broken_past_its_first_line(advisor_client):
     """Rows are read lazily: a sheet whose XML breaks after the headers is still reported
     as unreadable (not a server error) and nothing is kept."""
-    import zipfile
 
-    source = zipfile.ZipFile(BytesIO(_xlsx([["Nom"], ["Cade"], ["Garrigue"]]).read()))
-    broken = BytesIO()
-    with zipfile.ZipFile(broken, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b">Garrigue<", b">&inconnue;<")
-            target.writestr(item, data)
-    upload = SimpleUploadedFile("personnes.xlsx", broken.getvalue())
+    broken = sheet_rewritten(
+        xlsx_bytes([["Nom"], ["Cade"], ["Garrigue"]]),
+        lambda data: data.replace(b">Garrigue<", b">&inconnue;<"),
+    )
+    upload = SimpleUploadedFile("personnes.xlsx", broken)
     response = advisor_client.post(reverse("beneficiaries:import"), {"file": upload})
     assert response.status_code == 200
     assert "Fichier illisible" in page_text(response)

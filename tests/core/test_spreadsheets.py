@@ -28,6 +28,8 @@ from relais.planning import exports as coverage_exports
 from relais.public import opendata
 from relais.workshops import exports as programme_exports
 
+from ..helpers import sheet_rewritten, with_far_cell, xlsx_bytes
+
 # Any text, and often text that starts like a formula (or like an already escaped one).
 TEXT = st.one_of(
     st.text(),
@@ -260,49 +262,20 @@ def test_open_data_phone_is_escaped_unless_it_matches_the_standard():
 # --- Uploads ----------------------------------------------------------------------------------
 
 
-def _xlsx(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _rewrite(content: bytes, part: str, change) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(content))
-    target = io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            archive.writestr(item.filename, change(data) if item.filename == part else data)
-    return target.getvalue()
-
-
-SHEET = "xl/worksheets/sheet1.xml"
-
-
 def test_an_ordinary_workbook_within_the_limits_is_accepted():
-    check_upload(_xlsx([["Nom"], *[[f"Personne {i}"] for i in range(9)]]), "xlsx", max_rows=10)
+    check_upload(xlsx_bytes([["Nom"], *[[f"Personne {i}"] for i in range(9)]]), "xlsx", max_rows=10)
 
 
 def test_a_workbook_with_a_filled_line_past_the_limit_is_refused():
     with pytest.raises(SpreadsheetTooLarge, match="dépasse 10 lignes \\(la ligne 11"):
-        check_upload(_xlsx([["Nom"], *[[f"Personne {i}"] for i in range(10)]]), "xlsx", max_rows=10)
+        check_upload(
+            xlsx_bytes([["Nom"], *[[f"Personne {i}"] for i in range(10)]]), "xlsx", max_rows=10
+        )
 
 
 def test_one_far_away_cell_is_refused_before_calamine_allocates_its_grid():
     """calamine builds a full grid: A1 and XFD1048576 make it ask for 512 GB and abort."""
-    content = _rewrite(
-        _xlsx([["Lieu"]]),
-        SHEET,
-        lambda data: data.replace(
-            b"</sheetData>",
-            b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-            b"</sheetData>",
-        ),
-    )
+    content = with_far_cell(xlsx_bytes([["Lieu"]]))
     with pytest.raises(SpreadsheetTooLarge, match="la ligne 1048576"):
         check_upload(content, "xlsx", max_rows=2000)
 
@@ -317,9 +290,8 @@ def test_a_cell_past_the_last_column_allowed_is_refused():
 
 
 def test_empty_formatted_cells_far_away_do_not_count():
-    content = _rewrite(
-        _xlsx([["Lieu"], ["Prades"]]),
-        SHEET,
+    content = sheet_rewritten(
+        xlsx_bytes([["Lieu"], ["Prades"]]),
         lambda data: data.replace(
             b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'
         ),
@@ -378,7 +350,7 @@ def test_the_empty_tail_libreoffice_writes_is_accepted():
 def test_a_workbook_that_inflates_past_the_budget_is_refused(monkeypatch):
     monkeypatch.setattr(spreadsheets, "MAX_UNCOMPRESSED_BYTES", 64 * 1024)
     padding = "<!-- " + "x" * 200_000 + " -->"
-    content = _rewrite(_xlsx([["Nom"]]), SHEET, lambda data: data + padding.encode())
+    content = sheet_rewritten(xlsx_bytes([["Nom"]]), lambda data: data + padding.encode())
     assert len(content) < 20_000
     with pytest.raises(SpreadsheetTooLarge, match="décompressé"):
         check_upload(content, "xlsx", max_rows=10)
@@ -388,9 +360,9 @@ def test_a_workbook_that_inflates_past_the_budget_is_refused(monkeypatch):
     "content",
     [
         b"pas un classeur",
-        _rewrite(_xlsx([["Nom"]]), SHEET, lambda d: b'<!DOCTYPE x [<!ENTITY a "b">]>' + d),
-        _rewrite(_xlsx([["Nom"]]), SHEET, lambda d: d[: len(d) // 2]),
-        _rewrite(_xlsx([["Nom"]]), SHEET, lambda d: d.replace(b'<row r="1"', b'<row r="un"')),
+        sheet_rewritten(xlsx_bytes([["Nom"]]), lambda d: b'<!DOCTYPE x [<!ENTITY a "b">]>' + d),
+        sheet_rewritten(xlsx_bytes([["Nom"]]), lambda d: d[: len(d) // 2]),
+        sheet_rewritten(xlsx_bytes([["Nom"]]), lambda d: d.replace(b'<row r="1"', b'<row r="un"')),
     ],
     ids=["not-a-zip", "dtd", "truncated-xml", "bad-row-number"],
 )

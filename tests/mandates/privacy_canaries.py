@@ -8,19 +8,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from relais.mandates.models import Mandate, MandateAction, MandateScan
+from relais.mandates.models import Mandate
 
-from .factories import build_mandate
+from ..privacy.factories import RightsRequestFactory
+from .factories import MandateActionFactory, MandateScanFactory, build_mandate
 
 
 def _scan(mandate, version=1):
-    scan = MandateScan.objects.create(
-        mandate=mandate,
-        version=version,
-        file=f"mandates/canary-{mandate.pk}-{version}.pdf",
-        content_type="application/pdf",
-        sha256=f"{version:064d}",
-        uploaded_by=mandate.advisor.user,
+    scan = MandateScanFactory(
+        mandate=mandate, version=version, file=f"mandates/canary-{mandate.pk}-{version}.pdf"
     )
     Mandate.objects.filter(pk=mandate.pk).update(current_scan=scan)
     return scan
@@ -47,35 +43,19 @@ def make_mandates_expired():
     return due, fresh
 
 
-def _action(mandate):
-    return MandateAction.objects.create(
-        mandate=mandate,
-        family="social_health",
-        procedure="Social - Santé",
-        kind="form",
-        advisor=mandate.advisor,
-    )
-
-
 def make_mandate_actions():
-    due = _action(build_mandate(completed_at=timezone.now() - timedelta(hours=1)))
-    return due, _action(build_mandate())
+    due = MandateActionFactory(
+        mandate=build_mandate(completed_at=timezone.now() - timedelta(hours=1))
+    )
+    return due, MandateActionFactory(mandate=build_mandate())
 
 
 # The privacy app's own rule (register of rights requests) is tested with the mandates'
 # makers: tests/privacy/ has no privacy_canaries module of its own.
 def make_rights_requests():
-    from relais.privacy.models import RightsRequest
-    from relais.rights.services import due_date
-
     def request(closed_on):
-        received = closed_on - timedelta(days=10)
-        return RightsRequest.objects.create(
-            kind="access",
-            channel="mail",
-            requester_label="Personne sans fiche",
-            received_on=received,
-            due_on=due_date(received),
+        return RightsRequestFactory(
+            received_on=closed_on - timedelta(days=10),
             status="done",
             closed_on=closed_on,
             outcome="Copie envoyée par courrier.",

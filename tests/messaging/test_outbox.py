@@ -1,7 +1,6 @@
 """The outbox: committed with the action, sent by a task, retried, never sent twice."""
 
 import socket
-import threading
 import time
 from datetime import timedelta
 from email import message_from_bytes
@@ -27,7 +26,7 @@ from relais.messaging.outbox import (
     outbox_sweep,
 )
 
-from ..helpers import committed
+from ..helpers import committed, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -198,21 +197,10 @@ def test_drains_racing_in_threads_send_each_message_once(monkeypatch, settings):
         return send(self, emails)
 
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", slow_send)
-    counts = []
-    start = threading.Barrier(4)
-
-    def worker(claim):
-        try:
-            start.wait()
-            counts.append(outbox_drain(claim_id=claim))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(f"drain-{n}",)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts, errors = run_together(
+        lambda claim: outbox_drain(claim_id=claim), [(f"drain-{n}",) for n in range(4)]
+    )
+    assert errors == []
     assert sum(counts) == 60
     assert sorted(email.to[0] for email in mail.outbox) == sorted(m.recipient for m in messages)
     assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 1)}
@@ -258,21 +246,10 @@ def test_two_workers_racing_for_one_message_send_it_once(monkeypatch):
         return send(self, messages)
 
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", slow_send)
-    results = []
-    start = threading.Barrier(4)
-
-    def worker(claim):
-        try:
-            start.wait()
-            results.append(outbox_deliver(message.pk, claim_id=claim))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(f"task-{n}",)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_together(
+        lambda claim: outbox_deliver(message.pk, claim_id=claim), [(f"task-{n}",) for n in range(4)]
+    )
+    assert errors == []
     assert len(mail.outbox) == 1
     assert results.count(OutboxStatus.SENT) >= 1
     assert OutboxMessage.objects.get().attempts == 1

@@ -1,12 +1,11 @@
 """The journal: appends chain, the database refuses changes, verification names what broke."""
 
-import threading
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 from django.urls import resolve
 
@@ -21,6 +20,7 @@ from relais.privacy.journal import (
 from relais.privacy.models import GENESIS_HASH, JournalAppendOnlyError, JournalEntry
 
 from ..factories import UserFactory
+from ..helpers import run_together
 from .journal_helpers import raw
 
 
@@ -239,22 +239,7 @@ def test_the_triggers_are_back_after_a_tampering_test(protected_journal):
 def test_concurrent_appends_keep_a_gapless_chain(journal_cleanup):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's test database is in memory; its IMMEDIATE mode serialises writers.")
-    errors = []
-
-    def append_many():
-        try:
-            _fill(10)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=append_many) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = run_together(lambda: _fill(10), [()] * 6)
     assert errors == []
     check = journal_verify()
     assert check.ok, check.message

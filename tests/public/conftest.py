@@ -1,10 +1,12 @@
-"""A place shaped like the seed's Médiathèque de Prades, slots written directly, a frozen day."""
+"""A place shaped like the seed's Médiathèque de Prades, slots written directly, a frozen day.
+
+The cache (posters are cached by their HTML) is emptied before each test by the root conftest.
+"""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from relais.planning.calendars import public_holidays
@@ -14,14 +16,6 @@ from relais.public import queries
 from ..factories import AdvisorFactory, CommuneFactory, PlaceFactory
 
 PARIS = timezone.get_default_timezone()
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Posters are cached by their HTML: each test draws its own."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -76,6 +70,12 @@ def frozen_day(monkeypatch):
         monkeypatch.setattr(queries, "now", lambda: datetime.combine(day, time(8, 0), tzinfo=PARIS))
 
     return freeze
+
+
+@pytest.fixture
+def december(frozen_day):
+    """The public pages believe it is 1 December 2026."""
+    frozen_day(date(2026, 12, 1))
 
 
 def working_day_ahead(weekday: int, *, after_days: int = 7) -> date:

@@ -19,11 +19,6 @@ from ..workshops.factories import WorkshopTopicFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def december(frozen_day):
-    frozen_day(date(2026, 12, 1))
-
-
 def _place_url(place):
     return reverse("public:place", kwargs={"slug": place.slug})
 

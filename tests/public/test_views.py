@@ -20,11 +20,6 @@ MENTION = (
 )
 
 
-@pytest.fixture
-def december(frozen_day):
-    frozen_day(date(2026, 12, 1))
-
-
 def test_the_place_page_is_public_and_tells_when_where_and_how(
     client, prades, advisor, make_slot, december
 ):

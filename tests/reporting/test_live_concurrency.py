@@ -1,10 +1,9 @@
 """Concurrent writes keep the roll-ups exact (PostgreSQL: SQLite has one writer at a time)."""
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from relais.reporting import stats
 from relais.reporting.rollup import rebuild
@@ -13,6 +12,7 @@ from relais.reporting.stats import StatsFilters
 from ..activities.factories import record_individual
 from ..beneficiaries.factories import BeneficiaryFactory
 from ..factories import AdvisorFactory
+from ..helpers import run_together
 from .test_stats import _rollup_rows
 
 pytestmark = [
@@ -24,25 +24,11 @@ pytestmark = [
 def test_concurrent_writes_for_the_same_person_and_month_add_up(place):
     rebuild()
     advisor, person = AdvisorFactory(), BeneficiaryFactory()
-    start = threading.Barrier(6)
-    errors = []
 
     def write(day, beneficiary):
-        try:
-            start.wait()
-            record_individual(advisor, place=place, beneficiary=beneficiary,
-                              date=date(2025, 3, day))  # fmt: skip
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
+        record_individual(advisor, place=place, beneficiary=beneficiary, date=date(2025, 3, day))
 
-    threads = [threading.Thread(target=write, args=(20 - n, person if n % 2 else None))
-               for n in range(6)]  # fmt: skip
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = run_together(write, [(20 - n, person if n % 2 else None) for n in range(6)])
     assert errors == []
     kept = _rollup_rows()
     march = StatsFilters(date(2025, 3, 1), date(2025, 3, 1))
