@@ -5,8 +5,9 @@
  * (docs/decisions/0008-offline-activity-entry.md). Any other page — the login page after a
  * logout or an expired session, another role's pages — deletes the kept copies of the forms,
  * which show the adviser's name and list of people: a shared phone never shows them to the next
- * person. The queue of unsent entries (offline.js) is not deleted here: it is bound to its
- * adviser and waits for their next login.
+ * person. The queue of unsent entries (offline.js) is not deleted here: a session that expired
+ * keeps it for its adviser's next login; an explicit logout erases it after saying how many
+ * entries it holds (activities/offline_logout.js).
  */
 (function () {
   "use strict";
