@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.jobs.services import import_request
@@ -228,8 +229,12 @@ def beneficiary_delete_view(request, pk: int):
         count = services.beneficiary_delete(beneficiary=beneficiary)
         messages.success(
             request,
-            f"La fiche est supprimée ; {count} activité{'s' if count > 1 else ''} "
-            "conservée(s) de façon anonyme.",
+            ngettext(
+                "La fiche est supprimée ; %(count)s activité conservée de façon anonyme.",
+                "La fiche est supprimée ; %(count)s activités conservées de façon anonyme.",
+                count,
+            )
+            % {"count": count},
         )
         return redirect("beneficiaries:list")
     return render(request, "beneficiaries/beneficiary_delete.html", {"beneficiary": beneficiary})

@@ -30,7 +30,6 @@ HAND_BUILT = re.compile(r"""['"]s['"] if [^'"]*(?:[<>]=?|[!=]=) ?[12]\b""")
 HAND_BUILT_LEFT = {
     "relais/planning/planner/problem.py",
     "relais/planning/planner/solver.py",
-    "relais/beneficiaries/views.py",
 }
 
 
