@@ -338,7 +338,6 @@ OVER_BUDGET_CEILINGS = {
     "committee:review": 48,  # permanences, workshops and activities of a year (was 95)
     "committee:review_pdf": 48,
     "planning:occurrence": 75,  # a permanence's day: busy model of every adviser on it
-    "planning:checks": 32,  # every slot's agreement period and occurrences (was 40)
     "appointments:book": 32,  # openings: the read model of each adviser of the place
     "appointments:form": 32,
     "planning:my_week": 29,
