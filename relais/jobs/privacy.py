@@ -1,5 +1,6 @@
 """The task engine's rows hold no personal data, except the export and import jobs (read by
-relais.privacy)."""
+relais.privacy). An import job's rule is declared by the app whose importer it runs (the
+beneficiaries' import today), since the file belongs to that app's processing."""
 
 from datetime import datetime
 
@@ -7,7 +8,6 @@ from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.db.models import QuerySet
 
-from relais.beneficiaries.privacy import BENEFICIARY_PROCESSING
 from relais.privacy.enums import RetentionAction
 from relais.privacy.registry import (
     PUBLIC_INTEREST,
@@ -34,7 +34,8 @@ def _export_jobs_due(cutoff: datetime) -> QuerySet:
     return apps.get_model("jobs", "ExportJob").objects.filter(created_at__lt=cutoff)
 
 
-def _export_job_destroy(job) -> None:
+def job_file_destroy(job) -> None:
+    """An export or import job: its file, then its row."""
     if job.file:
         job.file.delete(save=False)
     job.delete()
@@ -57,35 +58,7 @@ register(
         start_event="Demande de l'export",
         due=_export_jobs_due,
         action=RetentionAction.DELETE,
-        destroy=_export_job_destroy,
+        destroy=job_file_destroy,
         recipients="Le demandeur, les coordinateurs et administrateurs du Département",
-    )
-)
-
-
-def _import_jobs_due(cutoff: datetime) -> QuerySet:
-    return apps.get_model("jobs", "ImportJob").objects.filter(created_at__lt=cutoff)
-
-
-# The hourly job purge-imports deletes each import job, its uploaded file and its checked lines
-# RELAIS_IMPORT_KEEP_HOURS (24 h by default) after its last step; this rule is the backstop.
-# The people imported are in beneficiaries.Beneficiary, under that model's own rule.
-register(
-    RetentionRule(
-        category="import_jobs",
-        model="jobs.ImportJob",
-        fields=("filename", "file", "rows", "errors", "warnings", "error"),
-        label="Imports volumineux vérifiés en arrière-plan (fichier envoyé et lignes vérifiées)",
-        processing=BENEFICIARY_PROCESSING,  # the only import run as a job so far
-        data_subjects="Personnes accompagnées nommées dans le fichier ; personnel (expéditeur)",
-        purpose="Vérifier puis importer un fichier trop long pour être traité pendant la page.",
-        legal_basis=PUBLIC_INTEREST,
-        term=relativedelta(days=3),
-        term_label="24 heures après la dernière étape, 3 jours au plus",
-        start_event="Envoi du fichier",
-        due=_import_jobs_due,
-        action=RetentionAction.DELETE,
-        destroy=_export_job_destroy,  # the same: the file, then the row
-        recipients="La personne qui a envoyé le fichier",
     )
 )
