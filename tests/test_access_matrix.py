@@ -287,6 +287,11 @@ EXPECTED.update({
 EXPECTED.update({
     "service_worker": PUBLIC,
     "web_manifest": PUBLIC,
+    # The adviser's own reference lists and a CSRF token for the service worker's sending.
+    "activities:offline_lists": ("login", "403", "ok", "ok", "403", "403", "403"),
+    "activities:offline_token": ("login", "403", "ok", "ok", "403", "403", "403"),
+    # « Nouvelle personne » on the activity form: a POST from the form's panel.
+    "beneficiaries:create_inline": POST_ONLY,
 })
 # --- Background work: the outbox and the jobs page (coordinators and administrators) ----------
 EXPECTED.update({
@@ -294,6 +299,9 @@ EXPECTED.update({
     # A large export: the adviser who asked for it and the coordination; nobody else.
     "jobs:export": ("login", "ok", "ok", "403", "403", "403", "ok"),
     "jobs:export_download": ("login", "ok", "ok", "403", "403", "403", "ok"),
+    # A large import: only the person who sent the file (it names the people imported).
+    "jobs:import": ("login", "ok", "403", "403", "403", "403", "403"),
+    "jobs:import_confirm": POST_ONLY,
     "messaging:outbox": COUNTS_ONLY,
     "messaging:resend": POST_ONLY,
 })
@@ -313,10 +321,10 @@ class World:
 
     ``advisor`` owns them: the author of the activity and its private note, the signatory of a
     mandate bound to them alone, with a signed scan replaced once; ``partner`` owns the place
-    and a submitted monthly report.
+    and a submitted monthly report; ``coordinator`` sent a large import.
     """
 
-    def __init__(self, *, advisor, partner, place):
+    def __init__(self, *, advisor, partner, place, coordinator):
         self.advisor = advisor
         self.partner = partner
         self.place = place
@@ -351,7 +359,7 @@ class World:
         )
         from django.core.files.base import ContentFile
 
-        from relais.jobs.models import ExportJob
+        from relais.jobs.models import ExportJob, ImportJob
 
         # A large export the adviser asked for, written (into the test's RELAIS_EXPORTS_DIR).
         self.export_job = ExportJob(
@@ -360,6 +368,13 @@ class World:
             expires_at=timezone.now() + timedelta(hours=1),
         )  # fmt: skip
         self.export_job.file.save("activites.csv", ContentFile(b"Identifiant\r\n"))
+        # A large import the coordinator sent, checked and waiting for confirmation.
+        self.import_job = ImportJob(
+            requested_by=coordinator, label="Personnes accompagnées",
+            importer="relais.beneficiaries.importing.JobSteps", filename="personnes.xlsx",
+            digest="0" * 64, fingerprint="matrix", status=ImportJob.Status.CHECKED,
+        )  # fmt: skip
+        self.import_job.file.save("personnes.xlsx", ContentFile(b"PK"))
 
     def _objects(self, name: str) -> dict:
         namespace = name.split(":")[0]
@@ -384,6 +399,8 @@ class World:
             "appointments:settings": {"place_slug": self.place.slug},
             "jobs:export": {"pk": self.export_job.pk},
             "jobs:export_download": {"pk": self.export_job.pk},
+            "jobs:import": {"pk": self.import_job.pk},
+            "jobs:import_confirm": {"pk": self.import_job.pk},
         }
         if namespace == "rights" and name != "rights:detail":
             # The person's rights page, exports, opposition and erasure take the person.
@@ -434,9 +451,11 @@ def _answer(response) -> str:
 
 
 @pytest.fixture
-def world(advisor_user, partner, place, settings, tmp_path):
+def world(advisor_user, partner, place, coordinator, settings, tmp_path):
     settings.RELAIS_EXPORTS_DIR = tmp_path / "exports"
-    return World(advisor=advisor_user.advisor, partner=partner, place=place)
+    return World(
+        advisor=advisor_user.advisor, partner=partner, place=place, coordinator=coordinator
+    )
 
 
 @pytest.fixture
