@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
+from relais.core.french import plural
+
 MORNING, AFTERNOON = "am", "pm"
 HALVES = (MORNING, AFTERNOON)
 HALF_LABELS = {MORNING: "matin", AFTERNOON: "après-midi"}
@@ -54,11 +56,11 @@ def window_label(window: Window) -> str:
 
 
 def plural_text(count: int, word: str) -> str:
-    return f"{count} {word}" + ("s" if abs(count) > 1 else "")
+    return plural(count, word, f"{word}s")
 
 
 def half_days_text(count: int) -> str:
-    return f"{count} demi-journée" + ("s" if count > 1 else "")
+    return plural(count, "demi-journée", "demi-journées")
 
 
 def default_half_day_minutes() -> int:

@@ -295,12 +295,16 @@ def solve(
     places = {p.id: p for p in problem.places}
     for place_id, missing in sorted(whole_missing.items()):
         place = places[place_id]
+        # French agrees with the count: the plural from 2 (« 1 journée … ne peut pas »).
+        if missing > 1:
+            cannot = "ne peuvent pas être tenues entières"
+        else:
+            cannot = "ne peut pas être tenue entière"
         result.explanations.append(
             f"{place.name}{commitment_text(place)} : {plural_text(missing, 'journée')} sur "
-            f"{place.full_days} ne peu{'ven' if missing > 1 else ''}t pas être tenue"
-            f"{'s' if missing > 1 else ''} entière{'s' if missing > 1 else ''} par un même "
-            "conseiller (horaires d'ouverture, temps de travail ou trajets) : autorisez le "
-            "fractionnement des journées ou ajustez les horaires."
+            f"{place.full_days} {cannot} par un même conseiller (horaires d'ouverture, temps "
+            "de travail ou trajets) : autorisez le fractionnement des journées ou ajustez les "
+            "horaires."
         )
     if status_out == PARTIAL:
         result.explanations.append(
@@ -336,8 +340,8 @@ def _explain_shortfalls(problem, result: PlanResult, place_problems: dict) -> No
         count = min(met, possible) if possible is not None else met
         result.explanations.append(
             f"{place.name}{commitment_text(place)} : {half_days_text(place.demand)} "
-            f"engagée{'s' if place.demand > 1 else ''}, {count} au plus "
-            f"possible{'s' if count > 1 else ''} car {why}."
+            f"{'engagées' if place.demand > 1 else 'engagée'}, {count} au plus "
+            f"{'possibles' if count > 1 else 'possible'} car {why}."
         )
     if not result.assignments and not result.explanations:
         result.explanations.append("Aucun planning possible avec ces données.")

@@ -153,7 +153,8 @@
   var form = document.querySelector("form[data-offline-entry]");
 
   function plural(count, one, many) {
-    return count + " " + (count === 1 ? one : many);
+    // French: the singular for 0 and 1 (« 0 saisie envoyée »), as the server's catalog says.
+    return count + " " + (count < 2 ? one : many);
   }
 
   function paragraph(text, kind) {
