@@ -12,7 +12,10 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import QuerySet
 from django.http import QueryDict
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -23,7 +26,7 @@ from relais.jobs.exports import export_kind
 from relais.jobs.models import ExportJob
 from relais.jobs.services import export_build, export_request, exports_purge
 
-from ..helpers import committed
+from ..helpers import committed, login_verified, run_together
 from ..jobs.sheets import assert_same_workbook, cells
 from ..jobs.test_worker import database_backend, restore_signals  # noqa: F401 - fixtures
 
@@ -103,6 +106,46 @@ def test_the_same_request_twice_through_the_page_gives_one_job(coordinator_clien
     )
     assert first.status_code == again.status_code == 302 and first.url == again.url
     assert ExportJob.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_export_asked_at_the_same_instant_gives_one_job(coordinator, data, settings):
+    """Six tabs asking the same export at once: the partial unique constraint leaves one job and
+    every request is sent to it (no ValidationError from a twin committed in between)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL (set DATABASE_URL=postgres://…, as CI does).")
+    device = coordinator.totpdevice_set.get()
+    clients = [login_verified(Client(), coordinator, device) for _ in range(6)]
+    url = reverse("reporting:export_activities", args=["xlsx"]) + "?" + YEAR
+    # run=False: the jobs stay queued (no worker), so every request finds the same active one.
+    dummy = {**settings.TASKS["default"], "BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    with override_settings(TASKS={"default": dummy}):
+        answers, errors = run_together(lambda client: client.get(url), [(c,) for c in clients])
+    job = ExportJob.objects.get()
+    assert errors == []
+    assert [a.status_code for a in answers] == [302] * 6
+    assert {a.url for a in answers} == {reverse("jobs:export", args=[job.pk])}
+
+
+def test_a_twin_committed_after_the_check_still_gives_its_job(coordinator, data, monkeypatch):
+    """The race's narrow window made certain: the twin request commits its job after this one
+    looked for it. The database's constraint settles it and this request gets the twin's job;
+    a validation of the constraint in Python would have raised instead."""
+    kind = export_kind("activities")
+    export = kind.prepare(coordinator, QueryDict(YEAR), "csv")
+    twin = export_request(user=coordinator, kind=kind, fmt="csv", export=export)
+    looked = []
+    real_first = QuerySet.first
+
+    def first_before_the_twin(queryset):
+        if queryset.model is ExportJob and not looked:
+            looked.append(True)
+            return None  # the twin was not committed yet when this request looked
+        return real_first(queryset)
+
+    monkeypatch.setattr(QuerySet, "first", first_before_the_twin)
+    assert export_request(user=coordinator, kind=kind, fmt="csv", export=export).pk == twin.pk
+    assert looked and ExportJob.objects.count() == 1
 
 
 def test_the_progress_page_polls_while_the_job_runs(coordinator_client, coordinator, data):
