@@ -14,6 +14,8 @@ from relais.planning.occurrences import PARIS
 
 from ..factories import AdvisorFactory, CommuneFactory, DepartmentFactory, PlaceFactory
 
+TUESDAY = 1  # the weekday of the tests' permanences (Monday is 0)
+
 
 def covered_place(*, name="Médiathèque de Prades", slug="mediatheque-prades", commune="Prades"):
     """A place with a signed agreement in force from a month ago to in 400 days."""

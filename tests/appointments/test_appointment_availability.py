@@ -13,6 +13,7 @@ from relais.planning.calendars import public_holidays
 from relais.team.services import leave_create
 
 from .appointment_helpers import (
+    TUESDAY,
     advisor,
     appointment_type,
     at,
@@ -23,8 +24,6 @@ from .appointment_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-TUESDAY = 1
 
 
 def _times(found) -> list[str]:

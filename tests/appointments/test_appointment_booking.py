@@ -19,22 +19,9 @@ from .appointment_helpers import (
     appointment_type,
     at,
     booked,
-    covered_place,
-    next_day,
-    permanence,
 )
 
 pytestmark = pytest.mark.django_db
-TUESDAY = 1
-
-
-@pytest.fixture
-def setting():
-    place = covered_place()
-    lea = advisor()
-    kind = appointment_type(minutes=45)
-    slot = permanence(place, [lea], weekday=TUESDAY)
-    return place, lea, kind, slot, next_day(TUESDAY)
 
 
 def _post(client, place, kind, start, **data):

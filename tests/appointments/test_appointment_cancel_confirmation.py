@@ -12,6 +12,7 @@ from relais.bookings.enums import MessageKind
 from relais.bookings.models import Message
 
 from .appointment_helpers import (
+    TUESDAY,
     advisor,
     appointment_type,
     at,
@@ -22,7 +23,6 @@ from .appointment_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-TUESDAY = 1
 
 
 @pytest.fixture

@@ -23,25 +23,11 @@ from relais.team.services import leave_create
 
 from .appointment_helpers import (
     advisor,
-    appointment_type,
     at,
     booked,
-    covered_place,
-    next_day,
-    permanence,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-TUESDAY = 1
-
-
-@pytest.fixture
-def setting():
-    place = covered_place()
-    lea = advisor()
-    kind = appointment_type(minutes=45)
-    slot = permanence(place, [lea], weekday=TUESDAY)
-    return place, lea, kind, slot, next_day(TUESDAY)
 
 
 def _run(command: str) -> str:

@@ -23,17 +23,15 @@ from relais.places.models import Place
 
 from ..helpers import page_text
 from .appointment_helpers import (
+    TUESDAY,
     advisor,
-    appointment_type,
     at,
     booked,
     covered_place,
-    next_day,
     permanence,
 )
 
 pytestmark = pytest.mark.django_db
-TUESDAY = 1
 
 
 @pytest.fixture(autouse=True)
@@ -41,16 +39,6 @@ def department_defaults(settings):
     settings.RELAIS_APPOINTMENT_MIN_NOTICE_HOURS = 24
     settings.RELAIS_APPOINTMENT_HORIZON_DAYS = 30
     settings.RELAIS_APPOINTMENT_WALK_IN_SHARE = 0.5
-
-
-@pytest.fixture
-def setting():
-    """A covered place with a Tuesday morning permanence of one adviser, and a 45-min type."""
-    place = covered_place()
-    lea = advisor()
-    kind = appointment_type(minutes=45)
-    slot = permanence(place, [lea], weekday=TUESDAY)
-    return place, lea, kind, slot, next_day(TUESDAY)
 
 
 def _override(place, **values) -> Place:

@@ -15,6 +15,7 @@ from relais.bookings import reminders
 
 from ..workshops.factories import RegistrationFactory, WorkshopSessionFactory
 from .appointment_helpers import (
+    TUESDAY,
     advisor,
     appointment_type,
     at,
@@ -25,7 +26,6 @@ from .appointment_helpers import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-TUESDAY = 1
 
 
 def _reminders_by_object_and_channel() -> list[tuple]:
