@@ -2,10 +2,11 @@
 token it sends the queue with (ADR 0008): an adviser's own recent people only, never cached by
 a shared proxy, refused to every other role. Re-checked with plain ORM queries."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from relais.activities.models import Activity
 from relais.activities.views import PERSONAL_CACHE
@@ -18,7 +19,9 @@ from .factories import record_individual
 pytestmark = pytest.mark.django_db
 LISTS = reverse("activities:offline_lists")
 TOKEN = reverse("activities:offline_token")
-TODAY = date(2026, 11, 24)  # the suite's clock (tests/conftest.py)
+# The suite's clock, whatever instant it is set to (tests/conftest.py, TEST_NOW): read at
+# collection, when it already runs.
+TODAY = timezone.localdate()
 
 
 def test_the_lists_hold_the_advisers_own_recent_people_with_the_pickers_line(
