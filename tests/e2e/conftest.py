@@ -97,6 +97,23 @@ def assert_accessible(page):
 
 
 @pytest.fixture
+def screenshot(page, request):
+    """``screenshot("step")`` keeps the page as an image in E2E_SCREENSHOTS (a folder), to look
+    at what a user sees; without the variable it does nothing (never an assertion)."""
+    folder = os.environ.get("E2E_SCREENSHOTS")
+
+    def take(step: str) -> None:
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+            name = f"{request.node.module.__name__.rsplit('.', 1)[-1]}-{step}.png"
+            # caret="initial": hiding the caret injects a <style>, which the CSP refuses (a
+            # console error the tests would count).
+            page.screenshot(path=os.path.join(folder, name), full_page=True, caret="initial")
+
+    return take
+
+
+@pytest.fixture
 def network_settled(page):
     """Waits, at the end of a test, for the requests still on their way, the service worker's
     included (it keeps the forms and lists after each page load, and sends the queue by

@@ -16,7 +16,7 @@ PHONE = {"width": 360, "height": 740}
 
 
 def test_the_progress_refreshes_then_the_download_appears_on_a_phone(
-    page, live_server, settings, tmp_path, assert_accessible, console_errors
+    page, live_server, settings, tmp_path, assert_accessible, console_errors, screenshot
 ):
     settings.RELAIS_EXPORTS_DIR = tmp_path
     device = TOTPDeviceFactory(user=UserFactory(role=Role.COORDINATOR))
@@ -36,6 +36,7 @@ def test_the_progress_refreshes_then_the_download_appears_on_a_phone(
     expect(page.get_by_role("status")).to_contain_text("250000 lignes sur 1000000")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible("export en cours, 360 px")
+    screenshot("en-cours")
 
     # The worker finishes: the page, never reloaded, shows the link at its next poll.
     job.file.save(job.filename, ContentFile(b"PK fichier"), save=False)
@@ -47,6 +48,7 @@ def test_the_progress_refreshes_then_the_download_appears_on_a_phone(
     expect(link).to_be_visible(timeout=10_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible("export prêt, 360 px")
+    screenshot("pret")
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "activites-2026-12-06.xlsx"

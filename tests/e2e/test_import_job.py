@@ -24,7 +24,7 @@ def _worker() -> None:
 
 @pytest.mark.usefixtures("database_backend", "restore_signals")
 def test_a_large_import_is_checked_confirmed_and_written_by_a_worker_on_a_phone(
-    page, live_server, settings, tmp_path, assert_accessible, console_errors
+    page, live_server, settings, tmp_path, assert_accessible, console_errors, screenshot
 ):
     settings.RELAIS_EXPORTS_DIR = tmp_path
     settings.RELAIS_IMPORT_JOB_BYTES = 0  # this small file is « large »
@@ -55,6 +55,7 @@ def test_a_large_import_is_checked_confirmed_and_written_by_a_worker_on_a_phone(
     assert not Beneficiary.objects.exists()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible("import vérifié, 360 px")
+    screenshot("apercu")
 
     confirm.click()
     expect(page.get_by_role("status")).to_contain_text("Import en cours")
@@ -64,6 +65,7 @@ def test_a_large_import_is_checked_confirmed_and_written_by_a_worker_on_a_phone(
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible("import terminé, 360 px")
+    screenshot("termine")
     assert ImportJob.objects.get().status == ImportJob.Status.DONE
     assert Beneficiary.objects.count() == 3
     assert console_errors == []

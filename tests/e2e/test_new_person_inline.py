@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 def test_a_new_person_created_inline_is_chosen_and_recorded(
-    page, live_server, assert_accessible, console_errors
+    page, live_server, assert_accessible, console_errors, screenshot
 ):
     advisor = _log_in_as_advisor(page, live_server.url)
     place = PlaceFactory(name="Médiathèque de Prades", slug="mediatheque-prades")
@@ -28,6 +28,7 @@ def test_a_new_person_created_inline_is_chosen_and_recorded(
     page.locator("#id_new_person-first_name").fill("Lucie")
     page.locator("#id_new_person-last_name").fill("Marty")
     page.locator("#id_new_person-birth_year").fill("1952")
+    screenshot("panneau")
     page.get_by_role("button", name="Créer la fiche et la choisir").click()
     created = page.get_by_text("Fiche créée : Lucie MARTY")
     expect(created).to_be_visible()
@@ -35,6 +36,7 @@ def test_a_new_person_created_inline_is_chosen_and_recorded(
     expect(page.get_by_role("radio", name=re.compile("Lucie MARTY"))).to_be_checked()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible("nouvelle personne créée dans le formulaire, 360 px")
+    screenshot("choisie")
 
     page.get_by_label("E-mail", exact=True).check()
     page.get_by_role("button", name="Enregistrer").click()

@@ -60,6 +60,9 @@ def _log_out(page):
     # At 360 px the logout button sits in the « Menu » (a <details>).
     logout = page.get_by_role("button", name="Se déconnecter")
     menu = page.locator("details.main-nav__more")
+    # Visible or not is only known once the stylesheet applies: before, under load, the button
+    # shows, then hides in the closed menu just as it is clicked.
+    page.wait_for_load_state("load")
     if not logout.is_visible():
         menu.locator("summary").click()
         expect(menu).to_have_attribute("open", "")
@@ -67,7 +70,7 @@ def _log_out(page):
 
 
 def test_logging_out_says_what_is_erased_then_the_next_adviser_sees_and_sends_nothing(
-    page, live_server, assert_accessible, console_errors
+    page, live_server, assert_accessible, console_errors, screenshot
 ):
     first = _log_in_as_advisor(page, live_server.url)
     _queue_one_entry(page, live_server.url, "Saisie de la première")
@@ -78,6 +81,7 @@ def test_logging_out_says_what_is_erased_then_the_next_adviser_sees_and_sends_no
     expect(dialog.get_by_role("button", name="Envoyer d'abord")).to_be_focused()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible("déconnexion avec une saisie en attente, 360 px")
+    screenshot("dialogue")
 
     # « Annuler » keeps everything; logging out again asks again.
     dialog.get_by_role("button", name="Annuler").click()

@@ -72,7 +72,7 @@ def _wait_until(check, timeout=15.0):
 
 
 def test_offline_the_search_finds_a_recent_person_by_two_letters_without_accents(
-    page, live_server, assert_accessible, console_errors
+    page, live_server, assert_accessible, console_errors, screenshot
 ):
     advisor = _log_in_as_advisor(page, live_server.url)
     place = PlaceFactory(name="Médiathèque de Prades", slug="mediatheque-prades")
@@ -101,6 +101,7 @@ def test_offline_the_search_finds_a_recent_person_by_two_letters_without_accents
     expect(page.get_by_text("Élodie")).to_have_count(0)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible("recherche hors ligne, 360 px")
+    screenshot("recherche-hors-ligne")
     page.get_by_label("Rechercher par nom").fill("zz")
     expect(page.locator("#id_beneficiary_results")).to_contain_text(
         "aucune de vos personnes récentes"
@@ -109,6 +110,7 @@ def test_offline_the_search_finds_a_recent_person_by_two_letters_without_accents
     found.check()
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text(KEPT)).to_be_visible()
+    screenshot("en-attente")
     assert Activity.objects.filter(advisor=advisor).count() == 1  # only the one made above
 
     page.context.set_offline(False)
