@@ -88,7 +88,7 @@ def test_logging_out_says_what_is_erased_then_the_next_adviser_sees_and_sends_no
     expect(dialog).to_be_hidden()
     assert len(page.evaluate(QUEUE)) == 1
     _log_out(page)
-    dialog.get_by_role("button", name="Se déconnecter et les effacer").click()
+    dialog.get_by_role("button", name="Se déconnecter et effacer").click()
     expect(page.get_by_label("Adresse e-mail")).to_be_visible()
     assert page.evaluate(QUEUE) == []
     page.wait_for_function(

@@ -120,9 +120,11 @@
     hint.className = "hint";
     hint.setAttribute("role", "status");
     var online = navigator.onLine !== false;
+    var one = count < 2;  // « la » for one entry, « les » from two
     hint.textContent = online
-      ? "Envoyez-les d'abord pour les garder."
-      : "Sans réseau, elles ne peuvent pas être envoyées maintenant.";
+      ? (one ? "Envoyez-la d'abord pour la garder." : "Envoyez-les d'abord pour les garder.")
+      : (one ? "Sans réseau, elle ne peut pas être envoyée maintenant."
+        : "Sans réseau, elles ne peuvent pas être envoyées maintenant.");
     var actions = document.createElement("div");
     actions.className = "actions";
     if (online) {
@@ -130,7 +132,7 @@
         sendFirst(form, event.currentTarget, text, hint);
       }));
     }
-    actions.appendChild(button("Se déconnecter et les effacer", online ? "button button--secondary" : "button", function () {
+    actions.appendChild(button("Se déconnecter et effacer", online ? "button button--secondary" : "button", function () {
       logOut(form);
     }));
     actions.appendChild(button("Annuler", "link-button", function () { dialog.close(); }));
