@@ -33,7 +33,10 @@ def test_the_progress_refreshes_then_the_download_appears_on_a_phone(
     page.get_by_label("Code de vérification").fill(totp_code(device))
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Export : Activités")
-    expect(page.get_by_role("status")).to_contain_text("250000 lignes sur 1000000")
+    # French thousands: a narrow no-break space (core.french.number).
+    expect(page.get_by_role("status")).to_contain_text(
+        "250\u202f000 lignes sur 1\u202f000\u202f000"
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible("export en cours, 360 px")
     screenshot("en-cours")
