@@ -100,7 +100,7 @@ def import_page(request, pk: int):
         columns = import_string(job.importer).PREVIEW_COLUMNS
         context["columns"] = [label for _, label in columns]
         context["preview_rows"] = [
-            (row["line"], [row.get(name) for name, _ in columns]) for row in job.rows
+            (row["line"], [(label, row.get(name)) for name, label in columns]) for row in job.rows
         ]
     return render(request, template, context)
 
