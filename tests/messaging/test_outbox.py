@@ -26,7 +26,7 @@ from relais.messaging.outbox import (
     outbox_sweep,
 )
 
-from ..helpers import committed, run_together
+from ..helpers import committed, race_errors, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,7 @@ def test_drains_racing_in_threads_send_each_message_once(monkeypatch, settings):
     counts, errors = run_together(
         lambda claim: outbox_drain(claim_id=claim), [(f"drain-{n}",) for n in range(4)]
     )
-    assert errors == []
+    assert race_errors(errors) == []
     assert sum(counts) == 60
     assert sorted(email.to[0] for email in mail.outbox) == sorted(m.recipient for m in messages)
     assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 1)}
@@ -249,7 +249,7 @@ def test_two_workers_racing_for_one_message_send_it_once(monkeypatch):
     results, errors = run_together(
         lambda claim: outbox_deliver(message.pk, claim_id=claim), [(f"task-{n}",) for n in range(4)]
     )
-    assert errors == []
+    assert race_errors(errors) == []
     assert len(mail.outbox) == 1
     assert results.count(OutboxStatus.SENT) >= 1
     assert OutboxMessage.objects.get().attempts == 1
