@@ -202,7 +202,7 @@ def test_an_explicit_unknown_count_that_does_not_add_up_is_refused_on_its_field(
 
 @pytest.mark.now("2026-11-24T10:00")
 def test_list_shows_own_activities_latest_first(advisor_client, advisor, place):
-    today = timezone.localdate()  # the pinned instant above
+    today = timezone.localdate()  # the pinned instant above (@pytest.mark.now): a fixed day
     record_individual(
         advisor,
         place=place,

@@ -26,4 +26,5 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     token_hash = factory.LazyAttribute(lambda token: token_hash(token.secret))
     scopes = factory.LazyFunction(lambda: [Scope.STATS_READ.value])
     created_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
+    # The suite's frozen clock (tests/conftest.py): a year after any TEST_NOW, never expired.
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365))

@@ -29,6 +29,8 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     appointment_type = factory.SubFactory(AppointmentTypeFactory)
     place = factory.SubFactory(PlaceFactory)
     advisor = factory.SubFactory(AdvisorFactory)
+    # Relative to the suite's frozen clock (tests/conftest.py): always in the future, whatever
+    # TEST_NOW (tests/test_factories.py validates it at each instant of `make test-dates`).
     starts_at = factory.Sequence(
         lambda n: (timezone.now() + timedelta(days=3, hours=n)).replace(second=0, microsecond=0)
     )

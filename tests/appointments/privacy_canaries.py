@@ -10,6 +10,8 @@ def make_appointments():
     from .appointment_helpers import appointment_type, booked
 
     kind, place, adviser = appointment_type(), PlaceFactory(), AdvisorFactory()
+    # Relative to the suite's frozen clock: 120 days is past the retention term and 10 days
+    # within it on any TEST_NOW, the only thing the canary depends on.
     due = booked(place, kind, adviser, timezone.now() - timedelta(days=120), phone="+33639980098")
     fresh = booked(place, kind, adviser, timezone.now() - timedelta(days=10))
     return due, fresh
