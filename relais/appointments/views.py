@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from relais.bookings.tokens import check_token
-from relais.bookings.views import _form_errors
 from relais.core import french
+from relais.core.forms import add_errors
 from relais.core.params import parse_id
 from relais.core.ratelimits import public_form_limit
 from relais.places.models import Place
@@ -111,7 +111,7 @@ def appointment_form(request, place_slug: str):
             )
         except ValidationError as error:
             taken = getattr(error, "code", None) in REFUSED_TIME_CODES
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             return redirect(appointment.get_manage_url() + "?nouveau=1")
     elif request.method == "GET":
@@ -379,7 +379,7 @@ def appointment_settings(request, place_slug: str):
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, f"Les réglages des rendez-vous de « {place.name} » sont enregistrés."

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from relais.core.forms import add_errors
 from relais.core.ratelimits import public_form_limit
 from relais.workshops.forms import SessionCancelForm
 from relais.workshops.models import WorkshopSession
@@ -29,14 +30,6 @@ from .services import (
     session_cancel,
 )
 from .tokens import check_token
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _session_for_public(pk: int) -> WorkshopSession:
@@ -76,7 +69,7 @@ def register(request, pk: int):
                 consent_version=data["consent_version"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             return redirect(registration.get_manage_url() + "?nouvelle=1")
     left = seats_left(session)
@@ -209,7 +202,7 @@ def staff_register(request, pk: int):
                 registered_by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             if registration.status == RegistrationStatus.CONFIRMED:
                 messages.success(request, f"{registration} est inscrit(e) à la séance.")
@@ -268,7 +261,7 @@ def session_cancel_view(request, pk: int):
         try:
             session_cancel(session=session, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,

@@ -3,7 +3,6 @@
 from datetime import date
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from relais.core.forms import DateInput
@@ -107,15 +106,6 @@ class PeriodForm(forms.Form):
     semaines = forms.IntegerField(
         label="Nombre de semaines", min_value=1, max_value=26, required=False
     )
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def period_from(request, default_weeks: int) -> tuple[PeriodForm, date, int]:

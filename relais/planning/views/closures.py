@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from relais.core.forms import add_errors
 from relais.places.models import Place
 
 from .. import perms, queries, services
-from ..forms import ClosureForm, add_errors
+from ..forms import ClosureForm
 from ..models import Closure
 
 

@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from relais.core.forms import add_errors
 from relais.core.params import parse_date
 from relais.places.models import Place
 from relais.team.queries import advisor_for_user, leave_for_list
 
 from .. import checks, perms, queries, services
-from ..forms import CancelForm, ReplaceForm, SlotForm, add_errors, period_from
+from ..forms import CancelForm, ReplaceForm, SlotForm, period_from
 from ..models import Slot
 from ..occurrences import find_occurrence, occurrences_between, replacement_candidates
 
