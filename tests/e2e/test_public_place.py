@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from relais.core.french import french_day
 from relais.planning.calendars import public_holidays
 from relais.planning.models import Slot
-from relais.public.french import french_day
 
 from ..factories import AdvisorFactory, CommuneFactory, PlaceFactory
 from ..workshops.factories import WorkshopSessionFactory, WorkshopTopicFactory

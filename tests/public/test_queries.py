@@ -5,10 +5,10 @@ from datetime import date, time
 import pytest
 from django.urls import NoReverseMatch
 
+from relais.core.french import french_date, french_day, french_time_range, plain
 from relais.planning import services as planning_services
 from relais.planning.enums import MonthWeek, Recurrence
 from relais.public import queries
-from relais.public.french import french_date, french_day, french_time_range, plain
 from relais.team.enums import LeaveKind
 from relais.team.models import Leave
 
