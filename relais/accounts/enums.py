@@ -1,5 +1,8 @@
 from django.db import models
 
+# Declared in core, the lowest layer, whose permission rules and menu read it.
+from relais.core.enums import Role
+
 
 class TitleForm(models.TextChoices):
     """How the person's title is written (issue 17 §4): nothing is assumed from a first name;
@@ -8,14 +11,6 @@ class TitleForm(models.TextChoices):
     NEUTRAL = "", "Forme neutre (« Médiation numérique »)"
     FEMININE = "feminine", "Au féminin (« Conseillère numérique », « Coordinatrice »)"
     MASCULINE = "masculine", "Au masculin (« Conseiller numérique », « Coordinateur »)"
-
-
-class Role(models.TextChoices):
-    COORDINATOR = "coordinator", "Coordinateur du Département"
-    ADVISOR = "advisor", "Conseiller numérique"
-    PARTNER_STAFF = "partner_staff", "Agent d'une structure partenaire"
-    COMMITTEE_MEMBER = "committee_member", "Membre du comité technique"
-    ADMINISTRATOR = "administrator", "Administrateur"
 
 
 # Roles that reach residents' personal data or can change the programme: a password alone is not

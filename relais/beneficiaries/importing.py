@@ -23,7 +23,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from python_calamine import CalamineError, CalamineWorkbook
 
-from relais.activities.enums import Gender, SocialStatus
 from relais.core.models import Commune
 from relais.core.spreadsheets import (
     SpreadsheetTooLarge,
@@ -33,6 +32,7 @@ from relais.core.spreadsheets import (
 )
 from relais.core.validators import is_ascii_digits
 
+from .enums import Gender, SocialStatus
 from .models import Beneficiary
 from .normalise import fold, name_key
 from .queries import beneficiary_duplicates

@@ -15,10 +15,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from relais.activities.enums import AgeBracket, Gender, SocialStatus, age_bracket_for
 from relais.core.models import TimeStampedModel, entered_by
 from relais.core.validators import display_phone, normalise_phone, validate_plausible_date
 
+from .enums import AgeBracket, Gender, SocialStatus, age_bracket_for
 from .normalise import fold, name_key, normalise_email, phone_search_key
 
 # Read by the privacy app's central retention table.

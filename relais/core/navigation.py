@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from relais.accounts.enums import Role
+from .enums import Role
 
 
 @dataclass(frozen=True)

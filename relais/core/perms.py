@@ -1,6 +1,18 @@
-"""Who may see reference data."""
+"""Who may see reference data, and :func:`require`, the one way a view refuses a request.
 
-from relais.accounts.enums import Role
+Each app's ``perms`` module holds its rules, ``can_<verb>_<object>(user[, obj])``; its views
+call :func:`require` with them (docs/architecture.md, « Permissions »).
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from .enums import Role
+
+
+def require(allowed: bool) -> None:
+    """Refuse the request (« 403 ») unless ``allowed``: ``require(perms.can_view_x(user))``."""
+    if not allowed:
+        raise PermissionDenied
 
 
 def can_view_organisations(user) -> bool:

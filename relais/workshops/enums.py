@@ -1,5 +1,7 @@
 from django.db import models
 
+from relais.core.enums import Theme
+
 
 class TopicLevel(models.TextChoices):
     BEGINNER = "beginner", "Débutant"
@@ -24,14 +26,6 @@ class SessionStatus(models.TextChoices):
 OPEN_SESSION_STATUSES = frozenset({SessionStatus.PLANNED, SessionStatus.CONFIRMED})
 
 
-def theme_choices() -> list[tuple[str, str]] | None:
-    """The Coop themes (relais.activities) when that app is installed, else ``None``.
-
-    Topics store theme *codes* in a JSON list either way, so the list is mapped onto the Coop
-    vocabulary without a migration once the activities app defines it.
-    """
-    try:
-        from relais.activities.enums import Theme
-    except ImportError:
-        return None
+def theme_choices() -> list[tuple[str, str]]:
+    """The Coop themes a topic may carry (topics store their codes in a JSON list)."""
     return list(Theme.choices)

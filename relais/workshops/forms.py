@@ -11,7 +11,7 @@ from relais.places.models import Place
 from relais.team.models import Advisor
 
 from .enums import theme_choices
-from .models import MAX_WAITING_LIST, THEME_CODE, WorkshopTopic
+from .models import MAX_WAITING_LIST, WorkshopTopic
 from .services import MAX_SERIES_LENGTH
 
 TOPIC_FIELDS = [
@@ -42,33 +42,9 @@ class TopicForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-        choices = theme_choices()
-        if choices is not None:
-            self.fields["themes"] = forms.MultipleChoiceField(
-                label="Thématiques", choices=choices, required=False
-            )
-        else:
-            # Until the Coop themes exist in the activities app: codes separated by commas.
-            self.fields["themes"] = forms.CharField(
-                label="Thématiques",
-                required=False,
-                help_text="Codes séparés par des virgules, ex. : demarches-en-ligne, "
-                "securite-numerique.",
-            )
-            if self.instance.pk and not self.is_bound:
-                self.initial["themes"] = ", ".join(self.instance.themes)
-
-    def clean_themes(self):
-        value = self.cleaned_data["themes"]
-        if isinstance(value, list):
-            return value
-        codes = [code.strip().lower() for code in value.split(",") if code.strip()]
-        bad = [code for code in codes if not THEME_CODE.match(code)]
-        if bad:
-            raise forms.ValidationError(
-                "Codes de thématique invalides (minuscules, chiffres, tirets) : " + ", ".join(bad)
-            )
-        return codes
+        self.fields["themes"] = forms.MultipleChoiceField(
+            label="Thématiques", choices=theme_choices(), required=False
+        )
 
     def _post_clean(self):
         # Validation of the whole instance happens in the service (topic_create/topic_update).

@@ -81,7 +81,7 @@ class WorkshopTopic(TimeStampedModel):
 
     @property
     def theme_labels(self) -> list[str]:
-        labels = dict(theme_choices() or [])
+        labels = dict(theme_choices())
         return [str(labels.get(code, code)) for code in self.themes]
 
     def clean(self) -> None:
@@ -95,8 +95,8 @@ class WorkshopTopic(TimeStampedModel):
                 "Les thématiques sont des codes en minuscules (lettres, chiffres, tirets)."
             )
         else:
-            known = theme_choices()
-            unknown = [c for c in self.themes if known is not None and c not in dict(known)]
+            known = dict(theme_choices())
+            unknown = [c for c in self.themes if c not in known]
             if unknown:
                 errors["themes"] = f"Thématique(s) inconnue(s) : {', '.join(unknown)}."
         if errors:
