@@ -136,7 +136,7 @@ def activity_record(
     try:
         with (
             transaction.atomic(),
-            _stats_change(beneficiaries=[activity.beneficiary_id]) as stats,
+            _stats_change(beneficiaries=[activity.beneficiary_id], records=True) as stats,
         ):
             activity.save(force_insert=True)
             ActivityTheme.objects.bulk_create(

@@ -34,13 +34,14 @@ until the next rebuild, and the error is logged.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, Subquery, Sum
 from django.utils import timezone
 
 from relais.activities.models import Activity, ActivityTheme
@@ -273,10 +274,13 @@ def _per_activity_rows(activities: set, beneficiaries: set) -> list[dict]:
         # Each activity's themes in the same round trip (a theme row counts its activity).
         themes = connection.ops.quote_name(ActivityTheme._meta.db_table)
         concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+        # And the layout the roll-ups were built with: a record by an anonymous person locks
+        # nobody, so its readiness check rides on this read (one round trip fewer).
+        refresh = connection.ops.quote_name(StatsRefresh._meta.db_table)
         sql = (
             f"SELECT sub.*, (SELECT {concat}(theme, ',') FROM {themes} "  # noqa: S608
-            f"WHERE activity_id = sub.k_pk) "
-            f"AS k_themes FROM ({sql}) sub"
+            f"WHERE activity_id = sub.k_pk) AS k_themes, "
+            f"(SELECT layout FROM {refresh} WHERE id = 1) AS k_layout FROM ({sql}) sub"
         )
         _SQL[shape] = (sql, list(params), [list(params).index(mark) for mark in marks])
     sql, params, positions = _SQL[shape]
@@ -304,8 +308,13 @@ def _contributions(activities: set, beneficiaries: set) -> tuple[set, dict]:
     day, place, advisor, kind, commune[, theme]) with None where the grain has none. One
     query: the activities' measures and themes, one row per activity (a theme row counts its
     activity's measures)."""
-    result: dict = defaultdict(lambda: [0] * len(MEASURE_FIELDS))
     rows = _per_activity_rows(activities, beneficiaries)
+    return {row["k_pk"] for row in rows}, _fold(rows)
+
+
+def _fold(rows: list[dict]) -> dict:
+    """What per-activity rows (``_per_activity_rows``) add to the roll-ups."""
+    result: dict = defaultdict(lambda: [0] * len(MEASURE_FIELDS))
     themes = {row["k_pk"]: (row["k_themes"] or "").split(",") if row["k_themes"] else []
               for row in rows}  # fmt: skip
     for row in rows:
@@ -321,7 +330,18 @@ def _contributions(activities: set, beneficiaries: set) -> tuple[set, dict]:
                     total = result[(period, by_theme, grain, full_key)]
                     for i, value in enumerate(values):
                         total[i] += value
-    return {row["k_pk"] for row in rows}, result
+    return result
+
+
+def _before_adding(rows: list[dict], added: set) -> list[dict]:
+    """One person's per-activity rows as they were before ``added`` were recorded, derived
+    from the rows read after: the others, unchanged but for « nouveau bénéficiaire », which
+    the earliest of them (date, then id — as ``stats._live_measures``'s ``earlier``) had.
+    Recording adds rows and changes no other: that flag is the only thing it can move."""
+    others = sorted(
+        (r for r in rows if r["k_pk"] not in added), key=lambda r: (r["k_day"], r["k_pk"])
+    )
+    return [{**row, "m_new_beneficiaries": int(n == 0)} for n, row in enumerate(others)]
 
 
 def _key_columns(period: str, by_theme: bool) -> list[str]:
@@ -360,6 +380,40 @@ class OutOfStep(DatabaseError):
     """A delta left a roll-up value below zero: rows were changed behind the services' back."""
 
 
+# The upsert's SQL per set of tables written, built once: {(table numbers): sql}.
+_UPSERT_SQL: dict = {}
+
+
+def _upsert_sql(tables) -> str:
+    """The ``WITH`` of one upsert per table; each reads its rows from one JSON parameter (a
+    fixed text with four parameters: psycopg does not split and quote ~600 placeholders, the
+    cost of a write's upsert when its rows were ``VALUES``)."""
+    shape = tuple((period, by_theme) for _, period, by_theme, _ in tables)
+    if shape in _UPSERT_SQL:
+        return _UPSERT_SQL[shape]
+    parts = []
+    for n, (model, period, by_theme, _) in enumerate(tables):
+        table = connection.ops.quote_name(model._meta.db_table)
+        keys = _key_columns(period, by_theme)
+        columns = [*keys, *MEASURE_FIELDS]
+        fields = {field.column: field for field in model._meta.concrete_fields}
+        types = ", ".join(f"{column} {fields[column].db_type(connection)}" for column in columns)
+        updates = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in MEASURE_FIELDS)
+        parts.append(
+            f"t{n} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - model names
+            f"SELECT {', '.join(columns)} FROM jsonb_to_recordset(%s::jsonb) AS r({types}) "
+            f"WHERE true "  # the grammar's own cure for INSERT … SELECT … FROM f() ON CONFLICT
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} "
+            f"RETURNING {n} AS t, id, activities, LEAST({', '.join(MEASURE_FIELDS)}) AS low)"
+        )
+    select = " UNION ALL ".join(
+        f"SELECT t, id, low FROM t{n} WHERE activities = 0 OR low < 0"  # noqa: S608 - no input
+        for n in range(len(tables))
+    )
+    _UPSERT_SQL[shape] = f"WITH {', '.join(parts)} {select}"
+    return _UPSERT_SQL[shape]
+
+
 def _upsert(tables) -> None:
     """PostgreSQL: one statement for every table, an ``INSERT … ON CONFLICT DO UPDATE SET
     x = x + EXCLUDED.x`` per table in a ``WITH`` (the unique index of migration 0005 is the
@@ -367,28 +421,17 @@ def _upsert(tables) -> None:
     same order; then the rows it emptied removed. Concurrent writes add up: a conflicting
     insert waits for the other's commit and updates the row it committed. No
     read-modify-write, no advisory lock, one round trip."""
-    parts, params, names = [], [], {}
+    params, names = [], {}
     for n, (model, period, by_theme, items) in enumerate(tables):
-        table = connection.ops.quote_name(model._meta.db_table)
-        names[n] = table
-        keys = _key_columns(period, by_theme)
-        columns = [*keys, *MEASURE_FIELDS]
-        row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for grain, key, values in items:
-            params += [key[0], int(grain), *key[1:], *values]
-        updates = ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in MEASURE_FIELDS)
-        parts.append(
-            f"t{n} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - model names
-            f"VALUES {', '.join([row_marks] * len(items))} "
-            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} "
-            f"RETURNING {n} AS t, id, activities, LEAST({', '.join(MEASURE_FIELDS)}) AS low)"
-        )
-    select = " UNION ALL ".join(
-        f"SELECT t, id, low FROM t{n} WHERE activities = 0 OR low < 0"  # noqa: S608 - no input
-        for n in names
-    )
+        names[n] = connection.ops.quote_name(model._meta.db_table)
+        columns = [*_key_columns(period, by_theme), *MEASURE_FIELDS]
+        rows = [
+            dict(zip(columns, (key[0].isoformat(), int(grain), *key[1:], *values), strict=True))
+            for grain, key, values in items  # in key order: the jsonb array keeps it
+        ]
+        params.append(json.dumps(rows))
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} {select}", params)
+        cursor.execute(_upsert_sql(tables), params)
         emptied = defaultdict(list)
         for n, pk, low in cursor.fetchall():
             if low < 0:
@@ -432,41 +475,73 @@ class StatsChange:
     ``activities``: the activities the write changes or deletes; ``beneficiaries``: people whose
     activities it may change (link, profile, merge, deletion) — all their activities count as
     touched, before and after.
+
+    ``records=True``: the write only adds activities (``add``) of at most one person and
+    changes nothing else the statistics read — ``activity_record``. The rows before are then
+    derived from the rows read after (``_before_adding``): no read before the write.
     """
 
-    def __init__(self, *, activities=(), beneficiaries=()):
+    def __init__(self, *, activities=(), beneficiaries=(), records: bool = False):
         self.activities = {pk for pk in activities if pk is not None}
         self.beneficiaries = {pk for pk in beneficiaries if pk is not None}
-        self.ready = False
+        if records and (self.activities or len(self.beneficiaries) > 1):
+            raise ValueError("records=True: new activities of one person only")
+        self.records = records
+        self.ready: bool | None = False
         self.before: dict = {}
 
     def add(self, *activity_ids) -> None:
         self.activities.update(pk for pk in activity_ids if pk is not None)
 
-    def _lock(self) -> None:
+    def _lock(self) -> bool | None:
         """Lock the people and activities this write touches (pk order, people first, as the
         services do) before reading them: a concurrent write to the same person or activity
         waits for this one's commit, then reads what it wrote — so its "before" is this
-        write's "after", and no contribution is counted twice. SQLite: one writer anyway."""
+        write's "after", and no contribution is counted twice. SQLite: one writer anyway.
+
+        Whether the roll-ups are built (``_ready``'s first question) is read by the same
+        statement, a round trip fewer; None when there was nothing to lock."""
+        layout = Subquery(StatsRefresh.objects.filter(pk=1).values("layout")[:1])
+        ready = None
         for model, ids in ((Beneficiary, self.beneficiaries), (Activity, self.activities)):
             if ids:
-                list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-                     .values_list("pk"))  # fmt: skip
+                rows = list(
+                    model.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+                    .annotate(layout=layout).values_list("layout", flat=True)
+                )  # fmt: skip
+                if rows and ready is None:
+                    ready = rows[0] == LAYOUT
+        return ready
 
     def __enter__(self) -> StatsChange:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("StatsChange runs inside the write's transaction.")
-        self.ready = _ready()
-        if self.ready:
-            self._lock()
+        self.ready = self._lock()
+        if self.ready is False or (self.ready is None and not self.records):
+            self.ready = _ready()  # not built, or not asked yet: the full question
+        if self.ready and not self.records:
             touched, self.before = _contributions(self.activities, self.beneficiaries)
             self.activities |= touched  # still counted after, even if no longer linked
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None or not self.ready:
+        if exc_type is not None or self.ready is False:
             return  # rolled back, or not built yet: figures are live until the rebuild
-        _, after = _contributions(self.activities, self.beneficiaries)
+        rows = _per_activity_rows(self.activities, self.beneficiaries)
+        if self.ready is None:  # a record that locked nobody: the layout came with the rows
+            self.ready = bool(rows) and rows[0]["k_layout"] == LAYOUT
+            if not self.ready and not _ready():
+                return
+        if self.records:
+            # Only the new rows and the row whose « nouveau bénéficiaire » moved differ.
+            flags = {row["k_pk"]: row["m_new_beneficiaries"] for row in rows}
+            moved = [row for row in _before_adding(rows, self.activities)
+                     if row["m_new_beneficiaries"] != flags[row["k_pk"]]]  # fmt: skip
+            changed = self.activities | {row["k_pk"] for row in moved}
+            after = _fold([row for row in rows if row["k_pk"] in changed])
+            self.before = _fold(moved)
+        else:
+            after = _fold(rows)
         delta = {}
         for key in self.before.keys() | after.keys():
             old = self.before.get(key) or [0] * len(MEASURE_FIELDS)
