@@ -18,7 +18,8 @@ imports every such module (``autodiscover_modules("privacy")``). In it::
     declare_no_personal_data("myapp.Topic", reason="Catalogue public d'ateliers.")
 
 The rules of the models that existed before the privacy app (accounts, team, Django's and
-third-party apps) are the built-in rules below. Terms are proposals of the project team; the
+third-party apps) and of the apps below it (messaging's outbox: those cannot import this module)
+are the built-in rules below. Terms are proposals of the project team; the
 Département's data protection officer validates them, and a change is a change here only.
 """
 
@@ -239,6 +240,7 @@ STAFF_ACCOUNT_TERM = relativedelta(months=12)
 SECURITY_LOG_TERM = relativedelta(months=6)
 ADMIN_LOG_TERM = relativedelta(months=12)
 ALERT_LOG_TERM = relativedelta(months=24)
+OUTBOX_TERM = relativedelta(months=3)
 
 
 def _inactive_account(cutoff: datetime, prefix: str = "") -> Q:
@@ -290,6 +292,15 @@ def _older_than(model: str, field_name: str) -> Callable[[datetime], models.Quer
         return apps.get_model(model).objects.filter(**{f"{field_name}__lt": cutoff})
 
     return due
+
+
+def outbox_due(cutoff: datetime) -> models.QuerySet:
+    """Messages written before ``cutoff``, whatever came of them (never one being sent)."""
+    return (
+        apps.get_model("messaging", "OutboxMessage")
+        .objects.filter(created_at__lt=cutoff)
+        .exclude(status="sending")
+    )
 
 
 def alert_logs_due(cutoff: datetime) -> models.QuerySet:
@@ -486,6 +497,25 @@ BUILTIN_RULES = (
         start_event="Échéance signalée (et envoi de l'alerte)",
         due=alert_logs_due,
         action=RetentionAction.DELETE,
+    ),
+    RetentionRule(
+        category="outbox_messages",
+        model="messaging.OutboxMessage",
+        fields=("recipient", "subject", "body", "from_email", "claimed_by"),
+        label="Messages sortants (e-mails et SMS, avec leurs pièces jointes)",
+        processing="Envoi des messages de l'application (e-mails, SMS)",
+        data_subjects="Habitants inscrits ou ayant pris rendez-vous, personnel, membres du comité",
+        purpose="Envoyer chaque message une fois, le réessayer en cas d'échec, et montrer aux "
+        "coordinateurs ceux qui ne sont pas partis.",
+        legal_basis=PUBLIC_INTEREST,
+        term=OUTBOX_TERM,
+        term_label="3 mois",
+        start_event="Écriture du message",
+        due=outbox_due,
+        action=RetentionAction.DELETE,
+        recipients="Coordinateurs et administrateurs du Département",
+        statistics="Aucune : les envois de chaque inscription restent comptés par "
+        "bookings.Message et les convocations par committee.MeetingInvitation.",
     ),
 )
 
