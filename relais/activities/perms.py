@@ -7,6 +7,7 @@ and the committee the aggregates. Private notes are the author's only, on every 
 """
 
 from relais.beneficiaries.perms import can_view_named_data
+from relais.team.perms import can_act_as_advisor
 
 
 def _own_advisor_id(user):
@@ -16,7 +17,7 @@ def _own_advisor_id(user):
 
 def can_record_activity(user) -> bool:
     """Advisers with a team profile (an activity belongs to an adviser, not to an account)."""
-    return can_view_named_data(user) and _own_advisor_id(user) is not None
+    return can_view_named_data(user) and can_act_as_advisor(user)
 
 
 def can_view_activity(user, activity) -> bool:

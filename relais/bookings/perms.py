@@ -6,6 +6,7 @@ Partner staff see seat counts in the programme (relais.workshops.perms), never t
 Residents act on their own registration through its secret link only.
 """
 
+from relais.team.perms import can_act_as_advisor
 from relais.workshops.perms import SESSION_MANAGERS
 
 
@@ -23,3 +24,10 @@ def can_mark_attendance(user, session) -> bool:
 
 def can_cancel_session(user, session) -> bool:
     return user.is_authenticated and user.role in SESSION_MANAGERS
+
+
+def can_report_session(user, session) -> bool:
+    """Open the session's activity report from its roster: whoever may record an activity
+    (``relais.activities.perms.can_record_activity``, which sits above this app; a test keeps
+    the two equal)."""
+    return can_act_as_advisor(user)

@@ -36,3 +36,14 @@ def can_view_leave_of(user, advisor) -> bool:
 
 def can_view_leave_list(user) -> bool:
     return user.is_authenticated and (user.role in MANAGERS or user.is_advisor)
+
+
+def can_act_as_advisor(user) -> bool:
+    """An active adviser's account with its team profile: activities, session reports and
+    permanences belong to a profile (``team.Advisor``), not to an account."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_advisor
+        and getattr(user, "advisor", None) is not None
+    )
