@@ -22,10 +22,16 @@ from .problem import (
     load_shares,
 )
 
-LNS_STEP_S = 0.3  # a neighbourhood's time limit: most are proven optimal well within it
-DAYS_STEP_S = 0.8  # a « days » neighbourhood's: larger sub-models (measured 0.2–1 s at 1×)
-DAYS_SHARE = 0.75  # of the neighbourhoods, the « days » kind (see free_variables)
+LNS_STEP_S = 0.3  # a « week » neighbourhood's time limit: most are proven optimal within it
+# « places » and « days » neighbourhoods' (larger sub-models, their size adapted so that most
+# are proven optimal in half of it: 0.2–1 s measured at 1× and 4×).
+LARGE_STEP_S = 0.8
+# Of the neighbourhoods, the share of each kind (see free_variables), the rest « week »;
+# measured at 1× and 4× on a loaded machine (30 s from the same local search at 1×: places
+# alone 3184 → 2820, days alone 3552 → 2774, both 3180 → 2726; HiGHS's optimum 2709).
+PLACES_SHARE, DAYS_SHARE = 0.4, 0.45
 DAYS_FREED = 2
+PLACE_SIZE_START = 4
 DAY_SIZE_START, DAY_SIZE_MIN = 12, 4
 SEARCH_TEMPERATURE = 0.5  # minutes: the local search's starting annealing temperature
 
@@ -442,6 +448,25 @@ class NeighbourhoodSearch:
         for p, i in [*model.short.items(), *model.whole_short.items()]:
             self.place_vars[p].append(i)
         self.advisors = sorted(self.owned)
+        # Per place: its half-day variables and the day pairs it is part of (« places » kind).
+        self.at_place: dict[int, list[int]] = defaultdict(list)
+        self.advisors_of: dict[int, set[int]] = defaultdict(set)
+        for (a, p, _d, _h), i in model.x.items():
+            self.at_place[p].append(i)
+            self.advisors_of[p].add(a)
+        for (_a, _d, p, q), i in model.z.items():
+            self.at_place[p].append(i)
+            if q != p:
+                self.at_place[q].append(i)
+        self.place_ids = sorted(self.at_place)
+        self.near_places = {
+            p: sorted(
+                (q for q in self.place_ids if q != p and self.advisors_of[p] & self.advisors_of[q]),
+                key=lambda q, p=p: (-len(self.advisors_of[p] & self.advisors_of[q]), q),
+            )
+            for p in self.place_ids
+        }
+        self.place_size = min(PLACE_SIZE_START, len(self.place_ids))
         self.days = sorted({d for _a, d in self.daily})
         # Neighbours: the advisers sharing the most candidate places come first.
         self.near = {
@@ -479,16 +504,40 @@ class NeighbourhoodSearch:
     def free_variables(self) -> tuple[list[int], bool]:
         """The variables of a neighbourhood, and whether it is the whole model.
 
-        Two kinds. Mostly (``DAYS_SHARE``) the « days » kind: ``day_size`` neighbouring
-        advisers (a random adviser and those sharing most places with them) on
-        ``DAYS_FREED`` random days, every other day fixed — the moves that re-pair many
-        half-days into days at once (a day held whole instead of two round trips, an
-        adviser's morning swapped with another's), which local search and the « week »
-        kind miss: measured at 1×, the whole team freed two days at a time went from 3104
-        to 2741 (HiGHS's optimum 2709), where week neighbourhoods stalled 6–10 % above.
-        Else the « week » kind: a few advisers' whole weeks (:meth:`neighbourhood`).
+        Three kinds, drawn at random (``PLACES_SHARE``, ``DAYS_SHARE``, the rest):
+
+        - « places »: ``place_size`` neighbouring places (a random place and those sharing
+          most candidate advisers with it), every half-day and day pair of theirs freed, all
+          other places fixed — who holds which place is redistributed: HiGHS's optimum at
+          1× gives the advisers fewer places each (79 adviser–place pairs against 94) and
+          more whole days (46 against 39) than the local search's plan;
+        - « days »: ``day_size`` neighbouring advisers (a random adviser and those sharing
+          most places with them) on ``DAYS_FREED`` random days, every other day fixed — the
+          moves that re-pair many half-days into days at once: the whole team freed two
+          days at a time went from 3104 to 2741 at 1× (HiGHS's optimum 2709);
+        - « week »: a few advisers' whole weeks (:meth:`neighbourhood`); when it reaches the
+          whole team, a proven sub-optimum is the optimum.
+
+        The first two grow while proven optimal in half their time, and shrink otherwise.
         """
-        if self.size < len(self.advisors) and self.rng.random() < DAYS_SHARE:
+        draw = self.rng.random()
+        if self.size < len(self.advisors) and draw < PLACES_SHARE:
+            # Who holds a few neighbouring places, on which days, with every other place
+            # fixed: the advisers' places are redistributed (the optimum at 1× gives each
+            # adviser fewer places, held as whole days more often, than local search's).
+            self.kind = "places"
+            seed = self.rng.choice(self.place_ids)
+            near = self.near_places[seed][: 2 * self.place_size]
+            chosen_places = [seed, *self.rng.sample(near, min(len(near), self.place_size - 1))]
+            free, advisers = set(), set()
+            for p in chosen_places:
+                free.update(self.at_place[p])
+                free.update(self.place_vars[p])
+                advisers |= self.advisors_of[p]
+            for a in advisers:
+                free.update(self.weekly[a])
+            return sorted(free), False
+        if self.size < len(self.advisors) and draw < PLACES_SHARE + DAYS_SHARE:
             self.kind = "days"
             seed = self.rng.choice(self.advisors)
             near = self.near[seed][: 2 * self.day_size]
@@ -513,7 +562,7 @@ class NeighbourhoodSearch:
     def step(self, time_left_s: float) -> bool:
         """Re-solve one neighbourhood (within ``time_left_s``); True when the plan improved."""
         whole, sub, free, before = self._build()
-        step_s = DAYS_STEP_S if self.kind == "days" else LNS_STEP_S
+        step_s = LNS_STEP_S if self.kind == "week" else LARGE_STEP_S
         time_limit_s = min(step_s, time_left_s)
         started = clock.perf_counter()
         status, solution = self._solve(sub, time_limit_s)
@@ -583,6 +632,11 @@ class NeighbourhoodSearch:
                 self.day_size = min(self.day_size + 1, len(self.advisors))
             elif status != cp_model.OPTIMAL:
                 self.day_size = max(DAY_SIZE_MIN, self.day_size - 2)
+        elif self.kind == "places":
+            if status == cp_model.OPTIMAL and quick:
+                self.place_size = min(self.place_size + 1, len(self.place_ids))
+            elif status != cp_model.OPTIMAL:
+                self.place_size = max(2, self.place_size - 2)
         elif status == cp_model.OPTIMAL:
             self.size = min(self.size + 1, len(self.advisors))
         else:

@@ -130,7 +130,19 @@ class _Helper:
 
 
 BOUND_MAX_VARIABLES = 10_000  # above, CP-SAT's bound in 10 s on one core is too weak to show
-HEURISTIC_SHARE = 0.6  # of the time limit: construction and local search, then LNS
+# Of the time limit, construction and local search's share (then LNS): a quarter up to the
+# département's size, up to half at 4× (70,000 variables), where local search alone still
+# gains fast and each neighbourhood costs more (measured, docs/performance.md).
+HEURISTIC_SHARE_MIN, HEURISTIC_SHARE_MAX = 0.25, 0.5
+HEURISTIC_SHARE_VARIABLES = (17_000, 70_000)
+
+
+def heuristic_share(variables: int) -> float:
+    low, high = HEURISTIC_SHARE_VARIABLES
+    ratio = min(1.0, max(0.0, (variables - low) / (high - low)))
+    return HEURISTIC_SHARE_MIN + ratio * (HEURISTIC_SHARE_MAX - HEURISTIC_SHARE_MIN)
+
+
 PROGRESS_EVERY_S = 1.0
 
 
@@ -143,7 +155,7 @@ def solve(
 ) -> PlanResult:
     """Plan the week (rules in the module docstring): always the best plan found.
 
-    The time is shared: construction and local search first (``HEURISTIC_SHARE``), then a
+    The time is shared: construction and local search first (:func:`heuristic_share`), then a
     large neighbourhood search from the best plan so far (:class:`NeighbourhoodSearch`)
     while, with two workers, CP-SAT works on the whole model in a child process (``_Helper``)
     for the proven bound.
@@ -178,7 +190,7 @@ def solve(
     current = [a for a in problem.current if (a.advisor_id, a.place_id, *a.window) in model.x]
     if current:
         consider(current, "planning en vigueur")
-    search_until = started + time_limit_s * HEURISTIC_SHARE
+    search_until = started + time_limit_s * heuristic_share(len(model.upper))
     tell("Premier planning : construction et recherche locale.")
     search = LocalSearch(model, pins)
     search.construct()
