@@ -3,6 +3,7 @@ there (through the planning's services, so the agreement check applies), appoint
 
 from datetime import date, datetime, time, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from relais.agreements import services as agreement_services
@@ -99,3 +100,20 @@ def booked(place, kind, adviser, starts_at, *, slot=None, **fields) -> Appointme
         consent_at=timezone.now(),
         **fields,
     )
+
+
+def post_booking(client, place, kind, start: datetime, **data):
+    """The public booking form of ``place`` sent for ``kind`` at ``start`` by Camille Exemple
+    (an e-mail, consent given); ``data`` changes or adds fields."""
+    payload = {
+        "type": kind.pk,
+        "debut": start.strftime("%Y-%m-%dT%H:%M"),
+        "first_name": "Camille",
+        "last_name": "Exemple",
+        "phone": "",
+        "email": "camille.exemple@exemple.test",
+        "consent": "on",
+        "consent_version": CURRENT_APPOINTMENT_CONSENT_VERSION,
+        **data,
+    }
+    return client.post(reverse("appointments:form", kwargs={"place_slug": place.slug}), payload)

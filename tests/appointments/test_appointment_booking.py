@@ -7,7 +7,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from relais.appointments.consent import CURRENT_APPOINTMENT_CONSENT_VERSION
 from relais.appointments.enums import AppointmentStatus
 from relais.appointments.models import Appointment
 from relais.appointments.services import SLOT_TAKEN, appointment_book
@@ -19,25 +18,10 @@ from .appointment_helpers import (
     appointment_type,
     at,
     booked,
+    post_booking,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _post(client, place, kind, start, **data):
-    payload = {
-        "type": kind.pk,
-        "debut": start.strftime("%Y-%m-%dT%H:%M"),
-        "first_name": "Camille",
-        "last_name": "Exemple",
-        "phone": "",
-        "email": "camille.exemple@exemple.test",
-        "consent": "on",
-        "consent_version": CURRENT_APPOINTMENT_CONSENT_VERSION,
-    }
-    payload.update(data)
-    url = reverse("appointments:form", kwargs={"place_slug": place.slug})
-    return client.post(url, payload)
 
 
 def test_the_public_page_lists_types_and_free_times_by_day_in_french(client, setting):
@@ -58,7 +42,7 @@ def test_a_resident_books_gets_the_email_with_ics_and_cancel_link(
 ):
     place, lea, kind, slot, day = setting
     with django_capture_on_commit_callbacks(execute=True):
-        response = _post(client, place, kind, at(day, "10:00"))
+        response = post_booking(client, place, kind, at(day, "10:00"))
     appointment = Appointment.objects.get()
     assert response.status_code == 302
     assert response["Location"] == appointment.get_manage_url() + "?nouveau=1"
@@ -79,7 +63,7 @@ def test_a_resident_books_gets_the_email_with_ics_and_cancel_link(
 def test_only_a_phone_gets_an_sms(client, setting, sms_outbox, commit):
     place, _, kind, _, day = setting
     with commit():
-        _post(client, place, kind, at(day, "10:00"), email="", phone="06 39 98 00 01")
+        post_booking(client, place, kind, at(day, "10:00"), email="", phone="06 39 98 00 01")
     appointment = Appointment.objects.get()
     assert appointment.phone == "+33639980001"
     assert mail.outbox == [] and len(sms_outbox) == 1
@@ -106,7 +90,7 @@ def test_bad_or_missing_contact_books_nothing_with_a_french_message(
     client, setting, data, expected
 ):
     place, _, kind, _, day = setting
-    response = _post(client, place, kind, at(day, "10:00"), **data)
+    response = post_booking(client, place, kind, at(day, "10:00"), **data)
     assert response.status_code == 200
     assert expected in response.content.decode()
     assert not Appointment.objects.exists()
@@ -114,10 +98,10 @@ def test_bad_or_missing_contact_books_nothing_with_a_french_message(
 
 def test_never_two_bookings_of_one_adviser_at_the_same_time(client, setting):
     place, _, kind, _, day = setting
-    _post(client, place, kind, at(day, "10:00"))
+    post_booking(client, place, kind, at(day, "10:00"))
     # Same time, and an overlapping one (10:30 would run into 10:00–10:45).
     for start in ("10:00", "10:30"):
-        response = _post(client, place, kind, at(day, start), email="autre@exemple.test")
+        response = post_booking(client, place, kind, at(day, start), email="autre@exemple.test")
         assert SLOT_TAKEN.replace("'", "&#x27;") in response.content.decode()
     with pytest.raises(Exception, match="vient d'être pris"):
         appointment_book(
@@ -131,24 +115,27 @@ def test_never_two_bookings_of_one_adviser_at_the_same_time(client, setting):
         )
     assert Appointment.objects.count() == 1
     # 10:45 is free (back to back) and so is another adviser's time.
-    assert _post(client, place, kind, at(day, "10:45"), email="c@exemple.test").status_code == 302
+    assert (
+        post_booking(client, place, kind, at(day, "10:45"), email="c@exemple.test").status_code
+        == 302
+    )
 
 
 def test_a_second_adviser_present_takes_the_same_time(client, setting):
     place, lea, kind, slot, day = setting
     theo = advisor()
     slot.advisors.add(theo)
-    _post(client, place, kind, at(day, "10:00"))
-    _post(client, place, kind, at(day, "10:00"), email="b@exemple.test")
+    post_booking(client, place, kind, at(day, "10:00"))
+    post_booking(client, place, kind, at(day, "10:00"), email="b@exemple.test")
     assert {a.advisor_id for a in Appointment.objects.all()} == {lea.pk, theo.pk}
-    response = _post(client, place, kind, at(day, "10:00"), email="c@exemple.test")
+    response = post_booking(client, place, kind, at(day, "10:00"), email="c@exemple.test")
     assert response.status_code == 200 and Appointment.objects.count() == 2
 
 
 def test_a_time_off_the_grid_or_outside_the_permanence_is_refused(client, setting):
     place, _, kind, _, day = setting
     for start in ("10:05", "11:30", "14:00"):
-        response = _post(client, place, kind, at(day, start))
+        response = post_booking(client, place, kind, at(day, start))
         assert response.status_code == 200
     assert not Appointment.objects.exists()
     # Without a type or time, back to the choice.
@@ -159,7 +146,7 @@ def test_a_time_off_the_grid_or_outside_the_permanence_is_refused(client, settin
 def test_cancel_by_the_secret_link_and_invalid_tokens_get_404(client, setting, commit):
     place, _lea, kind, _, day = setting
     with commit():
-        _post(client, place, kind, at(day, "10:00"))
+        post_booking(client, place, kind, at(day, "10:00"))
     appointment = Appointment.objects.get()
     url = appointment.get_manage_url()
     assert client.get(url).status_code == 200
@@ -191,7 +178,10 @@ def test_cancel_by_the_secret_link_and_invalid_tokens_get_404(client, setting, c
     assert appointment.cancelled_by == "resident"
     assert "annulation" in mail.outbox[-1].subject.lower()
     # The time is free again.
-    assert _post(client, place, kind, at(day, "10:00"), email="d@exemple.test").status_code == 302
+    assert (
+        post_booking(client, place, kind, at(day, "10:00"), email="d@exemple.test").status_code
+        == 302
+    )
 
 
 def test_staff_list_marks_done_and_no_show_and_permissions(

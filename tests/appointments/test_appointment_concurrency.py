@@ -3,8 +3,6 @@ time was just taken. Real parallelism needs PostgreSQL row locks (CI sets DATABA
 SQLite the test is skipped (IMMEDIATE transactions serialise writers; the sequential case is in
 test_appointment_booking.py)."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -13,6 +11,7 @@ from django.urls import reverse
 from relais.appointments.consent import CURRENT_APPOINTMENT_CONSENT_VERSION
 from relais.appointments.models import Appointment
 
+from ..helpers import run_together
 from .appointment_helpers import advisor, appointment_type, at, covered_place, next_day, permanence
 
 CONCURRENT_REQUESTS = 8
@@ -27,39 +26,24 @@ def test_parallel_bookings_of_the_same_time_give_it_to_exactly_one_person():
     permanence(place, [advisor()], weekday=1)
     day = next_day(1)
     url = reverse("appointments:form", kwargs={"place_slug": place.slug})
-    barrier = threading.Barrier(CONCURRENT_REQUESTS)
-    results, errors = [], []
 
-    def book(index: int) -> None:
-        try:
-            client = Client()
-            barrier.wait(timeout=10)
-            response = client.post(
-                url,
-                {
-                    "type": kind.pk,
-                    # Overlapping times: 10:00, 10:15, 10:30 all clash with one another.
-                    "debut": at(day, ("10:00", "10:15", "10:30")[index % 3]).strftime(
-                        "%Y-%m-%dT%H:%M"
-                    ),
-                    "first_name": "Personne",
-                    "last_name": f"Concurrente {index}",
-                    "email": f"concurrente{index}@exemple.test",
-                    "consent": "on",
-                    "consent_version": CURRENT_APPOINTMENT_CONSENT_VERSION,
-                },
-            )
-            results.append((response.status_code, response.content.decode()))
-        except Exception as error:  # reported below
-            errors.append(f"{index}: {error!r}")
-        finally:
-            connection.close()
+    def book(index: int):
+        response = Client().post(
+            url,
+            {
+                "type": kind.pk,
+                # Overlapping times: 10:00, 10:15, 10:30 all clash with one another.
+                "debut": at(day, ("10:00", "10:15", "10:30")[index % 3]).strftime("%Y-%m-%dT%H:%M"),
+                "first_name": "Personne",
+                "last_name": f"Concurrente {index}",
+                "email": f"concurrente{index}@exemple.test",
+                "consent": "on",
+                "consent_version": CURRENT_APPOINTMENT_CONSENT_VERSION,
+            },
+        )
+        return response.status_code, response.content.decode()
 
-    threads = [threading.Thread(target=book, args=(i,)) for i in range(CONCURRENT_REQUESTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results, errors = run_together(book, [(i,) for i in range(CONCURRENT_REQUESTS)])
 
     assert errors == []
     assert sorted(code for code, _ in results) == [200] * (CONCURRENT_REQUESTS - 1) + [302]

@@ -29,6 +29,7 @@ from .appointment_helpers import (
     booked,
     covered_place,
     permanence,
+    post_booking,
 )
 
 pytestmark = pytest.mark.django_db
@@ -162,22 +163,6 @@ def test_a_place_that_stopped_online_booking_offers_nothing(
 # --- Booking outside the place's window -----------------------------------------------------------
 
 
-def _post(client, place, kind, start):
-    return client.post(
-        reverse("appointments:form", kwargs={"place_slug": place.slug}),
-        {
-            "type": kind.pk,
-            "debut": start.strftime("%Y-%m-%dT%H:%M"),
-            "first_name": "Camille",
-            "last_name": "Exemple",
-            "phone": "",
-            "email": "camille.exemple@exemple.test",
-            "consent": "on",
-            "consent_version": CURRENT_APPOINTMENT_CONSENT_VERSION,
-        },
-    )
-
-
 def test_a_forged_booking_outside_the_place_window_is_refused_and_nothing_written(
     client, setting, commit
 ):
@@ -185,7 +170,7 @@ def test_a_forged_booking_outside_the_place_window_is_refused_and_nothing_writte
     # The Tuesday is 3 to 9 days ahead: within 30 days and 24 h, but not 10 days (240 h) away.
     place = _override(place, min_notice_hours=240, horizon_days=60)
     with commit():
-        response = _post(client, place, kind, at(day, "10:00"))
+        response = post_booking(client, place, kind, at(day, "10:00"))
     assert response.status_code == 200
     text = page_text(response)
     assert "Ce créneau est trop proche" in text and "au plus tard 240 h à l'avance" in text
@@ -195,7 +180,7 @@ def test_a_forged_booking_outside_the_place_window_is_refused_and_nothing_writte
         min_notice_hours=None, horizon_days=1
     )
     with commit():
-        response = _post(client, place, kind, at(day, "10:00"))
+        response = post_booking(client, place, kind, at(day, "10:00"))
     assert "Ce créneau est trop lointain" in page_text(response)
     assert "jusqu'à 1 jour à l'avance" in page_text(response)
     # The GET of the form says so too, before anyone types their name.

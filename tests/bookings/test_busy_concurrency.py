@@ -5,7 +5,6 @@ Needs PostgreSQL's row locks (set DATABASE_URL=postgres://…); skipped on SQLit
 IMMEDIATE transactions serialise writers (the sequential cases are in test_busy.py)."""
 
 import itertools
-import threading
 from datetime import timedelta
 
 import pytest
@@ -26,6 +25,7 @@ from ..appointments.appointment_helpers import (
     next_day,
     permanence,
 )
+from ..helpers import run_together
 from ..workshops.factories import WorkshopTopicFactory
 
 ROUNDS = 3
@@ -33,51 +33,31 @@ THREADS = 6  # per round: half book an appointment, half schedule the workshop
 
 
 def _run_round(place, adviser, kind, topic, day, hour):
-    barrier = threading.Barrier(THREADS)
-    outcomes, errors = [], []
+    def appointment(index: int) -> str:
+        # 14:00, 14:15, 14:30…: every one overlaps the workshop and the others.
+        appointment_book(
+            place=place,
+            appointment_type=kind,
+            starts_at=at(day, hour) + timedelta(minutes=15 * (index % 3)),
+            first_name="Personne",
+            last_name=f"Concurrente {index}",
+            email=f"p{index}@exemple.test",
+            consent=True,
+        )
+        return "appointment"
 
-    def appointment(index: int) -> None:
+    def workshop(index: int) -> str:
+        session_create(topic=topic, place=place, starts_at=at(day, hour), advisors=[adviser])
+        return "workshop"
+
+    def attempt(index: int):
         try:
-            barrier.wait(timeout=10)
-            # 14:00, 14:15, 14:30…: every one overlaps the workshop and the others.
-            appointment_book(
-                place=place,
-                appointment_type=kind,
-                starts_at=at(day, hour) + timedelta(minutes=15 * (index % 3)),
-                first_name="Personne",
-                last_name=f"Concurrente {index}",
-                email=f"p{index}@exemple.test",
-                consent=True,
-            )
-            outcomes.append("appointment")
+            return (appointment if index % 2 else workshop)(index)
         except ValidationError as error:
-            outcomes.append(("refused", error.messages[0]))
-        except Exception as error:  # reported below
-            errors.append(repr(error))
-        finally:
-            connection.close()
+            return ("refused", error.messages[0])
 
-    def workshop(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            session_create(topic=topic, place=place, starts_at=at(day, hour), advisors=[adviser])
-            outcomes.append("workshop")
-        except ValidationError as error:
-            outcomes.append(("refused", error.messages[0]))
-        except Exception as error:  # reported below
-            errors.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=appointment if i % 2 else workshop, args=(i,))
-        for i in range(THREADS)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes, errors
+    outcomes, errors = run_together(attempt, [(i,) for i in range(THREADS)])
+    return outcomes, [repr(error) for error in errors]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,8 +5,6 @@ transactions of config/settings/base.py serialise writers instead, and its share
 database does not support threads writing at once, so the test is skipped there.
 """
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -16,6 +14,7 @@ from relais.bookings.consent import CURRENT_CONSENT_VERSION
 from relais.bookings.enums import RegistrationStatus
 from relais.bookings.models import Registration
 
+from ..helpers import run_together
 from ..workshops.factories import RegistrationFactory, WorkshopSessionFactory
 
 CONCURRENT_REQUESTS = 8
@@ -30,34 +29,22 @@ def test_parallel_registrations_for_the_last_seat_give_it_to_exactly_one_person(
     session = WorkshopSessionFactory(capacity=3, waiting_list_cap=CONCURRENT_REQUESTS)
     RegistrationFactory.create_batch(2, session=session)
     url = reverse("bookings:register", kwargs={"pk": session.pk})
-    barrier = threading.Barrier(CONCURRENT_REQUESTS)
-    statuses, errors = [], []
 
-    def register(index: int) -> None:
-        try:
-            client = Client()
-            barrier.wait(timeout=10)  # every request leaves at the same instant
-            response = client.post(
-                url,
-                {
-                    "first_name": "Personne",
-                    "last_name": f"Concurrente {index}",
-                    "email": f"concurrente{index}@exemple.test",
-                    "consent": "on",
-                    "consent_version": CURRENT_CONSENT_VERSION,
-                },
-            )
-            statuses.append(response.status_code)
-        except Exception as error:  # reported below, with the thread's index
-            errors.append(f"{index}: {error!r}")
-        finally:
-            connection.close()  # each thread has its own connection
+    def register(index: int) -> int:
+        response = Client().post(
+            url,
+            {
+                "first_name": "Personne",
+                "last_name": f"Concurrente {index}",
+                "email": f"concurrente{index}@exemple.test",
+                "consent": "on",
+                "consent_version": CURRENT_CONSENT_VERSION,
+            },
+        )
+        return response.status_code
 
-    threads = [threading.Thread(target=register, args=(i,)) for i in range(CONCURRENT_REQUESTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    # Every request leaves at the same instant, each with its own connection.
+    statuses, errors = run_together(register, [(i,) for i in range(CONCURRENT_REQUESTS)])
 
     assert errors == []
     assert statuses == [302] * CONCURRENT_REQUESTS

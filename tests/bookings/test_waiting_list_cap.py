@@ -1,7 +1,6 @@
 """A waiting list has a cap (issue 12, section 5): the coordinator's, else the session's
 capacity. Past it a registration gets a French message and nothing is stored or sent."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from relais.bookings.enums import RegistrationStatus
 from relais.bookings.models import Message, Registration
 from relais.workshops.models import WorkshopSession
 
-from ..helpers import page_text
+from ..helpers import page_text, run_together
 from ..workshops.factories import RegistrationFactory, WorkshopSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,24 +144,12 @@ def test_concurrent_registrations_never_overfill_the_waiting_list():
     session = WorkshopSessionFactory(capacity=1, waiting_list_cap=2)
     RegistrationFactory(session=session)  # full: two places left on the list
     concurrent = 8
-    barrier = threading.Barrier(concurrent)
-    statuses, errors = [], []
 
-    def register(index: int) -> None:
-        try:
-            client = Client(REMOTE_ADDR=f"192.0.2.{index + 1}")
-            barrier.wait(timeout=10)
-            statuses.append(_register(client, session, index).status_code)
-        except Exception as error:  # reported below
-            errors.append(f"{index}: {error!r}")
-        finally:
-            connection.close()
+    def register(index: int) -> int:
+        client = Client(REMOTE_ADDR=f"192.0.2.{index + 1}")
+        return _register(client, session, index).status_code
 
-    threads = [threading.Thread(target=register, args=(i,)) for i in range(concurrent)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses, errors = run_together(register, [(i,) for i in range(concurrent)])
     assert errors == []
     assert sorted(statuses) == [200] * (concurrent - 2) + [302] * 2
     assert session.registrations.waiting().count() == 2

@@ -39,35 +39,19 @@ def _pdf_text(content: bytes) -> str:
 # --- Signature, scope, duration -------------------------------------------------------------
 
 
+def _ten_am(year: int, month: int, day: int) -> dt.datetime:
+    return dt.datetime(year, month, day, 10, tzinfo=PARIS)
+
+
 @pytest.mark.parametrize(
     ("duration", "signed", "expires"),
     [
-        (
-            "1d",
-            dt.datetime(2025, 3, 10, 10, tzinfo=PARIS),
-            dt.datetime(2025, 3, 11, 10, tzinfo=PARIS),
-        ),
-        (
-            "1m",
-            dt.datetime(2025, 1, 31, 10, tzinfo=PARIS),
-            dt.datetime(2025, 2, 28, 10, tzinfo=PARIS),
-        ),
-        (
-            "6m",
-            dt.datetime(2025, 8, 31, 10, tzinfo=PARIS),
-            dt.datetime(2026, 2, 28, 10, tzinfo=PARIS),
-        ),
-        (
-            "12m",
-            dt.datetime(2024, 2, 29, 10, tzinfo=PARIS),
-            dt.datetime(2025, 2, 28, 10, tzinfo=PARIS),
-        ),
+        ("1d", _ten_am(2025, 3, 10), _ten_am(2025, 3, 11)),
+        ("1m", _ten_am(2025, 1, 31), _ten_am(2025, 2, 28)),
+        ("6m", _ten_am(2025, 8, 31), _ten_am(2026, 2, 28)),
+        ("12m", _ten_am(2024, 2, 29), _ten_am(2025, 2, 28)),
         # Until the procedure ends, 12 months at most.
-        (
-            "procedure_end",
-            dt.datetime(2025, 3, 10, 10, tzinfo=PARIS),
-            dt.datetime(2026, 3, 10, 10, tzinfo=PARIS),
-        ),
+        ("procedure_end", _ten_am(2025, 3, 10), _ten_am(2026, 3, 10)),
     ],
 )
 def test_expiry_follows_the_duration_month_end_safe(duration, signed, expires):
