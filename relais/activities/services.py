@@ -178,15 +178,28 @@ def _validate_new(activity: Activity) -> None:
 
 
 def _extend_last_activity(activity: Activity) -> None:
-    """A new activity can only move its person's last activity later: one UPDATE."""
+    """A new activity can only move its person's last activity later: one UPDATE.
+
+    It matches the person's row whether or not it moves it (the values kept otherwise): the
+    row lock it takes is the one the statistics' roll-ups need before they read the person's
+    activities (``StatsChange(records=True)``: two records for one person follow each other,
+    so only one of them counts a « nouveau bénéficiaire »), without a ``SELECT … FOR UPDATE``
+    round trip of its own."""
     if activity.beneficiary_id is None:
         return
     from relais.beneficiaries.models import Beneficiary
 
     person = activity.beneficiary
-    Beneficiary.objects.filter(pk=person.pk).filter(
-        models.Q(last_activity_on__isnull=True) | models.Q(last_activity_on__lt=activity.date)
-    ).update(last_activity_on=activity.date, updated_at=timezone.now())
+    later = models.Q(last_activity_on__isnull=True) | models.Q(last_activity_on__lt=activity.date)
+    Beneficiary.objects.filter(pk=person.pk).update(
+        last_activity_on=models.Case(
+            models.When(later, then=models.Value(activity.date)),
+            default=models.F("last_activity_on"),
+        ),
+        updated_at=models.Case(
+            models.When(later, then=models.Value(timezone.now())), default=models.F("updated_at")
+        ),
+    )
     if person.last_activity_on is None or person.last_activity_on < activity.date:
         person.last_activity_on = activity.date  # the caller's copy says what the row says
 

@@ -478,7 +478,10 @@ class StatsChange:
 
     ``records=True``: the write only adds activities (``add``) of at most one person and
     changes nothing else the statistics read — ``activity_record``. The rows before are then
-    derived from the rows read after (``_before_adding``): no read before the write.
+    derived from the rows read after (``_before_adding``): no read before the write. And the
+    write itself locks the person's row before it ends (``activity_record`` updates their last
+    activity): ``StatsChange`` takes no lock of its own, and learns whether the roll-ups are
+    built from its one read: two statements (the read, the upsert) instead of five.
     """
 
     def __init__(self, *, activities=(), beneficiaries=(), records: bool = False):
@@ -516,7 +519,7 @@ class StatsChange:
     def __enter__(self) -> StatsChange:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("StatsChange runs inside the write's transaction.")
-        self.ready = self._lock()
+        self.ready = None if self.records else self._lock()  # records: the write locks
         if self.ready is False or (self.ready is None and not self.records):
             self.ready = _ready()  # not built, or not asked yet: the full question
         if self.ready and not self.records:
@@ -528,7 +531,7 @@ class StatsChange:
         if exc_type is not None or self.ready is False:
             return  # rolled back, or not built yet: figures are live until the rebuild
         rows = _per_activity_rows(self.activities, self.beneficiaries)
-        if self.ready is None:  # a record that locked nobody: the layout came with the rows
+        if self.ready is None:  # a record: the layout came with the rows
             self.ready = bool(rows) and rows[0]["k_layout"] == LAYOUT
             if not self.ready and not _ready():
                 return

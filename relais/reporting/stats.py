@@ -56,6 +56,7 @@ from relais.activities.enums import (
     count_field,
 )
 from relais.activities.models import Activity, ActivityTheme
+from relais.core.dates import month_end, month_start
 
 from .enums import Grain
 from .models import (
@@ -87,14 +88,6 @@ DIMENSIONS = {
 UNIT_LABELS = {"activities": "activités", "accompaniments": "accompagnements"}
 NO_PLACE_LABEL = "Hors lieu (domicile, à distance…)"
 NO_COMMUNE_LABEL = "Commune inconnue"
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(day: date) -> date:
-    return month_start(day) + relativedelta(months=1) - timedelta(days=1)
 
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -652,13 +645,35 @@ def _sorted_breakdown(dimension: str, items: list[BreakdownRow]) -> Breakdown:
     return Breakdown(dimension, title, unit, items)
 
 
-def _keyed_items(dimension: str, grouped: list[dict]) -> list[BreakdownRow]:
+def _place_and_commune_labels(places, communes) -> dict[str, dict]:
+    """``_labels`` of places and of communes in one round trip (``located_breakdowns``)."""
+    from relais.core.models import Commune
+    from relais.places.models import Place
+
+    label = {"place": Value("place"), "commune": Value("commune")}
+    ids = {"place": [i for i in places if i is not None],
+           "commune": [i for i in communes if i is not None]}  # fmt: skip
+    result: dict[str, dict] = {"place": {}, "commune": {}}
+    if not ids["place"] and not ids["commune"]:
+        return result
+    both = (
+        Place.objects.filter(pk__in=ids["place"]).values_list(label["place"], "pk", "name")
+        .union(Commune.objects.filter(pk__in=ids["commune"])
+               .values_list(label["commune"], "pk", "name"), all=True)
+    )  # fmt: skip
+    for dimension, pk, name in both:
+        result[dimension][pk] = name
+    return result
+
+
+def _keyed_items(dimension: str, grouped: list[dict], labels=None) -> list[BreakdownRow]:
     """Breakdown rows, labelled, from :func:`rows` grouped by ``dimension`` alone."""
-    labels = (
-        dict(Theme.choices)
-        if dimension == "theme"
-        else _labels(dimension, [row[dimension] for row in grouped])
-    )
+    if labels is None:
+        labels = (
+            dict(Theme.choices)
+            if dimension == "theme"
+            else _labels(dimension, [row[dimension] for row in grouped])
+        )
     empty = {"place": NO_PLACE_LABEL, "commune": NO_COMMUNE_LABEL}.get(dimension, "—")
     return [
         BreakdownRow(
@@ -677,6 +692,7 @@ def located_breakdowns(filters: StatsFilters, *, source: str = "rollup") -> dict
     the places, and the dashboard reads its largest roll-up rows once instead of twice."""
     measures = ["activities", "accompaniments"]
     pairs = rows(filters, ["place", "commune"], source=source, measures=measures)
+    labels = _place_and_commune_labels({r["place"] for r in pairs}, {r["commune"] for r in pairs})
     result = {}
     for dimension in ("place", "commune"):
         sums: dict = {}
@@ -686,7 +702,7 @@ def located_breakdowns(filters: StatsFilters, *, source: str = "rollup") -> dict
             total["activities"] += row["activities"]
             total["accompaniments"] += row["accompaniments"]
         result[dimension] = _sorted_breakdown(
-            dimension, _keyed_items(dimension, list(sums.values()))
+            dimension, _keyed_items(dimension, list(sums.values()), labels[dimension])
         )
     return result
 
