@@ -7,18 +7,16 @@ Targets are checked here, never in timed tests.
 """
 
 import os
-import platform
-import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.report import write_section  # noqa: E402
+from bench.harness import measure_page, signed_in_client  # noqa: E402
+from bench.report import run_lines, targets_table, write_section  # noqa: E402
 
 REQUESTS_PER_PAGE = 40
 
@@ -54,35 +52,14 @@ def _timed(fn):
 
 
 def _measure_page(client, url: str) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm-up: template loading, first queries
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    # Read now: every request starts by clearing the connection's query log.
-    query_count = len(queries)
-    assert response.status_code == 200, (url, response.status_code)
-    samples = []
-    for _ in range(REQUESTS_PER_PAGE):
-        start = time.perf_counter()
-        client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return {
-        "median": statistics.median(samples),
-        "p95": samples[int(len(samples) * 0.95) - 1],
-        "queries": query_count,
-    }
+    measured = measure_page(client, url, REQUESTS_PER_PAGE)
+    assert measured is not None, (url, "not a page of this role")
+    return measured
 
 
 def main() -> int:
     engine = _setup()
     from django.core.management import call_command
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from relais.accounts.models import User
 
     migrate_s, _ = _timed(lambda: call_command("migrate", verbosity=0))
     tracemalloc.start()
@@ -104,14 +81,7 @@ def main() -> int:
     }
     rows = []
     for role, (email, urls) in personas.items():
-        user = User.objects.get(email=email)
-        client = Client()
-        client.force_login(user)
-        device = user.totpdevice_set.first()
-        if device:
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+        _, client = signed_in_client(email)
         for url in urls:
             rows.append((role, url, _measure_page(client, url)))
 
@@ -149,18 +119,9 @@ def main() -> int:
         "On a throw-away database filled by `relais demo`; each page is requested "
         f"{REQUESTS_PER_PAGE} times after a warm-up, through Django's test client (no network).",
         "",
-        f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}, database {engine}",
+        *run_lines(f", database {engine}"),
         "",
-        "### Targets",
-        "",
-        "| measure | measured | target | met |",
-        "|---|---|---|---|",
-        *[
-            f"| {name} | {value} | {target} | {'yes' if ok else '**NO**'} |"
-            for name, value, target, ok in checks
-        ],
+        *targets_table(checks),
         "",
         "### Setup",
         "",

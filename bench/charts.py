@@ -10,43 +10,21 @@ docs/performance.md.
 """
 
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.report import write_section  # noqa: E402
+from bench.harness import database_or_sqlite  # noqa: E402
+from bench.report import run_lines, write_section  # noqa: E402
 
 PAGES = int(os.environ.get("BENCH_CHARTS_PAGES", 5))
 ROWS = [(f"Thématique numéro {i}", 120 - i * 9) for i in range(10)]
 MONTHS = [date(2025, m, 1) for m in range(1, 13)]
-
-
-def _database() -> tuple[str, callable]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        path = Path(tempfile.mkdtemp(prefix="relais-charts-")) / "charts.sqlite3"
-        return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
-    import psycopg
-
-    parsed = urlparse(url)
-    name = (parsed.path.lstrip("/") or "relais") + "_bench_charts"
-    admin = parsed._replace(path="/postgres").geturl()
-
-    def drop():
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    drop()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return parsed._replace(path=f"/{name}").geturl(), drop
 
 
 def _page(charts, k: int) -> list[str]:
@@ -91,7 +69,11 @@ def _ms(seconds: float) -> str:
 
 
 def main() -> int:
-    url, drop = _database()
+    url, drop = database_or_sqlite(
+        "charts",
+        Path(tempfile.mkdtemp(prefix="relais-charts-")) / "charts.sqlite3",
+        os.environ.get("DATABASE_URL", ""),
+    )
     os.environ.update(
         {
             "DATABASE_URL": url,
@@ -160,10 +142,10 @@ def main() -> int:
         "Issue 19 §2, ADR 0010. A dashboard's nine charts (8 breakdowns of 10 bars, the 12-month "
         "series of two lines), drawn by `relais.reporting.charts` (matplotlib, SVG).",
         "",
-        f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}; shared cache: the cache table in {engine}; load average "
-        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end (a shared machine)",
+        *run_lines(
+            f"; shared cache: the cache table in {engine}; load average "
+            f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end (a shared machine)"
+        ),
         "",
         "| the nine charts of a page | time |",
         "|---|---|",

@@ -25,10 +25,10 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.harness import drop_database, postgres_database  # noqa: E402
 from bench.report import write_section  # noqa: E402
 
 TARGET_RATIO = 1.5
@@ -40,28 +40,6 @@ several people, a session with a deadline). `make bench-export-job` with the def
 """
 # The worker's priority below the web server's (BENCH_EXPORT_NICE=0: the same priority).
 NICE = int(os.environ.get("BENCH_EXPORT_NICE", "10"))
-
-
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench-export-job : DATABASE_URL doit désigner un serveur PostgreSQL.")
-    import psycopg
-
-    parsed = urlparse(url)
-    name = (parsed.path.lstrip("/") or "relais") + "_bench_export"
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return parsed._replace(path=f"/{name}").geturl()
-
-
-def _drop(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
 
 
 def _p95(samples) -> float:
@@ -139,7 +117,7 @@ def main() -> int:
     sizes = [int(v) for v in os.environ.get("BENCH_EXPORT_ROWS", "1000000").split(",")]
     fmt = os.environ.get("BENCH_EXPORT_FORMAT", "xlsx")
     baseline_max = int(os.environ.get("BENCH_EXPORT_BASELINE", "300000"))
-    url = _database_url()
+    url = postgres_database("export", "bench-export-job")
     exports_dir = tempfile.mkdtemp(prefix="relais-exports-")
     os.environ.update(
         DATABASE_URL=url,
@@ -255,7 +233,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        _drop(url)
+        drop_database(url)
     worst = max(r["during"] / r["idle"] for r in results)
     return 0 if worst <= TARGET_RATIO else 1
 

@@ -12,16 +12,15 @@ docs/performance.md; exits 1 below 50 messages per second.
 
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.harness import database_or_sqlite, free_port  # noqa: E402
 from bench.report import write_section  # noqa: E402
 
 TARGET = 50.0  # messages per second
@@ -54,37 +53,16 @@ class Sink:
         return "250 2.0.0 Ok: queued"
 
 
-def _database(tmp: str, url: str) -> tuple[str, callable]:
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp}/outbox.sqlite3", lambda: None
-    import psycopg
-
-    parsed = urlparse(url)
-    name = (parsed.path.lstrip("/") or "relais") + "_bench_outbox"
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return parsed._replace(path=f"/{name}").geturl(), drop
-
-
 def _run(*, count: int, workers: int, per_message: bool, database_url: str) -> dict:
     from aiosmtpd.controller import Controller
 
     sink = Sink()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     # A fixed name: otherwise the sink resolves its own name (getfqdn) at every connection.
     controller = Controller(sink, hostname="127.0.0.1", port=port, server_hostname="sink.local")
     controller.start()
     with tempfile.TemporaryDirectory() as tmp:
-        database, drop = _database(tmp, database_url)
+        database, drop = database_or_sqlite("outbox", Path(tmp) / "outbox.sqlite3", database_url)
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.outbox_settings",

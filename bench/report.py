@@ -1,6 +1,9 @@
 """docs/performance.md is shared by every benchmark: each one rewrites only its own section."""
 
+import os
+import platform
 import re
+from datetime import datetime
 from pathlib import Path
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
@@ -25,3 +28,25 @@ def write_section(name: str, markdown: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     REPORT.write_text(text, encoding="utf-8")
+
+
+def run_lines(details: str) -> list[str]:
+    """The date and machine lines every section starts with; ``details`` ends the machine's
+    (the database, the load average: what makes this run's figures comparable or not)."""
+    return [
+        f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+        f"{platform.python_version()}{details}",
+    ]
+
+
+def targets_table(checks, missed: str = "**NO**") -> list[str]:
+    """The « Targets » table of ``(measure, measured, target, met)`` rows."""
+    return [
+        "### Targets",
+        "",
+        "| measure | measured | target | met |",
+        "|---|---|---|---|",
+        *[f"| {name} | {value} | {target} | {'yes' if ok else missed} |"
+          for name, value, target, ok in checks],
+    ]  # fmt: skip

@@ -11,17 +11,15 @@ Writes the « scale » section of docs/performance.md; exits 1 when a target is 
 """
 
 import os
-import platform
 import statistics
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.report import write_section  # noqa: E402
+from bench import harness  # noqa: E402
+from bench.report import run_lines, targets_table, write_section  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_SCALE_REPEAT", 30))
 TARGETS = {"page_kb": 100, "page_p95_ms": 50.0, "search_p95_ms": 50.0}
@@ -43,32 +41,6 @@ LAST_PARTS = (  # noqa: SIM905
     "mar tin ber nard du pont lau rent ro bert ri chard pe tit mo reau fon taine vi dal "
     "lo pez gar cia ser ra puig fer rer roc ca sals bon et fa bre mas pla cor tal ga li"
 ).split()
-
-
-def _database_url() -> str:
-    """The benchmark's database URL (kept from a previous run with ``BENCH_SCALE_KEEP=1``)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench-scale: DATABASE_URL doit désigner un serveur PostgreSQL.")
-    parsed = urlparse(url)
-    name = (parsed.path.lstrip("/") or "relais") + "_bench_scale"
-    import psycopg
-
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and not KEEP:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        if not exists or not KEEP:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return parsed._replace(path=f"/{name}").geturl()
-
-
-def _drop(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
 
 
 def _last_names() -> list[str]:
@@ -154,47 +126,6 @@ def _fill() -> dict:
     return timings
 
 
-def _client(email: str):
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from relais.accounts.models import User
-
-    user = User.objects.get(email=email)
-    client = Client()
-    client.force_login(user)
-    device = user.totpdevice_set.first()
-    if device:
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return user, client
-
-
-def _measure(client, url: str) -> dict | None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    first = client.get(url)
-    if first.status_code != 200:
-        return None
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    count = len(queries)
-    samples = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return {
-        "kb": len(response.content) / 1024,
-        "median": statistics.median(samples),
-        "p95": samples[int(len(samples) * 0.95) - 1],
-        "queries": count,
-    }
-
-
 def _plans() -> list[tuple]:
     """Each search's execution time as PostgreSQL reports it, with and without the index."""
     from django.db import connection, transaction
@@ -256,7 +187,7 @@ def _old_select_baseline() -> tuple[float, float]:
 
 
 def main() -> int:
-    url = _database_url()
+    url = harness.postgres_database("scale", "bench-scale", keep=KEEP)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     import logging
@@ -277,7 +208,7 @@ def main() -> int:
     timings = _fill()  # only what is missing: a kept database is completed, not refilled
     print(f"données prêtes ({time.perf_counter() - started:.0f} s): {timings}", flush=True)
     sizes = (Activity.objects.count(), Beneficiary.objects.count())
-    adviser, _ = _client("lea.pixel@demo.relais.test")
+    adviser, _ = harness.signed_in_client("lea.pixel@demo.relais.test")
     named = Beneficiary.objects.exclude(name_key="").order_by("-pk").first()
     activity = (
         Activity.objects.filter(advisor__user=adviser, kind=ActivityKind.INDIVIDUAL)
@@ -318,9 +249,9 @@ def main() -> int:
     }
     rows, refused = [], []
     for role, urls in pages.items():
-        _, role_client = _client(emails[role])
+        _, role_client = harness.signed_in_client(emails[role])
         for page in urls:
-            measured = _measure(role_client, page)
+            measured = harness.measure_page(role_client, page, REPEAT)
             if measured is None:
                 refused.append((role, page))
             else:
@@ -331,7 +262,7 @@ def main() -> int:
     baseline = None if os.environ.get("BENCH_SCALE_BASELINE") == "0" else _old_select_baseline()
     connection.close()
     if not KEEP:
-        _drop(url)
+        harness.drop_database(url)
     forms_rows = [r for r in rows if "choisir" not in r[1]]
     searches = [r for r in rows if "choisir" in r[1]]
     worst_kb = max(r[2]["kb"] for r in forms_rows)
@@ -379,10 +310,10 @@ def _write(sizes, timings, rows, refused, plans, baseline, checks) -> None:
         f"{REPEAT} times after a warm-up through Django's test client (no network), as the "
         "demo's login of each role.",
         "",
-        f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}, PostgreSQL; load average {load[0]:.1f} / {load[1]:.1f} "
-        f"/ {load[2]:.1f} at the end of the run (a shared machine)",
+        *run_lines(
+            f", PostgreSQL; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the "
+            "end of the run (a shared machine)"
+        ),
         f"- Data: {_n(sizes[0])} activities, {_n(sizes[1])} people",
     ]
     if "activities" in timings:
@@ -392,8 +323,7 @@ def _write(sizes, timings, rows, refused, plans, baseline, checks) -> None:
         n, s = timings["people"]
         lines.append(f"- Generation: {_n(n)} named people in {s:.0f} s ({_n(n / s)} rows/s, "
                      "trigram index rebuilt included)")  # fmt: skip
-    lines += ["", "### Targets", "", "| measure | measured | target | met |", "|---|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} | {'yes' if ok else '**NOT met**'} |" for a, b, c, ok in checks]
+    lines += ["", *targets_table(checks, missed="**NOT met**")]
     if baseline:
         lines += ["", f"Before (the same data, the former `<select>` of every person, rendered "
                   f"once): {_n(baseline[0])} kB in {baseline[1]:.1f} s for the field alone."]  # fmt: skip  # noqa: E501

@@ -14,48 +14,24 @@ benchmark creates and drops its own database ``<name>_bench_stats``. Sizes: ``BE
 
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.report import write_section  # noqa: E402
+from bench.harness import drop_database, postgres_database  # noqa: E402
+from bench.report import run_lines, targets_table, write_section  # noqa: E402
 
 REPEAT = 7
 TARGETS = {"p95_ms": 50.0, "export_rss_mib": 150.0, "freshness_s": 5.0, "write_ratio": 1.5}
 WRITES = 40  # per mode (interleaved), activities of returning people
 POSTS = 10  # freshness samples
 EXPORT_ROWS = 1_000_000
-
-
-def _database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench-stats: DATABASE_URL doit désigner un serveur PostgreSQL.")
-    parsed = urlparse(url)
-    name = (parsed.path.lstrip("/") or "relais") + "_bench_stats"
-    import psycopg
-
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return parsed._replace(path=f"/{name}").geturl()
-
-
-def _drop(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path.lstrip("/")}" WITH (FORCE)')
 
 
 def _combos(today):
@@ -349,7 +325,7 @@ def _freshness(today) -> list[float]:
 
 
 def main() -> int:
-    url = _database_url()
+    url = postgres_database("stats", "bench-stats")
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     import django
@@ -443,7 +419,7 @@ def main() -> int:
                 print(json.dumps(export))
     finally:
         connection.close()
-        _drop(url)
+        drop_database(url)
     _write(sections, checks, export)
     return 0 if all(ok for *_, ok in checks) else 1
 
@@ -468,16 +444,9 @@ def _write(sections, checks, export) -> None:
         "(derived columns — partner, commune, first visit — precomputed, its best case). "
         "Totals checked equal between the two.",
         "",
-        f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}, PostgreSQL (fsync off), DuckDB "
-        f"{__import__('duckdb').__version__}",
+        *run_lines(f", PostgreSQL (fsync off), DuckDB {__import__('duckdb').__version__}"),
         "",
-        "### Targets",
-        "",
-        "| measure | measured | target | met |",
-        "|---|---|---|---|",
-        *[f"| {n} | {v} | {t} | {'yes' if ok else '**NO**'} |" for n, v, t, ok in checks],
+        *targets_table(checks),
         "",
     ]
     for (size, gen_s, rebuild_s, writes, fresh, rollup, _themes, parquet_s, rows, p95,
