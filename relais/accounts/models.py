@@ -124,10 +124,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.PARTNER_STAFF
 
     @property
-    def is_committee_member(self) -> bool:
-        return self.role == Role.COMMITTEE_MEMBER
-
-    @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR
 

@@ -22,6 +22,7 @@ from django.views.decorators.cache import cache_control, never_cache
 
 from relais.beneficiaries.forms import NewPersonForm
 from relais.core import french
+from relais.core.forms import add_errors
 from relais.core.params import parse_id
 
 from . import perms, queries
@@ -138,8 +139,7 @@ def activity_create(request):
                     return _recorded(request, report, ALREADY_REPORTED)
                 if isinstance(error, IntegrityError):
                     raise
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, error)
             else:
                 if activity.advisor_id != advisor.pk:  # a key is never shared: do not leak
                     raise PermissionDenied
@@ -218,8 +218,7 @@ def activity_edit(request, pk: int):
             try:
                 activity_update(activity=activity, data=_data(form))
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, error)
             else:
                 messages.success(request, "L'activité est modifiée.")
                 return redirect(activity)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.db.models import Prefetch
 from django.utils.translation import ngettext
 
-from relais.core.french import MONTHS, french_date  # noqa: F401 (documents.py, alerts)
+from relais.core.french import french_date
 
 from .enums import AgreementStatus, EndReason
 from .models import Agreement, AgreementParty
@@ -61,10 +61,6 @@ class Deadline:
     label: str
     severity: str
     hint: str = ""
-
-    @property
-    def severity_label(self) -> str:
-        return SEVERITY_LABELS[self.severity]
 
 
 def severity_for(due_on: date | None, today: date, *, urgent_if_undated: bool = False) -> str:

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import ngettext
 
-from . import consolidation, deadlines, queries
+from relais.core.french import MONTHS, french_date
+
+from . import consolidation, queries
 from .enums import Attendance, PartyRole
 from .models import Agreement, AgreementParty, Deliberation
 
@@ -91,15 +93,15 @@ def number_in_words(n: int) -> str:
     return " ".join(parts)
 
 
-def french_date(day: date | None) -> str:
+def date_or_blank(day: date | None) -> str:
     """« 1er mars 2025 »; the dotted blank of the seed when there is no date."""
-    return BLANK if day is None else deadlines.french_date(day)
+    return BLANK if day is None else french_date(day)
 
 
 def session_sentence_date(day: date) -> str:
     """« L'an deux mille vingt-quatre, le quinze février » (how a register dates a session)."""
     day_words = "premier" if day.day == 1 else number_in_words(day.day)
-    return f"L'an {number_in_words(day.year)}, le {day_words} {deadlines.MONTHS[day.month - 1]}"
+    return f"L'an {number_in_words(day.year)}, le {day_words} {MONTHS[day.month - 1]}"
 
 
 def duration_phrase(months: int) -> str:
@@ -166,7 +168,7 @@ def _authorisation(party: AgreementParty | None) -> str:
     """« délibération du Conseil Départemental n°15 du 11 mai 2023 », blanks dotted."""
     body = f" du {party.deliberation_body}" if party and party.deliberation_body else ""
     number = (party.deliberation_number if party else "") or BLANK
-    when = french_date(party.deliberation_date if party else None)
+    when = date_or_blank(party.deliberation_date if party else None)
     return f"délibération{body} n°{number} du {when}"
 
 
@@ -225,11 +227,11 @@ def agreement_context(agreement: Agreement, on: date | None = None) -> dict:
         "partner": partner,
         # The programme's own deliberation (the Département's), quoted in the preamble.
         "programme_deliberation_date": (
-            french_date(department_party.deliberation_date)
+            date_or_blank(department_party.deliberation_date)
             if department_party and department_party.deliberation_date
             else ""
         ),
-        "document_date_text": french_date(on),
+        "document_date_text": date_or_blank(on),
         "commitments": list(queries.commitments_valid_on(agreement, on)),
         # Signed amendments already in effect: the table printed is the amended one.
         "amendments_applied": [
@@ -237,16 +239,16 @@ def agreement_context(agreement: Agreement, on: date | None = None) -> dict:
         ],
         "annexes": list(agreement.annexes.all()),
         "duration": duration_phrase(agreement.duration_months),
-        "hard_end": french_date(agreement.hard_end_date) if agreement.hard_end_date else "",
+        "hard_end": date_or_blank(agreement.hard_end_date) if agreement.hard_end_date else "",
         "notice_words": number_in_words(agreement.notice_days),
         "signed_at": agreement.signed_at or BLANK,
-        "signed_on": french_date(max(signature_dates)) if all_signed else BLANK,
+        "signed_on": date_or_blank(max(signature_dates)) if all_signed else BLANK,
         "signatory_rows": _pairs(
             [
                 {
                     "title": s.title,
                     "name": s.name,
-                    "signed_on": french_date(s.signed_on) if s.signed_on else "",
+                    "signed_on": date_or_blank(s.signed_on) if s.signed_on else "",
                 }
                 for s in signatories
             ]
@@ -275,10 +277,10 @@ def deliberation_context(deliberation: Deliberation) -> dict:
     before, after = _split_decision(deliberation.decision_text)
     return {
         "deliberation": deliberation,
-        "session_date": french_date(deliberation.session_date),
+        "session_date": date_or_blank(deliberation.session_date),
         "session_sentence": session_sentence_date(deliberation.session_date),
         "convocation_date": (
-            french_date(deliberation.convocation_date) if deliberation.convocation_date else ""
+            date_or_blank(deliberation.convocation_date) if deliberation.convocation_date else ""
         ),
         "present": [m for m in members if m.attendance == Attendance.PRESENT],
         "proxies": [m for m in members if m.attendance == Attendance.PROXY],
@@ -287,7 +289,7 @@ def deliberation_context(deliberation: Deliberation) -> dict:
         "rows": list(deliberation.schedule_rows.all()),
         "decision_before": before,
         "decision_after": after,
-        "certified_on": french_date(deliberation.certified_on),
+        "certified_on": date_or_blank(deliberation.certified_on),
         "certified_by": deliberation.certified_by or deliberation.president,
     }
 
@@ -365,7 +367,7 @@ def agreement_text_context(agreement: Agreement, on: date | None = None) -> dict
         "department_name": agreement.department.name,
         "title_lines": title_lines,
         "sections": sections,
-        "document_date_text": french_date(on),
+        "document_date_text": date_or_blank(on),
         "amendments_applied": [
             a for a in agreement.amendments.all() if a.is_signed and a.effective_from <= on
         ],

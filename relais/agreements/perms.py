@@ -40,10 +40,6 @@ def can_view_deliberation(user, deliberation) -> bool:
     return user.role in {*MANAGERS, Role.COMMITTEE_MEMBER}
 
 
-def can_manage_contacts(user, agreement=None) -> bool:
-    return user.is_authenticated and user.role in MANAGERS
-
-
 def _is_partner_of(user, agreement) -> bool:
     return bool(user.is_partner_staff and agreement.partner_id == user.organisation_id)
 

@@ -363,13 +363,31 @@ def amendment_withdraw(*, amendment: Amendment) -> None:
     amendment.delete()
 
 
-@transaction.atomic
 def _successor_text(text: str, old_title: str, new_title: str) -> str:
     """The previous text, with the new title in place of the old one where it is written
     on one line (the rest is for the coordinator to edit)."""
     return text.replace(old_title, new_title) if old_title != new_title else text
 
 
+# What a successor copies from its predecessor, row by row (dates, signatures and
+# deliberations are its own).
+SUCCESSOR_FIELDS = (
+    "department", "partner", "signed_at", "original_copies", "duration_months", "tacit_renewal",
+    "opposition_notice_months", "notice_days", "force_majeure_notice_days", "day_hours",
+    "half_day_hours", "communication_mention", "jurisdiction",
+)  # fmt: skip
+PARTY_FIELDS = ("role", "organisation", "representative_name", "representative_title",
+                "address", "deliberation_body")  # fmt: skip
+SIGNATORY_FIELDS = ("name", "title", "organisation", "commune", "position")
+COMMITMENT_FIELDS = ("place", "count", "unit", "frequency", "modality")
+ANNEX_FIELDS = ("number", "title", "description")
+
+
+def _copied(source, fields: tuple[str, ...]) -> dict:
+    return {name: getattr(source, name) for name in fields}
+
+
+@transaction.atomic
 def agreement_start_successor(*, agreement: Agreement, title: str | None = None) -> Agreement:
     """Start the next agreement as a draft copy: parties, signatories, current commitments.
 
@@ -382,21 +400,9 @@ def agreement_start_successor(*, agreement: Agreement, title: str | None = None)
     timeline = agreement.timeline()
     reference_day = min(timeline.end_date or _today(), _today())
     successor = Agreement(
+        **_copied(agreement, SUCCESSOR_FIELDS),
         title=title or agreement.title,
-        department=agreement.department,
-        partner=agreement.partner,
         predecessor=agreement,
-        signed_at=agreement.signed_at,
-        original_copies=agreement.original_copies,
-        duration_months=agreement.duration_months,
-        tacit_renewal=agreement.tacit_renewal,
-        opposition_notice_months=agreement.opposition_notice_months,
-        notice_days=agreement.notice_days,
-        force_majeure_notice_days=agreement.force_majeure_notice_days,
-        day_hours=agreement.day_hours,
-        half_day_hours=agreement.half_day_hours,
-        communication_mention=agreement.communication_mention,
-        jurisdiction=agreement.jurisdiction,
         # The successor starts from the text the parties signed last time; it is edited
         # while draft (the period and dates in its title and Art. 6 change).
         text=_successor_text(agreement.text, agreement.title, title or agreement.title),
@@ -408,41 +414,15 @@ def agreement_start_successor(*, agreement: Agreement, title: str | None = None)
     if not inserted:
         return successor
     for party in agreement.parties.all():
-        AgreementParty.objects.create(
-            agreement=successor,
-            role=party.role,
-            organisation=party.organisation,
-            representative_name=party.representative_name,
-            representative_title=party.representative_title,
-            address=party.address,
-            deliberation_body=party.deliberation_body,
-        )
+        AgreementParty.objects.create(agreement=successor, **_copied(party, PARTY_FIELDS))
     for signatory in agreement.signatories.all():
-        Signatory.objects.create(
-            agreement=successor,
-            name=signatory.name,
-            title=signatory.title,
-            organisation=signatory.organisation,
-            commune=signatory.commune,
-            position=signatory.position,
-        )
+        Signatory.objects.create(agreement=successor, **_copied(signatory, SIGNATORY_FIELDS))
     for position, line in enumerate(commitments_valid_on(agreement, reference_day)):
         Commitment.objects.create(
-            agreement=successor,
-            place=line.place,
-            count=line.count,
-            unit=line.unit,
-            frequency=line.frequency,
-            modality=line.modality,
-            position=position,
+            agreement=successor, position=position, **_copied(line, COMMITMENT_FIELDS)
         )
     for annex in agreement.annexes.all():
-        Annex.objects.create(
-            agreement=successor,
-            number=annex.number,
-            title=annex.title,
-            description=annex.description,
-        )
+        Annex.objects.create(agreement=successor, **_copied(annex, ANNEX_FIELDS))
     return successor
 
 

@@ -83,14 +83,10 @@ def load(ctx: DemoContext) -> None:
         if not free:
             continue
         opening = free[min(index * 3, len(free) - 1)]
-        appointment = Appointment(
+        appointment = Appointment.at_opening(
+            opening,
             appointment_type=kind,
             place=place,
-            advisor=opening.advisor,
-            slot=opening.occurrence.slot,
-            occurrence_date=opening.occurrence.date,
-            starts_at=opening.start,
-            ends_at=opening.end,
             first_name=first,
             last_name=last,
             email=email,

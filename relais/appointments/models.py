@@ -180,6 +180,19 @@ class Appointment(TimeStampedModel):
             ),
         ]
 
+    @classmethod
+    def at_opening(cls, opening, **fields) -> "Appointment":
+        """An unsaved appointment taking ``opening`` (``availability.Opening``): its adviser,
+        permanence and times; ``fields`` give the rest (type, place, the person)."""
+        return cls(
+            advisor=opening.advisor,
+            slot=opening.occurrence.slot,
+            occurrence_date=opening.occurrence.date,
+            starts_at=opening.start,
+            ends_at=opening.end,
+            **fields,
+        )
+
     def __str__(self) -> str:
         if self.anonymised_at:
             return f"Rendez-vous anonymisé n° {self.pk}"

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,9 @@ from relais.bookings.tokens import check_token
 from relais.core import french
 from relais.core.forms import add_errors
 from relais.core.params import parse_id
+from relais.core.perms import require
 from relais.core.ratelimits import public_form_limit
+from relais.core.validators import error_text
 from relais.places.models import Place
 
 from . import availability, perms, queries
@@ -96,18 +98,12 @@ def appointment_form(request, place_slug: str):
     taken = False
     refusal = ""  # why the time cannot be booked, on GET (the form is unbound: no errors)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             appointment = book(
                 place=place,
                 appointment_type=chosen,
                 starts_at=starts_at,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                phone=data["phone"],
-                email=data["email"],
-                consent=data["consent"],
-                consent_version=data["consent_version"],
+                **form.contact_and_consent(),
             )
         except ValidationError as error:
             taken = getattr(error, "code", None) in REFUSED_TIME_CODES
@@ -119,14 +115,14 @@ def appointment_form(request, place_slug: str):
         try:
             check_bookable(place=place, starts_at=starts_at)
         except ValidationError as error:
-            refusal = " ".join(error.messages)
+            refusal = error_text(error)
         else:
             available = any(
                 o.start == starts_at
                 for o in availability.openings(place, chosen, start=day, end=day)
             )
             if not available:
-                refusal = " ".join(unavailable_error(place, chosen, starts_at).messages)
+                refusal = error_text(unavailable_error(place, chosen, starts_at))
         taken = bool(refusal)
     return render(
         request,
@@ -170,7 +166,7 @@ def appointment_manage(request, public_id: str, token: str):
         try:
             appointment_cancel(appointment=appointment, by=AppointmentCancelledBy.RESIDENT)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _cancelled_message(appointment))
         return redirect(appointment.get_manage_url())
@@ -217,15 +213,10 @@ def appointment_consent(request, version: int):
 # --- Staff ----------------------------------------------------------------------------------------
 
 
-def _require(check, *args) -> None:
-    if not check(*args):
-        raise PermissionDenied
-
-
 @login_required
 def appointment_places(request):
     """Places with upcoming appointments, and every active place's public booking page."""
-    _require(perms.can_view_appointments, request.user)
+    require(perms.can_view_appointments(request.user))
     places = queries.places_with_upcoming(timezone.now())
     return render(
         request,
@@ -248,7 +239,7 @@ def appointment_places(request):
 @login_required
 def appointment_list(request, place_slug: str):
     """A place's appointments: upcoming ones, and those of the last two weeks to mark."""
-    _require(perms.can_view_appointments, request.user)
+    require(perms.can_view_appointments(request.user))
     place = get_object_or_404(Place.objects.select_related("commune"), slug=place_slug)
     upcoming, past = queries.place_appointments(place, timezone.now())
     return render(
@@ -271,7 +262,7 @@ def appointment_list(request, place_slug: str):
 
 def _staff_appointment(request, pk: int) -> Appointment:
     appointment = get_object_or_404(Appointment.objects.with_related(), pk=pk)
-    _require(perms.can_manage_appointment, request.user, appointment)
+    require(perms.can_manage_appointment(request.user, appointment))
     return appointment
 
 
@@ -286,7 +277,7 @@ def appointment_mark_view(request, pk: int):
         try:
             appointment_mark(appointment=appointment, status=status)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,
@@ -313,7 +304,7 @@ def appointment_cancel_staff(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             contacts = " et ".join(
                 label
@@ -337,7 +328,7 @@ def appointment_cancel_staff(request, pk: int):
 @login_required
 def appointment_types(request):
     """Coordinators: the types residents can book (name, description, duration)."""
-    _require(perms.can_manage_appointment_types, request.user)
+    require(perms.can_manage_appointment_types(request.user))
     return render(
         request,
         "appointments/appointment_types.html",
@@ -347,7 +338,7 @@ def appointment_types(request):
 
 @login_required
 def appointment_type_edit(request, pk: int | None = None):
-    _require(perms.can_manage_appointment_types, request.user)
+    require(perms.can_manage_appointment_types(request.user))
     instance = get_object_or_404(AppointmentType, pk=pk) if pk else None
     form = AppointmentTypeForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -367,7 +358,7 @@ def appointment_settings(request, place_slug: str):
     (empty: the département's), or no online appointment at all. Coordinators,
     administrators and the place's partner staff."""
     place = get_object_or_404(Place.objects.select_related("commune", "partner"), slug=place_slug)
-    _require(perms.can_edit_place_appointment_settings, request.user, place)
+    require(perms.can_edit_place_appointment_settings(request.user, place))
     instance = PlaceAppointmentSettings.objects.filter(place=place).first()
     # The form writes to its instance while validating; the service reads the stored row again.
     form = PlaceAppointmentSettingsForm(request.POST or None, instance=instance)

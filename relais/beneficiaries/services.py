@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from relais.activities.models import Activity
 from relais.activities.services import activities_resync_person, refresh_last_activity
 from relais.core import french
+from relais.core.validators import error_text
 from relais.reporting.rollup import StatsChange
 
 from .importing import build_beneficiary
@@ -134,7 +135,7 @@ def beneficiaries_import(*, rows: list[dict], created_by, key: str) -> list[Bene
             try:
                 beneficiary.full_clean()
             except ValidationError as error:
-                messages = " ".join(m for ms in error.message_dict.values() for m in ms)
+                messages = error_text(error)
                 raise ValidationError(f"Ligne {row['line']} : {messages}") from error
             beneficiary.save()
             created.append(beneficiary)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from relais.core.forms import add_errors
+from relais.core.perms import require
+from relais.core.validators import error_text
 from relais.jobs.services import import_request
 from relais.privacy.journal import journal_personal_data_access
 
@@ -33,21 +36,11 @@ from .models import Beneficiary
 PAGE_SIZE = 30
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _get(request, pk: int) -> Beneficiary:
-    _require(perms.can_view_beneficiaries(request.user))
+    require(perms.can_view_beneficiaries(request.user))
     beneficiary = get_object_or_404(Beneficiary.objects.select_related("commune"), pk=pk)
-    _require(perms.can_view_beneficiary(request.user, beneficiary))
+    require(perms.can_view_beneficiary(request.user, beneficiary))
     return beneficiary
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _consent(form, data: dict) -> dict:
@@ -59,7 +52,7 @@ def _consent(form, data: dict) -> dict:
 
 @login_required
 def beneficiary_list(request):
-    _require(perms.can_view_beneficiaries(request.user))
+    require(perms.can_view_beneficiaries(request.user))
     search = request.GET.get("q", "").strip()
     page = Paginator(queries.beneficiaries_for_list(search), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -71,7 +64,7 @@ def beneficiary_list(request):
 def beneficiary_pick(request):
     """The people found by the person picker as one types (htmx; ``forms.BeneficiaryPicker``):
     at most ``PICKER_LIMIT`` names among those the user may choose."""
-    _require(perms.can_view_beneficiaries(request.user))
+    require(perms.can_view_beneficiaries(request.user))
     name = request.GET.get("name", "")
     if not name.isidentifier():
         name = "beneficiary"
@@ -103,7 +96,7 @@ def _create_unless_duplicate(request, form) -> tuple[Beneficiary | None, list[Be
     try:
         return services.beneficiary_create(data=data, created_by=request.user), duplicates
     except ValidationError as error:
-        _apply_errors(form, error)
+        add_errors(form, error)
         return None, duplicates
 
 
@@ -129,7 +122,7 @@ def _with_person(url: str, beneficiary: Beneficiary) -> str:
 
 @login_required
 def beneficiary_create(request):
-    _require(perms.can_view_beneficiaries(request.user))
+    require(perms.can_view_beneficiaries(request.user))
     duplicates = []
     back_to = _activity_form_to_return_to(
         request.POST.get("next") or request.GET.get("next", ""), request
@@ -163,7 +156,7 @@ def beneficiary_create_inline(request):
     """« Nouvelle personne » inside the activity form (htmx): creates the person and chooses
     them in the form's picker (an out-of-band swap of its results), or shows the errors and
     the people who look like them, to choose instead."""
-    _require(perms.can_view_beneficiaries(request.user))
+    require(perms.can_view_beneficiaries(request.user))
     form = NewPersonForm(request.POST)
     created, duplicates = None, []
     if form.is_valid():
@@ -196,7 +189,7 @@ def beneficiary_detail(request, pk: int):
 @login_required
 def beneficiary_edit(request, pk: int):
     beneficiary = _get(request, pk)
-    _require(perms.can_change_beneficiary(request.user, beneficiary))
+    require(perms.can_change_beneficiary(request.user, beneficiary))
     if request.method == "GET":
         journal_personal_data_access(request, beneficiary, "fiche (modification)")
     if request.method == "POST":
@@ -207,7 +200,7 @@ def beneficiary_edit(request, pk: int):
                     beneficiary=beneficiary, data=_consent(form, form.data_for_service())
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, "La fiche est modifiée.")
                 return redirect(beneficiary)
@@ -224,7 +217,7 @@ def beneficiary_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def beneficiary_delete_view(request, pk: int):
     beneficiary = _get(request, pk)
-    _require(perms.can_delete_beneficiary(request.user, beneficiary))
+    require(perms.can_delete_beneficiary(request.user, beneficiary))
     if request.method == "POST":
         count = services.beneficiary_delete(beneficiary=beneficiary)
         messages.success(
@@ -243,11 +236,11 @@ def beneficiary_delete_view(request, pk: int):
 @login_required
 def beneficiary_merge_view(request, pk: int):
     keep = _get(request, pk)
-    _require(perms.can_change_beneficiary(request.user, keep))
+    require(perms.can_change_beneficiary(request.user, keep))
     form = MergeForm(request.POST or None, keep=keep, initial={"remove": request.GET.get("avec")})
     if request.method == "POST" and form.is_valid():
         remove = form.cleaned_data["remove"]
-        _require(perms.can_delete_beneficiary(request.user, remove))
+        require(perms.can_delete_beneficiary(request.user, remove))
         services.beneficiary_merge(keep=keep, remove=remove)
         messages.success(request, "Les deux fiches sont fusionnées.")
         return redirect(keep)
@@ -261,7 +254,7 @@ def beneficiary_merge_view(request, pk: int):
 @login_required
 def beneficiary_import(request):
     """Upload → preview (line-numbered errors) → confirm; all lines or none are imported."""
-    _require(perms.can_import_beneficiaries(request.user))
+    require(perms.can_import_beneficiaries(request.user))
     preview, token, error = None, "", ""
     form = ImportUploadForm()
     if request.method == "POST" and "rows" in request.POST:
@@ -279,7 +272,7 @@ def beneficiary_import(request):
                     # A double click: the browser shows this answer, not the first one's.
                     messages.info(request, exc.messages[0])
                     return redirect("beneficiaries:list")
-                error = " ".join(exc.messages) + " Aucune ligne n'a été importée."
+                error = error_text(exc) + " Aucune ligne n'a été importée."
             else:
                 messages.success(request, f"{len(created)} personne(s) importée(s).")
                 return redirect("beneficiaries:list")

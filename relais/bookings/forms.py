@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from relais.core.forms import add_errors
+
 from .consent import CURRENT_CONSENT_VERSION, consent_text
 from .enums import Attendance
 from .services import clean_contact
@@ -56,6 +58,11 @@ class ContactConsentForm(forms.Form):
     def consent_text_for(version: int) -> str:
         raise NotImplementedError
 
+    def contact_and_consent(self) -> dict:
+        """The cleaned names, contacts and consent, as the booking services take them."""
+        names = ("first_name", "last_name", "phone", "email", "consent", "consent_version")
+        return {name: self.cleaned_data[name] for name in names}
+
     def clean(self):
         data = super().clean()
         if data.get("consent_version") not in (None, self.consent_version):
@@ -77,8 +84,7 @@ class ContactConsentForm(forms.Form):
                 )
             )
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(None if field == "__all__" else field, messages)
+            add_errors(self, error)
         return data
 
 

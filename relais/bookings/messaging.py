@@ -99,6 +99,51 @@ def message_outcome(outbox: OutboxMessage) -> None:
         )
 
 
+def person_notify(
+    *,
+    person,
+    kind: str,
+    channels: tuple[str, ...] | None,
+    subject: str,
+    template: str,
+    context: dict,
+    attachment=None,
+    **related,
+) -> list[Message]:
+    """Queue the ``kind`` message to a person who gave an e-mail and/or a phone (a
+    registration, an appointment): one :func:`message_queue` per channel.
+
+    Default channels: e-mail when the person gave one, else SMS; ``channels`` forces a list (a
+    channel without a matching contact is left out). ``template`` names the body's template
+    with a ``{folder}`` (``email`` or ``sms``); ``attachment()``, when given, builds the
+    e-mail's one attachment (name, bytes, type).
+    """
+    if channels is None:
+        channels = (MessageChannel.EMAIL,) if person.email else (MessageChannel.SMS,)
+    queued = []
+    for channel in channels:
+        recipient = person.email if channel == MessageChannel.EMAIL else person.phone
+        if not recipient:
+            continue
+        folder = "email" if channel == MessageChannel.EMAIL else "sms"
+        body = render_to_string(template.format(folder=folder), context).strip()
+        attachments = ()
+        if channel == MessageChannel.EMAIL and attachment is not None:
+            attachments = (attachment(),)
+        message = message_queue(
+            kind=kind,
+            channel=channel,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            attachments=attachments,
+            **related,
+        )
+        if message is not None:
+            queued.append(message)
+    return queued
+
+
 # --- Registration messages ------------------------------------------------------------------------
 
 
@@ -126,32 +171,21 @@ def registration_notify(
     Default channels: e-mail when the person gave one, else SMS. ``channels`` forces a list
     (e.g. both for reminders); a channel without a matching contact is left out.
     """
-    if channels is None:
-        channels = (MessageChannel.EMAIL,) if registration.email else (MessageChannel.SMS,)
-    context = _context(registration, **extra)
-    subject = SUBJECTS[kind].format(title=registration.session.topic.title)
-    queued = []
-    for channel in channels:
-        recipient = registration.email if channel == MessageChannel.EMAIL else registration.phone
-        if not recipient:
-            continue
-        template = f"bookings/{'email' if channel == MessageChannel.EMAIL else 'sms'}/{kind}.txt"
-        body = render_to_string(template, context).strip()
-        attachments = ()
-        if channel == MessageChannel.EMAIL and kind in WITH_CALENDAR:
-            ics = calendar_bytes(
-                [registration.session], name=registration.session.topic.title, method="PUBLISH"
-            )
-            attachments = (("atelier.ics", ics, "text/calendar; charset=utf-8"),)
-        message = message_queue(
-            kind=kind,
-            channel=channel,
-            recipient=recipient,
-            subject=subject,
-            body=body,
-            attachments=attachments,
-            registration=registration,
+    attachment = None
+    if kind in WITH_CALENDAR:
+        session = registration.session
+        attachment = lambda: (  # noqa: E731 (built only for an e-mail)
+            "atelier.ics",
+            calendar_bytes([session], name=session.topic.title, method="PUBLISH"),
+            "text/calendar; charset=utf-8",
         )
-        if message is not None:
-            queued.append(message)
-    return queued
+    return person_notify(
+        person=registration,
+        kind=kind,
+        channels=channels,
+        subject=SUBJECTS[kind].format(title=registration.session.topic.title),
+        template=f"bookings/{{folder}}/{kind}.txt",
+        context=_context(registration, **extra),
+        attachment=attachment,
+        registration=registration,
+    )

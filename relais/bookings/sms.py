@@ -1,7 +1,8 @@
 """Sending SMS: one interface, the provider chosen by ``settings.RELAIS_SMS_BACKEND``.
 
 A real provider is a class with a ``send(to, text)`` method named in the settings (environment
-variable ``RELAIS_SMS_BACKEND``); views and services only ever call :func:`get_sms_backend`.
+variable ``RELAIS_SMS_BACKEND``); the outbox (``relais.messaging.outbox``) builds it from the
+setting and is the only sender: views and services queue messages, they never send.
 The default :class:`LoggingSmsBackend` sends nothing: it writes to the log and to :data:`outbox`
 (a list the tests read, like ``django.core.mail.outbox``).
 """
@@ -13,7 +14,6 @@ import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,3 @@ class BrevoSmsBackend(BaseSmsBackend):
             f"référence {answer.get('reference', '?')}, "
             f"crédits restants {answer.get('remainingCredits', '?')}"
         )
-
-
-def get_sms_backend() -> BaseSmsBackend:
-    return import_string(settings.RELAIS_SMS_BACKEND)()

@@ -1,8 +1,10 @@
 """Writes to the committee: members, meetings and action items (« axes de progrès »)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from relais.core.perms import require
 
 from . import perms
 from .enums import InvitationStatus
@@ -14,11 +16,6 @@ MEMBER_FIELDS = ("category", "full_name", "function", "organisation", "other_org
                  "email", "joined_on", "left_on")  # fmt: skip
 MEETING_FIELDS = ("date", "start_time", "end_time", "location", "agenda", "minutes", "decisions")
 ACTION_FIELDS = ("title", "owner_member", "owner_label", "partner", "due_on", "status")
-
-
-def _require(user) -> None:
-    if not perms.can_manage_committee(user):
-        raise PermissionDenied
 
 
 def _apply(instance, data: dict, fields) -> None:
@@ -34,21 +31,21 @@ def _save(instance):
 
 
 def member_create(*, user, data: dict) -> CommitteeMember:
-    _require(user)
+    require(perms.can_manage_committee(user))
     member = CommitteeMember()
     _apply(member, data, MEMBER_FIELDS)
     return _save(member)
 
 
 def member_update(*, user, member: CommitteeMember, data: dict) -> CommitteeMember:
-    _require(user)
+    require(perms.can_manage_committee(user))
     _apply(member, data, MEMBER_FIELDS)
     return _save(member)
 
 
 @transaction.atomic
 def meeting_create(*, user, data: dict) -> Meeting:
-    _require(user)
+    require(perms.can_manage_committee(user))
     meeting = Meeting(created_by=user)
     _apply(meeting, data, MEETING_FIELDS)
     _save(meeting)
@@ -58,7 +55,7 @@ def meeting_create(*, user, data: dict) -> Meeting:
 
 @transaction.atomic
 def meeting_update(*, user, meeting: Meeting, data: dict) -> Meeting:
-    _require(user)
+    require(perms.can_manage_committee(user))
     _apply(meeting, data, MEETING_FIELDS)
     _save(meeting)
     if "attendees" in data:
@@ -67,14 +64,14 @@ def meeting_update(*, user, meeting: Meeting, data: dict) -> Meeting:
 
 
 def action_item_create(*, user, meeting: Meeting, data: dict) -> ActionItem:
-    _require(user)
+    require(perms.can_manage_committee(user))
     item = ActionItem(meeting=meeting)
     _apply(item, data, ACTION_FIELDS)
     return _save(item)
 
 
 def action_item_update(*, user, item: ActionItem, data: dict) -> ActionItem:
-    _require(user)
+    require(perms.can_manage_committee(user))
     _apply(item, data, ACTION_FIELDS)
     return _save(item)
 
@@ -88,7 +85,7 @@ def meeting_send_invitations(*, user, meeting: Meeting) -> list[MeetingInvitatio
     time or place changed after a sending, every member is sent the update (a new sequence).
     The messages leave after the commit; the rows say what was sent, when, or why it failed.
     """
-    _require(user)
+    require(perms.can_manage_committee(user))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.date < timezone.localdate():
         raise ValidationError(

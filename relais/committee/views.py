@@ -12,6 +12,9 @@ from django.utils.text import slugify
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from relais.core.forms import add_errors
+from relais.core.perms import require
+from relais.core.validators import error_text
 from relais.reporting.charts import data_uri
 from relais.reporting.perms import sees_exact_figures
 
@@ -29,27 +32,13 @@ CHART_ALTS = {
 }
 
 
-def _read(request):
-    if not perms.can_view_committee(request.user):
-        raise PermissionDenied
-
-
-def _manage(request):
-    if not perms.can_manage_committee(request.user):
-        raise PermissionDenied
-
-
 def _form_page(request, form, *, title: str, save, back: str, success: str):
     """GET/POST of one form through a service; errors of ``full_clean`` go back on the form."""
     if request.method == "POST" and form.is_valid():
         try:
             instance = save(form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            add_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(instance.get_absolute_url() if hasattr(instance, "get_absolute_url")
@@ -59,7 +48,7 @@ def _form_page(request, form, *, title: str, save, back: str, success: str):
 
 @login_required
 def index(request):
-    _read(request)
+    require(perms.can_view_committee(request.user))
     context = queries.committee_overview()
     context["can_manage"] = perms.can_manage_committee(request.user)
     today = timezone.localdate()
@@ -70,7 +59,7 @@ def index(request):
 
 @login_required
 def member_list(request):
-    _read(request)
+    require(perms.can_view_committee(request.user))
     members = CommitteeMember.objects.select_related("organisation").order_by(
         "left_on", "category", "full_name"
     )
@@ -83,7 +72,7 @@ def member_list(request):
 
 @login_required
 def member_create(request):
-    _manage(request)
+    require(perms.can_manage_committee(request.user))
     return _form_page(
         request,
         MemberForm(request.POST or None),
@@ -96,7 +85,7 @@ def member_create(request):
 
 @login_required
 def member_edit(request, pk: int):
-    _manage(request)
+    require(perms.can_manage_committee(request.user))
     member = get_object_or_404(CommitteeMember, pk=pk)
     return _form_page(
         request,
@@ -110,7 +99,7 @@ def member_edit(request, pk: int):
 
 @login_required
 def meeting_create(request):
-    _manage(request)
+    require(perms.can_manage_committee(request.user))
     return _form_page(
         request,
         MeetingForm(request.POST or None),
@@ -123,7 +112,7 @@ def meeting_create(request):
 
 @login_required
 def meeting_detail(request, pk: int):
-    _read(request)
+    require(perms.can_view_committee(request.user))
     meeting = get_object_or_404(Meeting, pk=pk)
     can_manage = perms.can_manage_committee(request.user)
     context = {
@@ -140,12 +129,12 @@ def meeting_detail(request, pk: int):
 @login_required
 @require_POST
 def meeting_invite(request, pk: int):
-    _manage(request)
+    require(perms.can_manage_committee(request.user))
     meeting = get_object_or_404(Meeting, pk=pk)
     try:
         sent = services.meeting_send_invitations(user=request.user, meeting=meeting)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         # Say what happened: messages are queued, not yet delivered.
         if sent:
@@ -178,7 +167,7 @@ def _attachment(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def meeting_minutes_pdf(request, pk: int):
-    _read(request)
+    require(perms.can_view_committee(request.user))
     meeting = get_object_or_404(Meeting, pk=pk)
     return _attachment(
         documents.render_minutes_pdf(meeting), f"compte-rendu-comite-{meeting.date}.pdf"
@@ -188,7 +177,7 @@ def meeting_minutes_pdf(request, pk: int):
 @login_required
 def meeting_attendance_pdf(request, pk: int):
     """Members' names and structures, to sign: for those who convene the committee."""
-    _manage(request)
+    require(perms.can_manage_committee(request.user))
     meeting = get_object_or_404(Meeting, pk=pk)
     return _attachment(
         documents.render_attendance_sheet_pdf(meeting), f"emargement-comite-{meeting.date}.pdf"
@@ -197,7 +186,7 @@ def meeting_attendance_pdf(request, pk: int):
 
 @login_required
 def meeting_edit(request, pk: int):
-    _manage(request)
+    require(perms.can_manage_committee(request.user))
     meeting = get_object_or_404(Meeting, pk=pk)
     return _form_page(
         request,
@@ -211,7 +200,7 @@ def meeting_edit(request, pk: int):
 
 @login_required
 def action_create(request, meeting_pk: int):
-    _manage(request)
+    require(perms.can_manage_committee(request.user))
     meeting = get_object_or_404(Meeting, pk=meeting_pk)
     return _form_page(
         request,
@@ -227,7 +216,7 @@ def action_create(request, meeting_pk: int):
 
 @login_required
 def action_edit(request, pk: int):
-    _manage(request)
+    require(perms.can_manage_committee(request.user))
     item = get_object_or_404(ActionItem.objects.select_related("meeting"), pk=pk)
     return _form_page(
         request,

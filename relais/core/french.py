@@ -30,6 +30,9 @@ MONTHS = (
     "novembre",
     "décembre",
 )
+# The abbreviations of the Imprimerie nationale, where a month must be short (a chart's axis).
+MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                "oct.", "nov.", "déc.")  # fmt: skip
 # Rank of a day in the month (planning.MonthWeek values) → « 1er », « 2e »… « dernier ».
 RANKS = {1: "1er", 2: "2e", 3: "3e", 4: "4e", -1: "dernier"}
 NBSP = "\u00a0"

@@ -219,3 +219,9 @@ validate_programme_date = DateRangeValidator(
     PLAUSIBLE_LATEST,
     "Indiquez une date entre le %(earliest)s (début du programme) et le %(latest)s.",
 )
+
+
+def error_text(error: ValidationError) -> str:
+    """A ValidationError's French messages as one sentence, for a flash message, a job's
+    error or a command's: the messages of every field, in order, separated by a space."""
+    return " ".join(error.messages)

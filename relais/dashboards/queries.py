@@ -8,9 +8,10 @@ from relais.accounts.models import User
 from relais.agreements.deadlines import upcoming_deadlines
 from relais.agreements.queries import communication_requests_to_decide
 from relais.committee.queries import meeting_alert
+from relais.core.dates import monday_of
 from relais.core.models import Organisation
 from relais.places.models import Place
-from relais.planning.coverage import coverage_table, monday_of
+from relais.planning.coverage import coverage_table
 from relais.planning.queries import advisor_week
 from relais.team.enums import AdvisorKind
 from relais.team.models import Advisor
@@ -31,7 +32,7 @@ def coordinator_dashboard(user) -> dict:
     )
     this_week = monday_of(timezone.localdate())
     return {
-        "coverage_shortfalls": coverage_table(this_week, weeks=2).shortfalls,
+        "coverage_shortfalls": coverage_table(this_week, weeks=2, held=False).shortfalls,
         "partner_count": Organisation.objects.partners().count(),
         "place_count": len(places),
         "team": team,

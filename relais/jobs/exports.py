@@ -28,6 +28,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
+from relais.core.validators import error_text
+
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -140,7 +142,7 @@ def form_refused(form) -> ExportRefused:
 
 
 def refused_message(error: ValidationError) -> str:
-    return " ".join(error.messages) or "Les paramètres de l'export ne sont pas valides."
+    return error_text(error) or "Les paramètres de l'export ne sont pas valides."
 
 
 def export_response(request, name: str, fmt: str, query: QueryDict | None = None):

@@ -22,6 +22,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from relais.core import french
+from relais.core.validators import error_text
 
 from .models import PeriodicRun, WorkerHeartbeat
 from .schedule import JOBS
@@ -187,7 +188,7 @@ def _failure_message(error: Exception) -> str:
     if isinstance(error, PermissionDenied):
         return "Le demandeur n'a plus accès à cet export : il n'a pas été écrit."
     if isinstance(error, ValidationError):
-        return "Les filtres de l'export ne sont plus valides : " + " ".join(error.messages)
+        return "Les filtres de l'export ne sont plus valides : " + error_text(error)
     return f"L'export n'a pas pu être écrit : {error}"
 
 
@@ -287,18 +288,22 @@ def export_build(job_id: int) -> str:
     return job.status
 
 
-def exports_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete the export jobs past their time, with their files; returns how many."""
-    from .models import ExportJob
-
-    now = now or timezone.now()
+def _expired_delete(model, *, now: dt.datetime | None) -> int:
+    """Delete the jobs of ``model`` (exports or imports) past their time, with their files."""
     count = 0
-    for job in ExportJob.objects.filter(expires_at__lt=now):
+    for job in model.objects.filter(expires_at__lt=now or timezone.now()):
         if job.file:
             job.file.delete(save=False)
         job.delete()
         count += 1
     return count
+
+
+def exports_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the export jobs past their time, with their files; returns how many."""
+    from .models import ExportJob
+
+    return _expired_delete(ExportJob, now=now)
 
 
 # --- Import jobs ------------------------------------------------------------------------------
@@ -486,7 +491,7 @@ def import_write(job_id: int) -> str:
             )  # fmt: skip
     except ValidationError as error:
         # The database changed since the check (e.g. a commune removed): nothing was stored.
-        _import_failed(job, " ".join(error.messages), errors=error.messages)
+        _import_failed(job, error_text(error), errors=error.messages)
     except Exception as error:
         logger.exception("Import job %s failed while writing", job.pk)
         _import_failed(job, f"erreur pendant l'écriture ({error.__class__.__name__}).")
@@ -498,11 +503,4 @@ def imports_purge(*, now: dt.datetime | None = None) -> int:
     """Delete the import jobs past their time, with their files; returns how many."""
     from .models import ImportJob
 
-    now = now or timezone.now()
-    count = 0
-    for job in ImportJob.objects.filter(expires_at__lt=now):
-        if job.file:
-            job.file.delete(save=False)
-        job.delete()
-        count += 1
-    return count
+    return _expired_delete(ImportJob, now=now)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.beneficiaries.models import Beneficiary
+from relais.core.forms import add_errors
 from relais.core.params import parse_id
+from relais.core.perms import require
+from relais.core.validators import error_text
 from relais.privacy.journal import journal_personal_data_access
 
 from . import documents, perms, queries, services
@@ -22,27 +25,14 @@ from .scans import scan_open
 PAGE_SIZE = 50
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _get(request, pk: int) -> Mandate:
-    _require(perms.can_view_mandates(request.user))
+    require(perms.can_view_mandates(request.user))
     return get_object_or_404(
         Mandate.objects.select_related(
             "beneficiary", "advisor__user", "identity_verified_by", "created_by", "current_scan"
         ),
         pk=pk,
     )
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -54,7 +44,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def mandate_list(request):
-    _require(perms.can_view_mandates(request.user))
+    require(perms.can_view_mandates(request.user))
     status = request.GET.get("statut", "")
     if status not in Status.values:
         status = ""
@@ -79,14 +69,14 @@ def mandate_list(request):
 
 @login_required
 def mandate_summary(request):
-    _require(perms.can_view_summary(request.user))
+    require(perms.can_view_summary(request.user))
     return render(request, "mandates/mandate_summary.html", queries.mandate_counts())
 
 
 @login_required
 @never_cache
 def mandate_create(request, beneficiary_pk: int):
-    _require(perms.can_create_mandate(request.user))
+    require(perms.can_create_mandate(request.user))
     beneficiary = get_object_or_404(Beneficiary, pk=beneficiary_pk)
     renews = None
     if renews_pk := parse_id(request.GET.get("renouvelle")):
@@ -103,7 +93,7 @@ def mandate_create(request, beneficiary_pk: int):
                 renews=renews,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -154,7 +144,7 @@ def mandate_pdf(request, pk: int):
 @require_POST
 def mandate_action_create(request, pk: int):
     mandate = _get(request, pk)
-    _require(perms.can_act_under(request.user, mandate))
+    require(perms.can_act_under(request.user, mandate))
     form = ActionForm(request.POST, mandate=mandate)
     if form.is_valid():
         try:
@@ -162,7 +152,7 @@ def mandate_action_create(request, pk: int):
                 mandate=mandate, user=request.user, **form.data_for_service()
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "L'action est inscrite au journal.")
             if warning := services.scan_warning(mandate):
@@ -176,11 +166,11 @@ def mandate_action_create(request, pk: int):
 @require_POST
 def mandate_complete_view(request, pk: int):
     mandate = _get(request, pk)
-    _require(perms.can_act_under(request.user, mandate))
+    require(perms.can_act_under(request.user, mandate))
     try:
         services.mandate_complete(mandate=mandate, user=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "La démarche est aboutie : le mandat a pris fin.")
     return redirect(mandate)
@@ -191,7 +181,7 @@ def mandate_complete_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def mandate_revoke_view(request, pk: int):
     mandate = _get(request, pk)
-    _require(perms.can_revoke(request.user, mandate))
+    require(perms.can_revoke(request.user, mandate))
     form = RevocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,7 +189,7 @@ def mandate_revoke_view(request, pk: int):
                 mandate=mandate, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, "Le mandat est retiré, avec effet immédiat. Imprimez le reçu de retrait."
@@ -212,7 +202,7 @@ def mandate_revoke_view(request, pk: int):
 @require_POST
 def mandate_revoke_family_view(request, pk: int):
     mandate = _get(request, pk)
-    _require(perms.can_revoke(request.user, mandate))
+    require(perms.can_revoke(request.user, mandate))
     form = FamilyRevocationForm(request.POST, mandate=mandate)
     if not form.is_valid():
         messages.error(request, "Choisissez une famille de démarches que couvre encore le mandat.")
@@ -221,7 +211,7 @@ def mandate_revoke_family_view(request, pk: int):
     try:
         services.mandate_revoke_family(mandate=mandate, user=request.user, family=family)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -246,7 +236,7 @@ def revocation_receipt(request, pk: int):
 @require_POST
 def scan_upload(request, pk: int):
     mandate = _get(request, pk)
-    _require(perms.can_upload_scan(request.user, mandate))
+    require(perms.can_upload_scan(request.user, mandate))
     form = ScanForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -254,7 +244,7 @@ def scan_upload(request, pk: int):
                 mandate=mandate, user=request.user, uploaded=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             if scan.version > 1:
                 messages.success(
@@ -288,7 +278,7 @@ def _serve_scan(request, mandate: Mandate, scan: MandateScan, what: str):
 def scan_download(request, pk: int):
     """The current version of the signed scan."""
     mandate = _get(request, pk)
-    _require(perms.can_view_scan(request.user, mandate))
+    require(perms.can_view_scan(request.user, mandate))
     if mandate.current_scan is None:
         raise Http404("Aucun mandat signé déposé.")
     return _serve_scan(request, mandate, mandate.current_scan, "mandat signé numérisé")
@@ -300,7 +290,7 @@ def scan_version_download(request, pk: int, version: int):
     mandate = _get(request, pk)
     scan = get_object_or_404(MandateScan, mandate=mandate, version=version)
     if scan.pk == mandate.current_scan_id:
-        _require(perms.can_view_scan(request.user, mandate))
+        require(perms.can_view_scan(request.user, mandate))
     else:
-        _require(perms.can_view_scan_versions(request.user, mandate))
+        require(perms.can_view_scan_versions(request.user, mandate))
     return _serve_scan(request, mandate, scan, f"mandat signé numérisé (version {scan.version})")

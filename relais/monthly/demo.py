@@ -8,9 +8,9 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from relais.accounts.models import User
+from relais.core.dates import month_start
 from relais.core.demo import DEMO_EMAIL_DOMAIN, DemoContext
 
-from .figures import month_start
 from .services import (
     monthly_report_create,
     monthly_report_current,

@@ -28,19 +28,11 @@ from django.utils import timezone
 
 from relais.activities.enums import BREAKDOWNS, ActivityKind, Theme, count_field
 from relais.activities.models import Activity, ActivityTheme
+from relais.core.dates import monday_of, month_end, month_start
 from relais.core.french import month_year
 
 SCHEMA_VERSION = 1
 PARIS = ZoneInfo("Europe/Paris")
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(month: date) -> date:
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
 
 
 def previous_month(month: date) -> date:
@@ -146,7 +138,7 @@ def workshop_figures(places, first: date, last: date) -> dict:
 
 
 def _mondays(first: date, last: date) -> list[date]:
-    monday = first - timedelta(days=first.weekday())
+    monday = monday_of(first)
     mondays = []
     while monday <= last:
         mondays.append(monday)

@@ -24,13 +24,14 @@ from django.urls import reverse
 
 from relais.accounts.models import User
 from relais.accounts.queries import coordinator_emails, emails_of, partner_staff_emails
+from relais.core.dates import month_end
 from relais.core.french import of_month
 from relais.core.models import Organisation
 from relais.core.site import site_url
 from relais.messaging.outbox import outbox_email
 
 from .enums import ReminderKind, ReportStatus
-from .figures import activities_between, month_end, previous_month
+from .figures import activities_between, previous_month
 from .models import MonthlyReport, MonthlyReportReminder
 
 SUBMIT_BY_DAY = 10

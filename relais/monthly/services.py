@@ -15,9 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from relais.core.dates import month_start
+
 from . import perms
 from .enums import ReportStatus
-from .figures import month_start, monthly_figures
+from .figures import monthly_figures
 from .models import MonthlyReport, ReportLocked
 
 EDITABLE = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from relais.core.models import Organisation
 from relais.core.params import parse_id, parse_month
+from relais.core.perms import require
+from relais.core.validators import error_text
 
 from . import perms, services
 from .disclosure import figures_for
@@ -16,10 +18,6 @@ from .enums import ReportStatus
 from .figures import month_label, monthly_figures, previous_month
 from .forms import MonthlyCommentForm, MonthlyReturnForm
 from .models import MonthlyReport
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _report(request, pk: int) -> MonthlyReport:
@@ -54,8 +52,7 @@ def report_list(request):
 @login_required
 @require_POST
 def report_create(request):
-    if not perms.can_prepare(request.user):
-        raise PermissionDenied
+    require(perms.can_prepare(request.user))
     partner = get_object_or_404(
         Organisation.objects.partners(), pk=parse_id(request.POST.get("partner"))
     )
@@ -66,7 +63,7 @@ def report_create(request):
     try:
         report = services.monthly_report_create(partner=partner, month=month, user=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("monthly:list")
     return redirect(report)
 
@@ -106,12 +103,19 @@ def report_detail(request, pk: int):
     )
 
 
-def _act(request, pk: int, action, success: str, **extra):
+def _prepare(user, report) -> bool:
+    return perms.can_prepare(user)
+
+
+def _act(request, pk: int, action, success: str, *, allowed, **extra):
+    """``action`` on the report through its service, once ``allowed(user, report)`` (the view
+    checks; the service checks the same rule again)."""
     report = _report(request, pk)
+    require(allowed(request.user, report))
     try:
         report = action(report=report, user=request.user, **extra)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("monthly:detail", pk=pk)
     messages.success(request, success)
     return redirect(report)
@@ -127,6 +131,7 @@ def report_update(request, pk: int):
         pk,
         services.monthly_report_update,
         "Le commentaire est enregistré.",
+        allowed=_prepare,
         adviser_comment=comment,
     )
 
@@ -141,6 +146,7 @@ def report_submit(request, pk: int):
         pk,
         services.monthly_report_submit,
         "Le compte rendu est transmis à la structure pour validation.",
+        allowed=_prepare,
         adviser_comment=comment,
     )
 
@@ -153,6 +159,7 @@ def report_validate(request, pk: int):
         pk,
         services.monthly_report_validate,
         "Le compte rendu est validé. Il ne peut plus être modifié.",
+        allowed=perms.can_validate,
     )
 
 
@@ -166,6 +173,7 @@ def report_return(request, pk: int):
         pk,
         services.monthly_report_return,
         "Le compte rendu est renvoyé au conseiller avec votre commentaire.",
+        allowed=perms.can_validate,
         comment=comment,
     )
 
@@ -178,4 +186,5 @@ def report_correct(request, pk: int):
         pk,
         services.monthly_report_correct,
         "Une nouvelle version du compte rendu est ouverte ; la version validée reste archivée.",
+        allowed=_prepare,
     )

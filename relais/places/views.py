@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from relais.core.forms import add_errors
+
 from . import perms
 from .forms import PlaceForm
 from .models import Place
@@ -54,8 +56,7 @@ def place_edit(request, slug: str):
             try:
                 place_update(place=place, user=request.user, data=form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, error)
             else:
                 if form.has_changed():
                     messages.success(request, "Les modifications du lieu sont enregistrées.")

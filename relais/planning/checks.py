@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from opening_hours import OpeningHours, State
 
+from relais.core.dates import monday_of
 from relais.core.french import at_place, french_time, french_time_range, of_place
 from relais.team.busy import busy_intervals, clashes
 from relais.team.enums import BusyKind
@@ -161,7 +162,7 @@ def _working_time(occurrences, start: date, end: date) -> list[Finding]:
     weeks = defaultdict(list)
     advisors = {}
     for occurrence in occurrences:
-        monday = occurrence.date - timedelta(days=occurrence.date.weekday())
+        monday = monday_of(occurrence.date)
         if monday < start or monday + timedelta(days=6) > end:
             continue
         for advisor in occurrence.advisors_present:
@@ -391,7 +392,7 @@ def slot_horizon(slot, today: date | None = None) -> tuple[date, date]:
     first = max(slot.valid_from, today) if slot.valid_from else today
     if slot.valid_until and first > slot.valid_until:  # a past slot: check its own dates
         first = slot.valid_from
-    monday = first - timedelta(days=first.weekday())
+    monday = monday_of(first)
     return monday, monday + timedelta(weeks=HORIZON_WEEKS, days=-1)
 
 

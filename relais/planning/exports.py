@@ -13,12 +13,13 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from relais.core.dates import monday_of
 from relais.core.spreadsheets import CsvWriter, xlsx_row
 from relais.jobs.exports import Export, ExportKind, form_refused, identity, register
 from relais.places.models import Place
 
 from . import perms
-from .coverage import coverage_table, monday_of
+from .coverage import coverage_table
 from .forms import PeriodForm
 
 HEADERS = [

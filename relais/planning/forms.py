@@ -5,12 +5,13 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from relais.core.dates import monday_of
 from relais.core.forms import DateInput
 from relais.core.validators import validate_plausible_date
 from relais.places.models import Place
 from relais.team.models import Advisor
 
-from .models import Closure, Slot, monday_of
+from .models import Closure, Slot
 
 DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -15,15 +15,12 @@ from django.db import models
 from django.urls import reverse
 
 from relais.core import french
+from relais.core.dates import monday_of
 from relais.core.models import TimeStampedModel, entered_by
 from relais.core.validators import validate_plausible_date
 
 from .enums import ExceptionKind, MonthWeek, Recurrence, Weekday
 from .periods import agreement_period_problem
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 class SlotQuerySet(models.QuerySet):

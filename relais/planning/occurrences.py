@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from relais.core.dates import monday_of
 from relais.team.busy import busy_intervals, clashes
 from relais.team.enums import BusyKind
 from relais.team.models import Advisor, Leave
@@ -232,7 +233,7 @@ def replacement_candidates(occurrence: Occurrence, *, limit: int = 10) -> list[C
     from ``relais.team.busy``), and whose week stays within their weekly working time.
     """
     day = occurrence.date
-    monday = day - timedelta(days=day.weekday())
+    monday = monday_of(day)
     week = occurrences_between(monday, monday + timedelta(days=6))
     expected = {a.pk for a in occurrence.advisors}
     away = {

@@ -20,12 +20,13 @@ from django.utils import timezone
 from relais.agreements.enums import CommitmentUnit, Modality
 from relais.agreements.half_days import half_day_hours_by_place, half_day_minutes
 from relais.agreements.models import Agreement, Commitment
+from relais.core.dates import monday_of
 from relais.team.busy import busy_intervals
 from relais.team.enums import BusyKind
 from relais.team.models import Advisor, Leave
 
 from . import planner
-from .models import Closure, OccurrenceException, Slot, monday_of
+from .models import Closure, OccurrenceException, Slot
 from .occurrences import Occurrence, occurrences_between
 from .travel import travel_doubt, travel_minutes
 

@@ -19,7 +19,8 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from .french import french_date
+from relais.core.french import french_date
+
 from .queries import online_booking_url, public_place_url, today, weekly_schedule
 
 PDF_CSS = Path(__file__).resolve().parent / "templates" / "public" / "pdf" / "poster.css"

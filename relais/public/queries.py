@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from relais.appointments.availability import appointments_enabled
 from relais.appointments.models import AppointmentType
+from relais.core.dates import monday_of
+from relais.core.french import RANKS, WEEKDAYS, capfirst, french_date, french_day, french_time_range
 from relais.core.site import site_url
 from relais.places.models import Place
 from relais.planning.enums import OccurrenceStatus, Recurrence
-from relais.planning.models import Slot, monday_of
+from relais.planning.models import Slot
 from relais.planning.occurrences import Occurrence, occurrences_between
-
-from .french import RANKS, WEEKDAYS, capfirst, french_date, french_day, french_time_range
 
 HORIZON_WEEKS = 4
 

@@ -44,6 +44,8 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from relais.core.french import MONTHS_SHORT
+
 PRIMARY = "#1d4f91"
 SECONDARY = "#c2571a"
 TEXT = "#1e1e1e"
@@ -58,8 +60,6 @@ RC = {
     "xtick.color": TEXT,
     "ytick.color": TEXT,
 }
-MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
-                "oct.", "nov.", "déc."]  # fmt: skip
 MAX_BARS = 15
 _LOCK = threading.Lock()  # rc_context is process-wide state
 # Part of every cache key: change it when the drawing changes (colours, sizes, fonts), since

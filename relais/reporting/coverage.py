@@ -8,6 +8,7 @@ from django.db.models import Sum
 
 from relais.activities.models import Activity
 from relais.agreements.half_days import half_day_hours_by_place, half_day_minutes
+from relais.core.dates import monday_of
 
 
 def half_days_for_minutes(minutes: int, half_day: int | None = None) -> int:
@@ -26,7 +27,7 @@ def held_half_days(place, week: date) -> Decimal | None:
     """
     if not Activity.objects.filter(place=place).exists():
         return None
-    monday = week - timedelta(days=week.weekday())
+    monday = monday_of(week)
     per_day = (
         Activity.objects.filter(place=place, date__gte=monday, date__lt=monday + timedelta(7))
         .values("date")
@@ -60,7 +61,7 @@ def held_half_days_table(places, mondays: list[date]) -> dict[tuple[int, date], 
         pk: half_day_minutes(h) for pk, h in half_day_hours_by_place(reporting, start).items()
     }
     for row in per_day:
-        monday = row["date"] - timedelta(days=row["date"].weekday())
+        monday = monday_of(row["date"])
         key = (row["place_id"], monday)
         if key in held:
             held[key] += half_days_for_minutes(row["minutes"] or 0, lengths[row["place_id"]])

@@ -4,7 +4,7 @@ and a beneficiary's rights page (export JSON/PDF, rectification, erasure, opposi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from relais.beneficiaries.models import Beneficiary
+from relais.core.forms import add_errors
 from relais.core.params import parse_id
+from relais.core.perms import require
 from relais.privacy.models import RightsKind, RightsRequest, RightsStatus
 from relais.privacy.queries import is_objecting
 
@@ -20,13 +22,8 @@ from . import documents, perms, queries, services
 from .forms import CloseForm, ExtensionForm, RightsRequestForm
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _beneficiary(request, pk: int) -> Beneficiary:
-    _require(perms.can_act_on_record(request.user))
+    require(perms.can_act_on_record(request.user))
     return get_object_or_404(Beneficiary, pk=pk)
 
 
@@ -40,17 +37,9 @@ def _linked_request(request, beneficiary, kind: str | None = None):
     return RightsRequest.objects.filter(**filters).first()
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def rights_list(request):
-    _require(perms.can_handle_rights(request.user))
+    require(perms.can_handle_rights(request.user))
     show = request.GET.get("etat", "open")
     requests = RightsRequest.objects.select_related("beneficiary", "handled_by")
     if show in RightsStatus.values:
@@ -70,17 +59,17 @@ def rights_list(request):
 
 @login_required
 def rights_summary(request):
-    _require(perms.can_view_rights_summary(request.user))
+    require(perms.can_view_rights_summary(request.user))
     return render(request, "rights/rights_summary.html", queries.rights_summary())
 
 
 @login_required
 @never_cache
 def rights_create(request):
-    _require(perms.can_handle_rights(request.user))
+    require(perms.can_handle_rights(request.user))
     beneficiary = None
     if beneficiary_pk := parse_id(request.GET.get("personne")):
-        _require(perms.can_act_on_record(request.user))
+        require(perms.can_act_on_record(request.user))
         beneficiary = get_object_or_404(Beneficiary, pk=beneficiary_pk)
     initial = {"received_on": timezone.localdate(), "kind": request.GET.get("droit", "")}
     form = RightsRequestForm(request.POST or None, initial=initial)
@@ -90,7 +79,7 @@ def rights_create(request):
                 user=request.user, beneficiary=beneficiary, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -104,7 +93,7 @@ def rights_create(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def rights_detail(request, pk: int):
-    _require(perms.can_handle_rights(request.user))
+    require(perms.can_handle_rights(request.user))
     rights_request = get_object_or_404(
         RightsRequest.objects.select_related("beneficiary", "handled_by", "created_by"), pk=pk
     )
@@ -117,7 +106,7 @@ def rights_detail(request, pk: int):
                 request=rights_request, user=request.user, **extension_form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(extension_form, error)
+            add_errors(extension_form, error)
         else:
             messages.success(
                 request,
@@ -130,7 +119,7 @@ def rights_detail(request, pk: int):
                 request=rights_request, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "La demande est close.")
             return redirect("rights:detail", pk=pk)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from relais.accounts.demo import ensure_demo_user
 from relais.accounts.enums import Role
+from relais.core import dates
 from relais.core.demo import DemoContext
 
 from .enums import AdvisorKind, LeaveKind, SkillKind, TrainingStatus
@@ -111,7 +112,7 @@ def _skills_and_leave(advisors: list[Advisor]) -> None:
     for last_name, names in ADVISOR_SKILLS.items():
         by_name[last_name].skills.set([skills[n] for n in names])
     today = timezone.localdate()
-    next_monday = today + timedelta(days=7 - today.weekday())
+    next_monday = dates.next_monday(today)
     for last_name, kind, first, last, (start_half, end_half), note in LEAVE:
         leave = Leave.objects.filter(advisor=by_name[last_name], note=note).first() or Leave(
             advisor=by_name[last_name], note=note

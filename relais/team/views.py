@@ -7,20 +7,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from relais.accounts.perms import can_reset_two_factor
+from relais.core.forms import add_errors
 from relais.core.params import parse_id
 
 from . import perms, queries, services
 from .enums import AdvisorKind
 from .forms import AdvisorProfileForm, LeaveForm
 from .models import Advisor, Leave
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -79,7 +72,7 @@ def advisor_edit(request, pk: int):
         try:
             services.advisor_update_profile(advisor=advisor, skills=skills, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Le profil du conseiller est enregistré.")
             return redirect("team:detail", pk=advisor.pk)
@@ -119,7 +112,7 @@ def leave_create(request):
         try:
             leave = services.leave_create(created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Absence enregistrée : {leave}.")
             if impacts := queries.leave_impacts_message(leave):
@@ -138,7 +131,7 @@ def leave_edit(request, pk: int):
         try:
             leave = services.leave_update(leave=leave, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "L'absence est modifiée.")
             if impacts := queries.leave_impacts_message(leave):

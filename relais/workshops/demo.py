@@ -4,11 +4,12 @@ Dates are relative to the day the demo is loaded (the weeks after the next Monda
 programme is always to come; the same day gives the same sessions. Public holidays are skipped.
 """
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import holidays
 from django.utils import timezone
 
+from relais.core.dates import next_monday
 from relais.core.demo import DemoContext
 
 from .enums import SessionStatus, TopicLevel, TopicStatus
@@ -97,10 +98,6 @@ SLOTS = [
 WEEKS = 4
 
 
-def first_monday_after(day: date) -> date:
-    return day + timedelta(days=7 - day.weekday())
-
-
 def _session(topic, place, starts_at, status, advisors) -> WorkshopSession:
     session = WorkshopSession.objects.filter(topic=topic, place=place, starts_at=starts_at).first()
     if session is None:
@@ -127,7 +124,7 @@ def load(ctx: DemoContext) -> None:
 
     places = ctx.objects["places"]
     advisors = ctx.objects.get("advisors", [])
-    monday = first_monday_after(timezone.localdate())
+    monday = next_monday(timezone.localdate())
     public_holidays = holidays.France(years={monday.year, monday.year + 1}, language="fr")
     sessions = []
     for week in range(WEEKS):

@@ -80,11 +80,6 @@ def topic_publish(*, topic: WorkshopTopic) -> WorkshopTopic:
     return topic_update(topic=topic, status=TopicStatus.PUBLISHED)
 
 
-def topic_retire(*, topic: WorkshopTopic) -> WorkshopTopic:
-    """Out of the public catalogue; sessions already programmed stay as they are."""
-    return topic_update(topic=topic, status=TopicStatus.RETIRED)
-
-
 def local_datetime(day: date, at: time) -> datetime:
     # Built from the local date and time, so 14:00 stays 14:00 across a DST change.
     return datetime.combine(day, at, tzinfo=ZoneInfo(settings.TIME_ZONE))

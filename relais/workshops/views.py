@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from relais.core.forms import add_errors
 from relais.core.pagecache import cached_public_page
 from relais.core.params import parse_id
 from relais.jobs.exports import export_response
@@ -28,15 +29,6 @@ from .services import (
     topic_create,
     topic_update,
 )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
 
 # --- Public ---------------------------------------------------------------------------------------
 
@@ -114,7 +106,7 @@ def _topic_form_view(request, topic: WorkshopTopic | None):
                 topic = topic_update(topic=topic, **data)
                 messages.success(request, f"L'atelier « {topic.title} » est enregistré.")
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             return redirect("workshops:topic_list")
     return render(request, "workshops/topic_form.html", {"form": form, "topic": topic})
@@ -188,7 +180,7 @@ def session_new(request):
                     text += f" Jours fériés sautés : {result.skipped_text}."
                 messages.success(request, text)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             return redirect(f"{reverse('workshops:session_list')}?lieu={data['place'].slug}")
     return render(request, "workshops/session_form.html", {"form": form, "session": None})
@@ -230,7 +222,7 @@ def session_edit(request, pk: int):
                 advisors=data["advisors"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "La séance est enregistrée.")
             return redirect(session)

@@ -232,10 +232,6 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
-    @property
-    def places_to_create(self) -> list[ParsedRow]:
-        return [r for r in self.convention_rows if r.match_status == MatchStatus.TO_CREATE]
-
     def as_dict(self) -> dict:
         """Plain data (dates as ISO strings), with the French labels a reader needs."""
 

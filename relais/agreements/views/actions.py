@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from relais.core.validators import error_text
+
 from .. import perms
 from ..models import Agreement
 
@@ -53,7 +55,7 @@ def post_action(request, action, success: str, *, then):
     try:
         action()
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, success)
     return redirect(then)

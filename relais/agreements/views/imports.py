@@ -11,12 +11,13 @@ from pathlib import PurePath
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from relais.core.french import plural
 from relais.core.models import Organisation
+from relais.core.perms import require
 
 from .. import perms
 from ..importing import ACCEPTED_EXTENSIONS, agreement_import, analyse_document
@@ -93,11 +94,6 @@ class ImportForm(forms.Form):
         return PASTED_NAME, self.cleaned_data["text"].encode("utf-8")
 
 
-def _require_importer(user) -> None:
-    if not perms.can_import_agreement(user):
-        raise PermissionDenied
-
-
 def _department_for(user) -> Organisation | None:
     organisation = getattr(user, "organisation", None)
     if organisation is not None and organisation.is_department:
@@ -155,7 +151,7 @@ def _preview(request, filename: str, content: bytes, target, *, errors=()):
 @login_required
 def import_form(request):
     """Paste a text or upload a file; a valid form shows the preview (nothing is written)."""
-    _require_importer(request.user)
+    require(perms.can_import_agreement(request.user))
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -170,7 +166,7 @@ def import_form(request):
 @require_POST
 def import_confirm(request):
     """Import the previewed document, all or nothing, and go to the agreement."""
-    _require_importer(request.user)
+    require(perms.can_import_agreement(request.user))
     stored = request.session.get(SESSION_KEY)
     if not stored or stored.get("digest") != request.POST.get("digest"):
         messages.error(request, "L'aperçu a expiré ou a changé : recommencez l'import.")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from relais.core.models import Organisation
+from relais.core.validators import error_text
 
 from .. import queries, services
 from ..enums import AgreementStatus
@@ -293,7 +294,7 @@ def successor_start(request, agreement):
     try:
         successor = services.agreement_start_successor(agreement=agreement)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect(agreement)
     messages.success(request, "Convention suivante créée en brouillon, à partir de celle-ci.")
     return redirect(successor)

@@ -11,18 +11,21 @@
 The problem itself is read by :func:`relais.planning.queries.problem_from_database`.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from relais.core import dates
+from relais.core.dates import monday_of
 from relais.core.params import parse_date
+from relais.core.validators import error_text
 from relais.places.models import Place
 from relais.team.models import Advisor
 
-from ..models import PlanRun, Slot, monday_of
+from ..models import PlanRun, Slot
 from ..periods import agreement_periods
 from ..services import slot_create
 from ..tasks import plan_run_execute, plan_run_task
@@ -99,14 +102,13 @@ def plan_apply(*, result: dict, valid_from: date, user=None) -> tuple[list[Slot]
                 )
             )
         except ValidationError as error:
-            reason = " ".join(error.messages)
+            reason = error_text(error)
             skipped.append(f"{place} le {window_label(window)} : {reason}")
     return created, skipped
 
 
 def next_monday(today: date | None = None) -> date:
-    today = today or timezone.localdate()
-    return today + timedelta(days=7 - today.weekday())
+    return dates.next_monday(today or timezone.localdate())
 
 
 def parse_week(value: str | None, *, today: date | None = None) -> date:

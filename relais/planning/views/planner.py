@@ -5,24 +5,20 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from relais.core.dates import monday_of
 from relais.core.french import plural
 from relais.core.params import parse_id
+from relais.core.perms import require
 
 from .. import perms, planner
-from ..models import PlanRun, monday_of
+from ..models import PlanRun
 from ..planner import runs
 
 TIME_LIMITS = (5, 10, 30, 60, 120, 300)
-
-
-def _require_manager(user) -> None:
-    if not perms.can_manage_planning(user):
-        raise PermissionDenied
 
 
 def _context(run: PlanRun | None) -> dict:
@@ -52,7 +48,7 @@ def _context(run: PlanRun | None) -> dict:
 
 @login_required
 def planner_page(request):
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     run = PlanRun.objects.filter(created_by=request.user).first()
     return render(request, "planning/planner.html", _context(run))
 
@@ -60,7 +56,7 @@ def planner_page(request):
 @login_required
 @require_POST
 def planner_run(request):
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     try:
         week = runs.parse_week(request.POST.get("semaine"))
     except ValueError as error:
@@ -91,7 +87,7 @@ def planner_run(request):
 
 @login_required
 def planner_detail(request, pk: int):
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     run = get_object_or_404(PlanRun, pk=pk)
     return render(request, "planning/planner.html", _context(run))
 
@@ -99,7 +95,7 @@ def planner_detail(request, pk: int):
 @login_required
 def planner_status(request, pk: int):
     """Polled by htmx every second while the run is not finished."""
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     run = get_object_or_404(PlanRun, pk=pk)
     response = render(request, "planning/planner_status.html", {"run": run})
     if run.is_finished:
@@ -111,7 +107,7 @@ def planner_status(request, pk: int):
 @login_required
 @require_POST
 def planner_apply(request, pk: int):
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     run = get_object_or_404(PlanRun, pk=pk)
     # A partial plan keeps every hard rule and may be applied: the places short are listed.
     if not run.result or not run.result.get("assignments"):

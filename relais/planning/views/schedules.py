@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from relais.core.forms import add_errors
 from relais.core.params import parse_date
+from relais.core.perms import require
+from relais.core.validators import error_text
 from relais.places.models import Place
 from relais.team.queries import advisor_for_user, leave_for_list
 
@@ -24,14 +26,9 @@ from ..occurrences import find_occurrence, occurrences_between, replacement_cand
 UPCOMING_WEEKS = 8
 
 
-def _require_manager(user) -> None:
-    if not perms.can_manage_planning(user):
-        raise PermissionDenied
-
-
 @login_required
 def slot_list(request):
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     places = Place.objects.active().order_by("name")
     place = places.filter(slug=request.GET.get("lieu", "")).first()
     slots = queries.slots_for_list(places=[place] if place else None)
@@ -44,7 +41,7 @@ def slot_list(request):
 
 @login_required
 def slot_detail(request, pk: int):
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     slot = get_object_or_404(Slot.objects.with_related(), pk=pk)
     start, end = checks.slot_horizon(slot)
     return render(
@@ -102,20 +99,20 @@ def _slot_form(request, slot: Slot | None):
 
 @login_required
 def slot_create(request):
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     return _slot_form(request, None)
 
 
 @login_required
 def slot_edit(request, pk: int):
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     return _slot_form(request, get_object_or_404(Slot, pk=pk))
 
 
 @login_required
 @require_POST
 def slot_delete(request, pk: int):
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     slot = get_object_or_404(Slot, pk=pk)
     services.slot_delete(slot=slot)
     messages.success(request, "La permanence est supprimée.")
@@ -132,7 +129,7 @@ def _parse_day(day: str) -> date:
 @login_required
 def occurrence(request, pk: int, day: str):
     """One dated occurrence: who is there, replacement candidates, cancel or replace."""
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     slot = get_object_or_404(Slot.objects.with_related(), pk=pk)
     the_day = _parse_day(day)
     found = find_occurrence(slot, the_day)
@@ -167,7 +164,7 @@ def occurrence(request, pk: int, day: str):
                 messages.success(request, "La séance retrouve ses conseillers habituels.")
                 return redirect(request.path)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
     candidates = replacement_candidates(found) if found.status != "cancelled" else []
     return render(
         request,
@@ -184,7 +181,7 @@ def occurrence(request, pk: int, day: str):
 
 @login_required
 def planning_checks(request):
-    _require_manager(request.user)
+    require(perms.can_manage_planning(request.user))
     form, start, weeks = period_from(request, default_weeks=4)
     end = start + timedelta(weeks=weeks, days=-1)
     findings = checks.planning_findings(start, end)

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from relais.accounts.queries import coordinator_emails
-from relais.agreements.deadlines import Deadline, Kind, french_date, upcoming_deadlines
+from relais.agreements.deadlines import Deadline, Kind, upcoming_deadlines
 from relais.agreements.models import AlertLog
+from relais.core.french import french_date
 from relais.core.site import site_url
 from relais.messaging.outbox import outbox_email
 

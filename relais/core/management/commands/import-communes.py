@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from relais.core.services import communes_import
+from relais.core.validators import error_text
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         try:
             report = communes_import(text=text, department_code=department)
         except ValidationError as error:  # the département code given (a row's are checked)
-            raise CommandError(" ".join(error.messages)) from None
+            raise CommandError(error_text(error)) from None
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(error)
