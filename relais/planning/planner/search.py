@@ -8,6 +8,7 @@ import random
 import time as clock
 from collections import defaultdict
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from .model import WeekModel
@@ -34,6 +35,24 @@ DAYS_FREED = 2
 PLACE_SIZE_START = 4
 DAY_SIZE_START, DAY_SIZE_MIN = 12, 4
 SEARCH_TEMPERATURE = 0.5  # minutes: the local search's starting annealing temperature
+
+
+def _ranges(starts, ends):
+    """The indexes start[k] … end[k] − 1 of every range k, concatenated (numpy)."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return offsets + np.arange(total, dtype=np.int64)
+
+
+def _bounds(values, infinite: int) -> list[int]:
+    """Float bounds as integers, an infinite one as CP-SAT's ``infinite``."""
+    unbounded = np.isinf(values)
+    out = np.where(unbounded, 0, values).astype(np.int64)
+    out[unbounded] = infinite
+    return out.tolist()
 
 
 class LocalSearch:
@@ -426,10 +445,27 @@ class NeighbourhoodSearch:
         self.rng = random.Random(seed)  # noqa: S311 (a reproducible search, not a secret)
         count = len(model.upper)
         self.values = [values[i] for i in range(count)]
-        self.rows_of: list[list[int]] = [[] for _ in range(count)]
-        for r, (indexes, _coefs, _lo, _hi) in enumerate(model.rows):
-            for i in indexes:
-                self.rows_of[i].append(r)
+        self.values_np = np.asarray(self.values, dtype=np.float64)
+        # The rows in compressed form (variables and coefficients of row r between
+        # row_start[r] and row_end[r]), and for each variable the rows it appears in.
+        lengths = np.fromiter((len(r[0]) for r in model.rows), dtype=np.int64)
+        self.row_end = np.cumsum(lengths)
+        self.row_start = self.row_end - lengths
+        self.row_vars = np.fromiter(
+            (i for r in model.rows for i in r[0]), dtype=np.int64, count=int(lengths.sum())
+        )
+        self.row_coefs = np.fromiter(
+            (c for r in model.rows for c in r[1]), dtype=np.int64, count=int(lengths.sum())
+        )
+        self.row_lo = np.array([r[2] for r in model.rows], dtype=np.float64)
+        self.row_hi = np.array([r[3] for r in model.rows], dtype=np.float64)
+        order = np.argsort(self.row_vars, kind="stable")
+        self.var_rows = np.repeat(np.arange(len(model.rows)), lengths)[order]
+        per_var = np.bincount(self.row_vars, minlength=count)
+        self.var_end = np.cumsum(per_var)
+        self.var_start = self.var_end - per_var
+        self.lower = np.asarray(model.lower, dtype=np.int64)
+        self.upper = np.asarray(model.upper, dtype=np.int64)
         self.owned: dict[int, list[int]] = defaultdict(list)  # adviser → their variables
         self.daily: dict[tuple[int, int], list[int]] = defaultdict(list)  # (adviser, day)
         self.weekly: dict[int, list[int]] = defaultdict(list)  # adviser → dev, u
@@ -570,39 +606,50 @@ class NeighbourhoodSearch:
         return self._commit(whole, status, solution, free, before, quick=quick)
 
     def _build(self):
-        """The neighbourhood's sub-model: the rows it touches, the fixed part in the bounds."""
+        """The neighbourhood's sub-model: the rows it touches, the fixed part in the bounds.
+
+        With numpy over the rows in compressed form: row by row in Python, this took 40 %
+        of a step at 4× (profiled), as long as CP-SAT's solve.
+        """
         model, values = self.model, self.values
         free, whole = self.free_variables()
-        local = {i: j for j, i in enumerate(free)}
+        free_at = np.asarray(free, dtype=np.int64)
+        local = np.full(len(values), -1, dtype=np.int64)
+        local[free_at] = np.arange(len(free), dtype=np.int64)
         sub = cp_model.CpModel()
         proto = sub.proto
-        for i in free:
-            proto.variables.add().domain.extend([model.lower[i], model.upper[i]])
+        for lo, hi in zip(self.lower[free_at].tolist(), self.upper[free_at].tolist(), strict=True):
+            proto.variables.add().domain.extend([lo, hi])
+        rows = np.unique(self.var_rows[_ranges(self.var_start[free_at], self.var_end[free_at])])
+        starts, ends = self.row_start[rows], self.row_end[rows]
+        at = _ranges(starts, ends)
+        columns, coefs = self.row_vars[at], self.row_coefs[at]
+        which = np.repeat(np.arange(len(rows)), ends - starts)
+        mine = local[columns] >= 0
+        fixed = np.bincount(
+            which[~mine],
+            weights=coefs[~mine] * self.values_np[columns[~mine]],
+            minlength=len(rows),
+        )
+        terms = local[columns[mine]].tolist()
+        weights = coefs[mine].tolist()
+        cuts = np.concatenate(([0], np.cumsum(np.bincount(which[mine], minlength=len(rows)))))
         big = cp_model.INT_MAX
-        for r in {r for i in free for r in self.rows_of[i]}:
-            indexes, coefs, lo, hi = model.rows[r]
-            fixed, terms, weights = 0, [], []
-            for i, c in zip(indexes, coefs, strict=True):
-                j = local.get(i)
-                if j is None:
-                    fixed += c * values[i]
-                else:
-                    terms.append(j)
-                    weights.append(c)
+        lows = np.rint(self.row_lo[rows] - fixed)
+        highs = np.rint(self.row_hi[rows] - fixed)
+        lows, highs = _bounds(lows, -big), _bounds(highs, big)
+        cuts = cuts.tolist()
+        for k in range(len(lows)):
             linear = proto.constraints.add().linear
-            linear.vars.extend(terms)
-            linear.coeffs.extend(weights)
-            linear.domain.extend(
-                [
-                    -big if lo == -math.inf else int(lo - fixed),
-                    big if hi == math.inf else int(hi - fixed),
-                ]
-            )
+            a, b = cuts[k], cuts[k + 1]
+            linear.vars.extend(terms[a:b])
+            linear.coeffs.extend(weights[a:b])
+            linear.domain.extend([lows[k], highs[k]])
         before = 0
         for i in free:
             c = model.cost.get(i)
             if c:
-                proto.objective.vars.append(local[i])
+                proto.objective.vars.append(int(local[i]))
                 proto.objective.coeffs.append(c)
                 before += c * values[i]
         proto.solution_hint.vars.extend(range(len(free)))
@@ -650,6 +697,7 @@ class NeighbourhoodSearch:
             return False
         for j, i in enumerate(free):
             values[i] = found[j]
+        self.values_np[free] = found[: len(free)]
         self.improvements += 1
         return True
 
