@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from relais.agreements.half_days import DEFAULT_HALF_DAY_HOURS
 from relais.agreements.models import Agreement, Commitment
+from relais.core.dates import monday_of
 from relais.places.models import Place
 
 from .enums import OccurrenceStatus
@@ -111,10 +112,6 @@ class CoverageTable:
         return [cell for row in self.rows for cell in row.cells]
 
 
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def _committed_by_place(weeks: list[date]) -> dict[tuple[int, date], Decimal]:
     committed = defaultdict(Decimal)
     agreements = Agreement.objects.filter(commitments__isnull=False).distinct()
@@ -148,10 +145,15 @@ def committed_half_days(place, week: date) -> Decimal:
     return _committed_by_place([week]).get((place.pk, week), Decimal(0))
 
 
-def coverage_table(first_week: date, weeks: int = 4, places=None) -> CoverageTable:
+def coverage_table(
+    first_week: date, weeks: int = 4, places=None, *, held: bool = True
+) -> CoverageTable:
     """Committed, planned and held half-days for ``weeks`` ISO weeks from ``first_week``.
 
     Rows: the places with something committed or planned in the period (or ``places``).
+    ``held=False`` leaves every cell's ``held`` unknown (``None``) and reads no activity: a
+    page that shows only the shortfalls (committed vs planned, the coordinator's home page)
+    does not pay for scanning the activity reports on every request.
     """
     mondays = [monday_of(first_week) + timedelta(weeks=i) for i in range(weeks)]
     committed = _committed_by_place(mondays)
@@ -166,7 +168,7 @@ def coverage_table(first_week: date, weeks: int = 4, places=None) -> CoverageTab
         place_ids = {pid for pid, _ in committed} | {pid for pid, _ in planned}
         places = Place.objects.filter(pk__in=place_ids)
     places = list(places.select_related("commune").order_by("name"))
-    held = _held_table(places, mondays)
+    held_cells = _held_table(places, mondays) if held else {}
     rows = []
     for place in places:
         row = CoverageRow(place)
@@ -177,7 +179,7 @@ def coverage_table(first_week: date, weeks: int = 4, places=None) -> CoverageTab
                     week=monday,
                     committed=committed.get((place.pk, monday), Decimal(0)),
                     planned=planned.get((place.pk, monday), 0),
-                    held=held.get((place.pk, monday)),
+                    held=held_cells.get((place.pk, monday)),
                 )
             )
         rows.append(row)
