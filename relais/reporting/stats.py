@@ -656,11 +656,11 @@ def _place_and_commune_labels(places, communes) -> dict[str, dict]:
     result: dict[str, dict] = {"place": {}, "commune": {}}
     if not ids["place"] and not ids["commune"]:
         return result
-    both = (
-        Place.objects.filter(pk__in=ids["place"]).values_list(label["place"], "pk", "name")
-        .union(Commune.objects.filter(pk__in=ids["commune"])
-               .values_list(label["commune"], "pk", "name"), all=True)
-    )  # fmt: skip
+    places = Place.objects.filter(pk__in=ids["place"]).order_by()  # no ORDER BY in a UNION
+    communes = Commune.objects.filter(pk__in=ids["commune"]).order_by()
+    both = places.values_list(label["place"], "pk", "name").union(
+        communes.values_list(label["commune"], "pk", "name"), all=True
+    )
     for dimension, pk, name in both:
         result[dimension][pk] = name
     return result

@@ -182,6 +182,30 @@ def test_a_write_costs_a_few_queries_whatever_the_months(data):
     assert len([q for q in queries if 'FROM "activities_activity"' in q["sql"]]) <= 12
 
 
+def test_a_record_reads_the_persons_activities_once_and_locks_through_its_update(data):
+    """ADR 0007, « The cost of a record »: no read before the write, no lock of its own (the
+    UPDATE of the person's last activity takes it), the readiness check inside the one read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..activities.factories import record_individual
+
+    bob = data["bob"]
+    with CaptureQueriesContext(connection) as queries:
+        # Dated before his first visit: his January visit is no longer his first.
+        record_individual(data["other_advisor"], place=data["other_place"], beneficiary=bob,
+                          date=date(2025, 1, 6))  # fmt: skip
+    sql = [q["sql"] for q in queries]
+    assert len([s for s in sql if "k_themes" in s]) == 1  # the per-activity read, after
+    assert len([s for s in sql if "reporting_statsrefresh" in s]) == 1  # inside that read
+    assert not [s for s in sql if "FOR UPDATE" in s]
+    assert len([s for s in sql if s.startswith("UPDATE") and "beneficiaries_beneficiary" in s]) == 1
+    january = StatsFilters(date(2025, 1, 1), date(2025, 1, 1))
+    assert stats.totals(january).new_beneficiaries == 1
+    assert stats.totals(january).returning_visits == 1
+    assert _rollup_rows() == (rebuild() and _rollup_rows())
+
+
 @pytest.mark.parametrize("source", SOURCES)
 def test_a_period_in_days_is_exact(data, source):
     from relais.activities.services import activity_delete
