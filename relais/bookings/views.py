@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from relais.core.forms import add_errors
 from relais.core.ratelimits import public_form_limit
+from relais.core.validators import error_text
 from relais.workshops.forms import SessionCancelForm
 from relais.workshops.models import WorkshopSession
 from relais.workshops.queries import report_is_due, seats_left, waiting_list_full
@@ -57,16 +58,10 @@ def register(request, pk: int):
         )
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             registration = registration_create(
                 session=session,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                phone=data["phone"],
-                email=data["email"],
-                consent=data["consent"],
-                consent_version=data["consent_version"],
+                **form.contact_and_consent(),
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -112,7 +107,7 @@ def manage(request, public_id, token: str):
         try:
             registration_cancel(registration=registration)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request, "Votre inscription est annulée. Merci de nous avoir prévenus."
@@ -155,8 +150,6 @@ def _staff_session(request, pk: int, check) -> WorkshopSession:
 @login_required
 def roster(request, pk: int):
     """The people registered to a session, the waiting list, attendance and actions."""
-    from relais.activities.perms import can_record_activity
-
     session = _staff_session(request, pk, perms.can_view_registrations)
     roster = queries.session_roster(session)
     return render(
@@ -174,7 +167,8 @@ def roster(request, pk: int):
             "can_cancel_session": perms.can_cancel_session(request.user, session)
             and session.is_open,
             # From the start of the session until its report is recorded (issue 14).
-            "report_due": can_record_activity(request.user) and report_is_due(session),
+            "report_due": perms.can_report_session(request.user, session)
+            and report_is_due(session),
             "report": session.activity_reports.first(),
         },
     )
@@ -188,16 +182,10 @@ def staff_register(request, pk: int):
         return redirect(session)
     form = StaffRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             registration = registration_create(
                 session=session,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                phone=data["phone"],
-                email=data["email"],
-                consent=data["consent"],
-                consent_version=data["consent_version"],
+                **form.contact_and_consent(),
                 source=RegistrationSource.STAFF,
                 registered_by=request.user,
             )
@@ -227,7 +215,7 @@ def attendance(request, pk: int):
         try:
             attendance_mark(session=session, marks=form.marks())
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Les présences sont enregistrées.")
     else:
@@ -244,7 +232,7 @@ def registration_cancel_staff(request, pk: int):
     try:
         registration_cancel(registration=registration)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"L'inscription de {registration} est annulée.")
     return redirect(registration.session)
