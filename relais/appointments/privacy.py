@@ -5,12 +5,13 @@ from datetime import datetime
 
 from django.apps import apps
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from relais.privacy.enums import RetentionAction
 from relais.privacy.registry import (
+    CONTACT_FIELDS,
     PUBLIC_INTEREST,
     RetentionRule,
+    contact_erased,
     declare_no_personal_data,
     register,
 )
@@ -29,7 +30,7 @@ register(
     RetentionRule(
         category="appointments",
         model="appointments.Appointment",
-        fields=("first_name", "last_name", "phone", "email"),
+        fields=CONTACT_FIELDS,
         label="Rendez-vous avec un conseiller",
         processing="Rendez-vous individuels avec les conseillers numériques",
         data_subjects="Habitants ayant pris rendez-vous (sans compte), en ligne",
@@ -41,13 +42,7 @@ register(
         start_event="Fin du rendez-vous",
         due=appointments_due,
         action=RetentionAction.ANONYMISE,
-        replacements={
-            "first_name": "",
-            "last_name": "",
-            "phone": "",
-            "email": "",
-            "anonymised_at": lambda appointment: timezone.now(),
-        },
+        replacements=contact_erased(),
         kept={
             "status": "nombre de rendez-vous honorés, annulés, non venus",
             "appointment_type": "rendez-vous par type, lieu et conseiller",

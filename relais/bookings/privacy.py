@@ -4,12 +4,13 @@ from datetime import datetime
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from relais.privacy.enums import RetentionAction
 from relais.privacy.registry import (
+    CONTACT_FIELDS,
     PUBLIC_INTEREST,
     RetentionRule,
+    contact_erased,
     declare_no_personal_data,
     register,
 )
@@ -44,7 +45,7 @@ register(
     RetentionRule(
         category="workshop_registrations",
         model="bookings.Registration",
-        fields=("first_name", "last_name", "phone", "email"),
+        fields=CONTACT_FIELDS,
         label="Inscriptions aux ateliers",
         processing=PROCESSING,
         data_subjects=SUBJECTS,
@@ -56,13 +57,7 @@ register(
         start_event="Fin de la séance de l'atelier",
         due=registrations_due,
         action=RetentionAction.ANONYMISE,
-        replacements={
-            "first_name": "",
-            "last_name": "",
-            "phone": "",
-            "email": "",
-            "anonymised_at": lambda registration: timezone.now(),
-        },
+        replacements=contact_erased(),
         kept={
             "status": "nombre d'inscrits, d'annulations et de personnes en attente",
             "attendance": "nombre de présents (compte rendu d'activité collective)",

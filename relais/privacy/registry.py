@@ -45,6 +45,16 @@ from .enums import RetentionAction
 ANONYMOUS_EMAIL_DOMAIN = "anonyme.invalid"
 
 PUBLIC_INTEREST = "Mission d'intérêt public (art. 6.1.e RGPD)"
+# A resident known by name and contacts only (a registration, an appointment): what is erased.
+CONTACT_FIELDS = ("first_name", "last_name", "phone", "email")
+
+
+def contact_erased() -> dict:
+    """The ``replacements`` that anonymise a row of ``CONTACT_FIELDS``: each emptied, and the
+    row stamped ``anonymised_at``."""
+    return {**dict.fromkeys(CONTACT_FIELDS, ""), "anonymised_at": lambda row: timezone.now()}
+
+
 # Data nobody reads but the server itself (secrets, sessions): said so, never « Aucun ».
 SERVER_ONLY = "Personne : données lues par le seul serveur de Relais"
 LEGAL_OBLIGATION_SECURITY = "Obligation légale : sécurité du traitement (art. 6.1.c et 32 RGPD)"
