@@ -29,7 +29,7 @@ from bench.report import run_lines, targets_table, write_section  # noqa: E402
 
 REPEAT = 7
 TARGETS = {"p95_ms": 50.0, "export_rss_mib": 150.0, "freshness_s": 5.0, "write_ratio": 1.5}
-WRITES = 40  # per mode (interleaved), activities of returning people
+WRITES = 100  # per mode (interleaved), records for returning people: a p95 of 100 samples
 POSTS = 10  # freshness samples
 EXPORT_ROWS = 1_000_000
 
@@ -237,8 +237,9 @@ def _export_memory(ids_below: int) -> dict:
 def _writes(today) -> dict:
     """p95 of ``activity_record`` for a returning person, without the roll-ups (the write as it
     was before they were kept by the writes: the same service, ``StatsChange`` replaced by
-    nothing) and with them, interleaved on the same data. The activities written without are
-    deleted afterwards (they were never counted)."""
+    nothing — its ``UPDATE`` of the person's last activity, whose row lock the roll-ups use,
+    runs in both) and with them, interleaved on the same data. The activities written without
+    are deleted afterwards (they were never counted)."""
     import contextlib
     import uuid
 
@@ -430,7 +431,7 @@ def _write(sections, checks, export) -> None:
         "",
         "Synthetic data (`relais generate-synthetic`, loaded with COPY) in a throw-away "
         "PostgreSQL database; the dashboard (`relais.reporting.stats.dashboard`: totals, 8 "
-        f"breakdowns, 12-month series — 7 queries) timed {REPEAT} times per filter combination "
+        f"breakdowns, 12-month series — 6 queries) timed {REPEAT} times per filter combination "
         "after a warm-up: whole months from the monthly roll-ups, days that do not fill "
         "a month from the daily roll-ups (with an adviser: that adviser's activities of those "
         "days) — both kept by the writes, built once by `relais refresh-stats` after the bulk "
@@ -444,7 +445,10 @@ def _write(sections, checks, export) -> None:
         "(derived columns — partner, commune, first visit — precomputed, its best case). "
         "Totals checked equal between the two.",
         "",
-        *run_lines(f", PostgreSQL (fsync off), DuckDB {__import__('duckdb').__version__}"),
+        *run_lines(
+            f", PostgreSQL (fsync off), DuckDB {__import__('duckdb').__version__}; load average "
+            "{:.1f} / {:.1f} / {:.1f} at the end".format(*os.getloadavg())
+        ),
         "",
         *targets_table(checks),
         "",
