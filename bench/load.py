@@ -310,9 +310,11 @@ def main() -> int:
         acknowledged, posting_clients = 0, 0
         alone, paced = {}, {}
         for name, script in scripts.items():
+            _settle(base)
             alone[name] = _result(_wrk(base, script, 50, SECONDS))
             print("saturation", name, alone[name], flush=True)
         for name, script in paced_scripts.items():
+            _settle(base)
             paced[name] = _result(_wrk(base, script, 50, SECONDS, PAUSE_MS))
             print(f"pause {PAUSE_MS} ms", name, paced[name], flush=True)
         for runs in (alone, paced):
@@ -320,16 +322,19 @@ def main() -> int:
             posting_clients += 50 + _unanswered(runs["record an activity"])
         mixed = {}
         for clients in (50, 200):
+            _settle(base)
             runs = _mixed(base, scripts, clients, SECONDS)
             mixed[clients] = {name: _result(p) for name, p in runs.items()}
             acknowledged += mixed[clients]["record an activity"]["302"]
             posting_clients += _clients(clients, SHARES["record an activity"])
             posting_clients += _unanswered(mixed[clients]["record an activity"])
             print(clients, mixed[clients], flush=True)
+        _settle(base)
         long_before = _count(Activity)
         runs = _mixed(base, paced_scripts, 200, MIXED_SECONDS, MIXED_PAUSE_MS)
         long = {name: _result(p) for name, p in runs.items()}
         print(f"200, pause {MIXED_PAUSE_MS} ms, {MIXED_SECONDS} s", long, flush=True)
+        _settle(base)
         stored_after = _count(Activity)
         long_writes = {
             "acknowledged": long["record an activity"]["302"],
@@ -592,6 +597,21 @@ def _in_process(adviser: str) -> dict[str, list[float]]:
             results.setdefault(name, []).append(seconds)
     connection.close()
     return results
+
+
+def _settle(base: str, seconds: float = 30) -> None:
+    """Until the server is idle again: wrk stops at its deadline, but the requests it left
+    queued are still served for a while (seconds of posts at saturation). Measured next, they
+    would lengthen the next measure's latencies, and counted, blur which run stored what."""
+    import urllib.request
+
+    quick, deadline = 0, time.monotonic() + seconds
+    while quick < 2 and time.monotonic() < deadline:
+        started = time.perf_counter()
+        with urllib.request.urlopen(base + "/bench/hello/", timeout=10) as response:  # noqa: S310
+            response.read()
+        quick = quick + 1 if time.perf_counter() - started < 0.05 else 0
+        time.sleep(0.2)
 
 
 def _wait_until_served(url: str) -> None:
