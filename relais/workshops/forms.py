@@ -12,26 +12,13 @@ from relais.team.models import Advisor
 
 from .enums import theme_choices
 from .models import MAX_WAITING_LIST, WorkshopTopic
-from .services import MAX_SERIES_LENGTH
-
-TOPIC_FIELDS = [
-    "title",
-    "slug",
-    "description",
-    "themes",
-    "level",
-    "duration_minutes",
-    "capacity",
-    "prerequisites",
-    "equipment",
-    "status",
-]
+from .services import MAX_SERIES_LENGTH, TOPIC_FIELDS
 
 
 class TopicForm(forms.ModelForm):
     class Meta:
         model = WorkshopTopic
-        fields = TOPIC_FIELDS
+        fields = list(TOPIC_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "prerequisites": forms.Textarea(attrs={"rows": 3}),

@@ -19,25 +19,24 @@ from relais.team.models import Advisor
 from .enums import SessionStatus, TopicStatus
 from .models import WorkshopSession, WorkshopTopic
 
-TOPIC_FIELDS = frozenset(
-    {
-        "title",
-        "slug",
-        "description",
-        "themes",
-        "level",
-        "duration_minutes",
-        "capacity",
-        "prerequisites",
-        "equipment",
-        "status",
-    }
+# What a topic's services write, in the order the topic form shows them.
+TOPIC_FIELDS = (
+    "title",
+    "slug",
+    "description",
+    "themes",
+    "level",
+    "duration_minutes",
+    "capacity",
+    "prerequisites",
+    "equipment",
+    "status",
 )
 MAX_SERIES_LENGTH = 52
 
 
-def _check_fields(fields: dict, allowed: frozenset) -> None:
-    unknown = sorted(set(fields) - allowed)
+def _check_fields(fields: dict, allowed) -> None:
+    unknown = sorted(set(fields) - set(allowed))
     if unknown:
         raise ValueError(f"Unknown field(s): {', '.join(unknown)}")
 
