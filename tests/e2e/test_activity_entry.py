@@ -10,23 +10,17 @@ from playwright.sync_api import expect
 
 from relais.activities.models import Activity
 
-from ..factories import TEST_PASSWORD, AdvisorFactory, PlaceFactory, TOTPDeviceFactory
-from ..helpers import totp_code
+from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory
+from .steps import LOGIN, PHONE, assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PHONE = {"width": 360, "height": 740}
 
 
 def _log_in_as_advisor(page, base_url):
     advisor = AdvisorFactory()
     device = TOTPDeviceFactory(user=advisor.user)
     page.set_viewport_size(PHONE)
-    page.goto(base_url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(advisor.user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, base_url + LOGIN, advisor.user, device)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {advisor.user.first_name}")
     return advisor
 
@@ -38,7 +32,7 @@ def test_individual_activity_in_five_interactions_on_a_phone(
     place = PlaceFactory(name="Médiathèque de Prades", slug="mediatheque-prades")
     page.goto(f"{live_server.url}/activites/nouveau/?place={place.slug}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nouvel accompagnement")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("nouvel accompagnement, 360 px")
 
     interactions = 0
@@ -62,7 +56,7 @@ def test_individual_activity_in_five_interactions_on_a_phone(
     assert activity.duration_minutes == 45
     assert activity.autonomy == "partly_autonomous"
     assert sorted(activity.themes.values_list("theme", flat=True)) == ["email", "social_health"]
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("accompagnement enregistré, 360 px")
     # The draft of the sent form is gone: a new form opens empty.
     assert page.evaluate("() => Object.keys(localStorage).length") == 0
@@ -97,5 +91,5 @@ def test_collective_form_passes_axe_on_a_phone(page, live_server, assert_accessi
     _log_in_as_advisor(page, live_server.url)
     page.goto(f"{live_server.url}/activites/nouveau/?kind=collective")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nouvel atelier collectif")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("nouvel atelier collectif, 360 px")

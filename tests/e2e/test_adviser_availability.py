@@ -16,17 +16,12 @@ from relais.workshops.services import session_create
 
 from ..appointments.appointment_helpers import appointment_type, covered_place, permanence
 from ..factories import AdvisorFactory, TOTPDeviceFactory
-from ..helpers import totp_code
 from ..workshops.factories import WorkshopTopicFactory
+from .steps import PHONE, assert_fits_phone, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.now("2026-11-24T10:00")]
 
-PHONE = {"width": 360, "height": 740}
 WORKSHOP_DAY = date(2026, 12, 1)  # the first Tuesday past the 24 h notice
-
-
-def _fits(page) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def _day_list(page, label: str):
@@ -66,7 +61,7 @@ def test_an_adviser_running_a_workshop_cannot_be_booked_during_it_and_sees_it_in
     expect(page.get_by_role("alert")).to_contain_text(
         "Ce créneau n'est pas disponible : le conseiller numérique anime un atelier à ce moment-là."
     )
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("créneau pris par un atelier, 360 px")
     page.screenshot(path="var/e2e-availability-refused.png", full_page=True)
 
@@ -77,7 +72,7 @@ def test_an_adviser_running_a_workshop_cannot_be_booked_during_it_and_sees_it_in
         plain(t.split(",")[0].strip()) for t in tuesday.get_by_role("link").all_inner_texts()
     ]
     assert offered == ["16 h"], offered
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("créneaux sans l'atelier, 360 px")
     page.screenshot(path="var/e2e-availability-times.png", full_page=True)
     tuesday.get_by_role("link", name=re.compile(r"^16\sh\s*,")).click()
@@ -93,12 +88,7 @@ def test_an_adviser_running_a_workshop_cannot_be_booked_during_it_and_sees_it_in
     # Léa logs in on her phone: « Ma semaine » shows the workshop between her permanence and
     # the appointment, in one timeline.
     page.context.clear_cookies()
-    page.goto(live_server.url + "/")
-    page.get_by_label("Adresse e-mail").fill(adviser.user.email)
-    page.get_by_label("Mot de passe").fill("mot-de-passe-de-test-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, live_server.url + "/", adviser.user, device)
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Léa")
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Ma semaine"
@@ -115,7 +105,7 @@ def test_an_adviser_running_a_workshop_cannot_be_booked_during_it_and_sees_it_in
         "16 h – 16 h 45 · Rendez-vous",
     ], items
     expect(day.get_by_text("« Mon smartphone au quotidien »")).to_be_visible()
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("ma semaine avec un atelier, 360 px")
     page.screenshot(path="var/e2e-availability-my-week.png", full_page=True)
     assert console_errors == []

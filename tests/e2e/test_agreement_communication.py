@@ -12,32 +12,19 @@ from relais.agreements.enums import PartyRole
 
 from ..agreements.factories import make_signed_agreement
 from ..factories import (
-    TEST_PASSWORD,
     DepartmentFactory,
     OrganisationFactory,
     TOTPDeviceFactory,
     UserFactory,
 )
-from ..helpers import totp_code
+from .steps import LOGIN, PHONE, assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 360, "height": 740}
-
 
 def _log_in(page, base_url, device):
-    page.goto(base_url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(device.user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, base_url + LOGIN, device.user, device)
     expect(page).to_have_url(base_url + "/")
-
-
-def _no_sideways_scroll(page, label):
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{label} : {width} px de large"
 
 
 def test_coordinator_decides_a_communication_request_on_a_phone(
@@ -67,12 +54,12 @@ def test_coordinator_decides_a_communication_request_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text("Demandes de communication")
     to_decide = page.get_by_role("region", name="À décider")
     expect(to_decide).to_contain_text("manque le logo du Département")
-    _no_sideways_scroll(page, "liste des demandes")
+    assert_fits_phone(page, "liste des demandes")
     assert_accessible("liste des demandes de communication")
 
     to_decide.get_by_role("link", name=request.subject).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(request.subject)
-    _no_sideways_scroll(page, "demande")
+    assert_fits_phone(page, "demande")
     assert_accessible("demande de communication")
 
     # Authorising without the logo is refused, in French, at the top of the form.
@@ -80,7 +67,7 @@ def test_coordinator_decides_a_communication_request_on_a_phone(
     page.get_by_label("Décision prise par").fill("Claire Vidal, cheffe de projet")
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.get_by_text("(art. 5) : demandez des modifications")).to_be_visible()
-    _no_sideways_scroll(page, "refus d'autoriser")
+    assert_fits_phone(page, "refus d'autoriser")
 
     page.get_by_label("Demander des modifications").check()
     page.get_by_label("Décision prise par").fill("Claire Vidal, cheffe de projet")
@@ -90,5 +77,5 @@ def test_coordinator_decides_a_communication_request_on_a_phone(
     history = page.get_by_role("region", name="Historique")
     expect(history).to_contain_text("Modifications demandées")
     expect(history).to_contain_text("Ajouter le logo en pied d'affiche.")
-    _no_sideways_scroll(page, "après la décision")
+    assert_fits_phone(page, "après la décision")
     assert console_errors == []

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from relais.accounts.enums import Role
 from relais.core.services import communes_import
 
-from ..factories import TEST_PASSWORD, DepartmentFactory, TOTPDeviceFactory, UserFactory
-from ..helpers import totp_code
+from ..factories import DepartmentFactory, TOTPDeviceFactory, UserFactory
+from .steps import LOGIN, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,12 +24,7 @@ SEED = (
 def _log_in_coordinator(page, base_url):
     department = DepartmentFactory(name="Département des Pyrénées-Orientales")
     device = TOTPDeviceFactory(user=UserFactory(role=Role.COORDINATOR, organisation=department))
-    page.goto(base_url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(device.user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, base_url + LOGIN, device.user, device)
     expect(page).to_have_url(base_url + "/")
 
 

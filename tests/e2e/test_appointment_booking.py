@@ -19,10 +19,9 @@ from ..appointments.appointment_helpers import (
     covered_place,
     permanence,
 )
+from .steps import LOGIN, PHONE, assert_fits_phone, path_in_email, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -38,17 +37,13 @@ def prades():
     return place
 
 
-def _fits(page) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
-
-
 def test_a_resident_books_an_appointment_gets_the_email_and_cancels_by_the_link(
     page, live_server, prades, assert_accessible, console_errors
 ):
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/rendez-vous/mediatheque-prades/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Prendre rendez-vous")
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("choix du type de rendez-vous")
 
     page.get_by_label(re.compile("^Aide aux démarches en ligne")).check()
@@ -56,12 +51,12 @@ def test_a_resident_books_an_appointment_gets_the_email_and_cancels_by_the_link(
     expect(
         page.get_by_role("heading", level=2, name=re.compile("Choisissez un créneau"))
     ).to_be_visible()
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("créneaux libres")
     page.get_by_role("link", name=re.compile(r"^14\sh\b")).first.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Réserver ce rendez-vous")
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("formulaire de rendez-vous")
     # No contact at all: a French message, nothing booked.
     page.get_by_label("Prénom").fill("Camille")
@@ -76,7 +71,7 @@ def test_a_resident_books_an_appointment_gets_the_email_and_cancels_by_the_link(
     page.get_by_label(re.compile("J'ai lu et j'accepte")).check()
     page.get_by_role("button", name="Confirmer mon rendez-vous").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rendez-vous confirmé")
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("confirmation du rendez-vous")
     appointment = Appointment.objects.get()
     assert timezone.localtime(appointment.starts_at).hour == 14
@@ -93,8 +88,7 @@ def test_a_resident_books_an_appointment_gets_the_email_and_cancels_by_the_link(
     email = mail.outbox[0]
     assert email.to == ["camille.exemple@exemple.test"]
     assert email.attachments[0][0] == "rendez-vous.ics"
-    link = re.search(r"https?://\S+/rendez-vous/suivi/\S+/", email.body).group(0)
-    path = "/rendez-vous/suivi/" + link.split("/rendez-vous/suivi/", 1)[1]
+    path = path_in_email(email, "/rendez-vous/suivi/")
 
     page.goto(live_server.url + path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre rendez-vous")
@@ -106,7 +100,7 @@ def test_a_resident_books_an_appointment_gets_the_email_and_cancels_by_the_link(
     page.get_by_role("button", name="Oui, annuler mon rendez-vous").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rendez-vous annulé")
     expect(page.get_by_role("status")).to_contain_text("est annulé ; le créneau est libéré")
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("rendez-vous annulé")
     assert Appointment.objects.get().status == AppointmentStatus.CANCELLED
     assert console_errors == []
@@ -119,20 +113,17 @@ def test_partner_staff_set_their_place_booking_rules_on_a_phone(
     then states it."""
     from relais.accounts.enums import Role
 
-    from ..factories import TEST_PASSWORD, UserFactory
+    from ..factories import UserFactory
 
     staff = UserFactory(role=Role.PARTNER_STAFF, organisation=prades.partner)
     page.set_viewport_size(PHONE)
-    page.goto(live_server.url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(staff.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, live_server.url + LOGIN, staff)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
     page.goto(live_server.url + prades.get_absolute_url())
     page.get_by_role("link", name="Réglages des rendez-vous").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Réglages des rendez-vous")
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("réglages des rendez-vous d'un lieu, 360 px")
     page.get_by_label(re.compile("^Délai minimal de réservation")).fill("10000")
     page.get_by_role("button", name="Enregistrer").click()

@@ -22,12 +22,10 @@ from ..appointments.appointment_helpers import (
     next_day,
     permanence,
 )
-from ..factories import TEST_PASSWORD, TOTPDeviceFactory
-from ..helpers import totp_code
+from ..factories import TOTPDeviceFactory
+from .steps import PHONE, assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -47,10 +45,6 @@ def no_js_page(browser):
     context.close()
 
 
-def _fits(page) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
-
-
 def test_the_resident_confirms_before_cancelling_without_javascript(
     no_js_page, live_server, booking
 ):
@@ -62,7 +56,7 @@ def test_the_resident_confirms_before_cancelling_without_javascript(
     expect(
         page.get_by_text(re.compile(r"Voulez-vous vraiment annuler.*14\sh\s30 \?"))
     ).to_be_visible()
-    _fits(page)
+    assert_fits_phone(page)
     # « Non »: back to the appointment, still booked.
     page.get_by_role("link", name="Non, garder mon rendez-vous").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre rendez-vous")
@@ -74,7 +68,7 @@ def test_the_resident_confirms_before_cancelling_without_javascript(
     expect(page.get_by_role("status")).to_contain_text("est annulé ; le créneau est libéré")
     expect(page.get_by_text("permet de retrouver et d'annuler")).to_have_count(0)
     expect(page.get_by_role("button", name="Annuler mon rendez-vous")).to_have_count(0)
-    _fits(page)
+    assert_fits_phone(page)
     assert Appointment.objects.get().status == AppointmentStatus.CANCELLED
     assert "annulation" in mail.outbox[-1].subject.lower()
 
@@ -85,12 +79,7 @@ def test_the_adviser_confirms_gives_a_reason_and_the_person_is_told(
     user = booking.advisor.user
     device = TOTPDeviceFactory(user=user)
     page.set_viewport_size(PHONE)
-    page.goto(live_server.url + "/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, live_server.url + "/", user, device)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
     page.goto(live_server.url + "/rendez-vous/gestion/lieux/mediatheque-prades/")
@@ -99,7 +88,7 @@ def test_the_adviser_confirms_gives_a_reason_and_the_person_is_told(
     expect(
         page.get_by_text(re.compile("Voulez-vous vraiment annuler le rendez-vous de Camille"))
     ).to_be_visible()
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("confirmation de l'annulation d'un rendez-vous, 360 px")
     assert Appointment.objects.get().status == AppointmentStatus.BOOKED
     page.get_by_label(re.compile("^Motif")).fill("Conseillère en formation ce jour-là")
@@ -107,7 +96,7 @@ def test_the_adviser_confirms_gives_a_reason_and_the_person_is_told(
     expect(page.get_by_role("status")).to_contain_text(
         "est annulé ; la personne est prévenue par e-mail et SMS"
     )
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("rendez-vous annulés, 360 px")
     appointment = Appointment.objects.get()
     assert appointment.status == AppointmentStatus.CANCELLED

@@ -16,11 +16,10 @@ from relais.accounts.enums import Role
 from relais.committee.enums import MemberCategory
 from relais.committee.models import CommitteeMember, MeetingInvitation
 
-from ..factories import TEST_PASSWORD, DepartmentFactory, TOTPDeviceFactory, UserFactory
-from ..helpers import totp_code
+from ..factories import DepartmentFactory, TOTPDeviceFactory, UserFactory
+from .steps import LOGIN, PHONE, assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PHONE = {"width": 360, "height": 740}
 
 
 def test_coordinator_convenes_the_committee(page, live_server, assert_accessible, console_errors):
@@ -32,12 +31,7 @@ def test_coordinator_convenes_the_committee(page, live_server, assert_accessible
             email=email, joined_on=date(2024, 1, 1),
         )  # fmt: skip
     device = TOTPDeviceFactory(user=UserFactory(role=Role.COORDINATOR, organisation=department))
-    page.goto(live_server.url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(device.user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, live_server.url + LOGIN, device.user, device)
     expect(page).to_have_url(live_server.url + "/")
 
     # A month after the suite's fixed clock (tests/conftest.py), which the server reads too.
@@ -59,7 +53,7 @@ def test_coordinator_convenes_the_committee(page, live_server, assert_accessible
 
     page.set_viewport_size(PHONE)
     expect(page.get_by_text(re.compile(r"de 14\sh à 16\sh\s30"))).to_be_visible()
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("réunion à convoquer, 360 px")
     page.get_by_role("button", name="Envoyer la convocation (2 membres)").click()
     expect(page.get_by_role("status")).to_contain_text("2 convocations mises dans la file d'envoi")

@@ -8,11 +8,10 @@ from playwright.sync_api import expect
 from relais.accounts.enums import Role
 from relais.jobs.models import ExportJob
 
-from ..factories import TEST_PASSWORD, TOTPDeviceFactory, UserFactory
-from ..helpers import totp_code
+from ..factories import TOTPDeviceFactory, UserFactory
+from .steps import PHONE, assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PHONE = {"width": 360, "height": 740}
 
 
 def test_the_progress_refreshes_then_the_download_appears_on_a_phone(
@@ -26,18 +25,13 @@ def test_the_progress_refreshes_then_the_download_appears_on_a_phone(
         rows_total=1_000_000, rows_done=250_000,
     )  # fmt: skip
     page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/taches/exports/{job.pk}/")
-    page.get_by_label("Adresse e-mail").fill(device.user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, f"{live_server.url}/taches/exports/{job.pk}/", device.user, device)
     expect(page.get_by_role("heading", level=1)).to_have_text("Export : Activités")
     # French thousands: a narrow no-break space (core.french.number).
     expect(page.get_by_role("status")).to_contain_text(
         "250\u202f000 lignes sur 1\u202f000\u202f000"
     )
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("export en cours, 360 px")
     screenshot("en-cours")
 
@@ -49,7 +43,7 @@ def test_the_progress_refreshes_then_the_download_appears_on_a_phone(
     job.save()
     link = page.get_by_role("link", name="Télécharger activites-2026-12-06.xlsx")
     expect(link).to_be_visible(timeout=10_000)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("export prêt, 360 px")
     screenshot("pret")
     with page.expect_download() as download:

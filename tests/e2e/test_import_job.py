@@ -12,13 +12,12 @@ from playwright.sync_api import expect
 from relais.beneficiaries.models import Beneficiary
 from relais.jobs.models import ImportJob
 
-from ..factories import TEST_PASSWORD, AdvisorFactory, CommuneFactory, TOTPDeviceFactory
-from ..helpers import totp_code
+from ..factories import AdvisorFactory, CommuneFactory, TOTPDeviceFactory
 from ..jobs.test_import_jobs import HEADERS, PEOPLE, xlsx
 from ..jobs.test_worker import database_backend, restore_signals  # noqa: F401 - fixtures
+from .steps import PHONE, assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PHONE = {"width": 360, "height": 740}
 
 
 def _worker() -> None:
@@ -46,12 +45,7 @@ def test_a_large_import_is_checked_confirmed_and_written_by_a_worker_on_a_phone(
     CommuneFactory(name="Prades")
     device = TOTPDeviceFactory(user=AdvisorFactory().user)
     page.set_viewport_size(PHONE)
-    page.goto(live_server.url + reverse("beneficiaries:import"))
-    page.get_by_label("Adresse e-mail").fill(device.user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, live_server.url + reverse("beneficiaries:import"), device.user, device)
 
     page.get_by_label("Fichier Excel (.xlsx)").set_input_files(
         files=[{"name": "personnes.xlsx", "mimeType": "application/octet-stream",
@@ -60,7 +54,7 @@ def test_a_large_import_is_checked_confirmed_and_written_by_a_worker_on_a_phone(
     page.get_by_role("button", name="Vérifier le fichier").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import : Personnes accompagnées")
     expect(page.get_by_role("status")).to_contain_text("En attente")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("import en attente, 360 px")
 
     _worker()  # checks the file; the page, never reloaded, shows the preview at its next poll
@@ -68,7 +62,7 @@ def test_a_large_import_is_checked_confirmed_and_written_by_a_worker_on_a_phone(
     expect(confirm).to_be_visible(timeout=10_000)
     expect(page.get_by_role("status")).to_contain_text("Aperçu : 3 lignes à importer")
     assert not Beneficiary.objects.exists()
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("import vérifié, 360 px")
     screenshot("apercu")
 
@@ -78,7 +72,7 @@ def test_a_large_import_is_checked_confirmed_and_written_by_a_worker_on_a_phone(
     expect(page.get_by_role("status")).to_contain_text(
         "3 lignes créées, 0 mise à jour, 0 refusée", timeout=10_000
     )
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("import terminé, 360 px")
     screenshot("termine")
     assert ImportJob.objects.get().status == ImportJob.Status.DONE

@@ -14,10 +14,10 @@ from relais.privacy.models import JournalEntry
 from relais.privacy.services import purge_run
 
 from ..beneficiaries.factories import BeneficiaryFactory
-from ..factories import TEST_PASSWORD, AdvisorFactory, TOTPDeviceFactory, UserFactory
-from ..helpers import totp_code
+from ..factories import AdvisorFactory, TOTPDeviceFactory, UserFactory
 from ..mandates.factories import make_mandate
 from ..privacy.journal_helpers import journal_triggers, journal_wipe
+from .steps import LOGIN, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,13 +31,7 @@ def _empty_journal_after_the_test():
 
 
 def _log_in(page, base_url, user, device=None):
-    page.goto(base_url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    if device is not None:
-        page.get_by_label("Code de vérification").fill(totp_code(device))
-        page.get_by_role("button", name="Valider").click()
+    sign_in(page, base_url + LOGIN, user, device)
     expect(page).to_have_url(base_url + "/")
 
 

@@ -14,16 +14,15 @@ from relais.monthly import services as monthly_services
 from relais.monthly.models import MonthlyReport
 
 from ..factories import (
-    TEST_PASSWORD,
     AdvisorFactory,
     OrganisationFactory,
     PlaceFactory,
     UserFactory,
 )
 from ..monthly.helpers import record_march
+from .steps import LOGIN, PHONE, assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PHONE = {"width": 360, "height": 740}
 
 
 def test_partner_validates_a_monthly_report_on_a_phone(
@@ -41,10 +40,7 @@ def test_partner_validates_a_monthly_report_on_a_phone(
     staff = UserFactory(role=Role.PARTNER_STAFF, organisation=partner)
 
     page.set_viewport_size(PHONE)
-    page.goto(live_server.url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(staff.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, live_server.url + LOGIN, staff)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
     page.goto(live_server.url + "/comptes-rendus/")
@@ -52,13 +48,13 @@ def test_partner_validates_a_monthly_report_on_a_phone(
     assert_accessible("liste des comptes rendus, 360 px")
     page.get_by_role("link", name="Compte rendu de mars 2025").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Compte rendu de mars 2025")
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("compte rendu transmis, 360 px")
 
     page.get_by_role("button", name="Valider le compte rendu").click()
     expect(page.get_by_role("status")).to_contain_text("Le compte rendu est validé")
     expect(page.get_by_text("verrouillé")).to_be_visible()
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("compte rendu validé, 360 px")
     report = MonthlyReport.objects.get()
     assert report.status == "validated" and report.validated_by == staff

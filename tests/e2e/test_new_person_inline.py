@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from relais.activities.models import Activity
 from relais.beneficiaries.models import Beneficiary
 
-from ..factories import TEST_PASSWORD, AdvisorFactory, PlaceFactory, TOTPDeviceFactory
-from ..helpers import totp_code
-from .test_activity_entry import PHONE, _log_in_as_advisor
+from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory
+from .steps import LOGIN, PHONE, assert_fits_phone, sign_in
+from .test_activity_entry import _log_in_as_advisor
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("network_settled")]
 
@@ -34,7 +34,7 @@ def test_a_new_person_created_inline_is_chosen_and_recorded(
     expect(created).to_be_visible()
     expect(created).to_be_focused()
     expect(page.get_by_role("radio", name=re.compile("Lucie MARTY"))).to_be_checked()
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_phone(page)
     assert_accessible("nouvelle personne créée dans le formulaire, 360 px")
     screenshot("choisie")
 
@@ -64,12 +64,7 @@ def test_without_javascript_the_full_page_returns_to_the_form_with_the_person(br
     advisor = AdvisorFactory()
     device = TOTPDeviceFactory(user=advisor.user)
     place = PlaceFactory(slug="mairie-olette")
-    page.goto(live_server.url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(advisor.user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, live_server.url + LOGIN, advisor.user, device)
     page.goto(f"{live_server.url}/activites/nouveau/?place={place.slug}")
     expect(page.get_by_text("Nouvelle personne", exact=True)).to_be_hidden()
 

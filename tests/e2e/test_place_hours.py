@@ -14,10 +14,10 @@ from playwright.sync_api import expect
 from relais.accounts.enums import Role
 from relais.places.models import Place
 
-from ..factories import TEST_PASSWORD, OrganisationFactory, PlaceFactory, UserFactory
+from ..factories import OrganisationFactory, PlaceFactory, UserFactory
+from .steps import LOGIN, PHONE, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PHONE = {"width": 360, "height": 740}
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", tempfile.gettempdir()))
 
 
@@ -43,10 +43,7 @@ def test_partner_staff_set_opening_hours_in_the_grid_then_in_french(
     staff = UserFactory(role=Role.PARTNER_STAFF, organisation=partner)
 
     page.set_viewport_size(PHONE)
-    page.goto(live_server.url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(staff.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, live_server.url + LOGIN, staff)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
     page.goto(live_server.url + place.get_absolute_url())

@@ -1,16 +1,13 @@
 """The planner in a browser: a coordinator computes a plan on the seed's places and sees it."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from relais.accounts.enums import Role
 
-from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory, UserFactory
-from ..helpers import totp_code
-from ..planning.conftest import SEED_TABLE, commune, make_agreement
+from ..factories import AdvisorFactory, TOTPDeviceFactory, UserFactory
+from ..planning.conftest import agreement_in_force, places_of_the_seed
+from .steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,33 +17,13 @@ def test_coordinator_computes_a_plan_and_sees_the_week_grid(
 ):
     # Inline solve: the live server's request thread must not outlive the test database.
     settings.RELAIS_PLANNER_SYNC = True
-    places = {
-        name: PlaceFactory(
-            partner=partner,
-            name=f"Médiathèque de {name}",
-            commune=commune(name, lat, lon),
-            opening_hours="",
-        )
-        for name, lat, lon, _, _ in SEED_TABLE
-    }
-    today = timezone.localdate()
-    make_agreement(
-        department,
-        partner,
-        places,
-        signed_on=today - timedelta(days=30),
-        hard_end=today + timedelta(days=365),
-    )
+    places = places_of_the_seed(partner, prefix="Médiathèque de", opening_hours="")
+    agreement_in_force(department, partner, places)
     for name in ("Prades", "Vinça", "Catllar"):
         AdvisorFactory(home_commune=places[name].commune)
     device = TOTPDeviceFactory(user=UserFactory(role=Role.COORDINATOR, first_name="Claire"))
 
-    page.goto(live_server.url + "/planning/planificateur/")
-    page.get_by_label("Adresse e-mail").fill(device.user.email)
-    page.get_by_label("Mot de passe").fill("mot-de-passe-de-test-42")
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, live_server.url + "/planning/planificateur/", device.user, device)
     expect(page.get_by_role("heading", level=1)).to_have_text("Planificateur")
     assert_accessible("planificateur")
 

@@ -3,7 +3,6 @@ permanence, how to come, the mandatory mention; axe-core finds nothing; no sidew
 
 import re
 from datetime import date, time, timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -13,12 +12,13 @@ from relais.core.french import french_day
 from relais.planning.calendars import public_holidays
 from relais.planning.models import Slot
 
-from ..factories import AdvisorFactory, CommuneFactory, PlaceFactory
+from ..factories import AdvisorFactory
+from ..public.conftest import mediatheque_de_prades
 from ..workshops.factories import WorkshopSessionFactory, WorkshopTopicFactory
+from .steps import PHONE, assert_fits_phone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 360, "height": 740}
 MENTION = (
     "Opération menée par le Département des Pyrénées-Orientales, avec l'appui financier de "
     "l'État, dans le cadre de sa politique départementale d'inclusion Numérique"
@@ -34,17 +34,7 @@ def _next_working_day(after: date) -> date:
 
 @pytest.fixture
 def prades():
-    place = PlaceFactory(
-        name="Médiathèque de Prades",
-        slug="mediatheque-prades",
-        commune=CommuneFactory(name="Prades", postal_code="66500"),
-        address="Château Pams, route de Ria",
-        postal_code="66500",
-        latitude=Decimal("42.61750"),
-        longitude=Decimal("2.42170"),
-        phone="04 68 00 00 00",
-        opening_hours="Tu-Sa 09:00-12:00",
-    )
+    place = mediatheque_de_prades()
     day = _next_working_day(timezone.localdate() + timedelta(days=1))
     slot = Slot.objects.create(
         place=place,
@@ -60,10 +50,6 @@ def prades():
     return place, day
 
 
-def _fits(page) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
-
-
 def test_a_resident_reads_the_public_page_of_a_place_on_a_phone(
     page, live_server, prades, assert_accessible, console_errors
 ):
@@ -73,7 +59,7 @@ def test_a_resident_reads_the_public_page_of_a_place_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Permanences numériques près de chez vous"
     )
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("liste publique des lieux")
 
     page.get_by_label("Commune ou code postal").fill("prades")
@@ -88,6 +74,6 @@ def test_a_resident_reads_the_public_page_of_a_place_on_a_phone(
     expect(
         page.get_by_role("link", name="Créer et gérer son adresse e-mail", exact=True)
     ).to_be_visible()
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("page publique d'un lieu")
     assert console_errors == []

@@ -12,10 +12,9 @@ from relais.bookings.models import Registration
 
 from ..factories import PlaceFactory
 from ..workshops.factories import RegistrationFactory, WorkshopSessionFactory, WorkshopTopicFactory
+from .steps import PHONE, assert_fits_phone, path_in_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -36,10 +35,6 @@ def programme():
     return open_session, full_session
 
 
-def _fits(page) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
-
-
 def test_a_resident_registers_gets_the_email_and_cancels_by_the_link(
     page, live_server, programme, assert_accessible, console_errors
 ):
@@ -47,7 +42,7 @@ def test_a_resident_registers_gets_the_email_and_cancels_by_the_link(
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/ateliers/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ateliers numériques")
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("catalogue public")
 
     page.get_by_role("link", name=re.compile("Voir les dates et s'inscrire : Créer")).click()
@@ -56,7 +51,7 @@ def test_a_resident_registers_gets_the_email_and_cancels_by_the_link(
     page.get_by_role("link", name=re.compile("^S'inscrire")).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Inscription à l'atelier")
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("formulaire d'inscription")
     # No contact at all: a French message, nothing booked.
     page.get_by_label("Prénom").fill("Camille")
@@ -71,15 +66,14 @@ def test_a_resident_registers_gets_the_email_and_cancels_by_the_link(
     page.get_by_label(re.compile("J'ai lu et j'accepte")).check()
     page.get_by_role("button", name="Confirmer mon inscription").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inscription confirmée")
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("confirmation")
 
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == ["camille.exemple@exemple.test"]
     assert email.attachments[0][0] == "atelier.ics"
-    link = re.search(r"https?://\S+/inscriptions/\S+/", email.body).group(0)
-    path = "/inscriptions/" + link.split("/inscriptions/", 1)[1]
+    path = path_in_email(email, "/inscriptions/")
 
     page.goto(live_server.url + path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre inscription")
@@ -109,7 +103,7 @@ def test_a_resident_joins_the_waiting_list_of_a_full_session(
     page.get_by_role("button", name="Rejoindre la liste d'attente").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vous êtes sur la liste d'attente")
     expect(page.get_by_text("en position 1")).to_be_visible()
-    _fits(page)
+    assert_fits_phone(page)
     assert_accessible("liste d'attente")
     registration = Registration.objects.get(last_name="Essai")
     assert registration.status == RegistrationStatus.WAITING

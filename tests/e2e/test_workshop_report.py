@@ -17,12 +17,11 @@ from playwright.sync_api import expect
 from relais.activities.models import Activity
 from relais.bookings.enums import RegistrationStatus
 
-from ..factories import TEST_PASSWORD, AdvisorFactory, PlaceFactory, TOTPDeviceFactory
-from ..helpers import totp_code
+from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory
 from ..workshops.factories import RegistrationFactory, WorkshopSessionFactory, WorkshopTopicFactory
+from .steps import LOGIN, PHONE, assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PHONE = {"width": 360, "height": 740}
 # Set to a directory to keep a screenshot of each step (to look at the pages, not asserted).
 SHOTS = os.environ.get("RELAIS_E2E_SCREENSHOTS", "")
 
@@ -36,17 +35,8 @@ def _shot(page, name: str) -> None:
 def _log_in(page, base_url, advisor):
     device = TOTPDeviceFactory(user=advisor.user)
     page.set_viewport_size(PHONE)
-    page.goto(base_url + "/compte/connexion/")
-    page.get_by_label("Adresse e-mail").fill(advisor.user.email)
-    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_label("Code de vérification").fill(totp_code(device))
-    page.get_by_role("button", name="Valider").click()
+    sign_in(page, base_url + LOGIN, advisor.user, device)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {advisor.user.first_name}")
-
-
-def _fits_the_phone(page) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_adviser_reports_a_workshop_once_and_the_report_keeps_its_session(
@@ -73,7 +63,7 @@ def test_adviser_reports_a_workshop_once_and_the_report_keeps_its_session(
 
     # The home page lists the report to write.
     expect(page.get_by_role("heading", name="Comptes rendus à saisir (1)")).to_be_visible()
-    _fits_the_phone(page)
+    assert_fits_phone(page)
     assert_accessible("accueil, comptes rendus à saisir, 360 px")
     _shot(page, "1-home")
 
@@ -99,7 +89,7 @@ def test_adviser_reports_a_workshop_once_and_the_report_keeps_its_session(
     place = page.get_by_role("combobox", name="Lieu d'activité")
     expect(place).to_have_value(str(session.place.pk))
     assert place.bounding_box()["y"] < PHONE["height"]  # the place is seen without scrolling
-    _fits_the_phone(page)
+    assert_fits_phone(page)
     assert_accessible("compte rendu prérempli, 360 px")
     _shot(page, "3-report-form")
 

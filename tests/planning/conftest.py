@@ -38,18 +38,20 @@ def commune(name, lat, lon):
     return CommuneFactory(name=name, latitude=Decimal(lat), longitude=Decimal(lon))
 
 
-@pytest.fixture
-def seed_places(partner) -> dict:
+def places_of_the_seed(partner, *, prefix="Lieu de", **fields) -> dict:
     """The eight places of the convention, keyed by commune name."""
     return {
         name: PlaceFactory(
-            partner=partner,
-            name=f"Lieu de {name}",
-            commune=commune(name, lat, lon),
-            opening_hours="",
+            partner=partner, name=f"{prefix} {name}", commune=commune(name, lat, lon), **fields
         )
         for name, lat, lon, _, _ in SEED_TABLE
     }
+
+
+@pytest.fixture
+def seed_places(partner) -> dict:
+    """The eight places, without opening hours (any time of day may be planned)."""
+    return places_of_the_seed(partner, opening_hours="")
 
 
 def make_agreement(department, partner, places: dict, *, signed_on: date, hard_end: date):
@@ -84,17 +86,21 @@ def agreement(department, partner, seed_places):
     )
 
 
-@pytest.fixture
-def current_agreement(department, partner, seed_places):
-    """An agreement in force today (signed a month ago, for a year)."""
+def agreement_in_force(department, partner, places: dict):
+    """The seed's commitments in an agreement in force today (signed a month ago, for a year)."""
     today = timezone.localdate()
     return make_agreement(
         department,
         partner,
-        seed_places,
+        places,
         signed_on=today - timedelta(days=30),
         hard_end=today + timedelta(days=365),
     )
+
+
+@pytest.fixture
+def current_agreement(department, partner, seed_places):
+    return agreement_in_force(department, partner, seed_places)
 
 
 @pytest.fixture

@@ -18,10 +18,9 @@ from ..factories import AdvisorFactory, CommuneFactory, PlaceFactory
 PARIS = timezone.get_default_timezone()
 
 
-@pytest.fixture
-def prades(partner):
+def mediatheque_de_prades(**fields):
+    """The seed's Médiathèque de Prades: its address, position, phone and opening hours."""
     return PlaceFactory(
-        partner=partner,
         name="Médiathèque de Prades",
         slug="mediatheque-prades",
         commune=CommuneFactory(name="Prades", postal_code="66500"),
@@ -31,7 +30,13 @@ def prades(partner):
         longitude=Decimal("2.42170"),
         phone="04 68 00 00 00",
         opening_hours="Tu-Sa 09:00-12:00",
+        **fields,
     )
+
+
+@pytest.fixture
+def prades(partner):
+    return mediatheque_de_prades(partner=partner)
 
 
 @pytest.fixture
