@@ -117,3 +117,16 @@ def post_booking(client, place, kind, start: datetime, **data):
         **data,
     }
     return client.post(reverse("appointments:form", kwargs={"place_slug": place.slug}), payload)
+
+
+def book(place, kind, starts_at: datetime, **person) -> Appointment:
+    """``appointment_book`` for Camille Exemple (an e-mail, consent given) unless ``person``
+    says otherwise (a name, an e-mail, ``now``): the service's checks all apply."""
+    from relais.appointments.services import appointment_book
+
+    person.setdefault("first_name", "Camille")
+    person.setdefault("last_name", "Exemple")
+    person.setdefault("email", "camille.exemple@exemple.test")
+    return appointment_book(
+        place=place, appointment_type=kind, starts_at=starts_at, consent=True, **person
+    )

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from relais.appointments.enums import AppointmentStatus
 from relais.appointments.models import Appointment
-from relais.appointments.services import SLOT_TAKEN, appointment_book
+from relais.appointments.services import SLOT_TAKEN
 from relais.bookings.enums import MessageChannel, MessageKind
 from relais.bookings.models import Message
 
@@ -17,6 +17,7 @@ from .appointment_helpers import (
     advisor,
     appointment_type,
     at,
+    book,
     booked,
     post_booking,
 )
@@ -104,14 +105,13 @@ def test_never_two_bookings_of_one_adviser_at_the_same_time(client, setting):
         response = post_booking(client, place, kind, at(day, start), email="autre@exemple.test")
         assert SLOT_TAKEN.replace("'", "&#x27;") in response.content.decode()
     with pytest.raises(Exception, match="vient d'être pris"):
-        appointment_book(
-            place=place,
-            appointment_type=kind,
-            starts_at=at(day, "10:15"),
+        book(
+            place,
+            kind,
+            at(day, "10:15"),
             first_name="Dominique",
             last_name="Essai",
             email="dominique@exemple.test",
-            consent=True,
         )
     assert Appointment.objects.count() == 1
     # 10:45 is free (back to back) and so is another adviser's time.

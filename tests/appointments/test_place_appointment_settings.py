@@ -15,7 +15,6 @@ from relais.appointments.availability import openings
 from relais.appointments.consent import CURRENT_APPOINTMENT_CONSENT_VERSION
 from relais.appointments.models import Appointment, PlaceAppointmentSettings
 from relais.appointments.services import (
-    appointment_book,
     place_appointment_settings_update,
 )
 from relais.bookings.models import Message
@@ -26,6 +25,7 @@ from .appointment_helpers import (
     TUESDAY,
     advisor,
     at,
+    book,
     booked,
     covered_place,
     permanence,
@@ -144,15 +144,7 @@ def test_a_place_that_stopped_online_booking_offers_nothing(
     assert response.status_code == 302
     assert list(Appointment.objects.all()) == [kept] and mail.outbox == []
     with pytest.raises(ValidationError) as refused:
-        appointment_book(
-            place=place,
-            appointment_type=kind,
-            starts_at=at(day, "10:30"),
-            first_name="Camille",
-            last_name="Exemple",
-            email="camille.exemple@exemple.test",
-            consent=True,
-        )
+        book(place, kind, at(day, "10:30"))
     assert refused.value.code == "disabled"
     # Staff still see the place's appointments, with the suspension stated.
     staff = advisor_client.get(reverse("appointments:list", kwargs={"place_slug": place.slug}))
@@ -207,28 +199,14 @@ def test_the_form_page_of_a_time_not_offered_says_so(client, setting):
 def test_the_booking_service_applies_the_place_rules(setting):
     place, _, kind, _, day = setting
     place = _override(place, min_notice_hours=48)
-    contact = {
-        "first_name": "Camille",
-        "last_name": "Exemple",
-        "email": "camille.exemple@exemple.test",
-        "consent": True,
-    }
     now = at(day, "10:00") - timedelta(hours=30)
     with pytest.raises(ValidationError) as refused:
-        appointment_book(
-            place=place, appointment_type=kind, starts_at=at(day, "10:00"), now=now, **contact
-        )
+        book(place, kind, at(day, "10:00"), now=now)
     assert refused.value.code == "window"
     assert "au plus tard 48 h à l'avance" in refused.value.messages[0]
     assert not Appointment.objects.exists()
     # 49 h ahead is fine.
-    appointment = appointment_book(
-        place=place,
-        appointment_type=kind,
-        starts_at=at(day, "10:00"),
-        now=at(day, "10:00") - timedelta(hours=49),
-        **contact,
-    )
+    appointment = book(place, kind, at(day, "10:00"), now=at(day, "10:00") - timedelta(hours=49))
     assert appointment.place == place
 
 

@@ -13,7 +13,6 @@ from django.utils.timezone import localtime
 from icalendar import Calendar
 
 from relais.appointments.availability import openings
-from relais.appointments.services import appointment_book
 from relais.committee.models import CommitteeMember, Meeting
 from relais.planning import services as planning_services
 from relais.planning.checks import planning_findings
@@ -31,6 +30,7 @@ from ..appointments.appointment_helpers import (
     advisor,
     appointment_type,
     at,
+    book,
     booked,
     covered_place,
     next_day,
@@ -208,14 +208,13 @@ def test_the_reported_case_no_appointment_during_her_workshop(prades):
     after = [o.start for o in openings(place, kind, start=day, end=day)]
     assert after == [at(day, "16:00")]
     with pytest.raises(ValidationError) as refused:
-        appointment_book(
-            place=place,
-            appointment_type=kind,
-            starts_at=at(day, "14:30"),
+        book(
+            place,
+            kind,
+            at(day, "14:30"),
             first_name="Ana",
             last_name="Test",
             email="ana@exemple.test",
-            consent=True,
         )
     assert refused.value.code == "taken"
     assert refused.value.messages == [
