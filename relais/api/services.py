@@ -4,8 +4,10 @@ import hashlib
 import secrets
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from relais.core.perms import require
 
 from . import perms
 from .enums import Scope
@@ -26,8 +28,7 @@ def api_token_create(
     """A new token and its secret — the only time the secret exists in clear.
 
     ``expires_on``: its last valid day, a year from today unless given."""
-    if not perms.can_manage_tokens(user):
-        raise PermissionDenied
+    require(perms.can_manage_tokens(user))
     scopes = sorted(set(scopes or []))
     unknown = set(scopes) - set(Scope.values)
     if not scopes or unknown:
@@ -47,8 +48,7 @@ def api_token_create(
 
 
 def api_token_revoke(*, user, token: ApiToken) -> ApiToken:
-    if not perms.can_manage_tokens(user):
-        raise PermissionDenied
+    require(perms.can_manage_tokens(user))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])

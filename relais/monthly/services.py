@@ -11,11 +11,12 @@ frozen from then on.
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from relais.core.dates import month_start
+from relais.core.perms import require
 
 from . import perms
 from .enums import ReportStatus
@@ -49,8 +50,7 @@ def monthly_report_current(*, partner, month: date) -> MonthlyReport | None:
 
 def monthly_report_create(*, partner, month: date, user) -> MonthlyReport:
     """Open the draft of a partner's month (or return the current version when one exists)."""
-    if not perms.can_prepare(user):
-        raise PermissionDenied
+    require(perms.can_prepare(user))
     month = month_start(month)
     if month > month_start(timezone.localdate()):
         raise ValidationError({"month": "Un compte rendu porte sur un mois commencé."})
@@ -67,8 +67,7 @@ def monthly_report_create(*, partner, month: date, user) -> MonthlyReport:
 
 
 def monthly_report_update(*, report: MonthlyReport, user, adviser_comment: str) -> MonthlyReport:
-    if not perms.can_prepare(user):
-        raise PermissionDenied
+    require(perms.can_prepare(user))
     _check_not_locked(report)
     if report.status not in EDITABLE:
         raise ValidationError("Ce compte rendu est en attente de validation par la structure.")
@@ -80,8 +79,7 @@ def monthly_report_submit(
     *, report: MonthlyReport, user, adviser_comment: str | None = None, today=None
 ) -> MonthlyReport:
     """Freeze the figures and hand the report to the partner's staff for validation."""
-    if not perms.can_prepare(user):
-        raise PermissionDenied
+    require(perms.can_prepare(user))
     _check_not_locked(report)
     if report.status not in EDITABLE:
         raise ValidationError("Ce compte rendu a déjà été transmis.")
@@ -96,8 +94,7 @@ def monthly_report_submit(
 
 def monthly_report_validate(*, report: MonthlyReport, user) -> MonthlyReport:
     """The partner certifies the report (« responsable de la fiabilité »): it is locked."""
-    if not perms.can_validate(user, report):
-        raise PermissionDenied
+    require(perms.can_validate(user, report))
     _check_not_locked(report)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError("Seul un compte rendu transmis peut être validé.")
@@ -107,8 +104,7 @@ def monthly_report_validate(*, report: MonthlyReport, user) -> MonthlyReport:
 
 
 def monthly_report_return(*, report: MonthlyReport, user, comment: str) -> MonthlyReport:
-    if not perms.can_validate(user, report):
-        raise PermissionDenied
+    require(perms.can_validate(user, report))
     _check_not_locked(report)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError("Seul un compte rendu transmis peut être renvoyé.")
@@ -123,8 +119,7 @@ def monthly_report_return(*, report: MonthlyReport, user, comment: str) -> Month
 
 def monthly_report_correct(*, report: MonthlyReport, user) -> MonthlyReport:
     """A correction of a validated report: version n+1, a draft; version n stays as it was."""
-    if not perms.can_prepare(user):
-        raise PermissionDenied
+    require(perms.can_prepare(user))
     if not report.is_locked:
         raise ValidationError("Seul un compte rendu validé se corrige par une nouvelle version.")
     current = monthly_report_current(partner=report.partner, month=report.month)

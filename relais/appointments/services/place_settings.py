@@ -1,9 +1,9 @@
 """A place's own appointment rules (« Réglages des rendez-vous »)."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from relais.core.pagecache import public_pages_changed
+from relais.core.perms import require
 
 from .. import perms
 from ..models import PlaceAppointmentSettings
@@ -26,8 +26,7 @@ def place_appointment_settings_update(*, place, user, **values) -> PlaceAppointm
     unknown = sorted(set(values) - PLACE_SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"Unknown appointment setting(s): {', '.join(unknown)}")
-    if not perms.can_edit_place_appointment_settings(user, place):
-        raise PermissionDenied
+    require(perms.can_edit_place_appointment_settings(user, place))
     with transaction.atomic():
         instance = PlaceAppointmentSettings.objects.select_for_update().filter(
             place=place
