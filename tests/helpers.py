@@ -26,6 +26,26 @@ def expire_throttle(device) -> None:
     type(device).objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
 
 
+def demo_clients(**options) -> dict:
+    """A test client per role (``options`` for Django's ``Client``), logged in with both
+    factors as the demo's first active user of that role (``relais demo`` has run)."""
+    from django.test import Client
+
+    from relais.accounts.enums import Role
+    from relais.accounts.models import User
+
+    clients = {}
+    for role in Role.values:
+        user = (
+            User.objects.filter(role=role, is_active=True, email__endswith="@demo.relais.test")
+            .order_by("pk")
+            .first()
+        )
+        device = user.totpdevice_set.filter(confirmed=True).first()
+        clients[role] = login_verified(Client(**options), user, device)
+    return clients
+
+
 def login_verified(client, user, device=None):
     """Log a user in as if they had passed both factors (when they have a device)."""
     client.force_login(user)

@@ -59,7 +59,7 @@ from relais.accounts.models import User
 from relais.api.enums import Scope
 from relais.api.services import api_token_create
 
-from .helpers import login_verified
+from .helpers import demo_clients
 from .test_meta import PAGE_QUERY_BUDGET, _iter_patterns, _project_urls
 
 settings.register_profile(
@@ -617,15 +617,7 @@ def quiet_logs():
 
 
 def _role_clients() -> dict[str, Client]:
-    clients = {}
-    for role in Role.values:
-        user = (
-            User.objects.filter(role=role, is_active=True, email__endswith="@demo.relais.test")
-            .order_by("pk")
-            .first()
-        )
-        device = user.totpdevice_set.filter(confirmed=True).first()
-        clients[role] = login_verified(Client(raise_request_exception=False), user, device)
+    clients = demo_clients(raise_request_exception=False)
     clients["anonymous"] = Client(raise_request_exception=False)  # the public pages and forms
     return clients
 

@@ -19,11 +19,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from relais.accounts.enums import Role
-from relais.accounts.models import User
 from relais.core.french import FEMININE, MASCULINE
 
-from ..helpers import login_verified
+from ..helpers import demo_clients
 
 WHOLE = r"(?<![\d,.\u00a0\u202f])(?<!\d[ \u00a0\u202f])"
 NOUNS = "|".join(sorted({n.capitalize() for n in FEMININE | MASCULINE}))
@@ -106,16 +104,7 @@ def _crawl(client: Client, start: list[str], limit: int = 2) -> dict[str, str]:
 
 
 def _clients():
-    clients = {"visiteur": Client()}
-    for role in Role.values:
-        user = (
-            User.objects.filter(role=role, is_active=True, email__endswith="@demo.relais.test")
-            .order_by("pk")
-            .first()
-        )
-        device = user.totpdevice_set.filter(confirmed=True).first()
-        clients[role] = login_verified(Client(), user, device)
-    return clients
+    return {"visiteur": Client(), **demo_clients()}
 
 
 def _findings(pages: dict[str, str]) -> list[str]:
