@@ -73,8 +73,9 @@ READING = [
     "(slowed the parent on the loaded machine), RINS from GLOP's relaxation.",
     "- The second core at 1× and 4× (a forked child running the same neighbourhoods "
     "from the same plan with another seed, the better plan kept): measured in the same "
-    "run at load 9–12, 2985, 3000, 2956 against 2872, 2917, 2857 without it at ×1 — "
-    "worse on this loaded machine, not measurable on a quiet one this session: not kept.",
+    "run at load 9–12, 2985, 3000, 2956 against 2872, 2917, 2857 without it at ×1, and "
+    "again at load 2.3–2.7: 2833, 2843, 2878 against 2796, 2770, 2774 — worse both "
+    "times (the parent loses more than the child finds): not kept.",
     "- Where the time would go next: the sub-models are still written to CP-SAT's proto "
     "one row at a time (about 0.09 s a step for 2,000 rows at 1× and 4×), and the second "
     "core is idle above 10,000 variables.",

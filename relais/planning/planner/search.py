@@ -28,9 +28,11 @@ LNS_STEP_S = 0.3  # a « week » neighbourhood's time limit: most are proven opt
 # are proven optimal in half of it: 0.2–1 s measured at 1× and 4×).
 LARGE_STEP_S = 0.8
 # Of the neighbourhoods, the share of each kind (see free_variables), the rest « week »;
-# measured at 1× and 4× on a loaded machine (30 s from the same local search at 1×: places
-# alone 3184 → 2820, days alone 3552 → 2774, both 3180 → 2726; HiGHS's optimum 2709).
-PLACES_SHARE, DAYS_SHARE = 0.4, 0.45
+# measured at 1× and 4× (30 s from the same local search at 1×, load 13: places alone
+# 3184 → 2820, days alone 3552 → 2774, both 3180 → 2726, HiGHS's optimum 2709; then 10 s,
+# load 2, same run: 0.6 / 0.3 gave 2736–2761 at 1× and 5498 at 4×, 0.4 / 0.45 2747–2780
+# and 5502–5532).
+PLACES_SHARE, DAYS_SHARE = 0.6, 0.3
 DAYS_FREED = 2
 PLACE_SIZE_START = 4
 DAY_SIZE_START, DAY_SIZE_MIN = 12, 4
