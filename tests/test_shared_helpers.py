@@ -222,3 +222,41 @@ def test_the_rules_flag_a_copy(source, rule):
 @pytest.mark.parametrize("source", NOT_FLAGGED)
 def test_the_rules_leave_other_code_alone(source):
     assert findings(ast.parse(source), "relais.appointments.views") == []
+
+
+def inline_refusals(tree: ast.AST) -> list[int]:
+    """Lines of ``if not <rule>: raise PermissionDenied`` (nothing else, no ``else``): in a view
+    that is ``require(<rule>)`` (docs/architecture.md, « Who checks permissions »)."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.UnaryOp)
+        and isinstance(node.test.op, ast.Not)
+        and not node.orelse
+        and _raises_permission_denied(node.body)
+    ]
+
+
+def test_views_refuse_through_require():
+    inline = []
+    for relative, path in _modules():
+        if relative.split("/")[-1] == "views.py" or "/views/" in relative:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            inline += [f"relais/{relative}:{line}" for line in inline_refusals(tree)]
+    assert inline == [], "write require(perms.can_…(…)) (relais.core.perms):\n" + "\n".join(inline)
+
+
+@pytest.mark.parametrize(
+    ("source", "lines"),
+    [
+        ("def v(r):\n    if not can(r.user):\n        raise PermissionDenied\n    return 1", [2]),
+        ("def v(r):\n    if not ok:  # why\n        raise PermissionDenied()", [2]),
+        ("def v(r):\n    if own is None:\n        raise PermissionDenied", []),
+        ("def v(r):\n    if not ok:\n        raise Http404\n", []),
+        ("def v(r):\n    if not ok:\n        log()\n        raise PermissionDenied", []),
+        ("def v(r):\n    if not ok:\n        raise PermissionDenied\n    else:\n        x()", []),
+    ],
+)
+def test_the_inline_refusal_rule(source, lines):
+    assert inline_refusals(ast.parse(source)) == lines

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from relais.core.perms import require
 from relais.core.ratelimits import public_form_limit
 
 from . import perms, services
@@ -245,8 +245,7 @@ def lockout(request, original_response=None, credentials=None):
 def two_factor_reset(request, pk: int):
     """A coordinator or administrator removes a colleague's second factor (lost phone)."""
     target = get_object_or_404(User, pk=pk)
-    if not perms.can_reset_two_factor(request.user, target):
-        raise PermissionDenied
+    require(perms.can_reset_two_factor(request.user, target))
     services.two_factor_reset(user=target)
     messages.success(
         request,

@@ -24,6 +24,7 @@ from relais.beneficiaries.forms import NewPersonForm
 from relais.core import french
 from relais.core.forms import add_errors
 from relais.core.params import parse_id
+from relais.core.perms import require
 
 from . import perms, queries
 from .enums import ActivityKind, Theme, ThemeGroup, theme_group
@@ -59,8 +60,7 @@ def _existing_report(session):
 
 
 def _advisor(request):
-    if not perms.can_record_activity(request.user):
-        raise PermissionDenied
+    require(perms.can_record_activity(request.user))
     return request.user.advisor
 
 
@@ -185,8 +185,7 @@ def _activity_or_404(request, pk: int):
     activity = queries.activity_for_detail(pk)
     if activity is None:
         raise Http404
-    if not perms.can_view_activity(request.user, activity):
-        raise PermissionDenied
+    require(perms.can_view_activity(request.user, activity))
     return activity
 
 
@@ -209,8 +208,7 @@ def activity_detail(request, pk: int):
 @login_required
 def activity_edit(request, pk: int):
     activity = _activity_or_404(request, pk)
-    if not perms.can_change_activity(request.user, activity):
-        raise PermissionDenied
+    require(perms.can_change_activity(request.user, activity))
     form_class = FORMS[activity.kind]
     if request.method == "POST":
         form = form_class(request.POST, require_key=False, user=request.user)

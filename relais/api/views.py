@@ -13,7 +13,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from relais.activities.enums import BREAKDOWNS, ActivityKind, Equipment, Theme
 from relais.activities.models import EQUIPMENT_FIELDS, Activity, ActivityTheme
 from relais.core.params import Period, PeriodError, parse_id, parse_ids, parse_period
+from relais.core.perms import require
 from relais.privacy.enums import JournalAction
 from relais.privacy.journal import journal_append
 from relais.reporting import disclosure, stats
@@ -363,8 +364,7 @@ def openapi_view(request):
 
 @login_required
 def token_list(request):
-    if not perms.can_manage_tokens(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_tokens(request.user))
     form = ApiTokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -391,8 +391,7 @@ def token_list(request):
 @login_required
 @require_POST
 def token_revoke(request, pk: int):
-    if not perms.can_manage_tokens(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_tokens(request.user))
     token = get_object_or_404(ApiToken, pk=pk)
     services.api_token_revoke(user=request.user, token=token)
     messages.success(request, f"Le jeton « {token.name} » est révoqué.")

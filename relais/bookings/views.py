@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from relais.core.forms import add_errors
+from relais.core.perms import require
 from relais.core.ratelimits import public_form_limit
 from relais.core.validators import error_text
 from relais.workshops.forms import SessionCancelForm
@@ -142,8 +143,7 @@ def _staff_session(request, pk: int, check) -> WorkshopSession:
     session = get_object_or_404(
         WorkshopSession.objects.select_related("topic", "place__commune"), pk=pk
     )
-    if not check(request.user, session):
-        raise PermissionDenied
+    require(check(request.user, session))
     return session
 
 
@@ -227,8 +227,7 @@ def attendance(request, pk: int):
 @require_POST
 def registration_cancel_staff(request, pk: int):
     registration = get_object_or_404(Registration.objects.select_related("session"), pk=pk)
-    if not perms.can_view_registrations(request.user, registration.session):
-        raise PermissionDenied
+    require(perms.can_view_registrations(request.user, registration.session))
     try:
         registration_cancel(registration=registration)
     except ValidationError as error:

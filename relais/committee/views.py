@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -242,8 +242,7 @@ def _review_params(request):
     partner = form.cleaned_data.get("structure")
     if request.user.is_partner_staff:
         partner = request.user.organisation
-    if not perms.can_view_review(request.user, partner):
-        raise PermissionDenied
+    require(perms.can_view_review(request.user, partner))
     return form, form.cleaned_data["annee"], partner
 
 

@@ -1,12 +1,13 @@
 """Organisations, health check and error pages (home dashboards: ``relais.dashboards``)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+
+from relais.core.perms import require
 
 from . import perms
 from .models import Organisation
@@ -14,8 +15,7 @@ from .models import Organisation
 
 @login_required
 def organisation_list(request):
-    if not perms.can_view_organisations(request.user):
-        raise PermissionDenied
+    require(perms.can_view_organisations(request.user))
     organisations = Organisation.objects.select_related("commune").order_by("kind", "name")
     return render(request, "core/organisation_list.html", {"organisations": organisations})
 
@@ -23,8 +23,7 @@ def organisation_list(request):
 @login_required
 def organisation_detail(request, pk: int):
     organisation = get_object_or_404(Organisation.objects.select_related("commune"), pk=pk)
-    if not perms.can_view_organisation(request.user, organisation):
-        raise PermissionDenied
+    require(perms.can_view_organisation(request.user, organisation))
     places = organisation.places.select_related("commune").order_by("name")
     return render(
         request,

@@ -5,7 +5,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 from django_tasks_db.models import DBTaskResult
 
+from relais.core.perms import require
 from relais.messaging.perms import can_view_outbox
 
 from .exports import export_kind
@@ -24,8 +24,7 @@ from .services import import_confirm as import_confirm_job
 
 @login_required
 def jobs_page(request):
-    if not can_view_outbox(request.user):  # coordinators and administrators
-        raise PermissionDenied
+    require(can_view_outbox(request.user))  # coordinators and administrators
     last_runs = {}
     for run in PeriodicRun.objects.filter(job__in=[job.name for job in JOBS]).order_by("-slot"):
         last_runs.setdefault(run.job, run)
@@ -52,14 +51,12 @@ def _export(request, pk: int) -> ExportJob:
     """The job, for its requester or the coordination, while they may still make this export:
     a right withdrawn after the click is withdrawn from the file too."""
     job = get_object_or_404(ExportJob, pk=pk)
-    if not can_view_export(request.user, job):
-        raise PermissionDenied
+    require(can_view_export(request.user, job))
     try:
         allowed = export_kind(job.kind).allowed(request.user)
     except KeyError:  # a kind no longer in the registry
         allowed = False
-    if not allowed:
-        raise PermissionDenied
+    require(allowed)
     return job
 
 
@@ -83,8 +80,7 @@ def export_download(request, pk: int):
 
 def _import(request, pk: int) -> ImportJob:
     job = get_object_or_404(ImportJob.objects.select_related("requested_by"), pk=pk)
-    if not can_view_import(request.user, job):
-        raise PermissionDenied
+    require(can_view_import(request.user, job))
     return job
 
 

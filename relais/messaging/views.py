@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from relais.core.perms import require
 
 from .models import OutboxMessage, OutboxStatus
 from .outbox import outbox_retry
@@ -15,8 +16,7 @@ SHOWN = 200
 
 @login_required
 def outbox_list(request):
-    if not can_view_outbox(request.user):
-        raise PermissionDenied
+    require(can_view_outbox(request.user))
     attention = OutboxMessage.objects.needing_attention()
     return render(
         request,
@@ -32,8 +32,7 @@ def outbox_list(request):
 @login_required
 @require_POST
 def outbox_resend(request, pk: int):
-    if not can_view_outbox(request.user):
-        raise PermissionDenied
+    require(can_view_outbox(request.user))
     message = outbox_retry(message=get_object_or_404(OutboxMessage, pk=pk))
     if message.status == OutboxStatus.PENDING:
         messages.success(request, "Le message est remis en file d'envoi.")

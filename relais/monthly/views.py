@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -22,16 +22,14 @@ from .models import MonthlyReport
 
 def _report(request, pk: int) -> MonthlyReport:
     report = get_object_or_404(MonthlyReport.objects.select_related("partner"), pk=pk)
-    if not perms.can_view(request.user, report):
-        raise PermissionDenied
+    require(perms.can_view(request.user, report))
     return report
 
 
 @login_required
 def report_list(request):
     """Department staff: every partner for a month. Partner staff: their structure's reports."""
-    if not perms.can_list(request.user):
-        raise PermissionDenied
+    require(perms.can_list(request.user))
     month = parse_month(request.GET.get("mois", "")) or previous_month(timezone.localdate())
     reports = MonthlyReport.objects.visible_to(request.user).current().select_related("partner")
     context = {"month": month, "month_label": month_label(month), "can_prepare": False}

@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from relais.core.forms import add_errors
+from relais.core.perms import require
 
 from . import perms
 from .forms import PlaceForm
@@ -26,8 +27,7 @@ def place_list(request):
 @login_required
 def place_detail(request, slug: str):
     place = get_object_or_404(Place.objects.select_related("commune", "partner"), slug=slug)
-    if not perms.can_view_place(request.user, place):
-        raise PermissionDenied
+    require(perms.can_view_place(request.user, place))
     history = place.changes.select_related("user")[:HISTORY_LENGTH]
     return render(
         request,
@@ -43,8 +43,7 @@ def place_detail(request, slug: str):
 @login_required
 def place_edit(request, slug: str):
     place = get_object_or_404(Place.objects.select_related("commune", "partner"), slug=slug)
-    if not perms.can_change_place(request.user, place):
-        raise PermissionDenied
+    require(perms.can_change_place(request.user, place))
     form_kwargs = {
         # The form writes to its instance while validating: give it a copy, not ``place``.
         "instance": Place.objects.get(pk=place.pk),

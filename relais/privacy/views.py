@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from relais.core.perms import require
 
 from . import documents, perms, queries
 from .journal import journal_verification_record, journal_verify
@@ -14,15 +15,13 @@ from .journal import journal_verification_record, journal_verify
 
 @login_required
 def index(request):
-    if not perms.can_view_processing_record(request.user):
-        raise PermissionDenied
+    require(perms.can_view_processing_record(request.user))
     return redirect("privacy:record")
 
 
 @login_required
 def record(request):
-    if not perms.can_view_processing_record(request.user):
-        raise PermissionDenied
+    require(perms.can_view_processing_record(request.user))
     context = queries.processing_record()
     context["can_view_purges"] = perms.can_view_purges(request.user)
     return render(request, "privacy/record.html", context)
@@ -30,8 +29,7 @@ def record(request):
 
 @login_required
 def record_pdf(request):
-    if not perms.can_view_processing_record(request.user):
-        raise PermissionDenied
+    require(perms.can_view_processing_record(request.user))
     response = HttpResponse(
         documents.render_processing_record_pdf(), content_type="application/pdf"
     )
@@ -42,16 +40,14 @@ def record_pdf(request):
 
 @login_required
 def purges(request):
-    if not perms.can_view_purges(request.user):
-        raise PermissionDenied
+    require(perms.can_view_purges(request.user))
     return render(request, "privacy/purges.html", queries.purge_status())
 
 
 @login_required
 @require_POST
 def journal_verify_now(request):
-    if not perms.can_view_purges(request.user):
-        raise PermissionDenied
+    require(perms.can_view_purges(request.user))
     check = journal_verify()
     journal_verification_record(check=check)
     (messages.success if check.ok else messages.error)(request, check.message)

@@ -2,9 +2,9 @@
 ``exports``; ``perms`` decides who sees what."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from relais.core.perms import require
 from relais.jobs.exports import export_response
 
 from . import charts, disclosure, exports, perms, stats
@@ -12,8 +12,7 @@ from .filters import StatsFilterForm
 
 
 def _filters(request):
-    if not perms.can_view_statistics(request.user):
-        raise PermissionDenied
+    require(perms.can_view_statistics(request.user))
     form = StatsFilterForm(request.GET or None, user=request.user)
     return form, stats.scoped_filters(request.user, form.filters())
 
@@ -81,13 +80,11 @@ def _cell(value):
 @login_required
 def export_activities(request, fmt: str):
     """The file at once when small, else a job a worker writes (relais.jobs.exports)."""
-    if not perms.can_view_statistics(request.user):
-        raise PermissionDenied
+    require(perms.can_view_statistics(request.user))
     return export_response(request, "activities", fmt)
 
 
 @login_required
 def export_statistics(request, fmt: str):
-    if not perms.can_view_statistics(request.user):
-        raise PermissionDenied
+    require(perms.can_view_statistics(request.user))
     return export_response(request, "statistics", fmt)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from relais.accounts.perms import can_reset_two_factor
 from relais.core.forms import add_errors
 from relais.core.params import parse_id
+from relais.core.perms import require
 
 from . import perms, queries, services
 from .enums import AdvisorKind
@@ -18,8 +19,7 @@ from .models import Advisor, Leave
 
 @login_required
 def advisor_list(request):
-    if not perms.can_view_team(request.user):
-        raise PermissionDenied
+    require(perms.can_view_team(request.user))
     advisors = queries.advisors_for_list()
     kind = request.GET.get("statut", "")
     if kind in AdvisorKind.values:
@@ -43,8 +43,7 @@ def advisor_list(request):
 
 @login_required
 def advisor_detail(request, pk: int):
-    if not perms.can_view_team(request.user):
-        raise PermissionDenied
+    require(perms.can_view_team(request.user))
     advisor = get_object_or_404(Advisor.objects.with_user().prefetch_related("skills"), pk=pk)
     can_view_leave = perms.can_view_leave_of(request.user, advisor)
     return render(
@@ -62,8 +61,7 @@ def advisor_detail(request, pk: int):
 @login_required
 def advisor_edit(request, pk: int):
     advisor = get_object_or_404(Advisor.objects.with_user(), pk=pk)
-    if not perms.can_change_advisor(request.user, advisor):
-        raise PermissionDenied
+    require(perms.can_change_advisor(request.user, advisor))
     # The form writes to its instance while validating: give it a copy.
     form = AdvisorProfileForm(request.POST or None, instance=Advisor.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
@@ -82,8 +80,7 @@ def advisor_edit(request, pk: int):
 @login_required
 def leave_list(request):
     """Coordinators: everybody's current and future leave; an adviser: their own."""
-    if not perms.can_view_leave_list(request.user):
-        raise PermissionDenied
+    require(perms.can_view_leave_list(request.user))
     own = None
     if not perms.can_manage_leave(request.user):
         own = queries.advisor_for_user(request.user)
@@ -102,8 +99,7 @@ def leave_list(request):
 
 @login_required
 def leave_create(request):
-    if not perms.can_manage_leave(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_leave(request.user))
     initial = {}
     if advisor_id := parse_id(request.GET.get("conseiller")):
         initial["advisor"] = advisor_id
@@ -123,8 +119,7 @@ def leave_create(request):
 
 @login_required
 def leave_edit(request, pk: int):
-    if not perms.can_manage_leave(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_leave(request.user))
     leave = get_object_or_404(Leave.objects.select_related("advisor__user"), pk=pk)
     form = LeaveForm(request.POST or None, instance=Leave.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
@@ -143,8 +138,7 @@ def leave_edit(request, pk: int):
 @login_required
 @require_POST
 def leave_delete(request, pk: int):
-    if not perms.can_manage_leave(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_leave(request.user))
     leave = get_object_or_404(Leave, pk=pk)
     services.leave_delete(leave=leave)
     messages.success(request, "L'absence est supprimée.")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from relais.core.forms import add_errors
 from relais.core.pagecache import cached_public_page
 from relais.core.params import parse_id
+from relais.core.perms import require
 from relais.jobs.exports import export_response
 from relais.places.models import Place
 
@@ -82,8 +83,7 @@ def place_ics(request, slug: str):
 
 @login_required
 def topic_list(request):
-    if not perms.can_view_topics(request.user):
-        raise PermissionDenied
+    require(perms.can_view_topics(request.user))
     topics = WorkshopTopic.objects.order_by("status", "title")
     return render(
         request,
@@ -93,8 +93,7 @@ def topic_list(request):
 
 
 def _topic_form_view(request, topic: WorkshopTopic | None):
-    if not perms.can_manage_topics(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_topics(request.user))
     form = TopicForm(request.POST or None, instance=topic)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -127,8 +126,7 @@ def topic_edit(request, pk: int):
 
 @login_required
 def session_list(request):
-    if not perms.can_view_sessions(request.user):
-        raise PermissionDenied
+    require(perms.can_view_sessions(request.user))
     places = Place.objects.visible_to(request.user).active().order_by("name")
     place = places.filter(slug=request.GET.get("lieu", "")).first()
     sessions = queries.staff_sessions(request.user, place=place)
@@ -147,8 +145,7 @@ def session_list(request):
 
 @login_required
 def session_new(request):
-    if not perms.can_manage_sessions(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_sessions(request.user))
     initial = {"occurrences": 1}
     topic = WorkshopTopic.objects.filter(pk=parse_id(request.GET.get("atelier"))).first()
     if topic:
@@ -189,8 +186,7 @@ def session_new(request):
 @login_required
 def session_edit(request, pk: int):
     session = get_object_or_404(WorkshopSession.objects.select_related("topic", "place"), pk=pk)
-    if not perms.can_manage_sessions(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_sessions(request.user))
     if session.is_cancelled:
         messages.error(request, "Cette séance est annulée : elle ne peut plus être modifiée.")
         return redirect(session)
@@ -234,8 +230,7 @@ def session_edit(request, pk: int):
 
 @login_required
 def programme(request):
-    if not perms.can_export_programme(request.user):
-        raise PermissionDenied
+    require(perms.can_export_programme(request.user))
     today = timezone.localdate()
     if "first" in request.GET:
         form = ProgrammeForm(request.GET, user=request.user)

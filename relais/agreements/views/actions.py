@@ -5,9 +5,10 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from relais.core.perms import require
 from relais.core.validators import error_text
 
 from .. import perms
@@ -20,8 +21,7 @@ def manager_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, pk=None, **kwargs):
-        if not perms.can_manage_agreement(request.user):
-            raise PermissionDenied
+        require(perms.can_manage_agreement(request.user))
         if pk is not None:
             kwargs["agreement"] = get_object_or_404(Agreement, pk=pk)
         return view(request, *args, **kwargs)

@@ -1,9 +1,10 @@
 """Agreement and deliberation pages (thin: reads in queries, writes in services)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+
+from relais.core.perms import require
 
 from .. import perms, queries
 from ..enums import EndReason
@@ -14,8 +15,7 @@ from ..validation import problems_of
 
 @login_required
 def agreement_list(request):
-    if not perms.can_view_agreements(request.user):
-        raise PermissionDenied
+    require(perms.can_view_agreements(request.user))
     rows = queries.agreements_with_timelines(request.user)
     return render(
         request,
@@ -27,8 +27,7 @@ def agreement_list(request):
 @login_required
 def agreement_detail(request, pk: int):
     agreement = get_object_or_404(Agreement.objects.with_related(), pk=pk)
-    if not perms.can_view_agreement(request.user, agreement):
-        raise PermissionDenied
+    require(perms.can_view_agreement(request.user, agreement))
     today = timezone.localdate()
     timeline = agreement.timeline(today)
     commitments = list(queries.commitments_valid_on(agreement, today))
@@ -60,8 +59,7 @@ def agreement_detail(request, pk: int):
 @login_required
 def deliberation_detail(request, pk: int):
     deliberation = get_object_or_404(Deliberation.objects.select_related("organisation"), pk=pk)
-    if not perms.can_view_deliberation(request.user, deliberation):
-        raise PermissionDenied
+    require(perms.can_view_deliberation(request.user, deliberation))
     members = list(deliberation.members.all())
     context = {
         "deliberation": deliberation,

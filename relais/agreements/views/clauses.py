@@ -5,10 +5,11 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from relais.core.perms import require
 
 from .. import perms, queries, services
 from ..enums import PartyRole
@@ -56,8 +57,7 @@ def insurance_file(request, pk: int, certificate_pk: int):
     certificate = get_object_or_404(
         InsuranceCertificate.objects.select_related("agreement"), agreement_id=pk, pk=certificate_pk
     )
-    if not perms.can_view_agreement(request.user, certificate.agreement):
-        raise PermissionDenied
+    require(perms.can_view_agreement(request.user, certificate.agreement))
     if not certificate.file:
         raise Http404("Aucun fichier pour cette attestation.")
     return private_file(
@@ -109,8 +109,7 @@ def contact_delete(request, agreement, contact_pk: int):
 def communication_list(request):
     """Requests awaiting the viewer's decision first, then the others (coordinators: all;
     partner staff: their structure's)."""
-    if not perms.can_view_agreements(request.user):
-        raise PermissionDenied
+    require(perms.can_view_agreements(request.user))
     to_decide = queries.communication_requests_to_decide(request.user)
     others = [
         r for r in queries.communication_requests_visible_to(request.user) if r not in to_decide
@@ -125,8 +124,7 @@ def communication_list(request):
 @login_required
 def communication_create(request, pk: int):
     agreement = queries.agreement_for(pk)
-    if not perms.can_request_communication(request.user, agreement):
-        raise PermissionDenied
+    require(perms.can_request_communication(request.user, agreement))
     is_manager = perms.can_manage_agreement(request.user, agreement)
     form = CommunicationRequestForm(
         request.POST or None,
@@ -167,8 +165,7 @@ def _communication(request, pk: int, request_pk: int) -> CommunicationRequest:
         agreement_id=pk,
         pk=request_pk,
     )
-    if not perms.can_view_agreement(request.user, item.agreement):
-        raise PermissionDenied
+    require(perms.can_view_agreement(request.user, item.agreement))
     return item
 
 
@@ -225,8 +222,7 @@ def communication_detail(request, pk: int, request_pk: int):
 @require_POST
 def communication_withdraw(request, pk: int, request_pk: int):
     item = _communication(request, pk, request_pk)
-    if not perms.can_follow_up_communication(request.user, item):
-        raise PermissionDenied
+    require(perms.can_follow_up_communication(request.user, item))
     return post_action(
         request,
         lambda: services.communication_request_withdraw(request=item, user=request.user),

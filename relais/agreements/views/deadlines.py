@@ -1,9 +1,10 @@
 """The coordinators' page of agreement deadlines (thin: the list comes from deadlines.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
+
+from relais.core.perms import require
 
 from .. import perms
 from ..deadlines import SOON_DAYS, group_by_severity, upcoming_deadlines
@@ -15,8 +16,7 @@ HORIZON_DAYS = 120
 def deadlines(request):
     # Deadlines span every partner: only those who run the programme (coordinators and
     # administrators, the agreement managers) see them.
-    if not perms.can_manage_agreement(request.user):
-        raise PermissionDenied
+    require(perms.can_manage_agreement(request.user))
     today = timezone.localdate()
     items = upcoming_deadlines(today, horizon_days=HORIZON_DAYS)
     context = {

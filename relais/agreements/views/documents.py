@@ -4,9 +4,10 @@ and the files of the agreement's annexes."""
 from pathlib import PurePath
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+
+from relais.core.perms import require
 
 from .. import documents, perms
 from ..models import Agreement, Annex, Deliberation, SourceDocument
@@ -36,8 +37,7 @@ def private_file(field, filename: str, *, missing: str, as_attachment: bool = Tr
 @login_required
 def agreement_pdf(request, pk: int):
     agreement = get_object_or_404(Agreement.objects.with_related(), pk=pk)
-    if not perms.can_view_agreement(request.user, agreement):
-        raise PermissionDenied
+    require(perms.can_view_agreement(request.user, agreement))
     return _pdf_response(
         documents.render_agreement_pdf(agreement), documents.agreement_filename(agreement)
     )
@@ -46,8 +46,7 @@ def agreement_pdf(request, pk: int):
 @login_required
 def deliberation_pdf(request, pk: int):
     deliberation = get_object_or_404(Deliberation.objects.select_related("organisation"), pk=pk)
-    if not perms.can_view_deliberation(request.user, deliberation):
-        raise PermissionDenied
+    require(perms.can_view_deliberation(request.user, deliberation))
     return _pdf_response(
         documents.render_deliberation_pdf(deliberation),
         documents.deliberation_filename(deliberation),
@@ -64,8 +63,7 @@ def annex_file(request, pk: int, number: int):
     annex = get_object_or_404(
         Annex.objects.select_related("agreement"), agreement_id=pk, number=number
     )
-    if not perms.can_view_agreement(request.user, annex.agreement):
-        raise PermissionDenied
+    require(perms.can_view_agreement(request.user, annex.agreement))
     if not annex.file:
         raise Http404("Cette annexe n'a pas de fichier.")
     return private_file(
@@ -82,8 +80,7 @@ def source_file(request, pk: int, source_pk: int):
     source = get_object_or_404(
         SourceDocument.objects.select_related("agreement"), agreement_id=pk, pk=source_pk
     )
-    if not perms.can_view_agreement(request.user, source.agreement):
-        raise PermissionDenied
+    require(perms.can_view_agreement(request.user, source.agreement))
     return private_file(
         source.file, source.filename, missing="Le fichier d'origine est introuvable."
     )

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from relais.core.forms import add_errors
+from relais.core.perms import require
 from relais.places.models import Place
 
 from .. import perms, queries, services
@@ -37,21 +38,18 @@ def _form_page(request, form, closure, save, success: str):
 
 @login_required
 def closure_list(request):
-    if not perms.can_view_closures(request.user):
-        raise PermissionDenied
+    require(perms.can_view_closures(request.user))
     closures = queries.closures_visible_to(request.user, since=timezone.localdate())
     return render(request, "planning/closure_list.html", {"closures": closures})
 
 
 @login_required
 def closure_create(request):
-    if not perms.can_view_closures(request.user):
-        raise PermissionDenied
+    require(perms.can_view_closures(request.user))
     form = ClosureForm(request.POST or None, places=_manageable_places(request.user))
 
     def create(data):
-        if not perms.can_manage_closure(request.user, data["place"]):
-            raise PermissionDenied
+        require(perms.can_manage_closure(request.user, data["place"]))
         services.closure_create(created_by=request.user, **data)
 
     return _form_page(request, form, None, create, "La fermeture est enregistrée.")
@@ -60,8 +58,7 @@ def closure_create(request):
 @login_required
 def closure_edit(request, pk: int):
     closure = get_object_or_404(Closure.objects.select_related("place"), pk=pk)
-    if not perms.can_manage_closure(request.user, closure.place):
-        raise PermissionDenied
+    require(perms.can_manage_closure(request.user, closure.place))
     form = ClosureForm(
         request.POST or None,
         instance=Closure.objects.get(pk=pk),
@@ -80,8 +77,7 @@ def closure_edit(request, pk: int):
 @require_POST
 def closure_delete(request, pk: int):
     closure = get_object_or_404(Closure.objects.select_related("place"), pk=pk)
-    if not perms.can_manage_closure(request.user, closure.place):
-        raise PermissionDenied
+    require(perms.can_manage_closure(request.user, closure.place))
     services.closure_delete(closure=closure)
     messages.success(request, "La fermeture est supprimée.")
     return redirect("planning:closure_list")

@@ -1,9 +1,9 @@
 """The coverage page (planned against committed half-days per place and week) and its exports."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from relais.core.perms import require
 from relais.jobs.exports import export_response
 
 from .. import perms
@@ -12,8 +12,7 @@ from ..forms import period_from
 
 
 def _coverage(request):
-    if not perms.can_view_planning(request.user):
-        raise PermissionDenied
+    require(perms.can_view_planning(request.user))
     form, start, weeks = period_from(request, default_weeks=4)
     return form, coverage_table(start, weeks)
 
@@ -31,13 +30,11 @@ def coverage(request):
 @login_required
 def coverage_xlsx(request):
     """The file at once when small, else a job a worker writes (relais.jobs.exports)."""
-    if not perms.can_view_planning(request.user):
-        raise PermissionDenied
+    require(perms.can_view_planning(request.user))
     return export_response(request, "coverage", "xlsx")
 
 
 @login_required
 def coverage_csv(request):
-    if not perms.can_view_planning(request.user):
-        raise PermissionDenied
+    require(perms.can_view_planning(request.user))
     return export_response(request, "coverage", "csv")

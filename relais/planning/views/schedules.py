@@ -202,8 +202,7 @@ def planning_checks(request):
 def my_week(request):
     """« Ma semaine »: the adviser's next two weeks in one timeline (permanences, workshops,
     appointments, leave, meetings), upcoming leave and what changed since last time."""
-    if not perms.can_view_my_week(request.user):
-        raise PermissionDenied
+    require(perms.can_view_my_week(request.user))
     advisor = advisor_for_user(request.user)
     if advisor is None:
         raise PermissionDenied
