@@ -3,7 +3,7 @@ XLSX being downloadable, and the p95 of a page while a worker writes it vs idle 
 
 Requires ``DATABASE_URL`` pointing to a PostgreSQL server (the user may create databases): the
 benchmark creates and drops its own database ``<name>_bench_export``. ``BENCH_EXPORT_ROWS``
-activities (default 1 000 000, `relais generate-synthetic`'s data; several sizes separated by
+activities (default 1 000 000, `python -m bench.synthetic`'s data; several sizes separated by
 commas, e.g. ``100000,300000``, are measured one after the other on the same database),
 ``BENCH_EXPORT_FORMAT`` (default xlsx). One `relais worker` process runs beside this one, which
 plays the web server (Django's test client, the statistics dashboard as the page).
@@ -134,9 +134,9 @@ def main() -> int:
     from django.urls import reverse
     from django.utils import timezone
 
+    from bench.synthetic import DAYS, generate
     from relais.accounts.enums import Role
     from relais.jobs.models import ExportJob, WorkerHeartbeat
-    from relais.reporting.synthetic import DAYS, generate
     from tests.factories import TOTPDeviceFactory, UserFactory
     from tests.helpers import login_verified
 

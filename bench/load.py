@@ -245,8 +245,8 @@ def main() -> int:
     from django.db import connection
     from django.middleware.csrf import _get_new_csrf_string
 
+    from bench.synthetic import generate
     from relais.activities.models import Activity
-    from relais.reporting.synthetic import generate
 
     started = time.perf_counter()
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -405,7 +405,7 @@ def _seed_key() -> str:
         relais / "reporting" / "management" / "commands" / "refresh-stats.py",
         relais / "reporting" / "rollup.py",
         relais / "reporting" / "models.py",  # the roll-ups' LAYOUT
-        relais / "reporting" / "synthetic.py",
+        ROOT / "bench" / "synthetic.py",
     ]
     for path in sorted(files):
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())

@@ -4,7 +4,7 @@ picker's search, at 1 M activities and 1 M people on PostgreSQL (issue 19 §1).
 
 Requires ``DATABASE_URL`` pointing to a PostgreSQL server whose user may create databases: the
 benchmark fills its own database ``<name>_bench_scale`` (the demo, then
-``relais generate-synthetic`` for the activities, then named people by one ``INSERT … SELECT``)
+``python -m bench.synthetic`` for the activities, then named people by one ``INSERT … SELECT``)
 and drops it at the end, unless ``BENCH_SCALE_KEEP=1`` (a second run then reuses it).
 Sizes: ``BENCH_SCALE_ACTIVITIES`` and ``BENCH_SCALE_PEOPLE`` (default 1 000 000 each).
 Writes the « scale » section of docs/performance.md; exits 1 when a target is missed.
@@ -101,9 +101,9 @@ def _fill() -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.synthetic import generate
     from relais.activities.models import Activity
     from relais.beneficiaries.models import Beneficiary
-    from relais.reporting.synthetic import generate
 
     timings = {}
     if Activity.objects.count() >= ACTIVITIES and Beneficiary.objects.count() >= PEOPLE:
@@ -305,7 +305,7 @@ def _write(sizes, timings, rows, refused, plans, baseline, checks) -> None:
         "## Form pages at national scale (`make bench-scale`)",
         "",
         "Issue 19 §1. A throw-away PostgreSQL database: the demo, then "
-        "`relais generate-synthetic` (activities) and named people by one `INSERT … SELECT` "
+        "`python -m bench.synthetic` (activities) and named people by one `INSERT … SELECT` "
         "(names drawn from 62 first names × about 2,500 family names). Each page is requested "
         f"{REPEAT} times after a warm-up through Django's test client (no network), as the "
         "demo's login of each role.",

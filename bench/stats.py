@@ -337,10 +337,10 @@ def main() -> int:
     from django.db import connection
     from django.utils import timezone
 
+    from bench.synthetic import generate
     from relais.activities.models import Activity
     from relais.reporting import stats
     from relais.reporting.rollup import MODELS, rebuild
-    from relais.reporting.synthetic import generate
 
     sizes = [int(s) for s in os.environ.get("BENCH_STATS_SIZES", "1000000,10000000").split(",")]
     call_command("migrate", verbosity=0)
@@ -429,7 +429,7 @@ def _write(sections, checks, export) -> None:
     lines = [
         "## Statistics (`make bench-stats`)",
         "",
-        "Synthetic data (`relais generate-synthetic`, loaded with COPY) in a throw-away "
+        "Synthetic data (`python -m bench.synthetic`, loaded with COPY) in a throw-away "
         "PostgreSQL database; the dashboard (`relais.reporting.stats.dashboard`: totals, 8 "
         f"breakdowns, 12-month series — 6 queries) timed {REPEAT} times per filter combination "
         "after a warm-up: whole months from the monthly roll-ups, days that do not fill "
@@ -458,7 +458,7 @@ def _write(sections, checks, export) -> None:
         lines += [
             f"### {size:,} activities".replace(",", " "),
             "",
-            f"- generate-synthetic (up to this size): {gen_s:.0f} s; `refresh-stats` (rebuild "
+            f"- bench.synthetic (up to this size): {gen_s:.0f} s; `refresh-stats` (rebuild "
             f"after the bulk load, never needed after a write): {rebuild_s:.0f} s",
             f"- a write (`activity_record`, returning person), p50 / p95: without the roll-ups "
             f"{writes['before'][0]:.1f} / {writes['before'][1]:.1f} ms, keeping them "

@@ -1,4 +1,7 @@
-"""A realistic synthetic dataset for benchmarks: ``relais generate-synthetic --activities N``.
+"""A realistic synthetic dataset for benchmarks: ``python -m bench.synthetic --activities N``.
+
+Used by the benchmarks only (``bench.stats``, ``bench.scale``, ``bench.load``,
+``bench.export_job``), so it lives beside them, out of the application (issue 18 §6).
 
 Scales with N (about 25,000 activities per adviser over 3 years at large N — a national-scale
 load on one instance): ``advisers = clamp(N / 25,000, 8, 400)``, two places per adviser's team
@@ -323,3 +326,32 @@ def _bulk_sqlite(activity_lines: list[str], theme_pairs: list) -> None:
     ActivityTheme.objects.bulk_create(
         [ActivityTheme(activity_id=pk, theme=t) for pk, t in theme_pairs], batch_size=2000
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.synthetic --activities N [--seed S] [--no-refresh]``, against the
+    database of ``DATABASE_URL`` (a throw-away one: rows are added, never replaced)."""
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--activities", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--no-refresh", action="store_true", help="Sans calculer les statistiques.")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+    result = generate(args.activities, seed=args.seed, log=print)
+    print(f"{args.activities} activités créées en {result['seconds']:.1f} s.")
+    if not args.no_refresh:
+        from relais.reporting.rollup import rebuild
+
+        rebuild()
+        print("Statistiques calculées.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
