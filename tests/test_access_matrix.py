@@ -275,7 +275,7 @@ EXPECTED.update({
     "workshops:catalogue": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "workshops:place_ics": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "workshops:programme": ("login", "ok", "ok", "ok", "ok", "403", "ok"),
-    "workshops:session_edit": ("login", "404", "404", "404", "404", "404", "404"),
+    "bookings:session_edit": ("login", "404", "404", "404", "404", "404", "404"),
     "workshops:session_list": ("login", "ok", "ok", "ok", "ok", "403", "ok"),
     "workshops:session_new": ("login", "ok", "ok", "ok", "403", "403", "ok"),
     "workshops:topic": ("404", "404", "404", "404", "404", "404", "404"),

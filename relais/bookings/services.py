@@ -20,6 +20,7 @@ from django.utils import timezone
 from relais.core.site import site_url
 from relais.workshops.enums import OPEN_SESSION_STATUSES, SessionStatus
 from relais.workshops.models import WorkshopSession
+from relais.workshops.services import session_change
 
 from . import reminders
 from .consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
@@ -159,6 +160,15 @@ def waiting_list_fill(*, session: WorkshopSession) -> list[Registration]:
             registration_notify(registration, MessageKind.PROMOTION)
             promoted.append(registration)
     return promoted
+
+
+@transaction.atomic
+def session_update(*, session: WorkshopSession, advisors=None, **fields) -> WorkshopSession:
+    """Change a session (``relais.workshops.services.session_change``: its rules and checks),
+    then give the seats a larger capacity frees to the first people waiting, and tell them."""
+    session = session_change(session=session, advisors=advisors, **fields)
+    waiting_list_fill(session=session)
+    return session
 
 
 def registration_cancel(*, registration: Registration) -> Registration:

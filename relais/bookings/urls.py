@@ -26,4 +26,8 @@ registration_urlpatterns = [
 
 urlpatterns = [
     path("inscriptions/", include(registration_urlpatterns)),
+    # A session's page of changes keeps its address among the workshops' pages; it lives here,
+    # beside the registrations a larger capacity gives seats to (/ateliers/ is tried first:
+    # nothing there matches, and the resolver goes on to this).
+    path("ateliers/gestion/seances/<int:pk>/modifier/", views.session_edit, name="session_edit"),
 ]

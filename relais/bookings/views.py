@@ -1,6 +1,7 @@
 """Public registration and its secret link (no account); staff roster, attendance, cancellations."""
 
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +16,11 @@ from relais.core.forms import add_errors
 from relais.core.perms import require
 from relais.core.ratelimits import public_form_limit
 from relais.core.validators import error_text
-from relais.workshops.forms import SessionCancelForm
+from relais.workshops import perms as workshop_perms
+from relais.workshops.forms import SessionCancelForm, SessionForm
 from relais.workshops.models import WorkshopSession
 from relais.workshops.queries import report_is_due, seats_left, waiting_list_full
+from relais.workshops.services import local_datetime
 
 from . import perms, queries
 from .consent import consent_text
@@ -30,6 +33,7 @@ from .services import (
     registration_cancel,
     registration_create,
     session_cancel,
+    session_update,
 )
 from .tokens import check_token
 
@@ -235,6 +239,50 @@ def registration_cancel_staff(request, pk: int):
     else:
         messages.success(request, f"L'inscription de {registration} est annulée.")
     return redirect(registration.session)
+
+
+@login_required
+def session_edit(request, pk: int):
+    """Change a session: here, beside its registrations, as the seats a larger capacity frees
+    go to the waiting list (the page keeps its address under /ateliers/)."""
+    session = get_object_or_404(WorkshopSession.objects.select_related("topic", "place"), pk=pk)
+    require(workshop_perms.can_manage_sessions(request.user))
+    if session.is_cancelled:
+        messages.error(request, "Cette séance est annulée : elle ne peut plus être modifiée.")
+        return redirect(session)
+    start = timezone.localtime(session.starts_at)
+    initial = {
+        "topic": session.topic,
+        "place": session.place,
+        "day": start.date(),
+        "start_time": start.time(),
+        "duration_minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
+        "capacity": session.capacity,
+        "waiting_list_cap": session.waiting_list_cap,
+        "advisors": list(session.advisors.all()),
+    }
+    form = SessionForm(request.POST or None, initial=initial, edit=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts_at = local_datetime(data["day"], data["start_time"])
+        duration = data["duration_minutes"] or data["topic"].duration_minutes
+        try:
+            session_update(
+                session=session,
+                topic=data["topic"],
+                place=data["place"],
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=duration),
+                capacity=data["capacity"] or session.capacity,
+                waiting_list_cap=data["waiting_list_cap"],
+                advisors=data["advisors"],
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "La séance est enregistrée.")
+            return redirect(session)
+    return render(request, "workshops/session_form.html", {"form": form, "session": session})
 
 
 @login_required

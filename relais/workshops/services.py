@@ -1,5 +1,6 @@
-"""Writes to the catalogue and the programme. Cancelling a session notifies people: that lives
-in ``relais.bookings.services.session_cancel``, next to the registrations it touches."""
+"""Writes to the catalogue and the programme. Cancelling a session notifies people, and a
+larger capacity gives seats to the waiting list: those live in ``relais.bookings.services``
+(``session_cancel``, ``session_update``), next to the registrations they touch."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -255,14 +256,14 @@ SESSION_FIELDS = frozenset(
 
 
 @transaction.atomic
-def session_update(*, session: WorkshopSession, advisors=None, **fields) -> WorkshopSession:
-    """Change a session. Capacity cannot drop below the confirmed registrations; raising it
-    gives the freed seats to the waiting list, in order. Lowering the waiting list's cap below
-    the people already waiting removes no one: it only refuses newcomers."""
+def session_change(*, session: WorkshopSession, advisors=None, **fields) -> WorkshopSession:
+    """Change a session's own fields. Capacity cannot drop below the confirmed registrations.
+    Lowering the waiting list's cap below the people already waiting removes no one: it only
+    refuses newcomers. The seats a larger capacity frees go to the waiting list in
+    ``relais.bookings.services.session_update``, which calls this: the pages and the other
+    services call that one."""
     # Moved to another place: both places' pages change.
     previous_place = [session.place] if "place" in fields else []
-    from relais.bookings.services import waiting_list_fill
-
     _check_fields(fields, SESSION_FIELDS)
     session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
     if session.is_cancelled:
@@ -291,6 +292,5 @@ def session_update(*, session: WorkshopSession, advisors=None, **fields) -> Work
     session.save()
     if advisors is not None:
         session.advisors.set(advisors)
-    waiting_list_fill(session=session)
     public_pages_changed(session.place, *previous_place)
     return session

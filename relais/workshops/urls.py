@@ -11,7 +11,6 @@ urlpatterns = [
     # Staff pages: "gestion" is a reserved topic slug (WorkshopTopic.clean).
     path("gestion/", views.session_list, name="session_list"),
     path("gestion/seances/nouvelle/", views.session_new, name="session_new"),
-    path("gestion/seances/<int:pk>/modifier/", views.session_edit, name="session_edit"),
     path("gestion/catalogue/", views.topic_list, name="topic_list"),
     path("gestion/catalogue/nouveau/", views.topic_new, name="topic_new"),
     path("gestion/catalogue/<int:pk>/modifier/", views.topic_edit, name="topic_edit"),

@@ -26,7 +26,6 @@ from .services import (
     local_datetime,
     session_create,
     session_series_create,
-    session_update,
     topic_create,
     topic_update,
 )
@@ -181,48 +180,6 @@ def session_new(request):
         else:
             return redirect(f"{reverse('workshops:session_list')}?lieu={data['place'].slug}")
     return render(request, "workshops/session_form.html", {"form": form, "session": None})
-
-
-@login_required
-def session_edit(request, pk: int):
-    session = get_object_or_404(WorkshopSession.objects.select_related("topic", "place"), pk=pk)
-    require(perms.can_manage_sessions(request.user))
-    if session.is_cancelled:
-        messages.error(request, "Cette séance est annulée : elle ne peut plus être modifiée.")
-        return redirect(session)
-    start = timezone.localtime(session.starts_at)
-    initial = {
-        "topic": session.topic,
-        "place": session.place,
-        "day": start.date(),
-        "start_time": start.time(),
-        "duration_minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
-        "capacity": session.capacity,
-        "waiting_list_cap": session.waiting_list_cap,
-        "advisors": list(session.advisors.all()),
-    }
-    form = SessionForm(request.POST or None, initial=initial, edit=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        starts_at = local_datetime(data["day"], data["start_time"])
-        duration = data["duration_minutes"] or data["topic"].duration_minutes
-        try:
-            session_update(
-                session=session,
-                topic=data["topic"],
-                place=data["place"],
-                starts_at=starts_at,
-                ends_at=starts_at + timedelta(minutes=duration),
-                capacity=data["capacity"] or session.capacity,
-                waiting_list_cap=data["waiting_list_cap"],
-                advisors=data["advisors"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "La séance est enregistrée.")
-            return redirect(session)
-    return render(request, "workshops/session_form.html", {"form": form, "session": session})
 
 
 # --- Staff: programme export (annexe 2) -----------------------------------------------------------

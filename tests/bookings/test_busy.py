@@ -13,6 +13,7 @@ from django.utils.timezone import localtime
 from icalendar import Calendar
 
 from relais.appointments.availability import openings
+from relais.bookings.services import session_update
 from relais.committee.models import CommitteeMember, Meeting
 from relais.planning import services as planning_services
 from relais.planning.checks import planning_findings
@@ -24,7 +25,7 @@ from relais.team.enums import BusyKind, HalfDay, LeaveKind
 from relais.team.queries import leave_impacts, leave_impacts_message
 from relais.team.services import leave_create
 from relais.workshops.enums import SessionStatus
-from relais.workshops.services import session_create, session_update
+from relais.workshops.services import session_create
 
 from ..appointments.appointment_helpers import (
     advisor,

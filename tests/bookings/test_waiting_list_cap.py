@@ -107,7 +107,7 @@ def test_staff_cannot_go_past_the_cap_either(advisor_client):
 
 def test_the_coordinator_sets_the_cap_on_the_session_form(coordinator_client):
     session = WorkshopSessionFactory(capacity=6)
-    page = coordinator_client.get(reverse("workshops:session_edit", kwargs={"pk": session.pk}))
+    page = coordinator_client.get(reverse("bookings:session_edit", kwargs={"pk": session.pk}))
     assert "Places sur la liste d'attente" in page_text(page)
     form = page.context["form"]
     data = {
@@ -123,14 +123,14 @@ def test_the_coordinator_sets_the_cap_on_the_session_form(coordinator_client):
         waiting_list_cap=2,
     )
     response = coordinator_client.post(
-        reverse("workshops:session_edit", kwargs={"pk": session.pk}), data
+        reverse("bookings:session_edit", kwargs={"pk": session.pk}), data
     )
     assert response.status_code == 302, page_text(response)[:2000]
     session.refresh_from_db()
     assert (session.waiting_list_cap, session.waiting_list_size) == (2, 2)
     data["waiting_list_cap"] = 101
     response = coordinator_client.post(
-        reverse("workshops:session_edit", kwargs={"pk": session.pk}), data
+        reverse("bookings:session_edit", kwargs={"pk": session.pk}), data
     )
     assert "inférieure ou égale à 100" in page_text(response)
     assert WorkshopSession.objects.get(pk=session.pk).waiting_list_cap == 2

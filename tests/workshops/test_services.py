@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from relais.bookings.enums import RegistrationStatus
+from relais.bookings.services import session_update
 from relais.workshops.enums import SessionStatus, TopicStatus
 from relais.workshops.services import (
     session_create,
     session_series_create,
-    session_update,
     topic_create,
 )
 
