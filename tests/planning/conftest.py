@@ -88,7 +88,7 @@ def agreement(department, partner, seed_places):
 
 def agreement_in_force(department, partner, places: dict):
     """The seed's commitments in an agreement in force today (signed a month ago, for a year)."""
-    today = timezone.localdate()
+    today = timezone.localdate()  # the suite's frozen clock (TEST_NOW): dates relative to it
     return make_agreement(
         department,
         partner,

@@ -27,13 +27,15 @@ def _home(client) -> tuple[str, list[str]]:
 
 
 def _this_monday():
+    # The suite's frozen clock (tests/conftest.py, TEST_NOW); every date below is relative to it
+    # and the agreement in force is too (agreement_in_force), so any instant gives the same week.
     today = timezone.localdate()
     return today - timedelta(days=today.weekday())
 
 
 def _slot(make_slot, place, advisor, weekday=0):
     """A weekly permanence around today (within the current agreement's period)."""
-    today = timezone.localdate()
+    today = timezone.localdate()  # the frozen clock: relative dates, as _this_monday
     return make_slot(
         place,
         [advisor],
