@@ -15,6 +15,9 @@ urlpatterns = [
     # At the root, so that the service worker's scope is the whole site (ADR 0008).
     path("sw.js", activities_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", activities_views.web_manifest, name="web_manifest"),
+    # Public pages of the places (/permanences/…) and advisers' calendar feeds (/agenda/…).
+    # First: the most visited URLs, resolved without trying the others (issue 19).
+    path("", include("relais.public.urls")),
     path("", include("relais.dashboards.urls")),
     path("", include("relais.core.urls")),
     path("compte/", include("relais.accounts.urls")),
@@ -32,8 +35,6 @@ urlpatterns = [
     path("beneficiaires/", include("relais.beneficiaries.urls")),
     path("statistiques/", include("relais.reporting.urls")),
     path("mandats/", include("relais.mandates.urls")),
-    # Public pages of the places (/permanences/…) and advisers' calendar feeds (/agenda/…).
-    path("", include("relais.public.urls")),
     # Monthly partner reports (art. 3.4).
     path("comptes-rendus/", include("relais.monthly.urls")),
     path("comite/", include("relais.committee.urls")),

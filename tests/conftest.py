@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from relais.accounts.enums import Role
@@ -72,6 +72,7 @@ def _empty_cache():
     """The cache (locmem in the test settings) holds the public forms' rate-limit counters:
     each test starts with none."""
     cache.clear()
+    caches["public_pages"].clear()  # the public pages kept by this process (ADR 0009)
 
 
 @pytest.fixture

@@ -17,7 +17,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # One cache per test process, emptied before every test (tests/conftest.py), so that the rate
 # limits of the public forms never carry over from one test to the next.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public_pages": CACHES["public_pages"],  # noqa: F405
+}
 # Like e-mail: never a real SMS provider from a developer's .env; the tests read sms.outbox.
 RELAIS_SMS_BACKEND = "relais.bookings.sms.LoggingSmsBackend"
 # Tasks run inline when enqueued (after the commit, for the outbox): a test reads mail.outbox

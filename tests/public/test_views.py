@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.urls import reverse
 
 from relais.planning import services as planning_services
@@ -69,6 +69,7 @@ def test_the_appointment_button_follows_the_appointments_url(client, prades, mon
     # Patched under the page cache's feet: a real change goes through a service, which renews
     # the page (tests/public/test_page_cache.py); here, forget the first page.
     cache.clear()
+    caches["public_pages"].clear()
     response = client.get(url)
     assert 'href="/rdv/prades/"' in response.content.decode()
     assert "Prendre rendez-vous" in page_text(response)
