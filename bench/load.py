@@ -17,11 +17,14 @@ Two kinds of measure (docs/performance.md, « Under load », says why):
   latency only says how long a request queues: with N clients, mean latency = N / throughput.
   The throughput ratios to the one-line view are the figures of this kind.
 - **latency at an offered load**: each client is a person who pauses after every answer, a
-  random ``BENCH_LOAD_PAUSE_MS`` ± 50 % (default 1 000 ms; wrk's Lua ``delay()``, the pause is
-  not in the latency), so 50 clients offer at most 50 requests/s; each request on its own
-  connection, as nginx sends them to gunicorn. The p95 targets are judged on these. The mixed
-  traffic at 200 clients runs this way for ``BENCH_LOAD_MIXED_SECONDS`` (default 600: the
-  issue's 10 minutes), each client pausing ``BENCH_LOAD_MIXED_PAUSE_MS`` (default 2 000 ms).
+  random ``BENCH_LOAD_PAUSE_MS`` ± 50 % (default 1 000 ms; the pause is not in the latency), so
+  50 clients offer at most 50 requests/s; each request on its own connection, as nginx sends
+  them to gunicorn. The p95 targets are judged on these. They are sent by ``bench/paced.py``
+  (standard library threads), not by wrk: wrk's Lua ``delay()`` reports tails of 400–700 ms
+  that the server does not have (docs/performance.md). The mixed traffic at 200 clients runs
+  this way for ``BENCH_LOAD_MIXED_SECONDS`` (default 600: the issue's 10 minutes), each client
+  pausing ``BENCH_LOAD_MIXED_PAUSE_MS`` (default 2 000 ms). A paced client waits for its last
+  answer, so every post it sent is answered or counted as unanswered.
 
 Requires ``DATABASE_URL`` (PostgreSQL; the benchmark creates and drops ``<name>_bench_load``)
 and ``wrk`` (``apt-get install wrk``). Bounded: ``BENCH_LOAD_SECONDS`` per measure (default
@@ -58,7 +61,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench import harness  # noqa: E402
+from bench import harness, paced  # noqa: E402
 from bench.report import run_lines, targets_table, write_section  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 15))
@@ -110,14 +113,6 @@ function done(summary, latency, requests)
     summary.errors.timeout))
 end
 """
-# A person, not a machine: after each answer the client pauses PAUSE ± 50 % before its next
-# request (wrk calls delay() before every request, the first included, which also spreads the
-# start; the pause is not counted in the latency).
-LUA_PAUSE = r"""
-function delay()
-  return math.random(%(low)d, %(high)d)
-end
-"""
 LUA_PATHS = r"""
 local paths = {%(paths)s}
 function request()
@@ -158,12 +153,10 @@ def _record_body() -> str:
     )
 
 
-def _wrk(base: str, script: str, clients: int, seconds: int, pause_ms: int = 0) -> subprocess.Popen:
-    """wrk with ``clients`` connections for ``seconds``; each pausing about ``pause_ms`` between
-    requests when given (latency at an offered load), else none (saturation)."""
+def _wrk(base: str, script: str, clients: int, seconds: int) -> subprocess.Popen:
+    """wrk with ``clients`` connections for ``seconds``, without pause (saturation)."""
     path = Path(tempfile.mkstemp(suffix=".lua", prefix="relais-wrk-")[1])
-    pause = LUA_PAUSE % {"low": pause_ms // 2, "high": pause_ms * 3 // 2} if pause_ms else ""
-    path.write_text(LUA_COMMON + script + pause, encoding="utf-8")
+    path.write_text(LUA_COMMON + script, encoding="utf-8")
     threads = 2 if clients >= 2 else 1
     return subprocess.Popen(
         ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "10s",
@@ -192,13 +185,8 @@ def _result(process: subprocess.Popen) -> dict:
     }
 
 
-def _headers(cookie: str = "", csrf: str = "", *, close: bool = False) -> str:
+def _headers(cookie: str = "", csrf: str = "") -> str:
     pairs = {"Host": "127.0.0.1"}
-    if close:
-        # One connection per request, as nginx's proxy_pass (HTTP/1.0 to the upstream by
-        # default, docs/operations.md): a paced client would otherwise outlive gunicorn's
-        # 2-second keep-alive between two requests and meet a closed connection.
-        pairs["Connection"] = "close"
     if cookie:
         pairs["Cookie"] = f"sessionid={cookie}" + (f"; csrftoken={csrf}" if csrf else "")
     if csrf:
@@ -207,15 +195,12 @@ def _headers(cookie: str = "", csrf: str = "", *, close: bool = False) -> str:
     return ", ".join(f'["{k}"] = "{v}"' for k, v in pairs.items())
 
 
-def _get_script(paths: list[str], cookie: str = "", *, close: bool = False) -> str:
-    return LUA_PATHS % {
-        "paths": ", ".join(f'"{p}"' for p in paths),
-        "headers": _headers(cookie, close=close),
-    }
+def _get_script(paths: list[str], cookie: str = "") -> str:
+    return LUA_PATHS % {"paths": ", ".join(f'"{p}"' for p in paths), "headers": _headers(cookie)}
 
 
-def _post_script(path: str, cookie: str, csrf: str, body: str, *, close: bool = False) -> str:
-    return LUA_POST % {"path": path, "headers": _headers(cookie, csrf, close=close), "body": body}
+def _post_script(path: str, cookie: str, csrf: str, body: str) -> str:
+    return LUA_POST % {"path": path, "headers": _headers(cookie, csrf), "body": body}
 
 
 def main() -> int:
@@ -290,36 +275,46 @@ def main() -> int:
     try:
         _wait_until_served(base + "/bench/hello/")
 
-        def scripts_for(close: bool) -> dict[str, str]:
-            return {
-                "hello": _get_script(["/bench/hello/"], close=close),
-                "hello, adviser's cookie": _get_script(["/bench/hello/"], adviser, close=close),
-                "place index": _get_script(["/permanences/"], close=close),
-                "place page": _get_script(place_pages, close=close),
-                "workshop catalogue": _get_script(["/ateliers/"], close=close),
-                "coordinator's home page": _get_script(["/"], coordinator, close=close),
-                "record an activity": _post_script(
-                    "/activites/nouveau/", adviser, csrf, body, close=close
-                ),
-            }
-
-        scripts, paced_scripts = scripts_for(close=False), scripts_for(close=True)
+        # The same traffic twice: wrk's scripts (saturation), bench.paced's targets (paced).
+        scripts = {
+            "hello": _get_script(["/bench/hello/"]),
+            "hello, adviser's cookie": _get_script(["/bench/hello/"], adviser),
+            "place index": _get_script(["/permanences/"]),
+            "place page": _get_script(place_pages),
+            "workshop catalogue": _get_script(["/ateliers/"]),
+            "coordinator's home page": _get_script(["/"], coordinator),
+            "record an activity": _post_script("/activites/nouveau/", adviser, csrf, body),
+        }
+        targets = {
+            "hello": paced.Target(("/bench/hello/",)),
+            "hello, adviser's cookie": paced.Target(("/bench/hello/",), adviser),
+            "place index": paced.Target(("/permanences/",)),
+            "place page": paced.Target(tuple(place_pages)),
+            "workshop catalogue": paced.Target(("/ateliers/",)),
+            "coordinator's home page": paced.Target(("/",), coordinator),
+            "record an activity": paced.Target(("/activites/nouveau/",), adviser, csrf, body),
+        }
         for script in scripts.values():  # warm every worker: imports, templates, connections
             _result(_wrk(base, script, 12, 5))
+        _settle(base)  # the warm-up's last posts, still queued, must not count as this run's
         stored_before = _count(Activity)
         acknowledged, posting_clients = 0, 0
-        alone, paced = {}, {}
+        alone, spaced = {}, {}
         for name, script in scripts.items():
             _settle(base)
             alone[name] = _result(_wrk(base, script, 50, SECONDS))
             print("saturation", name, alone[name], flush=True)
-        for name, script in paced_scripts.items():
+        for name, target in targets.items():
             _settle(base)
-            paced[name] = _result(_wrk(base, script, 50, SECONDS, PAUSE_MS))
-            print(f"pause {PAUSE_MS} ms", name, paced[name], flush=True)
-        for runs in (alone, paced):
-            acknowledged += runs["record an activity"]["302"]
-            posting_clients += 50 + _unanswered(runs["record an activity"])
+            spaced[name] = paced.start(
+                base, target, clients=50, pause_ms=PAUSE_MS, seconds=SECONDS
+            ).result()
+            print(f"pause {PAUSE_MS} ms", name, spaced[name], flush=True)
+        # wrk stops at its deadline with one post in flight per connection, stored but never
+        # acknowledged; a paced client waits for its last answer (only the unanswered count).
+        acknowledged += alone["record an activity"]["302"] + spaced["record an activity"]["302"]
+        posting_clients += 50 + _unanswered(alone["record an activity"])
+        posting_clients += _unanswered(spaced["record an activity"])
         mixed = {}
         for clients in (50, 200):
             _settle(base)
@@ -331,16 +326,24 @@ def main() -> int:
             print(clients, mixed[clients], flush=True)
         _settle(base)
         long_before = _count(Activity)
-        runs = _mixed(base, paced_scripts, 200, MIXED_SECONDS, MIXED_PAUSE_MS)
-        long = {name: _result(p) for name, p in runs.items()}
+        runs = {
+            name: paced.start(
+                base,
+                targets[name],
+                clients=_clients(200, share),
+                pause_ms=MIXED_PAUSE_MS,
+                seconds=MIXED_SECONDS,
+            )
+            for name, share in SHARES.items()
+        }
+        long = {name: run.result() for name, run in runs.items()}
         print(f"200, pause {MIXED_PAUSE_MS} ms, {MIXED_SECONDS} s", long, flush=True)
         _settle(base)
         stored_after = _count(Activity)
         long_writes = {
             "acknowledged": long["record an activity"]["302"],
             "stored": stored_after - long_before,
-            "in_flight": _clients(200, SHARES["record an activity"])
-            + _unanswered(long["record an activity"]),
+            "in_flight": _unanswered(long["record an activity"]),
         }
         acknowledged += long_writes["acknowledged"]
         posting_clients += long_writes["in_flight"]
@@ -355,7 +358,7 @@ def main() -> int:
         connection.close()
         harness.drop_database(url)
         shutil.rmtree(tmp, ignore_errors=True)
-    results = {"alone": alone, "paced": paced, "mixed": mixed, "long": long}
+    results = {"alone": alone, "paced": spaced, "mixed": mixed, "long": long}
     _write(setup, results, writes, long_writes)
     return 0 if all(ok for *_, ok in _checks(results, writes, long_writes)) else 1
 
@@ -367,7 +370,7 @@ SHARES = {"place page": 0.4, "place index": 0.1, "workshop catalogue": 0.1,
 
 
 def _unanswered(result: dict) -> int:
-    """Posts whose answer never came (connection reset, wrk's 10 s timeout): the server may
+    """Posts whose answer never came (connection reset, the 10 s timeout): the server may
     have stored them — the client cannot know, which is what the idempotency key is for (the
     offline queue sends it again with the same key)."""
     return sum(result["socket"].values())
@@ -377,10 +380,10 @@ def _clients(clients: int, share: float) -> int:
     return max(1, round(clients * share))
 
 
-def _mixed(base, scripts, clients, seconds, pause_ms=0) -> dict[str, subprocess.Popen]:
-    """One wrk per class of the mix, all at once."""
+def _mixed(base, scripts, clients, seconds) -> dict[str, subprocess.Popen]:
+    """One wrk per class of the mix, all at once (saturation)."""
     return {
-        name: _wrk(base, scripts[name], _clients(clients, share), seconds, pause_ms)
+        name: _wrk(base, scripts[name], _clients(clients, share), seconds)
         for name, share in SHARES.items()
     }
 
@@ -599,11 +602,15 @@ def _in_process(adviser: str) -> dict[str, list[float]]:
     return results
 
 
-def _settle(base: str, seconds: float = 30) -> None:
+def _settle(base: str, seconds: float = 60) -> None:
     """Until the server is idle again: wrk stops at its deadline, but the requests it left
     queued are still served for a while (seconds of posts at saturation). Measured next, they
-    would lengthen the next measure's latencies, and counted, blur which run stored what."""
+    would lengthen the next measure's latencies, and counted, blur which run stored what: so
+    the one-line view must answer quickly twice in a row and the count of activities stay the
+    same for two seconds (a free thread can answer while others still store queued posts)."""
     import urllib.request
+
+    from relais.activities.models import Activity
 
     quick, deadline = 0, time.monotonic() + seconds
     while quick < 2 and time.monotonic() < deadline:
@@ -612,6 +619,12 @@ def _settle(base: str, seconds: float = 30) -> None:
             response.read()
         quick = quick + 1 if time.perf_counter() - started < 0.05 else 0
         time.sleep(0.2)
+    count = _count(Activity)
+    while time.monotonic() < deadline:
+        time.sleep(2)
+        count, before = _count(Activity), count
+        if count == before:
+            return
 
 
 def _wait_until_served(url: str) -> None:
@@ -680,8 +693,9 @@ def _checks(results: dict, writes: dict, long_writes: dict) -> list[tuple]:
     errors = sum(r["5xx"] for runs in _all_runs(results) for r in runs.values())
     rows.append(("5xx, whole run", str(errors), "0", errors == 0))
     # wrk stops at its deadline without waiting for the requests in flight: those are stored
-    # but never counted as acknowledged, at most one per connection of each posting run; so
-    # may be the posts whose answer was lost (socket error, timeout: _unanswered).
+    # but never counted as acknowledged, at most one per connection of each saturation run;
+    # so may be the posts whose answer was lost (socket error, timeout: _unanswered). The
+    # paced runs wait for every answer: there, stored = acknowledged unless one was lost.
     for label, w in ((f"the {MIXED_SECONDS} s mixed run", long_writes), ("whole run", writes)):
         ok = w["acknowledged"] <= w["stored"] <= w["acknowledged"] + w["in_flight"]
         rows.append((f"activities, {label}: acknowledged (302) ≤ stored ≤ acknowledged + in "
@@ -721,7 +735,8 @@ def _reading(results: dict, load: tuple) -> str:
         f"to the one-line view of the same run (hello: {hello['rps']:.0f} requests/s). "
         f"**Offered load** (each client pauses {PAUSE_MS} ms ± 50 % after each answer, as a "
         "person between two actions, each request on a new connection as nginx sends them "
-        "to gunicorn): 50 clients offer at most "
+        "to gunicorn; sent by `bench/paced.py`, not wrk, whose Lua `delay()` invents tails): "
+        "50 clients offer at most "
         f"{50 * 1000 / PAUSE_MS:.0f} requests/s of one page, and the latency is that of a "
         "request that meets a few others, not a queue (recording an activity: p95 "
         f"{paced['record an activity']['p95']:.0f} ms here, against "
@@ -753,7 +768,8 @@ def _write(setup: dict, results: dict, writes: dict, long_writes: dict) -> None:
         "## Under load (`make bench-load`)",
         "",
         "Issue 19 §3. gunicorn as in docs/operations.md (3 gthread workers × 4 threads, the "
-        "production settings, PostgreSQL, the database cache), `wrk` on 127.0.0.1, the demo plus "
+        "production settings, PostgreSQL, the database cache), on 127.0.0.1 `wrk` without pause "
+        "and `bench/paced.py` with pauses, the demo plus "
         f"{french.number(VOLUME)} synthetic activities. Each measure lasts {SECONDS} s, the "
         f"long mixed run {MIXED_SECONDS} s; the ceiling is a one-line view on the same stack "
         "(`bench/load_urls.py`), measured in the same run. Load generator and server share the "

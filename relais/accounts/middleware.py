@@ -90,12 +90,25 @@ def _session_device(session):
         if not issubclass(model, Device):
             return None
         return (
-            model.objects.select_related("user")
+            model.objects.select_related("user", *_user_profiles())
             .filter(pk=int(device_id), user_id=int(user_id), confirmed=True)
             .first()
         )
     except (ValueError, LookupError):
         return None
+
+
+@functools.cache
+def _user_profiles() -> tuple[str, ...]:
+    """The user's one-to-one profiles (the adviser's record), read in the same query: an
+    adviser's every page needs it (issue 19 §2). Found on the model, so that this layer names
+    no app above it; an account without one reads as before (``RelatedObjectDoesNotExist``)."""
+    user_model = auth.get_user_model()
+    return tuple(
+        f"user__{relation.name}"
+        for relation in user_model._meta.related_objects
+        if relation.one_to_one
+    )
 
 
 # URL names an authenticated but unverified user may still open. Which ones depends on whether

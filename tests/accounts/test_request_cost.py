@@ -21,7 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from relais.accounts.enums import Role
 from relais.accounts.middleware import VerifiedUserMiddleware
 
-from ..factories import TOTPDeviceFactory, UserFactory
+from ..factories import AdvisorFactory, TOTPDeviceFactory, UserFactory
 from ..helpers import login_verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
@@ -195,3 +195,25 @@ def test_same_decision_as_django_and_django_otp(device_state, password_changed, 
     reference = _decide(_reference, keys[0])
     ours = _decide(_ours, keys[1])
     assert ours == reference
+
+
+def test_the_advisers_record_comes_with_the_user_and_the_device(django_assert_num_queries):
+    """An adviser's pages all read ``request.user.advisor``: in the middleware's one query."""
+    user, device = _adviser()
+    advisor = AdvisorFactory(user=user)
+    client = login_verified(Client(), user, device)
+    request = RequestFactory().get("/bonjour/")
+    request.session = SessionStore(client.session.session_key)
+    VerifiedUserMiddleware(lambda r: HttpResponse()).process_request(request)
+    with django_assert_num_queries(2):  # the session, then the device with user and adviser
+        assert request.user.advisor == advisor
+
+
+def test_an_account_without_an_advisers_record_still_has_none():
+    user = UserFactory(role=Role.COORDINATOR)
+    client = login_verified(Client(), user, TOTPDeviceFactory(user=user))
+    request = RequestFactory().get("/bonjour/")
+    request.session = SessionStore(client.session.session_key)
+    VerifiedUserMiddleware(lambda r: HttpResponse()).process_request(request)
+    assert request.user.is_verified()
+    assert not hasattr(request.user, "advisor")

@@ -16,9 +16,9 @@ from .formdata import form_defaults
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("activities:create")
-# The request's own work: session, user, second-factor device, adviser, person, INSERT activity,
-# INSERT themes, UPDATE the person's last activity.
-BUDGET = 8
+# The request's own work: session, user with its second-factor device and adviser, person, place,
+# INSERT activity, INSERT themes, UPDATE the person's last activity.
+BUDGET = 7
 
 
 class _NoStats:
