@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from relais.beneficiaries.forms import BeneficiaryPickerField
 from relais.beneficiaries.queries import beneficiaries_visible_to
-from relais.core.forms import DateInput
+from relais.core.forms import DateInput, Select
 from relais.core.validators import validate_programme_date
 from relais.places.models import Place
 from relais.workshops.models import WorkshopSession
@@ -89,6 +89,7 @@ class ActivityForm(forms.Form):
         queryset=Place.objects.active().order_by("name"),
         required=False,
         empty_label="— Choisir —",
+        widget=Select,
     )
     equipment = forms.MultipleChoiceField(
         label="Matériel utilisé",

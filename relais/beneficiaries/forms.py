@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 
+from relais.core.forms import Select
 from relais.core.models import Commune
 from relais.core.params import parse_id
 
@@ -44,6 +45,7 @@ class BeneficiaryForm(forms.ModelForm):
             "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "commune": Select,  # the département's communes, hundreds: see core.forms.Select
         }
         help_texts = {
             "first_name": "Facultatif : laissez nom et prénom vides pour une personne anonyme.",
