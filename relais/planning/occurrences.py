@@ -95,6 +95,11 @@ def occurrences_between(
         query = Slot.objects.valid_between(start, end).with_related()
         if places is not None:
             query = query.filter(place__in=places)
+        if (end - start).days < 6:
+            # A slot falls only on its weekday (Slot.falls_on): a day or a few (the entry
+            # form's « permanence under way », issue 19 §1) need not load the whole week's.
+            weekdays = {day.weekday() for day in _dates(start, end)}
+            query = query.filter(weekday__in=weekdays)
         slots = list(query)
     pairs = [(slot, list(slot.advisors.all())) for slot in slots]
     replaced_ids = {slot.pk for slot, _ in extra_slots if slot.pk}
