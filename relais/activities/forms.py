@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from relais.beneficiaries.forms import BeneficiaryPickerField
 from relais.beneficiaries.queries import beneficiaries_visible_to
-from relais.core.forms import DateInput, Select
+from relais.core.forms import CheckboxSelectMultiple, DateInput, RadioSelect, Select
 from relais.core.validators import validate_programme_date
 from relais.places.models import Place
 from relais.workshops.models import WorkshopSession
@@ -59,14 +59,14 @@ class ActivityForm(forms.Form):
     themes = forms.MultipleChoiceField(
         label="Thématiques",
         choices=Theme.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
         error_messages={"required": "Choisissez au moins une thématique."},
     )
     duration = forms.ChoiceField(
         label="Durée",
         choices=[(str(m), duration_label(m)) for m in DURATION_CHOICES]
         + [(OTHER_DURATION, "Autre")],
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         initial=str(DEFAULT_DURATION),
     )
     custom_duration = forms.IntegerField(
@@ -81,7 +81,7 @@ class ActivityForm(forms.Form):
     location_kind = forms.ChoiceField(
         label="Où",
         choices=LocationKind.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         initial=LocationKind.PLACE,
     )
     place = forms.ModelChoiceField(
@@ -94,7 +94,7 @@ class ActivityForm(forms.Form):
     equipment = forms.MultipleChoiceField(
         label="Matériel utilisé",
         choices=Equipment.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
         required=False,
     )
     private_notes = forms.CharField(
@@ -168,7 +168,7 @@ class IndividualActivityForm(ActivityForm):
     autonomy = forms.ChoiceField(
         label="Autonomie de la personne",
         choices=Autonomy.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         initial=DEFAULT_AUTONOMY,
     )
     referral = forms.ChoiceField(
@@ -179,7 +179,7 @@ class IndividualActivityForm(ActivityForm):
     gender = forms.ChoiceField(
         label="Genre",
         choices=Gender.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         initial=Gender.UNKNOWN,
         required=False,
     )
@@ -192,7 +192,7 @@ class IndividualActivityForm(ActivityForm):
     social_status = forms.ChoiceField(
         label="Statut",
         choices=SocialStatus.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         initial=SocialStatus.UNKNOWN,
         required=False,
     )

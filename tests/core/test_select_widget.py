@@ -1,6 +1,7 @@
-"""``core.forms.Select`` writes its options in Python (issue 19 §1: the communes' select took
-12 ms through one template include per option): it must give what Django's own ``Select``
-gives, compared as HTML (whitespace aside), for any labels, values, groups and selection."""
+"""``core.forms.Select``, ``RadioSelect`` and ``CheckboxSelectMultiple`` write their options in
+Python (issue 19 §1: one template include per option made the activity form slow): they must
+give what Django's own widgets give, compared as HTML (whitespace aside) for a select and to
+the letter for each option's ``<input>``, for any labels, values, groups and selection."""
 
 import pytest
 from django import forms
@@ -8,7 +9,7 @@ from django.test.html import parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relais.core.forms import Select
+from relais.core.forms import CheckboxSelectMultiple, RadioSelect, Select
 
 from ..factories import CommuneFactory
 
@@ -43,3 +44,33 @@ def test_a_model_choice_field_renders_alike_with_its_selection():
         django = forms.Select(choices=field.choices).render("commune", value)
         assert parse_html(ours) == parse_html(django)
         assert ours.count(" selected") == 1  # the chosen one, or the empty choice
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    choices=plain_choices,
+    picks=st.lists(st.integers(min_value=0, max_value=7), max_size=3),
+    multiple=st.booleans(),
+    required=st.booleans(),
+)
+def test_each_option_tag_is_djangos_to_the_letter(choices, picks, multiple, required):
+    """The toggles of the activity form show ``{{ option.tag }}`` one by one."""
+    values = [choices[i % len(choices)][0] for i in picks] if choices else []
+    ours_class, django_class = (
+        (CheckboxSelectMultiple, forms.CheckboxSelectMultiple)
+        if multiple
+        else (RadioSelect, forms.RadioSelect)
+    )
+
+    class Ours(forms.Form):
+        field = forms.MultipleChoiceField(choices=choices, widget=ours_class, required=required)
+
+    class Django(forms.Form):
+        field = forms.MultipleChoiceField(choices=choices, widget=django_class, required=required)
+
+    data = {"field": values if multiple else values[:1]}
+    ours = [option.tag() for option in Ours(initial=data)["field"]]
+    django = [option.tag() for option in Django(initial=data)["field"]]
+    assert ours == django
+    # The whole widget, when a template shows ``{{ field }}``, is Django's own.
+    assert str(Ours(initial=data)["field"]) == str(Django(initial=data)["field"])
