@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.core import pagecache
+from relais.places.models import Place
 from relais.planning import services as planning_services
 from relais.workshops import services as workshop_services
 
@@ -108,10 +109,10 @@ def test_a_change_made_by_another_process_shows_within_two_seconds(client, prade
     cache, as simulated here by drawing the place's new version there and nowhere else."""
     url = _place_url(prades)
     first = client.get(url)
-    PlaceModel = type(prades)
-    PlaceModel.objects.filter(pk=prades.pk).update(name="Médiathèque renommée")
+    Place.objects.filter(pk=prades.pk).update(name="Médiathèque renommée")  # no service: no bump
     cache.set(pagecache._place_key(prades.slug), "drawn-by-another-worker")
-    # time-machine moves time.time(), the clock of the in-memory cache's expiry.
+    # time-machine moves time.time(), the clock of the in-memory cache's expiry. The moves are
+    # relative to the suite's frozen clock (tests/conftest.py), so they hold on any date.
     with time_machine.travel(timezone.now() + timedelta(seconds=1), tick=False):
         response, count = _queries(client, url)
         assert (response.content, count) == (first.content, 0)  # this process's copy
