@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from relais.beneficiaries.forms import BeneficiaryPickerField
 from relais.beneficiaries.queries import beneficiaries_visible_to
-from relais.core.forms import CheckboxSelectMultiple, DateInput, RadioSelect, Select
+from relais.core.forms import (
+    CheckboxSelectMultiple,
+    DateInput,
+    ModelChoiceField,
+    RadioSelect,
+    Select,
+)
 from relais.core.validators import validate_programme_date
 from relais.places.models import Place
 from relais.workshops.models import WorkshopSession
@@ -84,7 +90,7 @@ class ActivityForm(forms.Form):
         widget=RadioSelect,
         initial=LocationKind.PLACE,
     )
-    place = forms.ModelChoiceField(
+    place = ModelChoiceField(
         label="Lieu d'activité",
         queryset=Place.objects.active().order_by("name"),
         required=False,

@@ -57,7 +57,12 @@ def convention_place_ids(day) -> set[int]:
     """Places with a commitment on ``day`` in an agreement in force (the convention's table)."""
     from relais.agreements.models import Commitment
 
-    commitments = Commitment.objects.valid_on(day).select_related("agreement")
+    # The agreements' signatures (their timeline) in one query, not one per agreement.
+    commitments = (
+        Commitment.objects.valid_on(day)
+        .select_related("agreement")
+        .prefetch_related("agreement__signatories")
+    )
     timelines = {}
     for commitment in commitments:
         agreement = commitment.agreement

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 
-from relais.core.forms import Select
+from relais.core.forms import ModelChoiceField, Select
 from relais.core.models import Commune
 from relais.core.params import parse_id
 
@@ -47,6 +47,7 @@ class BeneficiaryForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "commune": Select,  # the département's communes, hundreds: see core.forms.Select
         }
+        field_classes = {"commune": ModelChoiceField}  # read in one query
         help_texts = {
             "first_name": "Facultatif : laissez nom et prénom vides pour une personne anonyme.",
             "birth_year": "Suffit pour la tranche d'âge ; la date complète n'est jamais demandée.",
@@ -54,9 +55,10 @@ class BeneficiaryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # What the choices show: the département has hundreds of communes to list.
         self.fields["commune"].queryset = Commune.objects.for_department(
             settings.RELAIS_DEPARTMENT_CODE
-        )
+        ).only("pk", "name", "postal_code")
         if self.instance.pk and self.instance.consent_given_on:
             self.fields["consent"].initial = True
             self.fields["consent"].disabled = True

@@ -16,6 +16,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class _ListedChoices(forms.models.ModelChoiceIterator):
+    """The choices read in one query. Django's iterator streams them (``QuerySet.iterator()``),
+    which on PostgreSQL opens a server-side cursor — three round trips (DECLARE, FETCH, CLOSE)
+    for a list of a few hundred rows that a page shows whole anyway."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """For a bounded list shown whole (places, the département's communes): one query."""
+
+    iterator = _ListedChoices
+
+
 class Select(forms.Select):
     """Django's ``Select``, its options written in Python instead of one template include
     each: the same HTML (tests/core/test_forms.py compares them), without the 12 ms that the
