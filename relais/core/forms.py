@@ -34,6 +34,12 @@ class ModelChoiceField(forms.ModelChoiceField):
     iterator = _ListedChoices
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """The same, several chosen (the advisers of a permanence or a workshop session)."""
+
+    iterator = _ListedChoices
+
+
 class Select(forms.Select):
     """Django's ``Select``, its options written in Python instead of one template include
     each: the same HTML (tests/core/test_forms.py compares them), without the 12 ms that the
@@ -60,22 +66,57 @@ class Select(forms.Select):
 
 
 class _OptionsInPython:
-    """Radio buttons and check boxes whose options, shown one by one (``{{ option.tag }}``, the
-    toggles of the activity form), are written in Python: the same ``<input>`` as Django's
-    option template (tests/core/test_select_widget.py compares them), without a template
-    include per option — about fifty on the activity form (issue 19 §1)."""
+    """Radio buttons and check boxes written in Python, whole (``{{ field }}``) or option by
+    option (``{{ option.tag }}``, the activity form's toggles): the same HTML as Django's
+    templates (tests/core/test_select_widget.py compares them), without a template include per
+    option — about fifty on the activity form, forty advisers on the permanence form (issue 19
+    §1)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        attrs = widget["attrs"]
+        parts = [
+            format_html(
+                "<div{}{}>",
+                format_html(' id="{}"', attrs["id"]) if attrs.get("id") else "",
+                format_html(' class="{}"', attrs["class"]) if attrs.get("class") else "",
+            )
+        ]
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(format_html("<div><label>{}</label>", group))
+            for option in options:
+                parts.append(format_html("<div>{}</div>", self._option(option)))
+            if group:
+                parts.append(mark_safe("</div>"))
+        parts.append(mark_safe("</div>"))
+        return mark_safe("".join(parts))  # every part escaped above (format_html)
 
     def _render(self, template_name, context, renderer=None):
         option = context["widget"]
-        if template_name != self.option_template_name or option.get("wrap_label"):
+        if template_name != self.option_template_name:
             return super()._render(template_name, context, renderer)
+        return self._option(option)
+
+    @staticmethod
+    def _option(option) -> str:
+        """django/forms/widgets/input_option.html and input.html."""
         value = option["value"]
-        return format_html(
+        tag = format_html(
             '<input type="{}" name="{}"{}{}>',
             option["type"],
             option["name"],
             format_html(' value="{}"', str(value)) if value is not None else "",
             _attrs(option["attrs"]),
+        )
+        if not option.get("wrap_label"):
+            return tag
+        label_id = option["attrs"].get("id")
+        return format_html(
+            "<label{}>{} {}</label>",
+            format_html(' for="{}"', label_id) if label_id else "",
+            tag,
+            option["label"],
         )
 
 

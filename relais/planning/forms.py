@@ -6,7 +6,13 @@ from django import forms
 from django.utils import timezone
 
 from relais.core.dates import monday_of
-from relais.core.forms import DateInput
+from relais.core.forms import (
+    CheckboxSelectMultiple,
+    DateInput,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    Select,
+)
 from relais.core.validators import validate_plausible_date
 from relais.places.models import Place
 from relais.team.models import Advisor
@@ -17,7 +23,7 @@ DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class AdvisorChoiceField(forms.ModelMultipleChoiceField):
+class AdvisorChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.user.get_full_name()} ({obj.home_commune.name})"
 
@@ -30,7 +36,7 @@ class SlotForm(forms.ModelForm):
     advisors = AdvisorChoiceField(
         label="Conseillers",
         queryset=Advisor.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
         help_text="Un ou plusieurs conseillers tiennent la permanence.",
     )
 
@@ -56,7 +62,9 @@ class SlotForm(forms.ModelForm):
             "anchor_date": DATE,
             "valid_from": DATE,
             "valid_until": DATE,
+            "place": Select,
         }
+        field_classes = {"place": ModelChoiceField}  # core.forms: one query, options in Python
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,13 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from relais.core.forms import DateInput
+from relais.core.forms import (
+    CheckboxSelectMultiple,
+    DateInput,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    Select,
+)
 from relais.core.validators import validate_plausible_date, validate_programme_date
 from relais.places.models import Place
 from relais.team.models import Advisor
@@ -41,8 +47,8 @@ class TopicForm(forms.ModelForm):
 class SessionForm(forms.Form):
     """One session, or a weekly series of them (``occurrences`` > 1)."""
 
-    topic = forms.ModelChoiceField(label="Atelier", queryset=WorkshopTopic.objects.none())
-    place = forms.ModelChoiceField(label="Lieu", queryset=Place.objects.none())
+    topic = ModelChoiceField(label="Atelier", queryset=WorkshopTopic.objects.none(), widget=Select)
+    place = ModelChoiceField(label="Lieu", queryset=Place.objects.none(), widget=Select)
     day = forms.DateField(
         label="Date (première séance)",
         widget=DateInput(),
@@ -72,11 +78,11 @@ class SessionForm(forms.Form):
         help_text="Une fois la séance complète, au plus ce nombre de personnes attendent une "
         "place. Vide : autant que de places à la séance. 0 : pas de liste d'attente.",
     )
-    advisors = forms.ModelMultipleChoiceField(
+    advisors = ModelMultipleChoiceField(
         label="Animé par",
         queryset=Advisor.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
     )
     occurrences = forms.IntegerField(
         label="Nombre de semaines",
