@@ -15,7 +15,9 @@ Two kinds of measure (docs/performance.md, « Under load », says why):
 - **saturation**: each client sends its next request as soon as the answer arrives (wrk's
   closed loop). The server is kept busy, so the throughput is the ceiling of the stack and the
   latency only says how long a request queues: with N clients, mean latency = N / throughput.
-  The throughput ratios to the one-line view are the figures of this kind.
+  The throughput ratios to the one-line view are the figures of this kind; the recording's
+  (against the one-line view with the adviser's cookie) is the median of ``BENCH_LOAD_ROUNDS``
+  rounds of the pair in turns, the two swinging from run to run on a shared machine.
 - **latency at an offered load**: each client is a person who pauses after every answer, a
   random ``BENCH_LOAD_PAUSE_MS`` ± 50 % (default 1 000 ms; the pause is not in the latency), so
   50 clients offer at most 50 requests/s; each request on its own connection, as nginx sends
@@ -51,6 +53,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -304,6 +307,21 @@ def main() -> int:
             _settle(base)
             alone[name] = _result(_wrk(base, script, 50, SECONDS))
             print("saturation", name, alone[name], flush=True)
+        # The recording ratio sets two measures against each other that swing from one run to
+        # the next on a shared machine (docs/performance.md, « A signed-in request »): the pair
+        # again, in turns, ROUNDS times in all; the median ratio is judged.
+        record_rounds = [
+            (alone["hello, adviser's cookie"]["rps"], alone["record an activity"]["rps"])
+        ]
+        for _round in range(ROUNDS - 1):
+            _settle(base)
+            cookie = _result(_wrk(base, scripts["hello, adviser's cookie"], 50, SECONDS))
+            _settle(base)
+            record = _result(_wrk(base, scripts["record an activity"], 50, SECONDS))
+            acknowledged += record["302"]
+            posting_clients += 50 + _unanswered(record)
+            record_rounds.append((cookie["rps"], record["rps"]))
+            print("round", record_rounds[-1], flush=True)
         for name, target in targets.items():
             _settle(base)
             spaced[name] = paced.start(
@@ -358,7 +376,13 @@ def main() -> int:
         connection.close()
         harness.drop_database(url)
         shutil.rmtree(tmp, ignore_errors=True)
-    results = {"alone": alone, "paced": spaced, "mixed": mixed, "long": long}
+    results = {
+        "alone": alone,
+        "paced": spaced,
+        "mixed": mixed,
+        "long": long,
+        "record_rounds": record_rounds,
+    }
     _write(setup, results, writes, long_writes)
     return 0 if all(ok for *_, ok in _checks(results, writes, long_writes)) else 1
 
@@ -469,8 +493,6 @@ def _stop(server: subprocess.Popen) -> None:
 def _auth_only(env: dict, adviser: str) -> None:
     """The one-line view without and with the adviser's cookie, and with the cookie on the
     former middlewares' server, in turns, ``ROUNDS`` times."""
-    import statistics
-
     now, before = _serve(env), _serve({**env, "BENCH_LOAD_MIDDLEWARE": "django"})
     load_start = os.getloadavg()
     runs: dict[str, list[dict]] = {}
@@ -661,7 +683,7 @@ def _checks(results: dict, writes: dict, long_writes: dict) -> list[tuple]:
     """The issue's targets: throughputs from the saturation measures, p95 from the measures
     at an offered load (the pause), the long mixed run's p95, errors and writes."""
     alone, paced, long = results["alone"], results["paced"], results["long"]
-    hello, hello_auth = alone["hello"], alone["hello, adviser's cookie"]
+    hello = alone["hello"]
     rows = []
     for name in ("place index", "place page"):
         ratio = alone[name]["rps"] / hello["rps"]
@@ -680,8 +702,11 @@ def _checks(results: dict, writes: dict, long_writes: dict) -> list[tuple]:
     rows.append((f"record an activity: p95 at 50 clients pausing {PAUSE_MS} ms",
                  f"{record['p95']:.0f} ms", f"≤ {TARGETS['record_p95_ms']:.0f} ms",
                  record["p95"] <= TARGETS["record_p95_ms"]))  # fmt: skip
-    ratio = alone["record an activity"]["rps"] / hello_auth["rps"]
-    rows.append(("record an activity: throughput / hello with the adviser's cookie (saturation)",
+    ratios = [record / cookie for cookie, record in results["record_rounds"]]
+    ratio = statistics.median(ratios)
+    rows.append((f"record an activity: throughput / hello with the adviser's cookie (saturation; "
+                 f"median of {len(ratios)} rounds in turns: "
+                 f"{', '.join(f'{r:.0%}' for r in ratios)})",
                  f"{ratio:.0%}", f"≥ {TARGETS['record_ratio']:.0%}",
                  ratio >= TARGETS["record_ratio"]))  # fmt: skip
     worst = max(long.values(), key=lambda r: r["p95"])
