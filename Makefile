@@ -136,7 +136,8 @@ bench-scale: install-dev
 	$(BIN)/python -m bench.scale
 
 # Under load (issue 19 §3): gunicorn as in docs/operations.md against PostgreSQL (DATABASE_URL),
-# wrk on 127.0.0.1 (apt-get install wrk), the one-line view as ceiling. About 17 min with the
+# on 127.0.0.1 wrk without pause (apt-get install wrk) and bench/paced.py with pauses, the
+# one-line view as ceiling. About 20 min with the
 # defaults: 15 s per measure (BENCH_LOAD_SECONDS), the 200-client mixed run 10 min
 # (BENCH_LOAD_MIXED_SECONDS=600), the seeding the first time of the day only (kept as a template
 # database; BENCH_LOAD_FRESH=1 seeds again). Pauses: BENCH_LOAD_PAUSE_MS, BENCH_LOAD_MIXED_PAUSE_MS.
