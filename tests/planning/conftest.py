@@ -88,7 +88,10 @@ def agreement(department, partner, seed_places):
 
 def agreement_in_force(department, partner, places: dict):
     """The seed's commitments in an agreement in force today (signed a month ago, for a year)."""
-    today = timezone.localdate()  # the suite's frozen clock (TEST_NOW): dates relative to it
+    # Cannot break on another date: the autouse clock of tests/conftest.py freezes "now" at
+    # TEST_NOW, and the agreement is dated only by offsets from it (in force 30 days before to
+    # 365 days after), so every instant of `make test-dates` gets an agreement in force.
+    today = timezone.localdate()  # frozen (TEST_NOW), used only as the origin of offsets
     return make_agreement(
         department,
         partner,

@@ -35,7 +35,9 @@ def _this_monday():
 
 def _slot(make_slot, place, advisor, weekday=0):
     """A weekly permanence around today (within the current agreement's period)."""
-    today = timezone.localdate()  # the frozen clock: relative dates, as _this_monday
+    # Cannot break on another date: frozen at TEST_NOW (tests/conftest.py) and used only as the
+    # origin of offsets, inside the agreement in force, which is dated from the same origin.
+    today = timezone.localdate()  # frozen (TEST_NOW), used only as the origin of offsets
     return make_slot(
         place,
         [advisor],
