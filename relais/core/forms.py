@@ -42,7 +42,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class Select(forms.Select):
     """Django's ``Select``, its options written in Python instead of one template include
-    each: the same HTML (tests/core/test_forms.py compares them), without the 12 ms that the
+    each: the same HTML (tests/core/test_select_widget.py compares them), without the 12 ms that the
     département's 226 communes took to render on the activity form (issue 19 §1). For selects
     of a bounded but long list; a table that grows with use gets a search instead."""
 
@@ -93,10 +93,9 @@ class _OptionsInPython:
         return mark_safe("".join(parts))  # every part escaped above (format_html)
 
     def _render(self, template_name, context, renderer=None):
-        option = context["widget"]
         if template_name != self.option_template_name:
             return super()._render(template_name, context, renderer)
-        return self._option(option)
+        return self._option(context["widget"])
 
     @staticmethod
     def _option(option) -> str:
@@ -131,14 +130,12 @@ class CheckboxSelectMultiple(_OptionsInPython, forms.CheckboxSelectMultiple):
 def _attrs(attrs: dict) -> str:
     """As django/forms/widgets/attrs.html, in its order: True a bare name, False left out, else
     name="value"."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+    return mark_safe(  # each part escaped by format_html
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
             for name, value in attrs.items()
             if value is not False
-        ),
+        )
     )
 
 
