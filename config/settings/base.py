@@ -134,6 +134,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The statistics' roll-ups kept by each write run as prepared statements (relais.core.db):
+# false only behind a connection pooler in transaction mode older than PgBouncer 1.21.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Django's cursors bind on the client and never prepare, whatever this is; psycopg
+    # prepares only for the cursors of relais.core.db, and only when this is not None.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "prepare_threshold", 5 if DATABASE_PREPARED_STATEMENTS else None
+    )
 # The owner of the tables, when it is not DATABASE_URL's role (docs/operations.md, « Rôles
 # PostgreSQL »): `relais migrate` then migrates as the owner and grants DATABASE_URL's role only
 # what it needs (on the journal: SELECT and INSERT). Give it in the environment of `relais

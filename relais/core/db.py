@@ -1,0 +1,68 @@
+"""Prepared statements for the few statements a frequent write sends on every call.
+
+Django's PostgreSQL cursors bind parameters on the client (``server_side_binding`` off, the
+default that suits the ORM's queries) and prepare nothing (``prepare_threshold`` None): every
+statement is parsed and planned again. For most queries that is a fraction of their cost; for
+the statistics' roll-ups kept by each recorded activity (``reporting.rollup``: one read of the
+person's activities with forty aggregates, one upsert of four tables) planning cost more than
+running them — 1.2 of the upsert's 2 ms, measured at 1 M activities (docs/performance.md).
+
+:func:`prepared_cursor` gives a psycopg cursor with server-side binding that asks psycopg to
+prepare every statement it runs (``execute(…, prepare=True)``). psycopg keeps the prepared
+statements of each connection (named, at most ``prepared_max`` of them, the least used
+deallocated) and prepares in the same round trip as the first execution; PostgreSQL plans
+the first five executions for their parameters, then reuses a generic plan when it is as good.
+The cursor is wrapped as Django wraps its own, so that execute wrappers, ``connection.queries``
+and the tests' ``CaptureQueriesContext`` see its statements.
+
+Connections are kept between requests (``CONN_MAX_AGE``), which is what makes the preparation
+pay. Protocol-level prepared statements work through PgBouncer ≥ 1.21 in transaction mode
+(``max_prepared_statements``); an older pooler in that mode would need
+``DATABASE_PREPARED_STATEMENTS=false`` (the statements are then sent as Django sends its own).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import psycopg
+from django.conf import settings
+from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """psycopg's server-side binding cursor, every ``execute`` prepared."""
+
+    def execute(self, query, params=None, **kwargs):
+        kwargs.setdefault("prepare", True)
+        return super().execute(query, params, **kwargs)
+
+
+class _DebugWrapper(CursorDebugWrapper):
+    """Logs the statement with its values, as Django logs those of its server-side binding
+    cursors (psycopg does not keep the text of a statement it ran prepared)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(connection.ops.compose_sql(sql, params)):
+            return CursorWrapper.execute(self, sql, params)
+
+
+@contextmanager
+def prepared_cursor():
+    """A cursor on the default connection whose statements are prepared (PostgreSQL), else
+    Django's own cursor. Placeholders are ``%s``, bound by the server: a value's type is
+    its Python type's (Django's ``Int4``-style wrappers, ``str`` left for the server to infer)."""
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    raw = _PreparingCursor(connection.connection)
+    # As ``connection.cursor()`` wraps its cursors (debug logging when queries are logged).
+    if connection.queries_logged:
+        cursor = _DebugWrapper(raw, connection)
+    else:
+        cursor = connection.make_cursor(raw)
+    with cursor:
+        yield cursor
