@@ -140,9 +140,14 @@ DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Django's cursors bind on the client and never prepare, whatever this is; psycopg
     # prepares only for the cursors of relais.core.db, and only when this is not None.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "prepare_threshold", 5 if DATABASE_PREPARED_STATEMENTS else None
-    )
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("prepare_threshold", 5 if DATABASE_PREPARED_STATEMENTS else None)
+    if DATABASE_PREPARED_STATEMENTS:
+        # Planned once, on its first execution, not five times for the values first given:
+        # the plans of those statements do not depend on the values (ids, one person).
+        _options["options"] = (
+            f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
+        )
 # The owner of the tables, when it is not DATABASE_URL's role (docs/operations.md, « Rôles
 # PostgreSQL »): `relais migrate` then migrates as the owner and grants DATABASE_URL's role only
 # what it needs (on the journal: SELECT and INSERT). Give it in the environment of `relais

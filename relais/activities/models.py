@@ -137,6 +137,7 @@ class Activity(TimeStampedModel):
         blank=True,
         related_name="activities",
         help_text="Vide : personne anonyme.",
+        db_index=False,  # led by ``activity_beneficiary_date`` (Meta.indexes)
     )
     autonomy = models.CharField(
         "autonomie de la personne", max_length=20, choices=Autonomy.choices, blank=True
@@ -208,6 +209,9 @@ class Activity(TimeStampedModel):
             models.Index(fields=["advisor", "-date"], name="activity_advisor_date"),
             models.Index(fields=["date"], name="activity_date"),
             models.Index(fields=["place", "date"], name="activity_place_date"),
+            # A person's activities in date order: their first (« nouveau bénéficiaire »,
+            # read by the statistics for every activity and by each record) is one probe.
+            models.Index(fields=["beneficiary", "date", "id"], name="activity_beneficiary_date"),
         ]
         constraints = [
             models.CheckConstraint(

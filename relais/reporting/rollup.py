@@ -254,21 +254,30 @@ def _padded(ids: set) -> list:
     return ordered + [ordered[-1]] * (size - len(ordered))
 
 
-def _read_sql(activities: set, beneficiaries: set) -> tuple[str, list]:
+def _read_sql(activities: set, beneficiaries: set, *, first: bool = False) -> tuple[str, list]:
     """The SQL and parameters of ``stats.stored_queryset(per_activity=True)`` of these
-    activities and people's, each row with its activity's themes and the roll-ups' layout."""
+    activities and people's, each row with its activity's themes and the roll-ups' layout.
+    ``first``: of the people's other activities, only the earliest (date, then id) — all a
+    record needs (``_record_sql``), whatever the length of the person's history."""
     # Lists padded to a power of two (repeating an id changes nothing in an IN): a handful of
     # shapes, each compiled once, whatever the number of a person's activities.
     activities, beneficiaries = _padded(activities), _padded(beneficiaries)
     values = activities + beneficiaries
-    shape = (connection.vendor, len(activities), len(beneficiaries))
+    shape = (connection.vendor, len(activities), len(beneficiaries), first)
     if shape not in _SQL:
         marks = [_SENTINEL - i for i in range(len(values))]
+        added, people = marks[: len(activities)], marks[len(activities) :]
         where = Q()
         if activities:
-            where |= Q(pk__in=marks[: len(activities)])
-        if beneficiaries:
-            where |= Q(beneficiary_id__in=marks[len(activities) :])
+            where |= Q(pk__in=added)
+        if beneficiaries and first:
+            earliest = (
+                Activity.objects.filter(beneficiary_id__in=people).exclude(pk__in=added)
+                .order_by("date", "pk").values("pk")[:1]
+            )  # fmt: skip
+            where |= Q(pk=Subquery(earliest))  # ``=`` a scalar: an index probe, not a scan
+        elif beneficiaries:
+            where |= Q(beneficiary_id__in=people)
         qs = stored_queryset(by_theme=False, activities=where, per_activity=True)
         sql, params = qs.query.sql_with_params()
         # Each activity's themes in the same round trip (a theme row counts its activity).
@@ -282,11 +291,12 @@ def _read_sql(activities: set, beneficiaries: set) -> tuple[str, list]:
             f"WHERE activity_id = sub.k_pk) AS k_themes, "
             f"(SELECT layout FROM {refresh} WHERE id = 1) AS k_layout FROM ({sql}) sub"
         )
-        _SQL[shape] = (sql, list(params), [list(params).index(mark) for mark in marks])
-    sql, params, positions = _SQL[shape]
+        positions = [i for i, param in enumerate(params) if param in marks]
+        _SQL[shape] = (sql, list(params), positions, [marks.index(params[i]) for i in positions])
+    sql, params, positions, sources = _SQL[shape]
     params = list(params)
-    for position, value in zip(positions, values, strict=True):
-        params[position] = value
+    for position, source in zip(positions, sources, strict=True):
+        params[position] = values[source]
     return sql, params
 
 
@@ -481,8 +491,9 @@ def _remove_emptied(cursor, models, rows) -> None:
 
 
 def _record_sql(activities: set, beneficiaries: set) -> tuple[str, list]:
-    """PostgreSQL, a record (``StatsChange(records=True)``): one statement reads the person's
-    activities (``_read_sql``), derives what the new ones change — as ``_before_adding`` and
+    """PostgreSQL, a record (``StatsChange(records=True)``): one statement reads the new
+    activities and the person's earliest other (``_read_sql(first=True)``: the only one whose
+    figures a record can change), derives what they change — as ``_before_adding`` and
     ``_fold`` do in Python: the new activities' rows, plus the « nouveau bénéficiaire » moved
     from the person's former first activity when a new one comes before it — sums it per
     roll-up row and adds it (``_table_upsert``, every table, rows in ``_sort_key``'s order), if
@@ -491,7 +502,7 @@ def _record_sql(activities: set, beneficiaries: set) -> tuple[str, list]:
 
     What the Python path does in two round trips and a fold, in one: a record is the write
     made all day long (docs/performance.md, « Statistics »)."""
-    read, params = _read_sql(activities, beneficiaries)
+    read, params = _read_sql(activities, beneficiaries, first=True)
     shape = ("record", len(_padded(activities)), len(_padded(beneficiaries)))
     if shape not in _UPSERT_SQL:
         measures = [f"m_{name}" for name in MEASURE_FIELDS]

@@ -1,0 +1,47 @@
+"""``core.db.prepared_cursor``: statements prepared once per connection (PostgreSQL), seen by
+Django's query log like any other, and Django's own cursor elsewhere."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from relais.core.db import prepared_cursor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_its_statements_are_logged_with_their_values():
+    with CaptureQueriesContext(connection) as queries, prepared_cursor() as cursor:
+        cursor.execute("SELECT %s + 1, %s", [41, "l'Estanyol"])
+        assert cursor.fetchall() == [(42, "l'Estanyol")]
+    assert len(queries) == 1
+    assert "41" in queries[0]["sql"] and "Estanyol" in queries[0]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared: PostgreSQL")
+def test_on_postgresql_a_statement_is_prepared_once_and_planned_once():
+    sql = "SELECT count(*) FROM core_commune WHERE insee_code = %s"
+    for code in ("66149", "66136", "66149"):
+        with prepared_cursor() as cursor:
+            cursor.execute(sql, [code])
+            cursor.fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["SELECT count(*) FROM core_commune%"],
+        )
+        rows = cursor.fetchall()
+        cursor.execute("SHOW plan_cache_mode")
+        mode = cursor.fetchone()[0]
+    assert mode == "force_generic_plan"
+    assert len(rows) == 1  # one statement for the three executions
+    generic, custom = rows[0]
+    assert (generic, custom) == (3, 0)  # planned once, not for each value
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the fallback: SQLite")
+def test_elsewhere_it_is_djangos_cursor():
+    with prepared_cursor() as cursor:
+        cursor.execute("SELECT %s + 1", [1])
+        assert cursor.fetchone() == (2,)
