@@ -507,7 +507,7 @@ def _record_sql(activities: set, beneficiaries: set) -> tuple[str, list]:
     if shape not in _UPSERT_SQL:
         measures = [f"m_{name}" for name in MEASURE_FIELDS]
         zero_but_flag = [
-            "m_new_beneficiaries - was" if name == "m_new_beneficiaries" else "0"
+            "(m_new_beneficiaries - was)::int" if name == "m_new_beneficiaries" else "0"
             for name in measures
         ]
         # One row per (period, grain) the roll-ups keep, with the keys that grain has.
@@ -529,7 +529,8 @@ def _record_sql(activities: set, beneficiaries: set) -> tuple[str, list]:
             "ORDER BY k_day, k_pk LIMIT 1)",
             # The new activities whole; the others only where their flag moved.
             f"delta AS (SELECT k_month, k_day, {', '.join(f'k_{k}' for k in ALL_KEYS)}, "  # noqa: S608 - names only
-            f"k_themes, {', '.join(f'COALESCE({m}, 0) AS {m}' for m in measures)} "
+            # int, not the aggregates' bigint: summed in bigint below, not in numeric.
+            f"k_themes, {', '.join(f'COALESCE({m}, 0)::int AS {m}' for m in measures)} "
             f"FROM rows WHERE k_pk IN (SELECT pk FROM added) "
             f"UNION ALL SELECT k_month, k_day, {', '.join(f'k_{k}' for k in ALL_KEYS)}, "
             f"k_themes, {', '.join(zero_but_flag)} FROM (SELECT rows.*, "

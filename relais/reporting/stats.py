@@ -57,6 +57,7 @@ from relais.activities.enums import (
 )
 from relais.activities.models import Activity, ActivityTheme
 from relais.core.dates import month_end, month_start
+from relais.core.db import InSubquery
 
 from .enums import Grain
 from .models import (
@@ -403,9 +404,12 @@ def _rollup_queryset(filters: StatsFilters, by_theme: bool, *, daily: bool = Fal
     else:
         model = ActivityThemeMonthlyStat if by_theme else ActivityMonthlyStat
         qs = model.objects.filter(month__gte=filters.start, month__lte=filters.end)
+    # A partner's or a commune's places as a list of ids for the places' index (InSubquery).
     if filters.partners:
         qs = qs.filter(
-            place_id__in=Place.objects.filter(partner_id__in=filters.partners).values("pk")
+            InSubquery(
+                "place_id", Place.objects.filter(partner_id__in=filters.partners).values("pk")
+            )
         )
     if filters.places:
         qs = qs.filter(place_id__in=filters.places)
@@ -413,9 +417,9 @@ def _rollup_queryset(filters: StatsFilters, by_theme: bool, *, daily: bool = Fal
         qs = qs.filter(advisor_id__in=filters.advisors)
     if filters.communes:
         # The place's commune, read now (see ``stored_queryset``); else the stored one.
+        located = Place.objects.filter(commune_id__in=filters.communes).values("pk")
         qs = qs.filter(
-            Q(place__isnull=False, place__commune_id__in=filters.communes)
-            | Q(place__isnull=True, commune_id__in=filters.communes)
+            InSubquery("place_id", located) | Q(place__isnull=True, commune_id__in=filters.communes)
         )
     if filters.kind:
         qs = qs.filter(kind=filters.kind)

@@ -3,6 +3,7 @@ Django's query log like any other, and Django's own cursor elsewhere."""
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from relais.core.db import prepared_cursor
@@ -45,3 +46,18 @@ def test_elsewhere_it_is_djangos_cursor():
     with prepared_cursor() as cursor:
         cursor.execute("SELECT %s + 1", [1])
         assert cursor.fetchone() == (2,)
+
+
+def test_in_subquery_selects_the_rows_of_in_whatever_the_database():
+    from relais.core.db import InSubquery
+    from relais.core.models import Commune
+
+    from ..factories import CommuneFactory
+
+    communes = [CommuneFactory(name=name) for name in ("Prades", "Vinça", "Eus", "Olette")]
+    chosen = Commune.objects.filter(name__in=["Vinça", "Olette"]).values("pk")
+    found = Commune.objects.filter(InSubquery("pk", chosen) | Q(name="Eus"))
+    assert sorted(c.name for c in found) == ["Eus", "Olette", "Vinça"]
+    assert set(found) <= set(communes)
+    sql = str(found.query)
+    assert ("= ANY(ARRAY(" in sql) == (connection.vendor == "postgresql")
