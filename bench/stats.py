@@ -396,8 +396,12 @@ def main() -> int:
             check = stats.totals(combos[0][1])
             assert check == stats.totals(combos[0][1], source="live"), "roll-ups ≠ activities"
             p95, duck_p95 = _pct(pg_all, 0.95), _pct(duck_all, 0.95)
-            checks.append((f"dashboard p95 at {size:,}".replace(",", " "), f"{p95:.1f} ms",
-                           f"≤ {TARGETS['p95_ms']:.0f} ms", p95 <= TARGETS["p95_ms"]))  # fmt: skip
+            # The target holds for every filter: judged on the slowest one's p95, not
+            # on the p95 of all the samples together (which a single slow filter hides).
+            name, _p50, slowest, *_ = max(rows, key=lambda row: row[2])
+            checks.append((f"dashboard p95 at {size:,}, slowest filter".replace(",", " "),
+                           f"{slowest:.1f} ms ({name})", f"≤ {TARGETS['p95_ms']:.0f} ms",
+                           slowest <= TARGETS["p95_ms"]))  # fmt: skip
             checks.append((f"faster than DuckDB at {size:,}".replace(",", " "),
                            f"{p95:.1f} ms vs {duck_p95:.1f} ms (p95)", "PostgreSQL < DuckDB",
                            p95 < duck_p95))  # fmt: skip
