@@ -7,11 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0004_bounded_counts_one_report_per_session'),
-        ('beneficiaries', '0004_name_key_trigram_index'),
-        ('places', '0004_place_siret_address'),
-        ('team', '0003_plausible_dates'),
-        ('workshops', '0002_session_waiting_list_cap'),
+        ("activities", "0004_bounded_counts_one_report_per_session"),
+        ("beneficiaries", "0004_name_key_trigram_index"),
     ]
 
     operations = [
