@@ -3,6 +3,7 @@ the page passes axe-core and raises no CSP error. An activity recorded in the br
 statistics at once, without any command."""
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -82,3 +83,48 @@ def test_an_activity_recorded_in_the_browser_is_counted_at_once(page, live_serve
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_contain_text("L'activité est enregistrée.")
     assert activities_shown() == "2"
+
+
+def test_on_a_phone_a_commune_counts_its_places_and_its_people_seen_at_home(
+    page, live_server, settings, tmp_path
+):
+    """The commune filter (``stats._rollup_queryset``: the commune's places through their
+    index, else the person's commune) against a count made here from the activity rows."""
+    from relais.activities.models import Activity
+
+    from ..beneficiaries.factories import BeneficiaryFactory
+    from ..factories import CommuneFactory
+    from .steps import PHONE, assert_fits_phone, sign_in
+
+    settings.RELAIS_DISCLOSURE_THRESHOLD = 1  # small counts shown as they are
+    prades, vinca = CommuneFactory(name="Prades"), CommuneFactory(name="Vinça")
+    library = PlaceFactory(name="Médiathèque de Prades", commune=prades)
+    town_hall = PlaceFactory(name="Mairie de Vinça", commune=vinca)
+    advisor = AdvisorFactory()
+    # Frozen at TEST_NOW (tests/conftest.py), used only as the dashboard's current month.
+    day = timezone.localdate().replace(day=1)
+    rebuild()  # the figures come from the roll-ups the writes keep
+    record_individual(advisor, place=library, date=day)
+    record_collective(advisor, place=library, date=day)
+    record_individual(advisor, place=town_hall, date=day)
+    for commune in (prades, vinca):
+        record_individual(advisor, place=None, location_kind="home", date=day,
+                          beneficiary=BeneficiaryFactory(commune=commune))  # fmt: skip
+    expected = (
+        Activity.objects.filter(date__gte=day)
+        .filter(Q(place__commune=prades) | Q(place=None, beneficiary__commune=prades))
+        .count()
+    )
+    assert expected == 3
+
+    page.set_viewport_size(PHONE)
+    device = TOTPDeviceFactory(user=UserFactory(role=Role.COORDINATOR))
+    sign_in(page, live_server.url + "/statistiques/", device.user, device)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistiques")
+    page.get_by_label("Commune", exact=True).select_option(label="Prades")
+    page.get_by_role("button", name="Afficher").click()
+    assert f"commune={prades.pk}" in page.url
+    kpi = page.get_by_role("term").filter(has_text="Activités").first
+    expect(kpi.locator("xpath=following-sibling::dd[1]")).to_have_text(str(expected))
+    assert_fits_phone(page, "statistiques par commune")
+    page.screenshot(path=str(tmp_path / "statistiques-commune.png"), full_page=True)
