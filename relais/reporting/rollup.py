@@ -576,6 +576,8 @@ def _record_sql(activities: set, beneficiaries: set) -> tuple[str, list]:
 def _record_in_database(activities: set, beneficiaries: set) -> bool:
     """Apply a record's delta in the database (``_record_sql``); False when the roll-ups were
     not built with this ``LAYOUT`` (nothing written)."""
+    if not activities:
+        return True  # nothing recorded, nothing to add (and no read of every activity)
     sql, params = _record_sql(activities, beneficiaries)
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)

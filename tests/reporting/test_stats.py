@@ -206,6 +206,28 @@ def test_a_record_reads_the_persons_activities_once_and_locks_through_its_update
     assert _rollup_rows() == (rebuild() and _rollup_rows())
 
 
+def test_a_record_that_adds_no_activity_writes_and_reads_nothing(data):
+    """A record's transaction that ends without an activity (nothing ``add``-ed) changes no
+    roll-up row, and on PostgreSQL reads no activity: its one statement is not sent (an empty
+    list of new activities must never become « every activity »)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from relais.reporting.rollup import StatsChange
+
+    rebuild()
+    before = _rollup_rows()
+    with (
+        CaptureQueriesContext(connection) as queries,
+        transaction.atomic(),
+        StatsChange(beneficiaries=[data["bob"].pk], records=True),
+    ):
+        pass
+    assert _rollup_rows() == before
+    if connection.vendor == "postgresql":
+        assert not [q for q in queries if "activities_activity" in q["sql"]]
+
+
 @pytest.mark.parametrize("source", SOURCES)
 def test_a_period_in_days_is_exact(data, source):
     from relais.activities.services import activity_delete
