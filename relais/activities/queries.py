@@ -5,8 +5,13 @@ from datetime import timedelta
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 
+from relais.agreements.models import Commitment
+from relais.beneficiaries.models import Beneficiary
+from relais.bookings.queries import session_attendance_counts
 from relais.core.params import parse_id
 from relais.places.models import Place
+from relais.planning.occurrences import occurrences_between
+from relais.workshops.models import WorkshopSession
 
 from . import perms
 from .enums import DURATION_CHOICES, OTHER_DURATION, Level
@@ -55,8 +60,6 @@ PERMANENCE_MARGIN = timedelta(minutes=30)
 
 def convention_place_ids(day) -> set[int]:
     """Places with a commitment on ``day`` in an agreement in force (the convention's table)."""
-    from relais.agreements.models import Commitment
-
     # The agreements' signatures (their timeline) in one query, not one per agreement.
     commitments = (
         Commitment.objects.valid_on(day)
@@ -72,14 +75,7 @@ def convention_place_ids(day) -> set[int]:
 
 
 def planned_place(advisor, now, allowed: set[int]):
-    """The place of the adviser's permanence under way at ``now`` (planning app), or ``None``.
-
-    Imported lazily: the activities app works without the planning app installed.
-    """
-    try:
-        from relais.planning.occurrences import occurrences_between
-    except ImportError:
-        return None
+    """The place of the adviser's permanence under way at ``now`` (planning app), or ``None``."""
     day = timezone.localdate(now)
     for occurrence in occurrences_between(day, day, advisors=[advisor]):
         if not (occurrence.is_held and advisor in occurrence.advisors_present):
@@ -134,9 +130,6 @@ def initial_from_session(session_id: str) -> dict:
     are those marked present (or, attendance not yet taken, the confirmed registrations), as
     anonymous counts: the report never names anybody.
     """
-    from relais.bookings.queries import session_attendance_counts
-    from relais.workshops.models import WorkshopSession
-
     if not (session_pk := parse_id(session_id)):
         return {}
     session = WorkshopSession.objects.select_related("topic", "place").filter(pk=session_pk).first()
@@ -174,8 +167,6 @@ def _offline_since(today):
 def offline_people(advisor, today, limit: int = OFFLINE_PEOPLE_LIMIT) -> list:
     """The named people ``advisor`` recorded an activity with in the last ``OFFLINE_MONTHS``
     months, latest first, at most ``limit``: only this adviser's own, not the team's file."""
-    from relais.beneficiaries.models import Beneficiary
-
     latest = (
         Activity.objects.of_advisor(advisor)
         .filter(beneficiary__isnull=False, date__gte=_offline_since(today), date__lte=today)

@@ -28,8 +28,15 @@ from django.utils import timezone
 
 from relais.activities.enums import BREAKDOWNS, ActivityKind, Theme, count_field
 from relais.activities.models import Activity, ActivityTheme
+from relais.agreements.half_days import half_day_hours_by_place, whole_half_days
+from relais.bookings.queries import session_attendance_counts
 from relais.core.dates import monday_of, month_end, month_start
 from relais.core.french import month_year
+from relais.places.models import Place
+from relais.planning.coverage import coverage_table, half_days_for_hours
+from relais.planning.occurrences import occurrences_between
+from relais.workshops.enums import SessionStatus
+from relais.workshops.models import WorkshopSession
 
 SCHEMA_VERSION = 1
 PARIS = ZoneInfo("Europe/Paris")
@@ -44,8 +51,6 @@ def month_label(month: date) -> str:
 
 
 def partner_places(partner):
-    from relais.places.models import Place
-
     return Place.objects.filter(partner=partner)
 
 
@@ -115,10 +120,6 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 def workshop_figures(places, first: date, last: date) -> dict:
     """Sessions of the departmental programme held or cancelled in the period, and attendance."""
-    from relais.bookings.queries import session_attendance_counts
-    from relais.workshops.enums import SessionStatus
-    from relais.workshops.models import WorkshopSession
-
     start, end = _day_bounds(first, last)
     sessions = WorkshopSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
     if places is not None:
@@ -153,11 +154,6 @@ def _weekday_share(monday: date, first: date, last: date) -> Decimal:
 
 def permanence_figures(places, first: date, last: date, today: date | None = None) -> dict:
     """Committed, planned and held half-days per place (rules in the module docstring)."""
-    from relais.agreements.half_days import half_day_hours_by_place, whole_half_days
-    from relais.places.models import Place
-    from relais.planning.coverage import coverage_table, half_days_for_hours
-    from relais.planning.occurrences import occurrences_between
-
     today = today or timezone.localdate()
     places = Place.objects.all() if places is None else places
     mondays = _mondays(first, last)

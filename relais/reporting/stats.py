@@ -58,6 +58,9 @@ from relais.activities.enums import (
 from relais.activities.models import Activity, ActivityTheme
 from relais.core.dates import month_end, month_start
 from relais.core.db import InSubquery
+from relais.core.models import Commune
+from relais.places.models import Place
+from relais.team.models import Advisor
 
 from .enums import Grain
 from .models import (
@@ -396,8 +399,6 @@ def stored_queryset(
 
 
 def _rollup_queryset(filters: StatsFilters, by_theme: bool, *, daily: bool = False):
-    from relais.places.models import Place
-
     if daily:
         model = ActivityThemeDailyStat if by_theme else ActivityDailyStat
         qs = model.objects.filter(day__gte=filters.first, day__lte=filters.last)
@@ -574,16 +575,10 @@ def _vocabulary_breakdown(dimension: str, result: Totals) -> list[BreakdownRow]:
 def _labels(dimension: str, ids) -> dict:
     ids = [i for i in ids if i is not None]
     if dimension == "place":
-        from relais.places.models import Place
-
         return dict(Place.objects.filter(pk__in=ids).values_list("pk", "name"))
     if dimension == "commune":
-        from relais.core.models import Commune
-
         return dict(Commune.objects.filter(pk__in=ids).values_list("pk", "name"))
     if dimension == "advisor":
-        from relais.team.models import Advisor
-
         return {
             a.pk: a.user.get_full_name()
             for a in Advisor.objects.filter(pk__in=ids).select_related("user")
@@ -626,8 +621,6 @@ def breakdown(
     measures = ["activities", "accompaniments"]
     if dimension == "partner":
         grouped = rows(filters, ["place"], source=source, measures=measures)
-        from relais.places.models import Place
-
         places = dict(Place.objects.filter(pk__in=[r["place"] for r in grouped if r["place"]])
                       .values_list("pk", "partner__name"))  # fmt: skip
         merged: dict[str, BreakdownRow] = {}
@@ -651,9 +644,6 @@ def _sorted_breakdown(dimension: str, items: list[BreakdownRow]) -> Breakdown:
 
 def _place_and_commune_labels(places, communes) -> dict[str, dict]:
     """``_labels`` of places and of communes in one round trip (``located_breakdowns``)."""
-    from relais.core.models import Commune
-    from relais.places.models import Place
-
     label = {"place": Value("place"), "commune": Value("commune")}
     ids = {"place": [i for i in places if i is not None],
            "commune": [i for i in communes if i is not None]}  # fmt: skip
