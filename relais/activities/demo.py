@@ -23,6 +23,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from relais.core.demo import DemoContext
+from relais.planning.occurrences import occurrences_between
 
 from .enums import ALL_COUNT_FIELDS, BREAKDOWNS, count_field
 from .models import Activity, ActivityTheme
@@ -193,7 +194,6 @@ def _delete_previous_run() -> None:
 
 def held_permanences(first, last) -> list:
     """The planning's occurrences from ``first`` to ``last`` that were held, with someone."""
-    from relais.planning.occurrences import occurrences_between
 
     return [
         occurrence

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from relais.beneficiaries.models import Beneficiary
+
 from .enums import (
     ALL_COUNT_FIELDS,
     BREAKDOWNS,
@@ -187,8 +189,6 @@ def _extend_last_activity(activity: Activity) -> None:
     round trip of its own."""
     if activity.beneficiary_id is None:
         return
-    from relais.beneficiaries.models import Beneficiary
-
     person = activity.beneficiary
     later = models.Q(last_activity_on__isnull=True) | models.Q(last_activity_on__lt=activity.date)
     Beneficiary.objects.filter(pk=person.pk).update(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.core.models import TimeStampedModel, entered_by
-from relais.core.validators import validate_plausible_date
+from relais.core.validators import PROGRAMME_START, validate_plausible_date
 
 from .enums import ActionStatus, InvitationStatus, MemberCategory
 
@@ -143,7 +143,6 @@ class Meeting(TimeStampedModel):
     def _date_problems(self) -> dict:
         """The committee exists since the programme, meets once a day at most, and a meeting
         that has not taken place has no minutes yet."""
-        from relais.core.validators import PROGRAMME_START
 
         today = timezone.localdate()
         if self.date < PROGRAMME_START:

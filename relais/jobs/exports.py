@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
+from relais.core.spreadsheets import csv_stream, ods_stream, xlsx_file
 from relais.core.validators import error_text
 
 CONTENT_TYPES = {
@@ -119,7 +120,6 @@ def spreadsheet_blocks(
     """The bytes of ``sheets`` ((title, header, rows) tables) in ``fmt``, in constant memory:
     CSV and ODS as they are written, XLSX (openpyxl's write-only mode) from its temporary file.
     A CSV holds one table: ``csv_table`` (header, rows), else the first sheet's."""
-    from relais.core.spreadsheets import csv_stream, ods_stream, xlsx_file
 
     if fmt == "csv":
         header, rows = csv_table or sheets[0][1:]

@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 
 from relais.core import french
 from relais.core.validators import error_text
+from relais.messaging.outbox import outbox_email
 
 from .models import PeriodicRun, WorkerHeartbeat
 from .schedule import JOBS
@@ -234,8 +235,6 @@ def export_build(job_id: int) -> str:
     from django.core.files import File
     from django.http import QueryDict
 
-    from relais.messaging.outbox import outbox_email
-
     from .exports import export_kind
     from .models import ExportJob
 
@@ -355,8 +354,6 @@ def import_request(
 def _import_notify(job, subject: str, text: str) -> None:
     """One e-mail per step, in the transaction that records the step: never sent twice."""
     from django.urls import reverse
-
-    from relais.messaging.outbox import outbox_email
 
     if not job.requested_by.email:
         return

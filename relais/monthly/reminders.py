@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from relais.accounts.models import User
 from relais.accounts.queries import coordinator_emails, emails_of, partner_staff_emails
+from relais.agreements.models import Agreement
 from relais.core.dates import month_end
 from relais.core.french import of_month
 from relais.core.models import Organisation
@@ -50,8 +51,6 @@ class Reminder:
 
 
 def _concerned_partners(month: date) -> list[Organisation]:
-    from relais.agreements.models import Agreement
-
     first, last = month, month_end(month)
     ids = set(
         activities_between(None, first, last)

@@ -31,6 +31,8 @@ from fractions import Fraction
 
 from django.conf import settings
 
+from relais.places.models import Place
+
 from .stats import Breakdown, BreakdownRow, Dashboard, MonthPoint
 
 SECRET_LABEL = "secret statistique"  # noqa: S105 - a label, not a password
@@ -220,8 +222,6 @@ def _cells(result: Dashboard) -> dict[str, int]:
 
 
 def _place_communes(result: Dashboard) -> dict[str, str]:
-    from relais.places.models import Place
-
     places = result.breakdowns.get("place")
     if places is None or "commune" not in result.breakdowns:
         return {}
