@@ -101,8 +101,7 @@ def test_on_a_phone_a_commune_counts_its_places_and_its_people_seen_at_home(
     library = PlaceFactory(name="Médiathèque de Prades", commune=prades)
     town_hall = PlaceFactory(name="Mairie de Vinça", commune=vinca)
     advisor = AdvisorFactory()
-    # Frozen at TEST_NOW (tests/conftest.py), used only as the dashboard's current month.
-    day = timezone.localdate().replace(day=1)
+    day = timezone.localdate().replace(day=1)  # frozen (TEST_NOW): the dashboard's month
     rebuild()  # the figures come from the roll-ups the writes keep
     record_individual(advisor, place=library, date=day)
     record_collective(advisor, place=library, date=day)
