@@ -10,8 +10,10 @@ running them — 1.2 of the upsert's 2 ms, measured at 1 M activities (docs/perf
 :func:`prepared_cursor` gives a psycopg cursor with server-side binding that asks psycopg to
 prepare every statement it runs (``execute(…, prepare=True)``). psycopg keeps the prepared
 statements of each connection (named, at most ``prepared_max`` of them, the least used
-deallocated) and prepares in the same round trip as the first execution; PostgreSQL plans
-the first five executions for their parameters, then reuses a generic plan when it is as good.
+deallocated) and prepares in the same round trip as the first execution. The connection is
+opened with ``plan_cache_mode=force_generic_plan`` (config/settings/base.py), so PostgreSQL
+plans each of them once, not for the values of its first five executions; only prepared
+statements read that setting.
 The cursor is wrapped as Django wraps its own, so that execute wrappers, ``connection.queries``
 and the tests' ``CaptureQueriesContext`` see its statements.
 
