@@ -5,9 +5,12 @@ missing, the tests are skipped locally with the apt command to run, and fail und
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
 # Offline mode and request routing reach a service worker's own fetches only with this flag
 # (microsoft/playwright#2311); read when the driver starts, after collection.
@@ -113,19 +116,87 @@ def screenshot(page, request):
     return take
 
 
-@pytest.fixture
-def network_settled(page):
-    """Waits, at the end of a test, for the requests still on their way, the service worker's
-    included (it keeps the forms and lists after each page load, and sends the queue by
-    Background Sync): the database is emptied next, and a request the live server is still
-    answering then fails or locks a table for the following test."""
-    pending = set()
-    context = page.context
-    context.on("request", lambda request: pending.add(request))
-    context.on("requestfinished", lambda request: pending.discard(request))
-    context.on("requestfailed", lambda request: pending.discard(request))
+@pytest.fixture(scope="session")
+def live_server(request, django_db_setup):
+    """pytest-django's live server, started once the test database exists.
+
+    Its own fixture is session-scoped with no dependency, so pytest starts it before any
+    function-scoped fixture, the one that creates the test database included: it then looks at
+    the settings' database file, finds no SQLite in memory to share, and every request thread of
+    the server opens its own connection to the shared in-memory cache, where a read of the test
+    and a write of the server lock each other's tables at once (« database table is locked »,
+    no busy wait in that mode). Started after ``django_db_setup``, it shares the test's
+    connection, as Django's LiveServerTestCase does."""
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr)
+    yield server
+    server.stop()
+
+
+class _RequestsInFlight:
+    """WSGI wrapper around the live server's application that counts the requests it is still
+    answering (a response is over when the server closes its iterable)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.paths: list[str] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        with self._lock:
+            self.paths.append(path)
+        try:
+            result = self.app(environ, start_response)
+            try:
+                yield from result
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        finally:
+            with self._lock:
+                self.paths.remove(path)
+
+    def wait_idle(self, timeout: float) -> list[str]:
+        """Waits until no request is being answered; returns those still running at timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self.paths:
+                    return []
+            time.sleep(0.05)
+        with self._lock:
+            return list(self.paths)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request):
+    """At a browser test's end, the database is emptied (a transactional test) while the browser
+    may still be talking to the live server: a service worker keeps the forms and lists after
+    each page load and sends its queue by Background Sync, htmx polls a progress bar. On SQLite
+    in memory the server thread shares the test's connection, and a request it is still
+    answering locks a table against the flush (« database table is locked », the CI failure of
+    2026-12-06); on PostgreSQL it writes into the next test. So, for every test, whatever it
+    clicked: the browser's contexts are closed (nothing new is sent), then the test waits until
+    the server has answered what it had already received.
+
+    Set up after pytest-django's database fixture (a plugin's autouse fixtures come first), so
+    this teardown runs before the flush; and after the page's own teardown."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    server = request.getfixturevalue("live_server")
+    httpd = server.thread.httpd
+    if not isinstance(httpd.get_app(), _RequestsInFlight):
+        httpd.set_app(_RequestsInFlight(httpd.get_app()))
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
     yield
-    for _ in range(50):
-        if not pending:
-            break
-        page.wait_for_timeout(200)
+    if browser is not None:
+        for context in list(browser.contexts):  # those the test opened itself, still open
+            context.close()
+    still_running = httpd.get_app().wait_idle(timeout=15)
+    assert not still_running, f"Requêtes encore en cours au nettoyage de la base : {still_running}"

@@ -13,7 +13,7 @@ from ..factories import AdvisorFactory, PlaceFactory, TOTPDeviceFactory
 from .steps import LOGIN, PHONE, assert_fits_phone, sign_in
 from .test_activity_entry import _log_in_as_advisor
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("network_settled")]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def test_a_new_person_created_inline_is_chosen_and_recorded(

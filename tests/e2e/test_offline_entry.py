@@ -16,7 +16,7 @@ from relais.places.models import Place
 from ..factories import PlaceFactory
 from .test_activity_entry import PHONE, _log_in_as_advisor
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("network_settled")]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 KEPT = "Enregistré sur ce téléphone, sera envoyé au retour du réseau."
 
 

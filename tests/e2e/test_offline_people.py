@@ -23,7 +23,7 @@ from ..factories import AdvisorFactory, CommuneFactory, PlaceFactory
 from .test_activity_entry import PHONE, _log_in_as_advisor
 from .test_offline_entry import KEPT, _open_form
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("network_settled")]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 LISTS = "/activites/hors-ligne/listes/"
 
 QUEUE = """() => new Promise((resolve) => {
