@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relais.core.db import prepared_cursor
 
@@ -61,3 +63,22 @@ def test_in_subquery_selects_the_rows_of_in_whatever_the_database():
     assert set(found) <= set(communes)
     sql = str(found.query)
     assert ("= ANY(ARRAY(" in sql) == (connection.vendor == "postgresql")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    text=st.text(alphabet="%s$1'\\\"aé -", max_size=12),
+    number=st.integers(min_value=-(10**6), max_value=10**6),
+)
+def test_a_statement_gives_what_djangos_cursor_gives_whatever_its_values(text, number):
+    """The prepared cursor takes Django's ``%s`` statements (converted to ``$1``… once): its
+    values — a ``%``, a ``%s``, a ``$1``, quotes inside them — and a ``%%`` in the statement
+    come back as Django's own cursor returns them."""
+    sql = "SELECT %s, '100%%', %s + 1, %s"
+    params = [text, number, text]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        expected = cursor.fetchall()
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        assert cursor.fetchall() == expected == [(text, "100%", number + 1, text)]
