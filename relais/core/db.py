@@ -115,3 +115,30 @@ class InSubquery(Func):
             compiler, connection, arg_joiner=" = ANY(ARRAY", template="%(expressions)s)",
             **extra_context,
         )  # fmt: skip
+
+
+class InList(Func):
+    """``column IN (v1, v2, …)``, written ``column = ANY(%s)`` on PostgreSQL: the list is one
+    array value instead of one placeholder per item.
+
+    Django's ``__in`` sends a value per item, and psycopg parses a statement of more than 50
+    values at every call, uncached: the statistics' labels of 300 places and 300 communes
+    took 4 ms at 10 M activities, 0.5 ms as two arrays (docs/performance.md). An empty list
+    matches nothing."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, values):
+        super().__init__(F(column))
+        self.values = sorted(set(values))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        if not self.values:
+            return "1 = 0", []
+        marks = ", ".join(["%s"] * len(self.values))
+        return f"{column} IN ({marks})", [*params, *self.values]
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s)", [*params, self.values]

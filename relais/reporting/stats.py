@@ -57,7 +57,7 @@ from relais.activities.enums import (
 )
 from relais.activities.models import Activity, ActivityTheme
 from relais.core.dates import month_end, month_start
-from relais.core.db import InSubquery
+from relais.core.db import InList, InSubquery
 from relais.core.models import Commune
 from relais.places.models import Place
 from relais.team.models import Advisor
@@ -650,8 +650,9 @@ def _place_and_commune_labels(places, communes) -> dict[str, dict]:
     result: dict[str, dict] = {"place": {}, "commune": {}}
     if not ids["place"] and not ids["commune"]:
         return result
-    places = Place.objects.filter(pk__in=ids["place"]).order_by()  # no ORDER BY in a UNION
-    communes = Commune.objects.filter(pk__in=ids["commune"]).order_by()
+    # The ids as two arrays (``InList``): some hundreds each at 10 M activities.
+    places = Place.objects.filter(InList("pk", ids["place"])).order_by()  # no ORDER BY in a UNION
+    communes = Commune.objects.filter(InList("pk", ids["commune"])).order_by()
     both = places.values_list(label["place"], "pk", "name").union(
         communes.values_list(label["commune"], "pk", "name"), all=True
     )

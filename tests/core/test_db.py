@@ -82,3 +82,22 @@ def test_a_statement_gives_what_djangos_cursor_gives_whatever_its_values(text, n
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         assert cursor.fetchall() == expected == [(text, "100%", number + 1, text)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(chosen=st.lists(st.sampled_from(["Prades", "Vinça", "Eus", "Olette", "absent"])))
+def test_in_list_selects_the_rows_of_in_whatever_the_list(chosen):
+    """``InList`` (one array value on PostgreSQL) selects what Django's ``__in`` selects:
+    repeated ids, an id that does not exist, an empty list (nothing), combined with ``|``."""
+    from relais.core.db import InList
+    from relais.core.models import Commune
+
+    from ..factories import CommuneFactory
+
+    for name in ("Prades", "Vinça", "Eus", "Olette"):  # once: the examples share the test's data
+        if not Commune.objects.filter(name=name).exists():
+            CommuneFactory(name=name)
+    ids = [Commune.objects.get(name=n).pk if n != "absent" else -1 for n in chosen]
+    expected = set(Commune.objects.filter(Q(pk__in=ids) | Q(name="Eus")))
+    assert set(Commune.objects.filter(InList("pk", ids) | Q(name="Eus"))) == expected
+    assert set(Commune.objects.filter(InList("pk", ids))) == set(Commune.objects.filter(pk__in=ids))
