@@ -6,21 +6,12 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("core", "0004_commune_insee_code"),
-        ("places", "0004_place_siret_address"),
-        ("reporting", "0005_daily_rollups"),
-        ("team", "0003_plausible_dates"),
-    ]
+    dependencies = [("reporting", "0005_daily_rollups")]  # the place's and commune's apps: 0001
 
     operations = [
-        migrations.RemoveIndex(
-            model_name="activitythememonthlystat",
-            name="stat_theme_month",
-        ),
-        migrations.RemoveIndex(
-            model_name="activitythememonthlystat",
-            name="stat_theme_by_theme",
+        *(
+            migrations.RemoveIndex(model_name="activitythememonthlystat", name=name)
+            for name in ("stat_theme_month", "stat_theme_by_theme")
         ),
         migrations.AddIndex(
             model_name="activitythememonthlystat",
