@@ -46,7 +46,11 @@ BEST = ROOT / "bench" / "planner_best.json"
 TARGETS = {"gap_1x": 0.01, "best_4x": 0.03}
 # Written after reading the run below (docs/performance.md keeps the figures).
 READING = [
-    "- Before this session's change (previous run, same bench, load 11–13): ×1 gap 9.71 % "
+    "- This run (2026-12-07, quiet machine, load 1.1), the planner unchanged since the run "
+    "of 2026-12-06 17:11 CET at load 3.0: ×1 2791 → 2735 (gap 2.94 → 0.95 %: the target "
+    "met by 0.05 point in one run, so a loaded machine misses it); ×4 5514–5588 → "
+    "5488–5583, still 5.5 % from the best known and level with greedy + LS (5571).",
+    "- Before the change of 2026-12-06 (previous run, same bench, load 11–13): ×1 gap 9.71 % "
     "(2998 against HiGHS's MILP bound 2707), 4 % better than greedy + LS (3116); ×4 "
     "6468–6512 against greedy + LS's 6307 and the best known then, 5965.",
     "- What changed: (1) local search draws its moves in O(1) and updates its total from "
