@@ -43,8 +43,8 @@ class _PreparingCursor(psycopg.RawCursor):
     A raw cursor (PostgreSQL's own ``$1`` placeholders), given the ``%s`` statement converted
     once (:func:`_native`): psycopg's other cursors convert a statement's placeholders at every
     call and cache the conversion of statements up to 4 KB and 50 values only — the roll-ups'
-    record (28 KB, 45 values) was parsed again at every activity recorded, 0.25 of the 2.2 ms it
-    adds to a write (measured at 10 M activities, docs/performance.md)."""
+    record (28 KB, 45 values) was parsed again at every activity recorded: 2.19 → 1.53 ms for
+    that statement in the client, median of 200 records at 10 M activities (ADR 0007)."""
 
     def execute(self, query, params=None, **kwargs):
         kwargs.setdefault("prepare", True)
@@ -123,7 +123,7 @@ class InList(Func):
 
     Django's ``__in`` sends a value per item, and psycopg parses a statement of more than 50
     values at every call, uncached: the statistics' labels of 300 places and 300 communes
-    took 4 ms at 10 M activities, 0.5 ms as two arrays (docs/performance.md). An empty list
+    took 4.1 ms at 10 M activities, 2.2 ms as two arrays (docs/performance.md). An empty list
     matches nothing."""
 
     output_field = BooleanField()
