@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from relais.reporting import stats
 from relais.reporting.models import (
@@ -445,6 +446,37 @@ def test_the_migration_fills_the_daily_rows_of_built_rollups(data, year_2025):
     StatsRefresh.objects.filter(pk=1).update(layout=0)
     migration.rebuild_built_rollups(apps, None)
     assert not stats.rollups_ready() and not ActivityMonthlyStat.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage parameter")
+def test_rollup_pages_keep_room_for_the_writes_updates():
+    """Migration 0007: every roll-up table (the four the writes update) keeps a fifth of each
+    page free, and the reverse migration gives the default back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from relais.reporting.rollup import MODELS
+
+    migration = import_module("relais.reporting.migrations.0007_rollup_pages_keep_room")
+    tables = sorted(model._meta.db_table for model in MODELS.values())
+    assert sorted(migration.TABLES) == tables
+
+    def options():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s) ORDER BY 1",
+                [tables],
+            )
+            return dict(cursor.fetchall())
+
+    assert options() == {table: ["fillfactor=80"] for table in tables}
+    with connection.schema_editor() as editor:
+        migration.fill_pages(apps, editor)
+    assert options() == {table: None for table in tables}
+    with connection.schema_editor() as editor:
+        migration.keep_room(apps, editor)
+    assert options() == {table: ["fillfactor=80"] for table in tables}
 
 
 @pytest.mark.parametrize(
