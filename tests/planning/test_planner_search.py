@@ -67,3 +67,82 @@ def test_every_neighbourhood_kind_keeps_every_hard_rule(
     assert values is not None
     assert model.objective(values) == lns.objective() <= before
     assert check(instance, _plain(plan), complete=True) == []
+
+
+# --- Two searches at once, one on each side of a cut --------------------------------------
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_no_row_of_the_model_has_variables_of_both_sides(departement, data):
+    """Checked row by row on the model itself, not with the search's compressed arrays."""
+    _instance, problem, model = departement
+    start = model.values(planner.heuristic(problem, 0.1, model=model))
+    lns = NeighbourhoodSearch(model, start)
+    seed_place = data.draw(st.sampled_from(lns.place_ids))
+    side = lns.sides(seed_place)
+    assert set(side.tolist()) <= {-1, 0, 1}
+    assert (side == 0).sum() and (side == 1).sum()
+    for variables, _coefs, _lo, _hi in model.rows:
+        assert {int(side[i]) for i in variables} - {-1} != {0, 1}
+
+
+@pytest.mark.parametrize("seed_place", [0, -1])
+def test_both_sides_searched_apart_merge_into_a_plan_keeping_every_rule(departement, seed_place):
+    instance, problem, model = departement
+    start = model.values(planner.heuristic(problem, 0.2, model=model))
+    one = NeighbourhoodSearch(model, start, seed=1)
+    other = NeighbourhoodSearch(model, start, seed=2)
+    side = one.sides(one.place_ids[seed_place])
+    before = one.objective()
+    for lns, which in ((one, 0), (other, 1)):
+        lns.keep_to(side, which)
+        for _ in range(8):
+            lns.step(0.5)
+    initial = [start[i] for i in range(len(model.upper))]
+    changes = other.changes(initial)
+    assert changes and all(side[i] == 1 for i, _v in changes)
+    assert all(side[i] == 0 for i, _v in one.changes(initial))
+    gains = before - one.objective(), before - other.objective()
+    one.keep_to(None)
+    assert one.merge(changes) == (gains[1] > 0)
+    # The objective is a sum over variables: the merged plan gains what each side gained.
+    assert one.objective() == before - gains[0] - max(0, gains[1])
+    plan = model.assignments(lambda i: one.values[i])
+    values = model.values(plan)
+    assert values is not None and model.objective(values) == one.objective()
+    assert check(instance, _plain(plan), complete=True) == []
+
+
+def test_a_merge_that_would_break_a_row_is_refused(departement):
+    _instance, problem, model = departement
+    start = model.values(planner.heuristic(problem, 0.1, model=model))
+    lns = NeighbourhoodSearch(model, start)
+    kept = list(lns.values)
+    # Every held half-day given up at no shortfall: cheaper, and every place's demand broken.
+    broken = [(i, 0) for i in model.x.values() if kept[i]]
+    cheaper = dict(enumerate(kept)) | dict(broken)
+    assert model.objective(cheaper) < lns.objective()  # refused for the rows, not the cost
+    assert not lns.merge(broken)
+    assert lns.values == kept
+
+
+def test_the_planner_uses_both_cores_above_the_bound_size(departement, monkeypatch):
+    """On a model too large for the proven bound, the two-sided search runs, and its plan keeps
+    every hard rule (the département, with the size limit lowered for the test)."""
+    from relais.planning.planner import solver
+
+    instance, problem, _model = departement
+    rounds = []
+    monkeypatch.setattr(solver, "BOUND_MAX_VARIABLES", 1_000)
+    monkeypatch.setattr(solver, "SIDE_ROUND_S", 0.8)
+    merge = NeighbourhoodSearch.merge
+    monkeypatch.setattr(
+        NeighbourhoodSearch, "merge", lambda self, c: rounds.append(len(c)) or merge(self, c)
+    )
+    result = solver.solve(problem, time_limit_s=4.0)
+    assert rounds  # at least one round merged (or refused) the other side's changes
+    assert result.status in (planner.FEASIBLE, planner.OPTIMAL)
+    assert check(instance, _plain(result.assignments), complete=True) == []

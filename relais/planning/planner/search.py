@@ -3,6 +3,7 @@ in which CP-SAT re-solves a few advisers at a time."""
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 import time as clock
@@ -521,6 +522,10 @@ class NeighbourhoodSearch:
         self.kind = "week"
         self.steps = self.improvements = 0
         self.proven = False  # every adviser freed at once and proven optimal
+        # A side of the plan (:meth:`sides`, :meth:`keep_to`): the variables this search may
+        # change, and where its neighbourhoods are seeded. None: the whole model.
+        self.allowed: np.ndarray | None = None
+        self.seed_places, self.seed_advisors = self.place_ids, self.advisors
 
     def objective(self) -> int:
         return sum(c * self.values[i] for i, c in self.model.cost.items())
@@ -529,7 +534,7 @@ class NeighbourhoodSearch:
         """A random adviser and ``size − 1`` advisers among those sharing most places."""
         if self.size >= len(self.advisors):
             return list(self.advisors)
-        seed = self.rng.choice(self.advisors)
+        seed = self.rng.choice(self.seed_advisors)
         near = self.near[seed][: 2 * self.size]
         chosen = [seed, *self.rng.sample(near, min(len(near), self.size - 1))]
         short = [p for p, vs in self.place_vars.items() if any(self.values[i] for i in vs)]
@@ -564,7 +569,7 @@ class NeighbourhoodSearch:
             # fixed: the advisers' places are redistributed (the optimum at 1× gives each
             # adviser fewer places, held as whole days more often, than local search's).
             self.kind = "places"
-            seed = self.rng.choice(self.place_ids)
+            seed = self.rng.choice(self.seed_places)
             near = self.near_places[seed][: 2 * self.place_size]
             chosen_places = [seed, *self.rng.sample(near, min(len(near), self.place_size - 1))]
             free, advisers = set(), set()
@@ -574,10 +579,10 @@ class NeighbourhoodSearch:
                 advisers |= self.advisors_of[p]
             for a in advisers:
                 free.update(self.weekly[a])
-            return sorted(free), False
+            return self._kept(free), False
         if self.size < len(self.advisors) and draw < PLACES_SHARE + DAYS_SHARE:
             self.kind = "days"
-            seed = self.rng.choice(self.advisors)
+            seed = self.rng.choice(self.seed_advisors)
             near = self.near[seed][: 2 * self.day_size]
             chosen = [seed, *self.rng.sample(near, min(len(near), self.day_size - 1))]
             days = self.rng.sample(self.days, min(DAYS_FREED, len(self.days)))
@@ -595,7 +600,119 @@ class NeighbourhoodSearch:
         for a in chosen:
             for p in self.places_of[a]:
                 free.update(self.place_vars[p])
+        if self.allowed is not None:
+            return self._kept(free), False
         return sorted(free), whole
+
+    def _kept(self, free: set[int]) -> list[int]:
+        """The variables of ``free`` this search may change (all without a side)."""
+        if self.allowed is None:
+            return sorted(free)
+        return [i for i in sorted(free) if self.allowed[i]]
+
+    # --- Two searches at once, on the two sides of a line --------------------------------
+
+    def sides(self, seed_place: int) -> np.ndarray:
+        """Cut the plan in two: each variable's side (0 or 1), or −1 when neither may change it.
+
+        Places are ordered by their distance to ``seed_place`` through the advisers who could
+        hold them (the time from the place to an adviser's home and from there to the other
+        place): the nearer half is side 0. An adviser is on the side of most of their places.
+        A variable belongs to a side when its adviser and its places are on it (a shortfall:
+        its place's side); the others stay as they are. So no row of the model has variables
+        of both sides: two searches, each changing only its side's variables, never break a
+        row together, and each keeps the other's rows as it found them — their plans merge
+        into one that keeps every rule (:meth:`merge` checks it anyway).
+        """
+        model, travel = self.model, self.model.problem.travel
+        distance = {seed_place: 0}
+        queue = [(0, 0, seed_place)]  # (minutes, 0 for a place / 1 for an adviser, id)
+        seen = set()
+        while queue:
+            minutes, is_advisor, node = heapq.heappop(queue)
+            if (is_advisor, node) in seen:
+                continue
+            seen.add((is_advisor, node))
+            if is_advisor:
+                neighbours = [(p, travel[(node, p)]) for p in self.places_of[node]]
+            else:
+                distance.setdefault(node, minutes)
+                neighbours = [(a, travel[(a, node)]) for a in self.advisors_of[node]]
+            for other, step in neighbours:
+                if (not is_advisor, other) not in seen:
+                    heapq.heappush(queue, (minutes + step, int(not is_advisor), other))
+        order = sorted(self.place_ids, key=lambda p: (distance.get(p, math.inf), p))
+        place_side = {p: int(k >= len(order) // 2) for k, p in enumerate(order)}
+        advisor_side = {
+            a: int(2 * sum(place_side[p] for p in self.places_of[a]) > len(self.places_of[a]))
+            for a in self.advisors
+        }
+        side = np.full(len(self.values), -1, dtype=np.int8)
+
+        def give(i: int, a: int, *places: int) -> None:
+            if all(place_side[p] == advisor_side[a] for p in places):
+                side[i] = advisor_side[a]
+
+        for (a, p, _d, _h), i in model.x.items():
+            give(i, a, p)
+        for (a, _d, p, q), i in model.z.items():
+            give(i, a, p, q)
+        for (a, _p), i in model.u.items():
+            give(i, a)  # an adviser's own: no place's row holds it
+        for a, i in model.dev.items():
+            give(i, a)
+        for p, i in [*model.short.items(), *model.whole_short.items()]:
+            side[i] = place_side[p]
+        # Any row left with both sides (a variable added to the model later): side 1's
+        # variables in it stay as they are.
+        entries = side[self.row_vars]
+        row_of = np.repeat(np.arange(len(self.row_lo)), self.row_end - self.row_start)
+        mixed = (np.bincount(row_of[entries == 0], minlength=len(self.row_lo)) > 0) & (
+            np.bincount(row_of[entries == 1], minlength=len(self.row_lo)) > 0
+        )
+        side[self.row_vars[mixed[row_of] & (entries == 1)]] = -1
+        return side
+
+    def keep_to(self, side: np.ndarray | None, which: int = 0) -> None:
+        """From now on change only the variables of side ``which`` (None: all again)."""
+        if side is None:
+            self.allowed, self.seed_places, self.seed_advisors = None, self.place_ids, self.advisors
+            return
+        self.allowed = side == which
+        self.seed_places = [p for p in self.place_ids if self.allowed[self.at_place[p]].any()]
+        self.seed_advisors = [a for a in self.advisors if self.allowed[self.owned[a]].any()]
+        self.seed_places = self.seed_places or self.place_ids
+        self.seed_advisors = self.seed_advisors or self.advisors
+
+    def changes(self, start: list[int]) -> list[tuple[int, int]]:
+        """The variables changed since ``start`` (the values when the search began)."""
+        return [(i, v) for i, (v, s) in enumerate(zip(self.values, start, strict=True)) if v != s]
+
+    def feasible(self, values: np.ndarray) -> bool:
+        """Every row of the model and every bound hold for ``values``."""
+        if ((values < self.lower) | (values > self.upper)).any():
+            return False
+        row_of = np.repeat(np.arange(len(self.row_lo)), self.row_end - self.row_start)
+        activity = np.bincount(
+            row_of, weights=self.row_coefs * values[self.row_vars], minlength=len(self.row_lo)
+        )
+        return bool(((activity >= self.row_lo - 1e-6) & (activity <= self.row_hi + 1e-6)).all())
+
+    def merge(self, changes: list[tuple[int, int]]) -> bool:
+        """Take the other side's changes when the plan then still keeps every rule and
+        costs less; True when taken."""
+        if not changes:
+            return False
+        values = np.asarray(self.values, dtype=np.int64)
+        at = np.fromiter((i for i, _v in changes), dtype=np.int64, count=len(changes))
+        values[at] = np.fromiter((v for _i, v in changes), dtype=np.int64, count=len(changes))
+        cost = sum(c * int(values[i]) for i, c in self.model.cost.items())
+        if cost >= self.objective() or not self.feasible(values):
+            return False
+        self.values = values.tolist()
+        self.values_np = values.astype(np.float64)
+        self.improvements += 1
+        return True
 
     def step(self, time_left_s: float) -> bool:
         """Re-solve one neighbourhood (within ``time_left_s``); True when the plan improved."""

@@ -98,7 +98,7 @@ def _bound_child(model: WeekModel, hint, time_limit_s: float, send) -> None:
 
 class _Helper:
     """Work on the second core, in a child process: CP-SAT on the whole model for the bound
-    (small models, where it proves the optimum).
+    (small models, where it proves the optimum), or one side's neighbourhood search.
 
     A process, not a thread: CP-SAT's Python solve keeps the GIL (measured: a thread running
     it halves the local search beside it). Forked, so the child has the model at once.
@@ -114,9 +114,9 @@ class _Helper:
     def done(self) -> bool:
         return self.receive.poll()
 
-    def result(self, timeout_s: float):
-        """(status, bound or None, values or None); UNKNOWN when the child is late."""
-        found = (cp_model.UNKNOWN, None, None)
+    def result(self, timeout_s: float, missing=(cp_model.UNKNOWN, None, None)):
+        """What the child sent; ``missing`` when it is late or died."""
+        found = missing
         try:
             if self.receive.poll(max(0.0, timeout_s)):
                 found = self.receive.recv()
@@ -129,18 +129,51 @@ class _Helper:
         return found
 
 
+def _side_child(lns: NeighbourhoodSearch, side, until: float, send) -> None:
+    """The neighbourhood search on side 1 of ``side`` until ``until``: the changes."""
+    start = list(lns.values)
+    lns.keep_to(side, 1)
+    lns.rng.seed(lns.steps + 1_000_003)  # other neighbourhoods than the parent's draws
+    lns.run(until)
+    send.send(lns.changes(start))
+    send.close()
+
+
+# Each round of the search on both cores: a cut (:meth:`NeighbourhoodSearch.sides`), then
+# both sides searched at once for this long, then the other side's changes merged. Another
+# cut each round, so no half-day stays on the line. Measured at 4× (docs/performance.md).
+SIDE_ROUND_S = 2.0
+SIDE_GRACE_S = 0.5  # for the child's last step and its answer
+
+
+def _search_both_sides(lns: NeighbourhoodSearch, deadline: float, tick) -> None:
+    """The large neighbourhood search on two cores, each on its side of a cut.
+
+    The variables of the two sides share no row of the model (:meth:`~NeighbourhoodSearch.sides`),
+    so the child's changes and this process's add up to a plan keeping every rule, whose cost
+    is the sum of both gains; :meth:`~NeighbourhoodSearch.merge` checks every row anyway
+    before taking them. A child late or dead costs only its round's changes. The same
+    neighbourhoods from the same plan in both processes with other seeds (the better plan
+    kept) did worse than one process (docs/performance.md): here they never overlap."""
+    while not tick():
+        left = deadline - clock.perf_counter()
+        if left < 1.0:
+            lns.run(deadline, tick=tick)
+            return
+        until = deadline if left < 2 * SIDE_ROUND_S else clock.perf_counter() + SIDE_ROUND_S
+        side = lns.sides(lns.rng.choice(lns.place_ids))
+        child = _Helper(_side_child, lns, side, until - SIDE_GRACE_S / 2)
+        lns.keep_to(side, 0)
+        lns.run(until - SIDE_GRACE_S / 2, tick=tick)
+        lns.keep_to(None)
+        lns.merge(child.result(until - clock.perf_counter() + SIDE_GRACE_S, missing=[]))
+
+
 BOUND_MAX_VARIABLES = 10_000  # above, CP-SAT's bound in 10 s on one core is too weak to show
-# Of the time limit, construction and local search's share (then LNS): a quarter up to the
-# département's size, up to half at 4× (70,000 variables), where local search alone still
-# gains fast and each neighbourhood costs more (measured, docs/performance.md).
-HEURISTIC_SHARE_MIN, HEURISTIC_SHARE_MAX = 0.25, 0.5
-HEURISTIC_SHARE_VARIABLES = (17_000, 70_000)
-
-
-def heuristic_share(variables: int) -> float:
-    low, high = HEURISTIC_SHARE_VARIABLES
-    ratio = min(1.0, max(0.0, (variables - low) / (high - low)))
-    return HEURISTIC_SHARE_MIN + ratio * (HEURISTIC_SHARE_MAX - HEURISTIC_SHARE_MIN)
+# Of the time limit, construction and local search's share (then LNS). A quarter at every
+# size: at 4× with the search on both cores, half gave 5312–5337 and a quarter 5261–5332
+# (three runs each, same machine; docs/performance.md) — the neighbourhoods gain faster.
+HEURISTIC_SHARE = 0.25
 
 
 PROGRESS_EVERY_S = 1.0
@@ -155,10 +188,12 @@ def solve(
 ) -> PlanResult:
     """Plan the week (rules in the module docstring): always the best plan found.
 
-    The time is shared: construction and local search first (:func:`heuristic_share`), then a
-    large neighbourhood search from the best plan so far (:class:`NeighbourhoodSearch`)
-    while, with two workers, CP-SAT works on the whole model in a child process (``_Helper``)
-    for the proven bound.
+    The time is shared: construction and local search first (``HEURISTIC_SHARE``), then a
+    large neighbourhood search from the best plan so far (:class:`NeighbourhoodSearch`).
+    With two workers the second core works too, in a child process (``_Helper``): on small
+    models CP-SAT on the whole model, for the proven bound; on larger ones the neighbourhood
+    search on one side of a cut while this process searches the other
+    (:func:`_search_both_sides`).
     """
     started = clock.perf_counter()
     deadline = started + time_limit_s
@@ -190,7 +225,7 @@ def solve(
     current = [a for a in problem.current if (a.advisor_id, a.place_id, *a.window) in model.x]
     if current:
         consider(current, "planning en vigueur")
-    search_until = started + time_limit_s * heuristic_share(len(model.upper))
+    search_until = started + time_limit_s * HEURISTIC_SHARE
     tell("Premier planning : construction et recherche locale.")
     search = LocalSearch(model, pins)
     search.construct()
@@ -211,9 +246,8 @@ def solve(
             deadline - clock.perf_counter() - 0.3,
         )
     else:
-        # Larger: CP-SAT's bound in 10 s on one core was below 65 % of the optimum, and a
-        # forked child searching with another seed slowed this process's search more than
-        # it found (measured on the benchmark, docs/performance.md): one process.
+        # Larger: CP-SAT's bound in 10 s on one core was below 65 % of the optimum; the
+        # second core searches neighbourhoods instead (below, ``_search_both_sides``).
         relaxed.append("Pas de borne prouvée à cette taille dans le temps imparti.")
     # A CP-SAT done early (optimal or infeasible) ends the local search too.
     search.improve(search_until, stop=lambda: helper is not None and helper.done())
@@ -233,7 +267,10 @@ def solve(
                 tell(f"Voisinages : planning à {lns.objective()}.", lns.objective())
             return helper is not None and helper.done()
 
-        lns.run(deadline, tick=tick)
+        if helper is None and workers >= 2 and len(model.upper) > BOUND_MAX_VARIABLES:
+            _search_both_sides(lns, deadline, tick)  # the second core is free
+        else:
+            lns.run(deadline, tick=tick)
         proven = lns.proven
         if lns.improvements:
             consider(model.assignments(lambda i: lns.values[i]), "voisinages (CP-SAT)")
