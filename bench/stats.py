@@ -350,6 +350,15 @@ def main() -> int:
 
     sizes = [int(s) for s in os.environ.get("BENCH_STATS_SIZES", "1000000,10000000").split(",")]
     call_command("migrate", verbosity=0)
+    # The server's settings that move the figures, printed with them (docs/operations.md).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('server_version'), current_setting('shared_buffers'), "
+            "current_setting('fsync'), current_setting('synchronous_commit')"
+        )
+        version, buffers, fsync, commit = cursor.fetchone()
+    server = (f"PostgreSQL {version.split()[0]} (shared_buffers {buffers}, fsync {fsync}, "
+              f"synchronous_commit {commit})")  # fmt: skip
     today = timezone.localdate()
     sections, checks, export = [], [], None
     try:
@@ -431,11 +440,11 @@ def main() -> int:
     finally:
         connection.close()
         drop_database(url)
-    _write(sections, checks, export)
+    _write(sections, checks, export, server)
     return 0 if all(ok for *_, ok in checks) else 1
 
 
-def _write(sections, checks, export) -> None:
+def _write(sections, checks, export, server: str) -> None:
     lines = [
         "## Statistics (`make bench-stats`)",
         "",
@@ -457,7 +466,7 @@ def _write(sections, checks, export) -> None:
         "Totals checked equal between the two.",
         "",
         *run_lines(
-            f", PostgreSQL (fsync off), DuckDB {__import__('duckdb').__version__}; load average "
+            f", {server}, DuckDB {__import__('duckdb').__version__}; load average "
             "{:.1f} / {:.1f} / {:.1f} at the end".format(*os.getloadavg())
         ),
         "",

@@ -45,8 +45,9 @@ Rules, in the planner's own words:
 - **Never empty-handed.** Every commitment has a (heavily penalised) slack, so the model
   always has a solution: a constructive heuristic plus local search gives one at once, a
   large neighbourhood search with CP-SAT improves the best of it and the current planning
-  (when valid), and the best plan found is returned with the proven bound and the gap when
-  one was proven (CP-SAT on the whole model, on small models). A plan with unmet
+  (when valid) — on large models in two processes, each on its side of a cut — and the best
+  plan found is returned with the proven bound and the gap when one was proven (CP-SAT on
+  the whole model, on small models). A plan with unmet
   commitments is returned as partial, each place short explained in French.
 - **Size.** Each adviser is offered the ``max_candidates`` nearest places (and every place
   its ``min_advisors`` nearest advisers, the pins and the current planning's pairs): the
