@@ -387,7 +387,7 @@ def main(log: Path | None = None) -> int:
         "",
         f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}; CP-SAT one worker (two processes on the demo), "
+        f"{platform.python_version()}; CP-SAT one worker per process (two processes), "
         "HiGHS 2 threads",
         f"- Conditions: load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
         f"(1 / 5 / 15 min) on {os.cpu_count()} cores at the end of the run"
