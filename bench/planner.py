@@ -377,7 +377,7 @@ def main(log: Path | None = None) -> int:
         "variables, the demo) the child runs CP-SAT on the whole model from the "
         "construction's hint, for the bound and the proof; on larger ones the neighbourhood "
         "search on one side of a cut while the parent searches the other (no row of the "
-        "model holds variables of both sides), their plans merged every 2 s after every row "
+        "model holds variables of both sides), their plans merged every second after every row "
         "is checked, another cut each round. The best plan found is returned. The same rows "
         "go to HiGHS unchanged.",
         "",

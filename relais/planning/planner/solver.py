@@ -141,8 +141,10 @@ def _side_child(lns: NeighbourhoodSearch, side, until: float, send) -> None:
 
 # Each round of the search on both cores: a cut (:meth:`NeighbourhoodSearch.sides`), then
 # both sides searched at once for this long, then the other side's changes merged. Another
-# cut each round, so no half-day stays on the line. Measured at 4× (docs/performance.md).
-SIDE_ROUND_S = 2.0
+# cut each round, so no half-day stays on the line. Measured (10 s, quiet machine, six runs
+# at 1×): rounds of 1 s 2709–2734, of 2 s 2729–2773, of 3 s 2749–2827; at 4× 1 s and 2 s level
+# (5252–5284, 5252–5277): more cuts, fewer half-days left on the lines (docs/performance.md).
+SIDE_ROUND_S = 1.0
 SIDE_GRACE_S = 0.5  # for the child's last step and its answer
 
 
