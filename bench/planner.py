@@ -48,24 +48,22 @@ BEST = ROOT / "bench" / "planner_best.json"
 TARGETS = {"gap_1x": 0.01, "best_4x": 0.03}
 # Written after reading the run below (docs/performance.md keeps the figures).
 READING = [
-    "- This run (ended 2026-12-07 08:14 CET, quiet machine): the second core now searches too "
-    "above 10,000 variables (×1, ×2, ×4). ×4: 5233, 5371, 5303 in 10 s — better than "
-    "greedy + LS (5563) in every run, and 2.6 % from the best known as it was (5290); "
-    "but the planner given 240 s now finds 5002 (recorded after this run, 08:19 CET, "
-    "2.6 % above HiGHS's LP bound), so the worst run is 7.4 % from the best known: the "
-    "3 % target is not met. The previous run, same machine, one process: 5488, 5568, "
-    "5583, level with greedy + LS 5571. ×2: 3928 → 3793 (HiGHS's MILP 3703 in 90 s). ×1: 2777, gap "
-    "2.45 % — not met in this run (0.95 % in the previous one, one process): at ×1 the "
-    "10 s end anywhere between 2714 and 2818 (eighteen runs ad hoc, one process or two, "
-    "several shares and rounds); two of them met the target (≤ 2736). Then, quiet "
-    "machine, six runs each as committed: one process 2757 every time (deterministic "
-    "when nothing else runs), two sides 2733, 2734, 2733, 2729, 2773, 2773 — four of six "
-    "within 1 %.",
+    "- This run (ended 2026-12-07 09:44 CET, quiet machine), the two sides merged every "
+    "second: ×1 2719, gap 0.37 % — met; ×2 3760 (HiGHS's MILP 3703 in 90 s); ×4 5285, "
+    "5339, 5281, 0 violations, better than greedy + LS (5563) in every run — met — but "
+    "6.7 % from the best known, 5002 (the planner given 240 s, recorded at 08:19 CET, "
+    "2.6 % above HiGHS's LP bound): the 3 % target is not met.",
+    "- The run before (ended 08:14 CET), merged every 2 s: ×1 2777 (2.45 %), ×2 3793, "
+    "×4 5233, 5371, 5303. Earlier that morning, one process: ×1 2735, ×4 5488, 5568, "
+    "5583 (level with greedy + LS 5571). Six runs each at ×1 (quiet, ad hoc): one process "
+    "2757 every time; two sides, every 2 s 2733, 2734, 2733, 2729, 2773, 2773; every "
+    "second 2722, 2726, 2729, 2709, 2734, 2729; every 3 s 2749–2827. At ×4, three runs "
+    "each: every second 5284, 5252, 5252; every 2 s 5270, 5277, 5252.",
     "- What changed: (1) above 10,000 variables (no CP-SAT bound at that size) the large "
     "neighbourhood search runs in two processes, each on its side of a cut "
     "(`NeighbourhoodSearch.sides`: places split by their distance through the advisers to "
     "a random place, a variable on a side when its adviser and its places are; no row of "
-    "the model has variables of both sides), merged every 2 s after every row is checked, "
+    "the model has variables of both sides), merged every second after every row is checked, "
     "another cut each round; (2) local search a quarter of the time at every size (was up "
     "to half at 4×).",
     "- Measured ad hoc at ×4 before choosing (3 runs of 10 s each, quiet machine): one "
