@@ -463,7 +463,8 @@ class NeighbourhoodSearch:
         self.row_lo = np.array([r[2] for r in model.rows], dtype=np.float64)
         self.row_hi = np.array([r[3] for r in model.rows], dtype=np.float64)
         order = np.argsort(self.row_vars, kind="stable")
-        self.var_rows = np.repeat(np.arange(len(model.rows)), lengths)[order]
+        self.row_of = np.repeat(np.arange(len(model.rows)), lengths)  # each entry's row
+        self.var_rows = self.row_of[order]
         per_var = np.bincount(self.row_vars, minlength=count)
         self.var_end = np.cumsum(per_var)
         self.var_start = self.var_end - per_var
@@ -665,8 +666,7 @@ class NeighbourhoodSearch:
             side[i] = place_side[p]
         # Any row left with both sides (a variable added to the model later): side 1's
         # variables in it stay as they are.
-        entries = side[self.row_vars]
-        row_of = np.repeat(np.arange(len(self.row_lo)), self.row_end - self.row_start)
+        entries, row_of = side[self.row_vars], self.row_of
         mixed = (np.bincount(row_of[entries == 0], minlength=len(self.row_lo)) > 0) & (
             np.bincount(row_of[entries == 1], minlength=len(self.row_lo)) > 0
         )
@@ -692,9 +692,8 @@ class NeighbourhoodSearch:
         """Every row of the model and every bound hold for ``values``."""
         if ((values < self.lower) | (values > self.upper)).any():
             return False
-        row_of = np.repeat(np.arange(len(self.row_lo)), self.row_end - self.row_start)
         activity = np.bincount(
-            row_of, weights=self.row_coefs * values[self.row_vars], minlength=len(self.row_lo)
+            self.row_of, weights=self.row_coefs * values[self.row_vars], minlength=len(self.row_lo)
         )
         return bool(((activity >= self.row_lo - 1e-6) & (activity <= self.row_hi + 1e-6)).all())
 
@@ -703,11 +702,14 @@ class NeighbourhoodSearch:
         costs less; True when taken."""
         if not changes:
             return False
+        cost = self.model.cost
+        gain = sum(cost.get(i, 0) * (self.values[i] - v) for i, v in changes)
+        if gain <= 0:
+            return False
         values = np.asarray(self.values, dtype=np.int64)
         at = np.fromiter((i for i, _v in changes), dtype=np.int64, count=len(changes))
         values[at] = np.fromiter((v for _i, v in changes), dtype=np.int64, count=len(changes))
-        cost = sum(c * int(values[i]) for i, c in self.model.cost.items())
-        if cost >= self.objective() or not self.feasible(values):
+        if not self.feasible(values):
             return False
         self.values = values.tolist()
         self.values_np = values.astype(np.float64)
