@@ -7,13 +7,20 @@ from relais.accounts.enums import Role
 
 from ..factories import AdvisorFactory, TOTPDeviceFactory, UserFactory
 from ..planning.conftest import agreement_in_force, places_of_the_seed
-from .steps import sign_in
+from .steps import PHONE, assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_coordinator_computes_a_plan_and_sees_the_week_grid(
-    page, live_server, settings, assert_accessible, console_errors, department, partner
+    page,
+    live_server,
+    settings,
+    assert_accessible,
+    console_errors,
+    department,
+    partner,
+    screenshot,
 ):
     # Inline solve: the live server's request thread must not outlive the test database.
     settings.RELAIS_PLANNER_SYNC = True
@@ -34,4 +41,8 @@ def test_coordinator_computes_a_plan_and_sees_the_week_grid(
     expect(page.get_by_text("Résultat : optimal")).to_be_visible()
     expect(page.get_by_role("button", name="Recalculer avec ces choix")).to_be_visible()
     assert_accessible("planificateur, résultat")
+    # The week grid on a phone: it may scroll inside its own box, never the page sideways.
+    page.set_viewport_size(PHONE)
+    assert_fits_phone(page, "planificateur, résultat")
+    screenshot("resultat-360")
     assert console_errors == []
