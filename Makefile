@@ -125,6 +125,7 @@ bench-planner: install-dev
 	$(BIN)/python -m bench.planner
 
 # Statistics at 1 M and 10 M activities: needs PostgreSQL (DATABASE_URL) and takes long.
+# BENCH_STATS_SIZES, BENCH_STATS_EXPORT=0, BENCH_STATS_KEEP=1: see bench/stats.py.
 bench-stats: export DJANGO_SETTINGS_MODULE = config.settings.test
 bench-stats: install-dev
 	$(BIN)/python -m bench.stats

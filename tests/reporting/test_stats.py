@@ -479,52 +479,6 @@ def test_rollup_pages_keep_room_for_the_writes_updates():
     assert options() == {table: ["fillfactor=80"] for table in tables}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's HOT updates")
-def test_a_records_updates_of_rollup_rows_touch_no_index(data):
-    """Migration 0008: no index of a roll-up table holds a measure (read from the catalogue,
-    included columns too), so a record's updates of existing rows are HOT ones — counted by
-    PostgreSQL itself within the write's transaction, for each of the four tables."""
-    from relais.reporting.models import MEASURE_FIELDS
-    from relais.reporting.rollup import MODELS
-
-    from ..activities.factories import record_individual
-
-    tables = sorted(model._meta.db_table for model in MODELS.values())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT t.relname, i.relname, a.attname FROM pg_index x "
-            "JOIN pg_class t ON t.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid "
-            "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(x.indkey) "
-            "WHERE t.relname = ANY(%s)",
-            [tables],
-        )
-        indexed = cursor.fetchall()
-    assert {table for table, *_ in indexed} == set(tables)  # the catalogue was read
-    assert [row for row in indexed if row[2] in MEASURE_FIELDS] == []
-
-    def counts():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT relname, pg_stat_get_xact_tuples_updated(oid), "
-                "pg_stat_get_xact_tuples_hot_updated(oid) FROM pg_class "
-                "WHERE relname = ANY(%s) ORDER BY 1",
-                [tables],
-            )
-            return {table: (updated, hot) for table, updated, hot in cursor.fetchall()}
-
-    before = counts()
-    # Alice again, same place, month, day and themes as her visit of 10 March: every row the
-    # record adds to exists already (three grains a month, two a day, each with two themes).
-    record_individual(data["advisor"], place=data["place"], beneficiary=data["alice"],
-                      date=date(2025, 3, 10), themes=["email", "health"])  # fmt: skip
-    after = counts()
-    updated = {t: (after[t][0] - before[t][0], after[t][1] - before[t][1]) for t in tables}
-    expected_rows = {"activitymonthlystat": 3, "activitythememonthlystat": 6,
-                     "activitydailystat": 2, "activitythemedailystat": 4}  # fmt: skip
-    assert updated == {f"reporting_{name}": (n, n) for name, n in expected_rows.items()}
-    assert _rollup_rows() == (rebuild() and _rollup_rows())
-
-
 @pytest.mark.parametrize(
     "change", [{}, {"theme": "housing"}, {"advisors": "other_advisor"}, {"places": "place"}]
 )
