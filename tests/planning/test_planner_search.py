@@ -69,6 +69,33 @@ def test_every_neighbourhood_kind_keeps_every_hard_rule(
     assert check(instance, _plain(plan), complete=True) == []
 
 
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(min_value=0, max_value=10_000), kind=st.sampled_from([0.0, 0.5, 1.0]))
+def test_the_variables_a_neighbourhood_leaves_out_can_never_be_one(departement, seed, kind):
+    """``_unforced`` drops free variables it finds held at 0 by the fixed part: CP-SAT, given
+    the whole neighbourhood (nothing dropped) and asked to raise any dropped one, must find
+    no plan."""
+    from ortools.sat.python import cp_model
+
+    _instance, problem, model = departement
+    start = model.values(planner.heuristic(problem, 0.1, model=model, seed=seed))
+    lns = NeighbourhoodSearch(model, start, seed=seed)
+    lns.rng.random = lambda: kind  # « places » below 0.6, « days » below 0.9, else « week »
+    kept = []
+    unforced = lns._unforced
+    lns._unforced = lambda free: kept.extend(unforced(free)) or free  # build it whole
+    _whole, sub, free, _before = lns._build()
+    dropped = sorted(set(free) - set(kept))
+    assert kept and dropped  # the fixed part holds some at 0 in every kind
+    local = {i: k for k, i in enumerate(free)}
+    sub.add(sum(sub.get_int_var_from_proto_index(local[i]) for i in dropped) >= 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 20
+    assert solver.solve(sub) == cp_model.INFEASIBLE
+
+
 # --- Two searches at once, one on each side of a cut --------------------------------------
 
 

@@ -734,6 +734,7 @@ class NeighbourhoodSearch:
         """
         model, values = self.model, self.values
         free, whole = self.free_variables()
+        free = self._unforced(free)
         free_at = np.asarray(free, dtype=np.int64)
         local = np.full(len(values), -1, dtype=np.int64)
         local[free_at] = np.arange(len(free), dtype=np.int64)
@@ -776,6 +777,50 @@ class NeighbourhoodSearch:
         proto.solution_hint.vars.extend(range(len(free)))
         proto.solution_hint.values.extend(values[i] for i in free)
         return whole, sub, free, before
+
+    def _unforced(self, free: list[int]) -> list[int]:
+        """``free`` without the variables the fixed part holds at 0, which then stay fixed.
+
+        A variable at 0 (lower bound 0, positive coefficient) that could not be raised to 1
+        without exceeding a row's upper bound — the row's fixed part plus the least its other
+        free variables add is too high: the adviser already works elsewhere in that window,
+        another adviser holds the place then — is forced to 0; so, at the next pass, are the
+        day pairs of a half-day forced to 0. Bound propagation as CP-SAT's presolve does it,
+        in numpy: at 4× a « places » neighbourhood went from 4,000–12,000 variables to
+        500–2,500 and a « days » one from 4,500–8,000 to 1,200–1,900, built and presolved
+        faster (ad hoc, 10 s runs: 5242–5343 against 5355–5474). Never one of the plan's 1s:
+        the plan keeps every row, so no row is over with them.
+        """
+        free_at = np.asarray(free, dtype=np.int64)
+        if not len(free_at):
+            return free
+        rows = np.unique(self.var_rows[_ranges(self.var_start[free_at], self.var_end[free_at])])
+        starts, ends = self.row_start[rows], self.row_end[rows]
+        at = _ranges(starts, ends)
+        columns, coefs = self.row_vars[at], self.row_coefs[at].astype(np.float64)
+        which = np.repeat(np.arange(len(rows)), ends - starts)
+        high = self.row_hi[rows][which] + 1e-6
+        upper = self.upper.astype(np.float64)
+        is_free = np.zeros(len(self.values), dtype=bool)
+        is_free[free_at] = True
+        # A variable at 0 in the plan (the plan keeps every row: never one of its 1s), lower
+        # bound 0, positive coefficient: raising it to 1 adds its coefficient.
+        at_zero = (self.values_np == 0) & (self.lower == 0)
+        for _ in range(3):  # a forced half-day forces its day pairs at the next pass
+            mine = is_free[columns]
+            # The least each entry can add: fixed entries their value, free ones their bound's.
+            low = np.where(
+                mine,
+                np.minimum(coefs * self.lower[columns], coefs * upper[columns]),
+                coefs * self.values_np[columns],
+            )
+            least = np.bincount(which, weights=low, minlength=len(rows))
+            over = mine & (coefs > 0) & at_zero[columns] & (least[which] - low + coefs > high)
+            if not over.any():
+                break
+            upper[columns[over]] = 0
+            is_free[columns[over]] = False
+        return [i for i in free if is_free[i]]
 
     def _solve(self, sub: cp_model.CpModel, time_limit_s: float):
         solver = cp_model.CpSolver()

@@ -129,6 +129,17 @@ class _Helper:
         return found
 
 
+def _search_child(model: WeekModel, pins, until: float, send) -> None:
+    """The construction and local search with another seed until ``until``: its plan."""
+    search = LocalSearch(model, pins, seed=1)
+    search.construct()
+    search.fill()
+    search.improve(until)
+    search.fill()
+    send.send(search.assignments())
+    send.close()
+
+
 def _side_child(lns: NeighbourhoodSearch, side, until: float, send) -> None:
     """The neighbourhood search on side 1 of ``side`` until ``until``: the changes."""
     start = list(lns.values)
@@ -172,10 +183,12 @@ def _search_both_sides(lns: NeighbourhoodSearch, deadline: float, tick) -> None:
 
 
 BOUND_MAX_VARIABLES = 10_000  # above, CP-SAT's bound in 10 s on one core is too weak to show
-# Of the time limit, construction and local search's share (then LNS). A quarter at every
-# size: at 4× with the search on both cores, half gave 5312–5337 and a quarter 5261–5332
-# (three runs each, same machine; docs/performance.md) — the neighbourhoods gain faster.
-HEURISTIC_SHARE = 0.25
+# Of the time limit, construction and local search's share (then LNS). At 4× with the search
+# on both cores: half gave 5312–5337, a quarter 5261–5332 (three runs each, same machine); with
+# the neighbourhoods pruned (``NeighbourhoodSearch._unforced``) and a second local search on
+# the other core, 0.1 gave 5160–5206, 0.15 5158–5216, 0.2 5229–5261 (0.25 before that second search 5232–5302): the
+# neighbourhoods gain faster than the local search after its first second or two.
+HEURISTIC_SHARE = 0.15
 
 
 PROGRESS_EVERY_S = 1.0
@@ -193,8 +206,9 @@ def solve(
     The time is shared: construction and local search first (``HEURISTIC_SHARE``), then a
     large neighbourhood search from the best plan so far (:class:`NeighbourhoodSearch`).
     With two workers the second core works too, in a child process (``_Helper``): on small
-    models CP-SAT on the whole model, for the proven bound; on larger ones the neighbourhood
-    search on one side of a cut while this process searches the other
+    models CP-SAT on the whole model, for the proven bound; on larger ones a second local
+    search with another seed (``_search_child``, the better plan kept), then the
+    neighbourhood search on one side of a cut while this process searches the other
     (:func:`_search_both_sides`).
     """
     started = clock.perf_counter()
@@ -237,7 +251,7 @@ def solve(
     # Meanwhile CP-SAT works on the whole model from the best plan so far in a child process
     # (the other core), for the proven bound (the hint matters: without it the demo is not
     # even solved in 5 s); it ends the search early when it proves the optimum.
-    helper = None
+    helper = other = None
     if workers < 2 or deadline - clock.perf_counter() <= 1.0:
         relaxed.append("Temps ou processeurs trop limités pour calculer une borne prouvée.")
     elif len(model.upper) <= BOUND_MAX_VARIABLES:
@@ -249,12 +263,16 @@ def solve(
         )
     else:
         # Larger: CP-SAT's bound in 10 s on one core was below 65 % of the optimum; the
-        # second core searches neighbourhoods instead (below, ``_search_both_sides``).
+        # second core searches neighbourhoods instead (below, ``_search_both_sides``), and
+        # meanwhile a second local search with another seed (the better plan is kept).
         relaxed.append("Pas de borne prouvée à cette taille dans le temps imparti.")
+        other = _Helper(_search_child, model, pins, search_until)
     # A CP-SAT done early (optimal or infeasible) ends the local search too.
     search.improve(search_until, stop=lambda: helper is not None and helper.done())
     search.fill()
     consider(search.assignments(), "heuristique")
+    if other is not None:
+        consider(other.result(SIDE_GRACE_S, missing=[]), "heuristique")
     candidates.sort(key=lambda c: c[0])
     proven = False
     early = helper is not None and helper.done()
