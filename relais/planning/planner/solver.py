@@ -184,10 +184,11 @@ def _search_both_sides(lns: NeighbourhoodSearch, deadline: float, tick) -> None:
 
 BOUND_MAX_VARIABLES = 10_000  # above, CP-SAT's bound in 10 s on one core is too weak to show
 # Of the time limit, construction and local search's share (then LNS). At 4× with the search
-# on both cores: half gave 5312–5337, a quarter 5261–5332 (three runs each, same machine); with
-# the neighbourhoods pruned (``NeighbourhoodSearch._unforced``) and a second local search on
-# the other core, 0.1 gave 5160–5206, 0.15 5158–5216, 0.2 5229–5261 (0.25 before that second search 5232–5302): the
-# neighbourhoods gain faster than the local search after its first second or two.
+# on both cores: half gave 5312–5337, a quarter 5261–5332 (three runs each, same machine);
+# with the neighbourhoods pruned (``NeighbourhoodSearch._unforced``) and a second local
+# search on the other core, 0.1 gave 5160–5206, 0.15 5158–5216, 0.2 5229–5261 (0.25, before
+# that second search, 5232–5302): the neighbourhoods gain faster than the local search after
+# its first second or two.
 HEURISTIC_SHARE = 0.15
 
 
