@@ -48,39 +48,36 @@ BEST = ROOT / "bench" / "planner_best.json"
 TARGETS = {"gap_1x": 0.01, "best_4x": 0.03}
 # Written after reading the run below (docs/performance.md keeps the figures).
 READING = [
-    "- This run (ended 2026-12-07 09:44 CET, quiet machine), the two sides merged every "
-    "second: ×1 2719, gap 0.37 % — met; ×2 3760 (HiGHS's MILP 3703 in 90 s); ×4 5285, "
-    "5339, 5281, 0 violations, better than greedy + LS (5563) in every run — met — but "
-    "6.7 % from the best known, 5002 (the planner given 240 s, recorded at 08:19 CET, "
-    "2.6 % above HiGHS's LP bound): the 3 % target is not met.",
-    "- The run before (ended 08:14 CET), merged every 2 s: ×1 2777 (2.45 %), ×2 3793, "
-    "×4 5233, 5371, 5303. Earlier that morning, one process: ×1 2735, ×4 5488, 5568, "
-    "5583 (level with greedy + LS 5571). Six runs each at ×1 (quiet, ad hoc): one process "
-    "2757 every time; two sides, every 2 s 2733, 2734, 2733, 2729, 2773, 2773; every "
-    "second 2722, 2726, 2729, 2709, 2734, 2729; every 3 s 2749–2827. At ×4, three runs "
-    "each: every second 5284, 5252, 5252; every 2 s 5270, 5277, 5252.",
-    "- What changed: (1) above 10,000 variables (no CP-SAT bound at that size) the large "
-    "neighbourhood search runs in two processes, each on its side of a cut "
-    "(`NeighbourhoodSearch.sides`: places split by their distance through the advisers to "
-    "a random place, a variable on a side when its adviser and its places are; no row of "
-    "the model has variables of both sides), merged every second after every row is checked, "
-    "another cut each round; (2) local search a quarter of the time at every size (was up "
-    "to half at 4×).",
-    "- Measured ad hoc at ×4 before choosing (3 runs of 10 s each, quiet machine): one "
-    "process, local search half the time: 5498, 5503, 5498; a quarter: 5367, 5414, 5379. "
-    "Two sides, half: 5337, 5312, 5317; a quarter: 5332, 5261, 5263 (rounds of 1.5 s: "
-    "5233, 5269, 5305; of 3 s: 5325, 5316, 5307; a share of 0.15: 5274, 5231, 5307). "
-    "At ×1 one process 2757, 2774, 2740 against two sides 2776, 2727, 2714.",
-    "- Before: the second core with the same neighbourhoods from the same plan and "
-    "another seed, the better plan kept, was worse than one process (2833, 2843, 2878 "
-    "against 2796, 2770, 2774 at ×1): both searched the same places. Cut in two, they "
-    "never overlap and both gains count. Also tried and dropped earlier: adaptive shares "
-    "of the kinds (the first lucky kind took over), other CP-SAT parameters for the "
-    "sub-models, CP-SAT on the whole model, RINS from GLOP's relaxation.",
-    "- Where the time would go next: ×1's spread (a plan of 2714 or 2791 from the same "
-    "start) — restarts of the neighbourhood search from the best plan of both sides, or "
-    "more rounds with smaller cuts; the sub-models are still written to CP-SAT's proto "
-    "one row at a time (about 0.09 s a step).",
+    "- This run (ended 2026-12-07 17:35 CET, quiet machine): ×1 2727, gap 0.66 % to HiGHS's "
+    "proven optimum 2709 — met (HiGHS finds the same optimum with 16 candidate places as "
+    "with 24: the smaller model lost nothing there); ×2 3711 (HiGHS's MILP 3704 in 90 s); ×4 "
+    "5292, 5238, 5198, 0 violations, better than greedy + LS (5690; 5563 in the run of "
+    "09:44 with 24 places each) in every run — met — but the worst run is 5.8 % from the "
+    "best known, 5002 (the planner given 240 s, 2.6 % above HiGHS's LP bound): the 3 % "
+    "target is still not met. The run of 09:44 CET (before this session's changes): ×1 "
+    "2719, ×2 3760, ×4 5285, 5339, 5281 (6.7 %).",
+    "- What changed since: (1) a neighbourhood's freed variables that the fixed part holds "
+    "at 0 are dropped before the sub-model is built (`NeighbourhoodSearch._unforced`, bound "
+    "propagation in numpy, three passes; a test has CP-SAT confirm on the whole "
+    "neighbourhood that none of them can be 1): « places » sub-models at 4× went from "
+    "4,000–12,000 variables to 500–2,500, building a step from 40 % of its time to 11 %; "
+    "(2) each adviser is offered 16 places instead of 24 (53,000 variables at 4× "
+    "instead of 86,000); (3) above the bound's size the second core, idle during the local "
+    "search, runs a second one with another seed (the better plan kept); (4) local search "
+    "15 % of the time instead of 25 %.",
+    "- Measured ad hoc at ×4 before choosing (3 runs of 10 s each, same quiet machine, same "
+    "hour; this afternoon the machine was slower than at 09:44: the unchanged planner gave "
+    "5355–5474): pruning alone 5242, 5312, 5343; with 16 places 5232, 5261, 5302; with the "
+    "second local search and 15 % 5158, 5188, 5216; its share 0.1: 5160, 5206, 5200, 0.2: "
+    "5244, 5261, 5229; 14 places 5157, 5275, 5269, 20 places 5212, 5230, 5262; 12 places "
+    "stop at 5126 after 60 s (16: 5053, 24: 5072). No change measurable from: the rounds' "
+    "grace (0.1, 0.2, 0.5 s), the « places » / « days » shares, 0.5 or 1.2 s for the large "
+    "steps, adaptive shares of the kinds, other CP-SAT parameters on the pruned "
+    "sub-models (presolve off or one pass, pseudo-costs, probing, objective shaving: all "
+    "level or slower on 49 captured sub-models).",
+    "- Where the time goes now: 89 % of a step in CP-SAT's search on sub-models it proves "
+    "optimal; the plan after 10 s is where the search was after 25–30 s this morning. "
+    "Reaching 3 % (5152) in every run needs a search about twice as fast again.",
 ]
 
 
