@@ -173,3 +173,19 @@ def test_the_planner_uses_both_cores_above_the_bound_size(departement, monkeypat
     assert rounds  # at least one round merged (or refused) the other side's changes
     assert result.status in (planner.FEASIBLE, planner.OPTIMAL)
     assert check(instance, _plain(result.assignments), complete=True) == []
+
+
+def test_a_second_local_search_that_dies_costs_nothing_but_its_plan(departement, monkeypatch):
+    """Above the bound's size a child runs a second local search during the first one; a child
+    that dies (memory) leaves the plan of the first, which keeps every hard rule."""
+    import os
+
+    from relais.planning.planner import solver
+
+    instance, problem, _model = departement
+    monkeypatch.setattr(solver, "BOUND_MAX_VARIABLES", 1_000)
+    monkeypatch.setattr(solver, "_search_child", lambda *args: os._exit(1))
+    result = solver.solve(problem, time_limit_s=3.0)
+    assert result.status in (planner.FEASIBLE, planner.OPTIMAL)
+    assert result.assignments
+    assert check(instance, _plain(result.assignments), complete=True) == []

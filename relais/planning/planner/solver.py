@@ -272,8 +272,8 @@ def solve(
     search.improve(search_until, stop=lambda: helper is not None and helper.done())
     search.fill()
     consider(search.assignments(), "heuristique")
-    if other is not None:
-        consider(other.result(SIDE_GRACE_S, missing=[]), "heuristique")
+    if other is not None and (plan := other.result(SIDE_GRACE_S, missing=[])):
+        consider(plan, "heuristique")  # nothing when the child was late or died
     candidates.sort(key=lambda c: c[0])
     proven = False
     early = helper is not None and helper.done()
