@@ -186,6 +186,7 @@ def test_a_second_local_search_that_dies_costs_nothing_but_its_plan(departement,
     monkeypatch.setattr(solver, "BOUND_MAX_VARIABLES", 1_000)
     monkeypatch.setattr(solver, "_search_child", lambda *args: os._exit(1))
     result = solver.solve(problem, time_limit_s=3.0)
+    assert "Pas de borne prouvée à cette taille dans le temps imparti." in result.relaxed
     assert result.status in (planner.FEASIBLE, planner.OPTIMAL)
     assert result.assignments
     assert check(instance, _plain(result.assignments), complete=True) == []
