@@ -4,12 +4,14 @@ Never ``playwright install``: the browser is the system's /usr/bin/chromium. Whe
 missing, the tests are skipped locally with the apt command to run, and fail under CI=true.
 """
 
+import contextlib
 import os
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from pytest_django.live_server_helper import LiveServer
 
 # Offline mode and request routing reach a service worker's own fetches only with this flag
@@ -139,24 +141,35 @@ def live_server(request, django_db_setup):
 
 class _RequestsInFlight:
     """WSGI wrapper around the live server's application that counts the requests it is still
-    answering (a response is over when the server closes its iterable)."""
+    answering (a response is over when the server closes its iterable).
+
+    On SQLite in memory it also answers one request at a time: every request thread of the
+    server shares the test's one connection, and two of them using it at once (a service
+    worker's background send while the page loads its next form) hung the browser suite for
+    good in CI on 2026-12-07 — each thread inside SQLite, waiting for the other. Django's own
+    documentation warns against simultaneous queries through that shared connection. On
+    PostgreSQL each thread has its own connection: requests run side by side, as in
+    production."""
 
     def __init__(self, app):
         self.app = app
         self.paths: list[str] = []
         self._lock = threading.Lock()
+        shared = connection.vendor == "sqlite" and connection.is_in_memory_db()
+        self._one_at_a_time = threading.Lock() if shared else contextlib.nullcontext()
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         with self._lock:
             self.paths.append(path)
         try:
-            result = self.app(environ, start_response)
-            try:
-                yield from result
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
+            with self._one_at_a_time:  # released when the server closes the response
+                result = self.app(environ, start_response)
+                try:
+                    yield from result
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
         finally:
             with self._lock:
                 self.paths.remove(path)
