@@ -742,11 +742,7 @@ class NeighbourhoodSearch:
         proto = sub.proto
         for lo, hi in zip(self.lower[free_at].tolist(), self.upper[free_at].tolist(), strict=True):
             proto.variables.add().domain.extend([lo, hi])
-        rows = np.unique(self.var_rows[_ranges(self.var_start[free_at], self.var_end[free_at])])
-        starts, ends = self.row_start[rows], self.row_end[rows]
-        at = _ranges(starts, ends)
-        columns, coefs = self.row_vars[at], self.row_coefs[at]
-        which = np.repeat(np.arange(len(rows)), ends - starts)
+        rows, columns, coefs, which = self._touched_rows(free_at)
         mine = local[columns] >= 0
         fixed = np.bincount(
             which[~mine],
@@ -778,6 +774,15 @@ class NeighbourhoodSearch:
         proto.solution_hint.values.extend(values[i] for i in free)
         return whole, sub, free, before
 
+    def _touched_rows(self, free_at: np.ndarray):
+        """The rows holding any of ``free_at`` and their entries, flattened: ``(rows, columns,
+        coefficients, which)``, ``which`` giving each entry's position in ``rows``."""
+        rows = np.unique(self.var_rows[_ranges(self.var_start[free_at], self.var_end[free_at])])
+        starts, ends = self.row_start[rows], self.row_end[rows]
+        at = _ranges(starts, ends)
+        which = np.repeat(np.arange(len(rows)), ends - starts)
+        return rows, self.row_vars[at], self.row_coefs[at], which
+
     def _unforced(self, free: list[int]) -> list[int]:
         """``free`` without the variables the fixed part holds at 0, which then stay fixed.
 
@@ -794,11 +799,8 @@ class NeighbourhoodSearch:
         free_at = np.asarray(free, dtype=np.int64)
         if not len(free_at):
             return free
-        rows = np.unique(self.var_rows[_ranges(self.var_start[free_at], self.var_end[free_at])])
-        starts, ends = self.row_start[rows], self.row_end[rows]
-        at = _ranges(starts, ends)
-        columns, coefs = self.row_vars[at], self.row_coefs[at].astype(np.float64)
-        which = np.repeat(np.arange(len(rows)), ends - starts)
+        rows, columns, coefs, which = self._touched_rows(free_at)
+        coefs = coefs.astype(np.float64)
         high = self.row_hi[rows][which] + 1e-6
         upper = self.upper.astype(np.float64)
         is_free = np.zeros(len(self.values), dtype=bool)

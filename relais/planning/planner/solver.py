@@ -36,7 +36,7 @@ from .problem import (
     windows_text,
     working_minutes,
 )
-from .search import LocalSearch, NeighbourhoodSearch
+from .search import LocalSearch, NeighbourhoodSearch, heuristic
 
 NUM_WORKERS = 2
 SUBSOLVERS = ("max_lp", "quick_restart")
@@ -129,14 +129,9 @@ class _Helper:
         return found
 
 
-def _search_child(model: WeekModel, pins, until: float, send) -> None:
+def _search_child(model: WeekModel, until: float, send) -> None:
     """The construction and local search with another seed until ``until``: its plan."""
-    search = LocalSearch(model, pins, seed=1)
-    search.construct()
-    search.fill()
-    search.improve(until)
-    search.fill()
-    send.send(search.assignments())
+    send.send(heuristic(model.problem, until - clock.perf_counter(), seed=1, model=model))
     send.close()
 
 
@@ -267,7 +262,7 @@ def solve(
         # second core searches neighbourhoods instead (below, ``_search_both_sides``), and
         # meanwhile a second local search with another seed (the better plan is kept).
         relaxed.append("Pas de borne prouvée à cette taille dans le temps imparti.")
-        other = _Helper(_search_child, model, pins, search_until)
+        other = _Helper(_search_child, model, search_until)
     # A CP-SAT done early (optimal or infeasible) ends the local search too.
     search.improve(search_until, stop=lambda: helper is not None and helper.done())
     search.fill()
