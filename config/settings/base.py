@@ -163,8 +163,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # --- Cache ------------------------------------------------------------------------------------
 # Shared by every process: the rate limits of the public forms count there (django-ratelimit),
 # and the posters, public pages and statistics charts are kept there (ADR 0009, 0010).
-# Default: a table of the database, created by `relais migrate` (relais/core/migrations/0002),
-# so it works on SQLite and PostgreSQL with nothing to install.
+# Default: a table of the database, created by `relais migrate` (core's first migration), so
+# it works on SQLite and PostgreSQL with nothing to install.
 # memcached or Redis also work: CACHE_URL=pymemcache://127.0.0.1:11211 or redis://… A cache
 # per process (locmem://) would let each gunicorn worker count on its own: do not use it.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://relais_cache")}

@@ -9,7 +9,7 @@ Coordinators keep a short list of :class:`AppointmentType` (« Aide aux démarch
 ``services.py``.
 
 The tables kept the names they had when these models lived in the ``bookings`` app
-(``db_table``; migrations ``appointments.0001`` and ``bookings.0004``): the data did not move.
+(``db_table``): the data did not move.
 """
 
 import uuid

@@ -97,7 +97,7 @@ def beneficiaries_matching(queryset, text: str, limit: int = PICKER_LIMIT) -> li
     ``limit + 1`` (the extra one says « more: refine »).
 
     Each word is a ``LIKE '%word%'`` on ``name_key``, which PostgreSQL answers from the trigram
-    index of migration 0005 (``pg_trgm``); the rows are few once filtered, so sorting them by
+    index of its first migration (``pg_trgm``); the rows are few once filtered, so sorting them by
     name costs nothing (docs/performance.md, « Scale »).
     """
     words = picker_words(text)

@@ -110,7 +110,7 @@ class MonthlyReport(models.Model):
 
     class Meta:
         # The table keeps its first app's name: the model moved here from ``committee``
-        # without a database change (migration 0001, state only).
+        # without a database change (its tables kept their names).
         db_table = "committee_monthlyreport"
         verbose_name = "compte rendu mensuel"
         verbose_name_plural = "comptes rendus mensuels"

@@ -22,7 +22,7 @@ class JournalEntry(models.Model):
     """One action under mandate, personal-data access, purge or rights request.
 
     Append-only: written by ``journal.journal_append`` only, and the database refuses UPDATE
-    and DELETE on this table (triggers of migration 0002; on PostgreSQL the application's role
+    and DELETE on this table (triggers of its first migration; on PostgreSQL the application's role
     also lacks the privileges, see ``db_roles``). ``hash`` is the HMAC-SHA256, with the key
     ``key_id`` names (``journal_keys``), of the canonical JSON of the content and
     ``previous_hash``, so ``relais verify-journal`` detects an edited, deleted, inserted or

@@ -364,7 +364,7 @@ def _before_adding(rows: list[dict], added: set) -> list[dict]:
 
 def _key_columns(period: str, by_theme: bool) -> list[str]:
     """The columns of a row's key, in the order of the keys of ``_contributions`` (also the
-    unique index of migration 0005, whatever its order)."""
+    unique index of its first migration, whatever its order)."""
     return [period, "grain", *(_column(key) for key in ALL_KEYS), *(["theme"] if by_theme else [])]
 
 
@@ -453,7 +453,7 @@ def _upsert_sql(tables) -> str:
 
 def _upsert(tables) -> None:
     """PostgreSQL: one statement for every table, an ``INSERT … ON CONFLICT DO UPDATE SET
-    x = x + EXCLUDED.x`` per table in a ``WITH`` (the unique index of migration 0005 is the
+    x = x + EXCLUDED.x`` per table in a ``WITH`` (the unique index of its first migration is the
     arbiter, NULLS NOT DISTINCT), rows in key order so that two writes lock shared rows in the
     same order; then the rows it emptied removed. Concurrent writes add up: a conflicting
     insert waits for the other's commit and updates the row it committed. No

@@ -157,7 +157,7 @@ DB_CACHE = {"default": {"BACKEND": "relais.core.cache.DatabaseCache", "LOCATION"
 
 
 def test_migrate_creates_the_configured_cache_table():
-    migration = import_module("relais.core.migrations.0002_cache_table")
+    migration = import_module("relais.core.migrations.0001_squashed_0004")
     editor = SimpleNamespace(connection=connection)  # all the migration reads of its editor
     with override_settings(CACHES=DB_CACHE):
         assert "test_cache" not in connection.introspection.table_names()

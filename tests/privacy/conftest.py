@@ -5,7 +5,7 @@ from .journal_helpers import journal_protect, journal_triggers, journal_unprotec
 
 @pytest.fixture
 def protected_journal(db):
-    """The triggers of migration 0002 are there (they are not with --no-migrations)."""
+    """The triggers of the first migration are there (they are not with --no-migrations)."""
     if not journal_triggers():
         pytest.skip("Triggers absent: run the privacy tests with migrations.")
 

@@ -10,7 +10,7 @@ import importlib
 
 from django.db import connection
 
-_migration = importlib.import_module("relais.privacy.migrations.0002_journal_append_only")
+_migration = importlib.import_module("relais.privacy.migrations.0001_squashed_0005")
 TABLE = _migration.TABLE
 
 

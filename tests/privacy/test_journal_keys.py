@@ -17,8 +17,6 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from relais.privacy.enums import JournalAction
 from relais.privacy.journal import canonical_content, entry_hash, journal_append, journal_verify
@@ -237,39 +235,3 @@ def test_the_checkpoint_of_the_switch_seals_the_plain_start(settings, tmp_path):
     raw("UPDATE privacy_journalentry SET hash = %s WHERE sequence = 3", [entry_hash(entry)])
     with pytest.raises(CommandError, match=r"n° 3 ne correspond plus au point de contrôle"):
         _verify_command()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_existing_entries_verifiable_and_the_triggers(
-    journal_cleanup, settings
-):
-    """Migration 0004 on a journal that has entries (SQLite rebuilds the table)."""
-    executor = MigrationExecutor(connection)
-    before, latest = ("privacy", "0003_rightsrequest"), ("privacy", "0004_journal_key_id")
-    executor.migrate([before])
-    try:
-        old_model = executor.loader.project_state([before]).apps.get_model(
-            "privacy", "JournalEntry"
-        )
-        entry = JournalEntry(
-            sequence=1, actor_role="system", action="purge", previous_hash=GENESIS_HASH
-        )
-        entry.hash = entry_hash(entry)
-        old_model.objects.create(
-            **{f: getattr(entry, f) for f in ("sequence", "timestamp", "actor_role", "action")},
-            details={},
-            previous_hash=GENESIS_HASH,
-            hash=entry.hash,
-        )
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
-    assert latest in MigrationExecutor(connection).loader.applied_migrations
-    assert len(journal_triggers()) >= 2
-    _fill(1)
-    check = journal_verify()
-    assert check.ok and check.entry_count == 2 and check.legacy_until == 1
-    assert list(JournalEntry.objects.values_list("key_id", flat=True)) == [
-        "",
-        key_id(settings.RELAIS_JOURNAL_KEY),
-    ]

@@ -426,41 +426,19 @@ def test_a_delta_below_zero_marks_the_rollups_stale_and_figures_stay_exact(data,
     assert _same(stats.dashboard(year_2025), stats.dashboard(year_2025, source="live"))
 
 
-def test_the_migration_fills_the_daily_rows_of_built_rollups(data, year_2025):
-    """Roll-ups built by the previous release (layout 3, no daily rows) are rebuilt by the
-    migration: days read daily rows at once; a database never built is left live."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from relais.reporting.models import StatsRefresh
-
-    migration = import_module("relais.reporting.migrations.0005_daily_rollups")
-    kept = _rollup_rows()
-    ActivityDailyStat.objects.all().delete()
-    ActivityThemeDailyStat.objects.all().delete()
-    StatsRefresh.objects.filter(pk=1).update(layout=migration.PREVIOUS_LAYOUT)
-    migration.rebuild_built_rollups(apps, None)
-    assert stats.rollups_ready()
-    assert _rollup_rows() == kept  # daily rows back, the same as the writes kept
-    StatsRefresh.objects.filter(pk=1).update(layout=0)
-    migration.rebuild_built_rollups(apps, None)
-    assert not stats.rollups_ready() and not ActivityMonthlyStat.objects.exists()
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL storage parameter")
 def test_rollup_pages_keep_room_for_the_writes_updates():
-    """Migration 0007: every roll-up table (the four the writes update) keeps a fifth of each
-    page free, and the reverse migration gives the default back."""
+    """Every roll-up table (the four the writes update) keeps a fifth of each page free, and
+    the reverse operation gives the default back."""
     from importlib import import_module
 
     from django.apps import apps
 
     from relais.reporting.rollup import MODELS
 
-    migration = import_module("relais.reporting.migrations.0007_rollup_pages_keep_room")
+    migration = import_module("relais.reporting.migrations.0001_squashed_0007")
     tables = sorted(model._meta.db_table for model in MODELS.values())
-    assert sorted(migration.TABLES) == tables
+    assert sorted(table for table, _ in migration.UNIQUE_KEYS) == tables
 
     def options():
         with connection.cursor() as cursor:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('team', '0002_skill_advisor_training_date_advisor_training_status_and_more'),
+        ('team', '0001_squashed_0003'),
     ]
 
     operations = [
