@@ -10,7 +10,8 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
-# The demo server's port: `make demo PORT=8001` when 8000 is taken.
+# The demo server's port: `make demo PORT=8001` when 8000 is taken. The links of the e-mails
+# sent outside a request (reminders, confirmations) follow it unless RELAIS_SITE_URL is set.
 PORT ?= 8000
 APT_BROWSER := apt-get install -y --no-install-recommends chromium libatomic1 fonts-liberation
 
@@ -68,6 +69,7 @@ node_modules/.installed: package.json package-lock.json
 
 # The demo: SQLite under var/, the seed's data, one login per role, then the server.
 demo: export DJANGO_SETTINGS_MODULE = config.settings.dev
+demo: export RELAIS_SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	@mkdir -p var
 	$(BIN)/relais migrate --noinput -v 0
@@ -75,6 +77,7 @@ demo: install
 	$(WITH_WORKER) $(BIN)/relais runserver 127.0.0.1:$(PORT)
 
 serve: export DJANGO_SETTINGS_MODULE = config.settings.dev
+serve: export RELAIS_SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: install
 	$(WITH_WORKER) $(BIN)/relais runserver 127.0.0.1:$(PORT)
 

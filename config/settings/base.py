@@ -294,6 +294,10 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO (« Step 2 - Fetching and parsing
+        # CSS »): noise in the worker's and the commands' output.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
