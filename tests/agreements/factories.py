@@ -66,6 +66,10 @@ class SignedAgreementFactory(AgreementFactory):
     """Sent on 2 January 2026 and signed by its one signatory on ``SIGNED_ON``: in force since,
     renewed tacitly every year."""
 
+    class Meta:
+        # The signatory row is the signature: the agreement itself needs no second save.
+        skip_postgeneration_save = True
+
     sent_for_signature_on = SIGNED_ON - timedelta(days=3)
     signatory = factory.RelatedFactory(SignatoryFactory, "agreement", signed_on=SIGNED_ON)
 
