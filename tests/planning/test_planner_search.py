@@ -190,3 +190,54 @@ def test_a_second_local_search_that_dies_costs_nothing_but_its_plan(departement,
     assert result.status in (planner.FEASIBLE, planner.OPTIMAL)
     assert result.assignments
     assert check(instance, _plain(result.assignments), complete=True) == []
+
+
+def _expected_shares(model, values, owner_of, seeds) -> dict[int, float]:
+    """Each seed's chance, computed from the model's keys (not the search's arrays): what the
+    seed's variables cost in the plan, plus one, over the total."""
+    cost = dict.fromkeys(seeds, 0.0)
+    for key, i in owner_of(model):
+        for seed in key:
+            if seed in cost:
+                cost[seed] += model.cost.get(i, 0) * values[i]
+    weights = {seed: max(c, 0.0) + 1.0 for seed, c in cost.items()}
+    total = sum(weights.values())
+    return {seed: w / total for seed, w in weights.items()}
+
+
+def _place_keys(model):
+    yield from (((p,), i) for (_a, p, _d, _h), i in model.x.items())
+    yield from (((p,) if p == q else (p, q), i) for (_a, _d, p, q), i in model.z.items())
+
+
+def _advisor_keys(model):
+    yield from (((a,), i) for (a, _p, _d, _h), i in model.x.items())
+    yield from (((a,), i) for (a, _d, _p, _q), i in model.z.items())
+    yield from (((a,), i) for a, i in model.dev.items())
+    yield from (((a,), i) for (a, _p), i in model.u.items())
+
+
+@pytest.mark.parametrize("side", [None, 0, 1])
+def test_neighbourhoods_are_seeded_where_the_plan_costs_in_proportion(departement, side):
+    """30,000 draws of each kind of seed against the chances computed independently: every
+    draw is a seed of the search's side, each seed drawn as often as its cost says (within
+    four standard errors)."""
+    _instance, problem, model = departement
+    values = model.values(planner.heuristic(problem, 0.3, model=model))
+    lns = NeighbourhoodSearch(model, values, seed=3)
+    if side is not None:
+        lns.keep_to(lns.sides(lns.place_ids[0]), side)
+    draws = 30_000
+    for draw, owner_of, seeds in [
+        (lns.seed_place, _place_keys, lns.seed_places),
+        (lns.seed_advisor, _advisor_keys, lns.seed_advisors),
+    ]:
+        expected = _expected_shares(model, lns.values, owner_of, seeds)
+        counts = dict.fromkeys(seeds, 0)
+        for _ in range(draws):
+            counts[draw()] += 1  # a KeyError: drawn outside the side's seeds
+        for seed, share in expected.items():
+            error = 4 * (share * (1 - share) / draws) ** 0.5 + 1e-4
+            assert abs(counts[seed] / draws - share) <= error, (seed, counts[seed], share)
+        # Not uniform: the plan's costs differ from seed to seed.
+        assert max(expected.values()) > 1.5 * min(expected.values())

@@ -169,7 +169,7 @@ def _search_both_sides(lns: NeighbourhoodSearch, deadline: float, tick) -> None:
             lns.run(deadline, tick=tick)
             return
         until = deadline if left < 2 * SIDE_ROUND_S else clock.perf_counter() + SIDE_ROUND_S
-        side = lns.sides(lns.rng.choice(lns.place_ids))
+        side = lns.sides(lns.seed_place())  # any place: the previous round ended keep_to(None)
         child = _Helper(_side_child, lns, side, until - SIDE_GRACE_S / 2)
         lns.keep_to(side, 0)
         lns.run(until - SIDE_GRACE_S / 2, tick=tick)
