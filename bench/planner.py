@@ -48,37 +48,29 @@ BEST = ROOT / "bench" / "planner_best.json"
 TARGETS = {"gap_1x": 0.01, "best_4x": 0.03}
 # Written after reading the run below (docs/performance.md keeps the figures).
 READING = [
-    "- This run (ended 2026-12-07 17:35 CET, quiet machine): ×1 2727, gap 0.66 % to HiGHS's "
-    "proven optimum 2709 — met (HiGHS finds the same optimum with 16 candidate places as "
-    "with 24: the smaller model lost nothing there); ×2 3711 (HiGHS's MILP 3704 in 90 s); ×4 "
-    "5292, 5238, 5198, 0 violations, better than greedy + LS (5690; 5563 in the run of "
-    "09:44 with 24 places each) in every run — met — but the worst run is 5.8 % from the "
-    "best known, 5002 (the planner given 240 s, 2.6 % above HiGHS's LP bound): the 3 % "
-    "target is still not met. The run of 09:44 CET (before this session's changes): ×1 "
-    "2719, ×2 3760, ×4 5285, 5339, 5281 (6.7 %).",
-    "- What changed since: (1) a neighbourhood's freed variables that the fixed part holds "
-    "at 0 are dropped before the sub-model is built (`NeighbourhoodSearch._unforced`, bound "
-    "propagation in numpy, three passes; a test has CP-SAT confirm on the whole "
-    "neighbourhood that none of them can be 1): « places » sub-models at 4× went from "
-    "4,000–12,000 variables to 500–2,500, building a step from 27 % of its time to 11 % "
-    "(profiled ad hoc); "
-    "(2) each adviser is offered 16 places instead of 24 (53,000 variables at 4× "
-    "instead of 86,000); (3) above the bound's size the second core, idle during the local "
-    "search, runs a second one with another seed (the better plan kept); (4) local search "
-    "15 % of the time instead of 25 %.",
-    "- Measured ad hoc at ×4 before choosing (3 runs of 10 s each, same quiet machine, same "
-    "hour; this afternoon the machine was slower than at 09:44: the unchanged planner gave "
-    "5355–5474): pruning alone 5242, 5312, 5343; with 16 places 5232, 5261, 5302; with the "
-    "second local search and 15 % 5158, 5188, 5216; its share 0.1: 5160, 5206, 5200, 0.2: "
-    "5244, 5261, 5229; 14 places 5157, 5275, 5269, 20 places 5212, 5230, 5262; 12 places "
-    "stop at 5126 after 60 s (16: 5053, 24: 5072). No change measurable from: the rounds' "
-    "grace (0.1, 0.2, 0.5 s), the « places » / « days » shares, 0.5 or 1.2 s for the large "
-    "steps, adaptive shares of the kinds, other CP-SAT parameters on the pruned "
-    "sub-models (presolve off or one pass, pseudo-costs, probing, objective shaving: all "
-    "level or slower on 49 captured sub-models).",
-    "- Where the time goes now: 89 % of a step in CP-SAT's search on sub-models it proves "
-    "optimal; the plan after 10 s is where the search was after 25–30 s this morning. "
-    "Reaching 3 % (5152) in every run needs a search about twice as fast again.",
+    "- This run (ended 2026-12-07 22:15 CET, quiet machine): ×1 2725, gap 0.59 % to HiGHS's "
+    "proven optimum 2709 — met; ×2 3729 (HiGHS's MILP 3704 in 90 s); ×4 5239, 5210, 5193, "
+    "0 violations, better than greedy + LS (5690) in every run — met — but the worst run is "
+    "4.7 % from the best known, 5002 (the planner given 240 s, 2.6 % above HiGHS's LP "
+    "bound): the 3 % target is still not met. The run of 17:35 CET (before the change "
+    "below): ×1 2727, ×2 3711, ×4 5292, 5238, 5198 (5.8 %); the run of 09:44 CET: ×4 5285, "
+    "5339, 5281 (6.7 %).",
+    "- What changed since 17:35: the neighbourhoods (« places », « days », « week ») and the "
+    "cuts between the two cores are seeded at a place or an adviser drawn in proportion to "
+    "what the plan spends there (its variables' cost, plus one: `seed_place`, "
+    "`seed_advisor`), no longer uniformly — destroy where the plan is costly, « worst "
+    "removal » in adaptive LNS. A test draws 30,000 seeds against chances computed from the "
+    "model's keys; a uniform draw fails it.",
+    "- Measured ad hoc at ×4 before choosing (10 s runs alternated, quiet machine, "
+    "21:00–22:10 CET): uniform seeds 5169–5305 (33 runs, mean about 5240); seeds by cost "
+    "5102–5256 (24 runs with the harness and the final code, mean about 5175); by cost "
+    "squared or square root, or by cost times a score of each seed's recent successes "
+    "(×1.5 after an improvement, ×0.5 or ×0.2 after none): level with it or worse (means "
+    "5152–5200 over 6–12 runs). One run in three still ends above 5200.",
+    "- Where the time goes (profiled ad hoc): 89 % of a step in CP-SAT's search on "
+    "sub-models it proves optimal (17:35 reading); 35 of 58 steps of a 10 s run improved "
+    "the plan (21:00 CET) — the search is still descending when time is up. Reaching 3 % (5152) in every run needs a "
+    "search about 1.5–2 times as fast.",
 ]
 
 
