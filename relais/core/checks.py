@@ -72,9 +72,8 @@ def squashed_migrations_check(app_configs, databases=None, **kwargs):
         applied = set(recorder.applied_migrations())
         loader = MigrationLoader(None, ignore_no_migrations=True)
         for key, migration in sorted(loader.replacements.items()):
-            done = [name for name in migration.replaces if tuple(name) in applied]
-            if done and len(done) < len(migration.replaces):
-                missing = [name for _, name in migration.replaces if (key[0], name) not in done]
+            missing = [name for app, name in migration.replaces if (app, name) not in applied]
+            if 0 < len(missing) < len(migration.replaces):
                 errors.append(
                     checks.Error(
                         f"La base « {alias} » s'est arrêtée au milieu des migrations de "

@@ -563,8 +563,9 @@ class NeighbourhoodSearch:
         Drawn in proportion to what the plan spends there (driving, deviations): destroy
         where the plan is costly, as « worst removal » does in adaptive LNS. Measured at 4×
         (ad hoc, 10 s runs alternated on a quiet machine, 2026-12-07): uniform draws gave
-        5169–5302 (21 runs, mean 5230), these 5102–5218 (12 runs, mean 5156); scoring the
-        seeds by their recent successes as well did no better (5100–5208, mean 5160)."""
+        5169–5305 (33 runs, mean about 5240), these 5102–5256 (24 runs, mean about 5175);
+        scoring the seeds by their recent successes as well did no better (docs/performance.md,
+        « Planner »)."""
         return self._draw(self.seed_places, self.place_at, self.place_cost_of)
 
     def seed_advisor(self) -> int:
@@ -575,7 +576,8 @@ class NeighbourhoodSearch:
         return sum(c * self.values[i] for i, c in self.model.cost.items())
 
     def neighbourhood(self) -> list[int]:
-        """A random adviser and ``size − 1`` advisers among those sharing most places."""
+        """An adviser (``seed_advisor``) and ``size − 1`` advisers among those sharing most
+        places."""
         if self.size >= len(self.advisors):
             return list(self.advisors)
         seed = self.seed_advisor()
