@@ -69,8 +69,8 @@ READING = [
     "5152–5200 over 6–12 runs). One run in three still ends above 5200.",
     "- Where the time goes (profiled ad hoc): 89 % of a step in CP-SAT's search on "
     "sub-models it proves optimal (17:35 reading); 35 of 58 steps of a 10 s run improved "
-    "the plan (21:00 CET) — the search is still descending when time is up. Reaching 3 % (5152) in every run needs a "
-    "search about 1.5–2 times as fast.",
+    "the plan (21:00 CET) — the search is still descending when time is up. Reaching 3 % "
+    "(5152) in every run needs a search about 1.5–2 times as fast.",
 ]
 
 
