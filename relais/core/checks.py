@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 from .ratelimits import parse_rate
@@ -62,8 +63,6 @@ def squashed_migrations_check(app_configs, databases=None, **kwargs):
     Django then leaves the app's migrations out of the plan without a word (the replaced files
     are gone): `relais migrate` would say « No migrations to apply » over a database missing
     columns. Run by `migrate` before it plans (and by `check --database`)."""
-    from django.db.migrations.loader import MigrationLoader
-
     errors = []
     for alias in databases or ():
         recorder = MigrationRecorder(connections[alias])

@@ -32,7 +32,6 @@ def drop_trigram_index(apps, schema_editor):
         schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 
-
 class Migration(migrations.Migration):
 
     initial = True

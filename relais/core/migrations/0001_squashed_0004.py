@@ -12,14 +12,12 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import relais.core.validators
-from django.db import migrations, models
 from django.core.management import call_command
-
+from django.db import migrations, models
 
 
 def create_cache_tables(apps, schema_editor):
     call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
-
 
 
 class Migration(migrations.Migration):

@@ -89,7 +89,6 @@ def reinstall_triggers(apps, schema_editor):
     create_triggers(apps, schema_editor)
 
 
-
 class Migration(migrations.Migration):
 
     initial = True

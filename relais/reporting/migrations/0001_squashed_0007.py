@@ -68,7 +68,6 @@ def mark_ready(apps, schema_editor):
     )
 
 
-
 class Migration(migrations.Migration):
 
     initial = True
