@@ -536,6 +536,25 @@ class NeighbourhoodSearch:
         self.advisor_at = {a: k for k, a in enumerate(self.advisors)}
         self.place_cost_of = self._owners([self.at_place[p] for p in self.place_ids])
         self.advisor_cost_of = self._owners([self.owned[a] for a in self.advisors])
+        # For :meth:`sides`, by position in ``place_ids`` and ``advisors``: each half-day's and
+        # day pair's adviser and places (a half-day's second place is its own), each weekly
+        # variable's adviser, each shortfall's place, each adviser's candidate places.
+        place_at, advisor_at = self.place_at, self.advisor_at
+        held = [
+            (i, advisor_at[a], place_at[p], place_at[p]) for (a, p, _d, _h), i in model.x.items()
+        ]
+        held += [
+            (i, advisor_at[a], place_at[p], place_at[q]) for (a, _d, p, q), i in model.z.items()
+        ]
+        self.held_np = np.array(held, dtype=np.int64).reshape(-1, 4).T
+        weekly = [(i, advisor_at[a]) for a, ids in self.weekly.items() for i in ids]
+        self.weekly_np = np.array(weekly, dtype=np.int64).reshape(-1, 2).T
+        shorts = [*model.short.items(), *model.whole_short.items()]
+        self.shorts_np = (
+            np.array([(i, place_at[p]) for p, i in shorts], dtype=np.int64).reshape(-1, 2).T
+        )
+        offered = [(advisor_at[a], place_at[p]) for a in self.advisors for p in self.places_of[a]]
+        self.offered_np = np.array(offered, dtype=np.int64).reshape(-1, 2).T
 
     @staticmethod
     def _owners(groups) -> tuple[np.ndarray, np.ndarray]:
@@ -573,7 +592,7 @@ class NeighbourhoodSearch:
         return self._draw(self.seed_advisors, self.advisor_at, self.advisor_cost_of)
 
     def objective(self) -> int:
-        return sum(c * self.values[i] for i, c in self.model.cost.items())
+        return round(float(self.cost_np @ self.values_np))
 
     def neighbourhood(self) -> list[int]:
         """An adviser (``seed_advisor``) and ``size − 1`` advisers among those sharing most
@@ -670,7 +689,7 @@ class NeighbourhoodSearch:
         row together, and each keeps the other's rows as it found them — their plans merge
         into one that keeps every rule (:meth:`merge` checks it anyway).
         """
-        model, travel = self.model, self.model.problem.travel
+        travel = self.model.problem.travel
         distance = {seed_place: 0}
         queue = [(0, 0, seed_place)]  # (minutes, 0 for a place / 1 for an adviser, id)
         seen = set()
@@ -688,27 +707,22 @@ class NeighbourhoodSearch:
                 if (not is_advisor, other) not in seen:
                     heapq.heappush(queue, (minutes + step, int(not is_advisor), other))
         order = sorted(self.place_ids, key=lambda p: (distance.get(p, math.inf), p))
-        place_side = {p: int(k >= len(order) // 2) for k, p in enumerate(order)}
-        advisor_side = {
-            a: int(2 * sum(place_side[p] for p in self.places_of[a]) > len(self.places_of[a]))
-            for a in self.advisors
-        }
+        place_side = np.zeros(len(self.place_ids), dtype=np.int8)
+        place_side[[self.place_at[p] for p in order[len(order) // 2 :]]] = 1
+        adviser, place = self.offered_np
+        ones = np.bincount(adviser, weights=place_side[place], minlength=len(self.advisors))
+        advisor_side = (2 * ones > np.bincount(adviser, minlength=len(self.advisors))).astype(
+            np.int8
+        )
         side = np.full(len(self.values), -1, dtype=np.int8)
-
-        def give(i: int, a: int, *places: int) -> None:
-            if all(place_side[p] == advisor_side[a] for p in places):
-                side[i] = advisor_side[a]
-
-        for (a, p, _d, _h), i in model.x.items():
-            give(i, a, p)
-        for (a, _d, p, q), i in model.z.items():
-            give(i, a, p, q)
-        for (a, _p), i in model.u.items():
-            give(i, a)  # an adviser's own: no place's row holds it
-        for a, i in model.dev.items():
-            give(i, a)
-        for p, i in [*model.short.items(), *model.whole_short.items()]:
-            side[i] = place_side[p]
+        # A half-day or day pair: its adviser's side when its places are on it too.
+        i, a, p, q = self.held_np
+        mine = advisor_side[a]
+        side[i] = np.where((place_side[p] == mine) & (place_side[q] == mine), mine, -1)
+        i, a = self.weekly_np  # an adviser's own: no place's row holds it
+        side[i] = advisor_side[a]
+        i, p = self.shorts_np
+        side[i] = place_side[p]
         # Any row left with both sides (a variable added to the model later): side 1's
         # variables in it stay as they are.
         entries, row_of = side[self.row_vars], self.row_of
@@ -724,10 +738,16 @@ class NeighbourhoodSearch:
             self.allowed, self.seed_places, self.seed_advisors = None, self.place_ids, self.advisors
             return
         self.allowed = side == which
-        self.seed_places = [p for p in self.place_ids if self.allowed[self.at_place[p]].any()]
-        self.seed_advisors = [a for a in self.advisors if self.allowed[self.owned[a]].any()]
+        self.seed_places = self._any_allowed(self.place_ids, self.place_cost_of)
+        self.seed_advisors = self._any_allowed(self.advisors, self.advisor_cost_of)
         self.seed_places = self.seed_places or self.place_ids
         self.seed_advisors = self.seed_advisors or self.advisors
+
+    def _any_allowed(self, seeds: list[int], groups) -> list[int]:
+        """The ``seeds`` (places or advisers) with a variable this search may change."""
+        variables, owner = groups
+        count = np.bincount(owner, weights=self.allowed[variables], minlength=len(seeds))
+        return [seed for seed, n in zip(seeds, count.tolist(), strict=True) if n]
 
     def changes(self, start: list[int]) -> list[tuple[int, int]]:
         """The variables changed since ``start`` (the values when the search began)."""
