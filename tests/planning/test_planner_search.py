@@ -241,3 +241,29 @@ def test_neighbourhoods_are_seeded_where_the_plan_costs_in_proportion(departemen
             assert abs(counts[seed] / draws - share) <= error, (seed, counts[seed], share)
         # Not uniform: the plan's costs differ from seed to seed.
         assert max(expected.values()) > 1.5 * min(expected.values())
+
+
+@pytest.mark.parametrize("kind", ["places", "days"])
+def test_a_neighbourhood_grows_only_when_proven_quickly_and_shrinks_when_not_proven(
+    departement, kind
+):
+    """Its size follows what the last one of its kind cost: proven optimal within ``QUICK_S``
+    → one more; proven but slower → the same; not proven → two fewer (never below the least)."""
+    _instance, problem, model = departement
+    lns = NeighbourhoodSearch(model, model.values(planner.heuristic(problem, 0.1, model=model)))
+    size = "place_size" if kind == "places" else "day_size"
+    least = 2 if kind == "places" else search.DAY_SIZE_MIN
+    lns.kind = kind
+    setattr(lns, size, least + 3)
+    lns._resize(True, search.QUICK_S * 0.9, search.LARGE_STEP_S)
+    assert getattr(lns, size) == least + 4
+    lns._resize(True, search.QUICK_S * 1.1, search.LARGE_STEP_S)
+    assert getattr(lns, size) == least + 4
+    lns._resize(True, search.QUICK_S * 0.9, 1.5 * search.QUICK_S)  # over half a short limit
+    assert getattr(lns, size) == least + 4
+    for expected in (least + 2, least, least):
+        lns._resize(False, search.LARGE_STEP_S, search.LARGE_STEP_S)
+        assert getattr(lns, size) == expected
+    lns.kind, week = "week", lns.size
+    lns._resize(True, search.LNS_STEP_S, search.LNS_STEP_S)  # a « week » grows when proven
+    assert (lns.size, getattr(lns, size)) == (week + 1, least)
