@@ -48,29 +48,28 @@ BEST = ROOT / "bench" / "planner_best.json"
 TARGETS = {"gap_1x": 0.01, "best_4x": 0.03}
 # Written after reading the run below (docs/performance.md keeps the figures).
 READING = [
-    "- This run (ended 2026-12-07 22:15 CET, quiet machine): ×1 2725, gap 0.59 % to HiGHS's "
-    "proven optimum 2709 — met; ×2 3729 (HiGHS's MILP 3704 in 90 s); ×4 5239, 5210, 5193, "
-    "0 violations, better than greedy + LS (5690) in every run — met — but the worst run is "
-    "4.7 % from the best known, 5002 (the planner given 240 s, 2.6 % above HiGHS's LP "
-    "bound): the 3 % target is still not met. The run of 17:35 CET (before the change "
-    "below): ×1 2727, ×2 3711, ×4 5292, 5238, 5198 (5.8 %); the run of 09:44 CET: ×4 5285, "
-    "5339, 5281 (6.7 %).",
-    "- What changed since 17:35: the neighbourhoods (« places », « days », « week ») and the "
-    "cuts between the two cores are seeded at a place or an adviser drawn in proportion to "
-    "what the plan spends there (its variables' cost, plus one: `seed_place`, "
-    "`seed_advisor`), no longer uniformly — destroy where the plan is costly, « worst "
-    "removal » in adaptive LNS. A test draws 30,000 seeds against chances computed from the "
-    "model's keys; a uniform draw fails it.",
+    "- This run (ended 2026-12-08 01:12 CET, quiet machine): demo optimal in 0.4 s; ×1 2709, "
+    "HiGHS's proven optimum, in 10 s — met; ×2 3730 (HiGHS's MILP 3704 in 90 s); ×4 5179, "
+    "5207, 5174, 0 violations, better than greedy + LS (5704) in every run — met — but the "
+    "worst run is 4.1 % from the best known, 5002 (the planner given 240 s, 2.6 % above "
+    "HiGHS's LP bound): the 3 % target is still not met. The run of 2026-12-07 22:15 CET "
+    "(before the change below): ×1 2725, ×2 3729, ×4 5239, 5210, 5193 (4.7 %).",
+    "- What changed: smaller neighbourhoods. 169 sub-models of three 10 s runs at 4×, "
+    "re-solved alike, gained 215–300 minutes a second when proven optimal within 0.05 s, "
+    "130–160 within 0.1 s, 60–80 within 0.2 s, under 30 beyond, and the 14 not proven in "
+    "0.8 s took a third of the time for a tenth of the gain: a « places » or « days » "
+    "neighbourhood now grows only when proven within 0.05 s (was: half of 0.8 s) and is "
+    "given 0.3 s; CP-SAT presolves a sub-model once, not three times (the same 169 re-solved "
+    "8 % faster, as many proven). About 90 steps a 10 s run instead of 55.",
     "- Measured ad hoc at ×4 before choosing (10 s runs alternated, quiet machine, "
-    "21:00–22:10 CET): uniform seeds 5169–5305 (33 runs, mean about 5240); seeds by cost "
-    "5102–5256 (24 runs with the harness and the final code, mean about 5175); by cost "
-    "squared or square root, or by cost times a score of each seed's recent successes "
-    "(×1.5 after an improvement, ×0.5 or ×0.2 after none): level with it or worse (means "
-    "5152–5200 over 6–12 runs). One run in three still ends above 5200.",
-    "- Where the time goes (profiled ad hoc): 89 % of a step in CP-SAT's search on "
-    "sub-models it proves optimal (17:35 reading); 35 of 58 steps of a 10 s run improved "
-    "the plan (21:00 CET) — the search is still descending when time is up. Reaching 3 % "
-    "(5152) in every run needs a search about 1.5–2 times as fast.",
+    "2026-12-08 00:58–01:06 CET): the previous rule 5186–5288 (mean 5226, 5 runs); 0.05 s "
+    "5107–5255 (mean 5178, 10 runs); 0.035 s, 0.075 s, 0.1 s means 5184–5199; with less "
+    "time for the construction, other least sizes or starting sizes: level within the noise "
+    "(means 5157–5170 over 5 runs).",
+    "- Where the time goes now (ad hoc, 4×): 81 % of the search in CP-SAT, 18 % building "
+    "sub-models; 35–45 % of steps improve the plan, and it is still descending when time is "
+    "up. Reaching 3 % (5152) in every run needs the mean near 5100: more than the sizing "
+    "gave.",
 ]
 
 
