@@ -55,3 +55,14 @@ def test_fields_in_error_are_marked_and_described():
     )
     assert count_tags(html, "legend") == 1
     assert 'id="id_note_error"' not in html and html.count('aria-invalid="true"') == 3
+
+
+class _ConsentForm(forms.Form):
+    consent = forms.BooleanField(label="J'ai lu la mention ci-dessus et je l'accepte.")
+
+
+def test_a_sentence_label_loses_its_full_stop_in_the_summary_only():
+    html = Template(SOURCE).render(Context({"form": _ConsentForm({})}))
+    assert "je l&#x27;accepte : Ce champ est obligatoire.</a>" in html
+    assert "je l&#x27;accepte. :" not in html
+    assert "je l&#x27;accepte. <span" in html  # the box keeps its sentence

@@ -27,7 +27,8 @@ def error_summary(form):
     entries = [{"label": "", "message": error, "anchor": ""} for error in form.non_field_errors()]
     for bound_field in form:
         for error in bound_field.errors:
-            entries.append(
-                {"label": bound_field.label, "message": error, "anchor": _anchor(bound_field)}
-            )
+            # « label : message »: a label written as a sentence (a consent box's) loses its
+            # final full stop there, « … et l'accepte : L'accord … », not « l'accepte. : ».
+            label = str(bound_field.label).rstrip(" .")
+            entries.append({"label": label, "message": error, "anchor": _anchor(bound_field)})
     return {"entries": entries, "prefix": form.prefix or "formulaire"}
