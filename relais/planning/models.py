@@ -250,6 +250,8 @@ class PlanRun(TimeStampedModel):
     status = models.CharField("état", max_length=10, choices=Status.choices, default="pending")
     time_limit = models.PositiveSmallIntegerField("durée de calcul maximale (s)", default=10)
     outside_hours = models.BooleanField("hors horaires d'ouverture si nécessaire", default=False)
+    # The coordinator's choice for this run; RELAIS_PLANNER_SPLIT_DAYS only ticks the box.
+    split_days = models.BooleanField("journées fractionnables", default=False)
     pins = models.JSONField("choix imposés", default=list, blank=True)
     progress = models.CharField("avancement", max_length=300, blank=True)
     result = models.JSONField("résultat", null=True, blank=True)

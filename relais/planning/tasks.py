@@ -55,7 +55,10 @@ def plan_run_execute(run_id: int) -> PlanRun:
 
     try:
         problem = problem_from_database(
-            run.week_start, pins=run.pins, outside_hours=run.outside_hours
+            run.week_start,
+            pins=run.pins,
+            outside_hours=run.outside_hours,
+            split_days=run.split_days,
         )
         result = planner.solve(problem, time_limit_s=run.time_limit, progress=progress)
         payload = planner.result_payload(problem, result)

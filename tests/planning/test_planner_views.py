@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from relais.planning import planner
+from relais.planning import planner, tasks
 from relais.planning.models import PlanRun, Slot
 from relais.planning.planner import runs
 from relais.planning.queries import problem_from_database
@@ -133,6 +133,32 @@ def test_infeasible_run_names_the_places(coordinator_client, current_agreement, 
     html = response.content.decode()
     assert "Engagements qui ne peuvent pas être tenus" in html
     assert "au plus possible" in html
+
+
+@pytest.mark.parametrize("ticked", [True, False])
+def test_the_coordinator_chooses_for_each_run_whether_days_may_be_split(
+    coordinator_client, team, settings, monkeypatch, ticked
+):
+    """The solver's advice for a day that cannot be held whole (« autorisez le fractionnement
+    des journées ») is a box on the page; the setting only ticks it for a new run."""
+    settings.RELAIS_PLANNER_SPLIT_DAYS = True
+    box = 'name="fractionner" value="1" checked'
+    assert box in coordinator_client.get(reverse("planning:planner")).content.decode()
+    read = []
+    real = tasks.problem_from_database
+    monkeypatch.setattr(
+        tasks,
+        "problem_from_database",
+        lambda *a, **k: read.append(k["split_days"]) or real(*a, **k),
+    )
+    data = {"duree": "5", **({"fractionner": "1"} if ticked else {})}
+    response = coordinator_client.post(reverse("planning:planner_run"), data, follow=True)
+    html = response.content.decode()
+    assert PlanRun.objects.get().split_days is ticked and read == [ticked]
+    assert ("fractionnement des journées</li>" in html) is ticked
+    assert html.count(box) == (1 if ticked else 0)  # the box shows this run's choice
+    # « Recalculer avec ces choix » keeps it.
+    assert ('<input type="hidden" name="fractionner" value="1">' in html) is ticked
 
 
 def test_a_past_week_is_refused_in_french_and_nothing_runs(coordinator_client, team):

@@ -33,13 +33,14 @@ from .problem import WINDOWS, window_label
 
 
 def plan_run_start(
-    *, week_start: date, user=None, pins=(), outside_hours=False, time_limit=10
+    *, week_start: date, user=None, pins=(), outside_hours=False, split_days=False, time_limit=10
 ) -> PlanRun:
     """Record a run and solve it: in a worker, or inline when configured so."""
     run = PlanRun(
         week_start=monday_of(week_start),
         pins=list(pins),
         outside_hours=outside_hours,
+        split_days=split_days,
         time_limit=time_limit,
         created_by=user,
     )

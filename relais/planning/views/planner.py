@@ -80,6 +80,7 @@ def planner_run(request):
         user=request.user,
         pins=parse_pins(request.POST.getlist("choix")),
         outside_hours=request.POST.get("hors_horaires") == "1",
+        split_days=request.POST.get("fractionner") == "1",
         time_limit=limit,
     )
     return redirect("planning:planner_detail", pk=run.pk)
