@@ -532,9 +532,10 @@ class NeighbourhoodSearch:
         self.seed_places, self.seed_advisors = self.place_ids, self.advisors
         # What each place's and each adviser's variables cost in the plan (``seed_place``,
         # ``seed_advisor``): their variables flattened, with whose they are.
-        self.cost_np = np.zeros(count)
+        self.cost_int = np.zeros(count, dtype=np.int64)
         for i, c in model.cost.items():
-            self.cost_np[i] = c
+            self.cost_int[i] = c
+        self.cost_np = self.cost_int.astype(np.float64)
         self.place_at = {p: k for k, p in enumerate(self.place_ids)}
         self.advisor_at = {a: k for k, a in enumerate(self.advisors)}
         self.place_cost_of = self._owners([self.at_place[p] for p in self.place_ids])
@@ -800,7 +801,7 @@ class NeighbourhoodSearch:
         With numpy over the rows in compressed form: row by row in Python, this took 40 %
         of a step at 4× (profiled), as long as CP-SAT's solve.
         """
-        model, values = self.model, self.values
+        values = self.values
         free, whole = self.free_variables()
         free = self._unforced(free)
         free_at = np.asarray(free, dtype=np.int64)
@@ -831,15 +832,14 @@ class NeighbourhoodSearch:
             linear.vars.extend(terms[a:b])
             linear.coeffs.extend(weights[a:b])
             linear.domain.extend([lows[k], highs[k]])
-        before = 0
-        for i in free:
-            c = model.cost.get(i)
-            if c:
-                proto.objective.vars.append(int(local[i]))
-                proto.objective.coeffs.append(c)
-                before += c * values[i]
+        costs = self.cost_int[free_at]
+        priced = np.flatnonzero(costs)  # the free variables' positions, in ``free``'s order
+        proto.objective.vars.extend(priced.tolist())
+        proto.objective.coeffs.extend(costs[priced].tolist())
+        hint = self.values_np[free_at].astype(np.int64)
+        before = int(costs @ hint)
         proto.solution_hint.vars.extend(range(len(free)))
-        proto.solution_hint.values.extend(values[i] for i in free)
+        proto.solution_hint.values.extend(hint.tolist())
         return whole, sub, free, before
 
     def _touched_rows(self, free_at: np.ndarray):
