@@ -48,12 +48,14 @@ BEST = ROOT / "bench" / "planner_best.json"
 TARGETS = {"gap_1x": 0.01, "best_4x": 0.03}
 # Written after reading the run below (docs/performance.md keeps the figures).
 READING = [
-    "- This run (ended 2026-12-08 01:12 CET, quiet machine): demo optimal in 0.4 s; ×1 2709, "
-    "HiGHS's proven optimum, in 10 s — met; ×2 3730 (HiGHS's MILP 3704 in 90 s); ×4 5179, "
-    "5207, 5174, 0 violations, better than greedy + LS (5704) in every run — met — but the "
-    "worst run is 4.1 % from the best known, 5002 (the planner given 240 s, 2.6 % above "
-    "HiGHS's LP bound): the 3 % target is still not met. The run of 2026-12-07 22:15 CET "
-    "(before the change below): ×1 2725, ×2 3729, ×4 5239, 5210, 5193 (4.7 %).",
+    "- This run (ended 2026-12-08 01:29 CET, quiet machine): demo optimal in 0.4 s; ×1 2713, "
+    "0.15 % from HiGHS's proven optimum 2709 — met; ×2 3711 (HiGHS's MILP 3704 in 90 s); "
+    "×4 5204, 5195, 5190, 0 violations, better than greedy + LS in every run — met — but the "
+    "worst run is 4.0 % from the best known, 5002 (the planner given 240 s, 2.6 % above "
+    "HiGHS's LP bound): the 3 % target is still not met. The run of 01:10 CET, same search "
+    "(before the objective and hint were set with numpy): ×1 2709, the optimum; ×2 3730; ×4 "
+    "5179, 5207, 5174 (4.1 %). The run of 2026-12-07 22:15 CET, before the change below: "
+    "×1 2725, ×2 3729, ×4 5239, 5210, 5193 (4.7 %).",
     "- What changed: smaller neighbourhoods. 169 sub-models of three 10 s runs at 4×, "
     "re-solved alike, gained 215–300 minutes a second when proven optimal within 0.05 s, "
     "130–160 within 0.1 s, 60–80 within 0.2 s, under 30 beyond, and the 14 not proven in "
